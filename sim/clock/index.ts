@@ -1,0 +1,2 @@
+export * from './world-clock.ts';
+export * from './lock-clock.ts';

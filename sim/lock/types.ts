@@ -1,0 +1,73 @@
+import type { LockEvent, LockOp, LockResult, StateData, TimeSyncResult } from '../protocol/index.ts';
+
+/** Everything that configures one virtual lock (fixture §7 keys, in domain units). */
+export interface LockSpec {
+  lockId: number;
+  mac: string;
+  secretHex: string;
+  firmwareVer: string;
+  driftPpm: number;
+  clockOffsetS: number;
+  batteryPct: number;
+  lowBatteryPct: number;
+  /** Below this the motor refuses (`low_battery`). Default 3. */
+  cutoffPct: number;
+  /** Battery used per motor actuation. Default 0.01. */
+  unlockCostPct: number;
+  /** Battery used per day of world time while powered. Default 0.02. */
+  idleDrainPctPerDay: number;
+  tolerance: { behind: number; ahead: number };
+  /** How many user passwords the lock stores. Default 100. */
+  capacity: number;
+  lockout: { attempts: number; seconds: number };
+  /** Named firmware defects switched on for this lock (issue 4); empty by default. */
+  defects: readonly string[];
+}
+
+/** One user password stored on the lock, window `[start, end)` in lock time. */
+export interface StoredPassword {
+  uid: number;
+  password: string;
+  start: number;
+  end: number;
+}
+
+/** A command answer from the lock: result plus `data` (empty unless said). */
+export interface LockAnswer {
+  result: LockResult;
+  data: Record<string, unknown>;
+}
+
+/** Full state for the control API's `GET /locks/{id}`. */
+export interface LockSnapshot {
+  lock_id: number;
+  lock_time: number;
+  trusted: boolean;
+  drift_ppm: number;
+  battery_pct: number;
+  low_voltage: boolean;
+  is_abnormal: boolean;
+  tamper: boolean;
+  jammed: boolean;
+  reachable: boolean;
+  power: 'on' | 'off';
+  locked_out_until: number | null;
+  wrong_attempts: number;
+  last_seq: number;
+  uids: number[];
+  events: LockEvent[];
+}
+
+/** The firmware-facing surface of a virtual lock, shared by the radio link and the serial lock. */
+export interface LockFirmware {
+  readonly lockId: number;
+  /** Radio reachable: powered and its radio not cut. */
+  readonly reachable: boolean;
+  execute(op: LockOp): LockAnswer;
+  keypad(password: string): LockResult;
+  bleUnlock(uid: number): LockResult;
+  bleTimeSync(seq: number, key1: number, key2: number): { result: TimeSyncResult; lock_time: number };
+  state(): StateData;
+  clockInfo(): { lock_time: number; trusted: boolean };
+  onEvent(listener: (ev: LockEvent) => void): () => void;
+}

@@ -1,0 +1,170 @@
+import { LOCK_RESULTS, type LockResult, type UnlockMode } from './results.ts';
+
+/** Topic root of one gateway (DESIGN §4). */
+export const TOPIC_ROOT = 'kexin/v1/gw';
+
+export type GatewayTopic = 'status' | 'cmd' | 'ack' | 'event';
+
+/** `kexin/v1/gw/{ap_id}/{kind}` */
+export function gatewayTopic(apId: number, kind: GatewayTopic): string {
+  return `${TOPIC_ROOT}/${apId}/${kind}`;
+}
+
+/** Parse a gateway topic into its ap_id and kind, or null if it is not one. */
+export function parseGatewayTopic(topic: string): { apId: number; kind: GatewayTopic } | null {
+  const m = /^kexin\/v1\/gw\/(\d{1,10})\/(status|cmd|ack|event)$/.exec(topic);
+  if (!m) return null;
+  const apId = Number(m[1]);
+  if (!Number.isSafeInteger(apId) || apId < 1 || apId > 0xffffffff) return null;
+  return { apId, kind: m[2] as GatewayTopic };
+}
+
+/** Commands the cloud sends to a gateway, tagged by `op`. */
+export type LockOp =
+  | { op: 'unlock'; args: { uid?: number } }
+  | { op: 'state'; args: Record<string, never> }
+  | { op: 'pwd_add'; args: { uid: number; password: string; start: number; end: number } }
+  | { op: 'pwd_del'; args: { uid: number } }
+  | { op: 'pwd_unlock'; args: { password: string } };
+
+export type OpName = LockOp['op'];
+
+export type Command = { id: string; lock_id: number } & LockOp;
+
+/** `state`'s ok data. */
+export interface StateData {
+  is_abnormal: boolean;
+  low_voltage: boolean;
+  battery_pct: number;
+  lock_time: number;
+}
+
+export interface Ack {
+  id: string;
+  lock_id: number;
+  result: LockResult;
+  data: Record<string, unknown>;
+}
+
+/** What a lock reports on its own (DESIGN §4 events, without `event_id`). */
+export type LockEvent =
+  | { type: 'unlock'; lock_id: number; mode: UnlockMode; result: 1 | 2; uid: number; lock_time: number }
+  | { type: 'battery'; lock_id: number; battery_pct: number; low_voltage: boolean }
+  | { type: 'tamper'; lock_id: number; is_abnormal: boolean }
+  | { type: 'reachable'; lock_id: number; online: boolean };
+
+export type GatewayEvent = LockEvent & { event_id: number };
+
+export interface Status {
+  online: boolean;
+}
+
+/** A parse result: the message, or why it was dropped. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function obj(raw: Buffer | string): Record<string, unknown> | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch {
+    return 'not JSON';
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
+  return v as Record<string, unknown>;
+}
+
+const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+const isPosU32 = (v: unknown): v is number => isU32(v) && v >= 1;
+
+function parseOp(op: unknown, args: unknown): LockOp | string {
+  if (args === undefined) args = {};
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return 'args must be an object';
+  const a = args as Record<string, unknown>;
+  switch (op) {
+    case 'unlock':
+      if (a.uid !== undefined && !isU32(a.uid)) return 'args.uid must be a uint32';
+      return { op, args: a.uid === undefined ? {} : { uid: a.uid as number } };
+    case 'state':
+      return { op, args: {} };
+    case 'pwd_add':
+      if (!isPosU32(a.uid)) return 'args.uid must be a uint32 ≥ 1';
+      if (typeof a.password !== 'string' || !/^\d{6}$/.test(a.password)) return 'args.password must be 6 digits';
+      if (!isU32(a.start) || !isU32(a.end) || a.end <= a.start) return 'args.start/end must be uint32 with end > start';
+      return { op, args: { uid: a.uid, password: a.password, start: a.start, end: a.end } };
+    case 'pwd_del':
+      if (!isU32(a.uid)) return 'args.uid must be a uint32';
+      return { op, args: { uid: a.uid } };
+    case 'pwd_unlock':
+      if (typeof a.password !== 'string') return 'args.password must be a string';
+      return { op, args: { password: a.password } };
+    default:
+      return 'unknown op';
+  }
+}
+
+/** Parse a `cmd` message. */
+export function parseCommand(raw: Buffer | string): Parsed<Command> {
+  const o = obj(raw);
+  if (typeof o === 'string') return { ok: false, error: o };
+  if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > 128) return { ok: false, error: 'id must be a non-empty string' };
+  if (!isPosU32(o.lock_id)) return { ok: false, error: 'lock_id must be a uint32' };
+  const op = parseOp(o.op, o.args);
+  if (typeof op === 'string') return { ok: false, error: op };
+  return { ok: true, value: { id: o.id, lock_id: o.lock_id, ...op } };
+}
+
+/** Parse an `ack` message. */
+export function parseAck(raw: Buffer | string): Parsed<Ack> {
+  const o = obj(raw);
+  if (typeof o === 'string') return { ok: false, error: o };
+  if (typeof o.id !== 'string') return { ok: false, error: 'id must be a string' };
+  if (!isPosU32(o.lock_id)) return { ok: false, error: 'lock_id must be a uint32' };
+  if (!LOCK_RESULTS.includes(o.result as LockResult)) return { ok: false, error: 'result is not a known RESULT' };
+  const data = o.data ?? {};
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, error: 'data must be an object' };
+  return { ok: true, value: { id: o.id, lock_id: o.lock_id, result: o.result as LockResult, data: data as Record<string, unknown> } };
+}
+
+/** Parse an `event` message. */
+export function parseEvent(raw: Buffer | string): Parsed<GatewayEvent> {
+  const o = obj(raw);
+  if (typeof o === 'string') return { ok: false, error: o };
+  if (!isU32(o.event_id)) return { ok: false, error: 'event_id must be a uint32' };
+  const ev = parseLockEvent(o);
+  if (typeof ev === 'string') return { ok: false, error: ev };
+  return { ok: true, value: { ...ev, event_id: o.event_id } };
+}
+
+/** Validate a lock event body (shared by MQTT events and lockwire events). */
+export function parseLockEvent(o: Record<string, unknown>): LockEvent | string {
+  if (!isPosU32(o.lock_id)) return 'lock_id must be a uint32';
+  const lock_id = o.lock_id;
+  switch (o.type) {
+    case 'unlock':
+      if (o.mode !== 1 && o.mode !== 2 && o.mode !== 3) return 'mode must be 1, 2 or 3';
+      if (o.result !== 1 && o.result !== 2) return 'result must be 1 or 2';
+      if (!isU32(o.uid)) return 'uid must be a uint32';
+      if (typeof o.lock_time !== 'number' || !Number.isFinite(o.lock_time)) return 'lock_time must be a number';
+      return { type: 'unlock', lock_id, mode: o.mode, result: o.result, uid: o.uid, lock_time: o.lock_time };
+    case 'battery':
+      if (typeof o.battery_pct !== 'number' || !Number.isFinite(o.battery_pct)) return 'battery_pct must be a number';
+      if (typeof o.low_voltage !== 'boolean') return 'low_voltage must be a boolean';
+      return { type: 'battery', lock_id, battery_pct: o.battery_pct, low_voltage: o.low_voltage };
+    case 'tamper':
+      if (typeof o.is_abnormal !== 'boolean') return 'is_abnormal must be a boolean';
+      return { type: 'tamper', lock_id, is_abnormal: o.is_abnormal };
+    case 'reachable':
+      if (typeof o.online !== 'boolean') return 'online must be a boolean';
+      return { type: 'reachable', lock_id, online: o.online };
+    default:
+      return 'unknown event type';
+  }
+}
+
+/** Parse a `status` message. */
+export function parseStatus(raw: Buffer | string): Parsed<Status> {
+  const o = obj(raw);
+  if (typeof o === 'string') return { ok: false, error: o };
+  if (typeof o.online !== 'boolean') return { ok: false, error: 'online must be a boolean' };
+  return { ok: true, value: { online: o.online } };
+}
