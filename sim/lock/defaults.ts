@@ -1,0 +1,60 @@
+import type { LockSpec } from './types.ts';
+
+/** Named lock firmware defects (issue 4, DESIGN §9 "the suite must fail on a broken device"); all off by default. */
+export const LOCK_DEFECTS = [
+  'lock-slot-end-inclusive',
+  'lock-ignores-tolerance',
+  'lock-drift-wrong-sign',
+  'lock-accepts-replay',
+  'lock-no-lockout',
+  'lock-battery-never-low',
+  'lock-user-window-inclusive',
+  'lock-reset-keeps-time',
+  'lock-power-off-clock-runs',
+] as const satisfies readonly string[];
+
+export type LockDefect = (typeof LOCK_DEFECTS)[number];
+
+/** What `defaultLockSpec` needs: the ids and secret, anything else optional (nested objects partially). */
+export type LockSpecInput = Pick<LockSpec, 'lockId' | 'secretHex'> &
+  Partial<Omit<LockSpec, 'lockId' | 'secretHex' | 'tolerance' | 'lockout'>> & {
+    tolerance?: Partial<LockSpec['tolerance']>;
+    lockout?: Partial<LockSpec['lockout']>;
+  };
+
+/** A full lock spec from a partial one, with the defaults of DESIGN §5.4 and §7. */
+export function defaultLockSpec(partial: LockSpecInput): LockSpec {
+  return {
+    lockId: partial.lockId,
+    secretHex: partial.secretHex,
+    // DESIGN §7 shows this MAC as the fixture default; a world with several locks sets its own.
+    mac: partial.mac ?? '72:00:03:16:7d:f0',
+    firmwareVer: partial.firmwareVer ?? '',
+    driftPpm: partial.driftPpm ?? 0,
+    clockOffsetS: partial.clockOffsetS ?? 0,
+    batteryPct: partial.batteryPct ?? 80,
+    lowBatteryPct: partial.lowBatteryPct ?? 20,
+    cutoffPct: partial.cutoffPct ?? 3,
+    unlockCostPct: partial.unlockCostPct ?? 0.01,
+    idleDrainPctPerDay: partial.idleDrainPctPerDay ?? 0.02,
+    tolerance: { behind: partial.tolerance?.behind ?? 0, ahead: partial.tolerance?.ahead ?? 0 },
+    capacity: partial.capacity ?? 100,
+    lockout: { attempts: partial.lockout?.attempts ?? 5, seconds: partial.lockout?.seconds ?? 60 },
+    defects: partial.defects ?? [],
+  };
+}
+
+/**
+ * The lock defects switched on in `defects`. Names of other rooms' defects (not `lock-…`) are
+ * ignored so a world may hand one list to every part; an unknown `lock-…` name is a typo and throws.
+ */
+export function lockDefects(defects: readonly string[]): ReadonlySet<LockDefect> {
+  const known: readonly string[] = LOCK_DEFECTS;
+  const on = new Set<LockDefect>();
+  for (const d of defects) {
+    if (!d.startsWith('lock-')) continue;
+    if (!known.includes(d)) throw new RangeError(`unknown lock defect: ${d}`);
+    on.add(d as LockDefect);
+  }
+  return on;
+}

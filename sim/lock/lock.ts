@@ -1,0 +1,312 @@
+import type { Clock } from '../clock/index.ts';
+import { LockClock } from '../clock/index.ts';
+import { decodeTimeSync, MODE } from '../protocol/index.ts';
+import type { LockEvent, LockOp, LockResult, StateData, TimeSyncResult, UnlockMode } from '../protocol/index.ts';
+import { Battery, pctOneDecimal, pctTwoDecimals } from './battery.ts';
+import { lockDefects, type LockDefect } from './defaults.ts';
+import { EventLog } from './event-log.ts';
+import { Lockout } from './lockout.ts';
+import { checkPassword, PasswordStore, type AcceptRules } from './passwords.ts';
+import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, StoredPassword } from './types.ts';
+
+/**
+ * The virtual lock firmware (DESIGN §2, §5.2–5.4): its own drifting clock, keypad with temporary
+ * and user passwords, lockout, motor, battery, time sync over Bluetooth and an event log. World
+ * time comes only from the injected clock; every read applies what time has done since the last.
+ */
+export class VirtualLock implements LockFirmware {
+  readonly lockId: number;
+  private readonly clock: LockClock;
+  private readonly defects: ReadonlySet<LockDefect>;
+  private readonly battery: Battery;
+  private readonly lockout: Lockout;
+  private readonly passwords: PasswordStore;
+  private readonly rules: AcceptRules;
+  private readonly log = new EventLog();
+  private driftPpm: number;
+  private powered = true;
+  private radioUp = true;
+  private jammed = false;
+  private tamper = false;
+  private lastSeq = 0;
+
+  constructor(private readonly spec: LockSpec, private readonly world: Clock) {
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(spec.secretHex)) throw new RangeError('secretHex must be hex bytes');
+    this.lockId = spec.lockId;
+    this.defects = lockDefects(spec.defects);
+    const w = world.now();
+    this.driftPpm = spec.driftPpm;
+    this.clock = new LockClock(w, this.clockPpm(spec.driftPpm), spec.clockOffsetS);
+    this.battery = new Battery(spec.batteryPct, w, { ...spec, neverLow: this.has('lock-battery-never-low') });
+    this.lockout = new Lockout(spec.lockout, this.has('lock-no-lockout'));
+    this.passwords = new PasswordStore(spec.capacity);
+    const ignoreTolerance = this.has('lock-ignores-tolerance');
+    this.rules = {
+      secretHex: spec.secretHex,
+      tolerance: ignoreTolerance ? { behind: 0, ahead: 0 } : { ...spec.tolerance },
+      slotEndInclusive: this.has('lock-slot-end-inclusive'),
+      userEndInclusive: this.has('lock-user-window-inclusive'),
+    };
+  }
+
+  /** Radio reachable: powered and its radio not cut. */
+  get reachable(): boolean {
+    return this.powered && this.radioUp;
+  }
+
+  /** Exact lock time L (fractional), for diagnostics and tests; the wire sees whole seconds. */
+  lockTime(): number {
+    return this.clock.now(this.world.now());
+  }
+
+  /** A gateway op of DESIGN §4, as received over the radio. */
+  execute(op: LockOp): LockAnswer {
+    this.sync();
+    if (!this.reachable) return answer('unreachable');
+    switch (op.op) {
+      case 'unlock':
+        return answer(this.motorUnlock(MODE.network, op.args.uid ?? 0));
+      case 'state':
+        return { result: 'ok', data: { ...this.state() } };
+      case 'pwd_add': {
+        const { uid, password, start, end } = op.args;
+        // Malformed args (possible over lockwire, which has no parser of its own) are an `error` answer.
+        if (!isUint(uid) || uid < 1 || !/^\d{6}$/.test(password) || !isUint(start) || !isUint(end) || end <= start) {
+          return answer('error');
+        }
+        return answer(this.passwords.add({ uid, password, start, end }));
+      }
+      case 'pwd_del':
+        if (!isUint(op.args.uid)) return answer('error');
+        this.passwords.del(op.args.uid);
+        return answer('ok');
+      case 'pwd_unlock':
+        return answer(this.passwordUnlock(op.args.password, MODE.network));
+      default:
+        return answer('error');
+    }
+  }
+
+  /** A password typed on the keypad (mode 1). */
+  keypad(password: string): LockResult {
+    this.sync();
+    if (!this.powered) return 'unreachable';
+    return this.passwordUnlock(password, MODE.keypad);
+  }
+
+  /** A Bluetooth unlock from a phone (mode 2): the motor only, no password. */
+  bleUnlock(uid: number): LockResult {
+    this.sync();
+    if (!this.powered) return 'unreachable';
+    return this.motorUnlock(MODE.bluetooth, uid);
+  }
+
+  /** DESIGN §5.3: keys carried by a phone set the clock to the server time, once per increasing seq. */
+  bleTimeSync(seq: number, key1: number, key2: number): { result: TimeSyncResult; lock_time: number } {
+    this.sync();
+    if (!this.powered) return { result: 'unreachable', lock_time: this.wholeLockTime() };
+    const decoded = decodeTimeSync(this.spec.secretHex, this.lockId, seq, key1, key2);
+    if (!decoded.ok) return { result: decoded.reason, lock_time: this.wholeLockTime() };
+    if (seq <= this.lastSeq && !this.has('lock-accepts-replay')) return { result: 'replay', lock_time: this.wholeLockTime() };
+    this.clock.set(this.world.now(), decoded.serverTime);
+    this.lastSeq = Math.max(this.lastSeq, seq);
+    return { result: 'ok', lock_time: this.wholeLockTime() };
+  }
+
+  /** `state`'s data (DESIGN §4). */
+  state(): StateData {
+    this.sync();
+    return {
+      is_abnormal: this.isAbnormal(),
+      low_voltage: this.battery.low,
+      battery_pct: pctTwoDecimals(this.battery.pct),
+      lock_time: this.wholeLockTime(),
+    };
+  }
+
+  /** The lock clock in whole seconds and whether it is trusted (lockwire `clock_get`). */
+  clockInfo(): { lock_time: number; trusted: boolean } {
+    this.sync();
+    return { lock_time: this.wholeLockTime(), trusted: this.clock.trusted };
+  }
+
+  /** Subscribe to the lock's events; returns the unsubscribe function. */
+  onEvent(listener: (ev: LockEvent) => void): () => void {
+    return this.log.on(listener);
+  }
+
+  /** Power on/off: off freezes the clock (DESIGN §2), stops drain, keypad and radio. */
+  setPower(on: boolean): void {
+    this.sync();
+    if (on === this.powered) return;
+    const wasReachable = this.reachable;
+    const w = this.world.now();
+    if (!this.has('lock-power-off-clock-runs')) {
+      if (on) this.clock.powerOn(w);
+      else this.clock.powerOff(w);
+    }
+    this.powered = on;
+    this.reachabilityChanged(wasReachable);
+    this.sync();
+  }
+
+  /** Cut or restore the radio (the lock stays powered). */
+  setReachable(reachable: boolean): void {
+    this.sync();
+    const wasReachable = this.reachable;
+    this.radioUp = reachable;
+    this.reachabilityChanged(wasReachable);
+  }
+
+  /** A jammed motor refuses every unlock (`jammed`). */
+  setJammed(jammed: boolean): void {
+    this.sync();
+    this.jammed = jammed;
+  }
+
+  /** Tamper sets is_abnormal until cleared here (DESIGN §5.4); a change emits a `tamper` event. */
+  setTamper(tamper: boolean): void {
+    this.sync();
+    if (tamper === this.tamper) return;
+    this.tamper = tamper;
+    this.emit({ type: 'tamper', lock_id: this.lockId, is_abnormal: this.isAbnormal() });
+  }
+
+  /** Replace the charge (0..100); crossing the threshold either way emits a `battery` event. */
+  setBattery(pct: number): void {
+    this.sync();
+    this.battery.set(pct, this.world.now());
+    this.sync();
+  }
+
+  /** Change the drift rate from now on. */
+  setDrift(ppm: number): void {
+    if (!Number.isFinite(ppm)) throw new RangeError('drift_ppm must be a finite number');
+    this.sync();
+    this.driftPpm = ppm;
+    this.clock.setDrift(this.world.now(), this.clockPpm(ppm));
+  }
+
+  /** Add a step of `seconds` to the lock clock. */
+  setClockOffset(seconds: number): void {
+    if (!Number.isFinite(seconds)) throw new RangeError('clock_offset_s must be a finite number');
+    this.sync();
+    this.clock.step(this.world.now(), seconds);
+  }
+
+  /** A firmware reset: the clock is untrusted (`no_time`) until the next time sync (DESIGN §2). */
+  resetClock(): void {
+    this.sync();
+    this.clock.reset();
+  }
+
+  /** World time moved: apply drain, emit a pending battery event, end an expired lockout. */
+  tick(): void {
+    this.sync();
+  }
+
+  /** Full state for the control API's `GET /locks/{id}`. */
+  snapshot(): LockSnapshot {
+    this.sync();
+    return {
+      lock_id: this.lockId,
+      lock_time: this.wholeLockTime(),
+      trusted: this.clock.trusted,
+      drift_ppm: this.driftPpm,
+      battery_pct: pctTwoDecimals(this.battery.pct),
+      low_voltage: this.battery.low,
+      is_abnormal: this.isAbnormal(),
+      tamper: this.tamper,
+      jammed: this.jammed,
+      reachable: this.reachable,
+      power: this.powered ? 'on' : 'off',
+      locked_out_until: this.lockout.lockedOutUntil,
+      wrong_attempts: this.lockout.wrongAttempts,
+      last_seq: this.lastSeq,
+      uids: this.passwords.list().map((p) => p.uid),
+      events: this.log.events(),
+    };
+  }
+
+  /** The user passwords on the lock, ordered by uid. */
+  storedPasswords(): StoredPassword[] {
+    return this.passwords.list();
+  }
+
+  private has(defect: LockDefect): boolean {
+    return this.defects.has(defect);
+  }
+
+  /** The ppm handed to the clock: defect `lock-drift-wrong-sign` flips it. */
+  private clockPpm(ppm: number): number {
+    return this.has('lock-drift-wrong-sign') ? -ppm : ppm;
+  }
+
+  private wholeLockTime(): number {
+    return Math.floor(this.lockTime());
+  }
+
+  private isAbnormal(): boolean {
+    return this.tamper || this.lockout.isLockedOut(this.wholeLockTime());
+  }
+
+  /** Catch up with world time: drain, battery event on a low_voltage change (only while powered), lockout expiry. */
+  private sync(): void {
+    this.battery.drainTo(this.world.now(), this.powered);
+    this.lockout.expire(this.wholeLockTime());
+    if (!this.powered) return;
+    const low = this.battery.takeLowChange();
+    if (low !== null) {
+      this.emit({ type: 'battery', lock_id: this.lockId, battery_pct: pctOneDecimal(this.battery.pct), low_voltage: low });
+    }
+  }
+
+  /** DESIGN §5.2 and §5.4: the password check steps 1–5, then the motor on a match. */
+  private passwordUnlock(password: string, mode: UnlockMode): LockResult {
+    const t = this.wholeLockTime();
+    if (this.lockout.isLockedOut(t)) {
+      this.unlockEvent(mode, false, 0);
+      return 'locked_out';
+    }
+    const verdict = checkPassword(password, t, this.clock.trusted || this.has('lock-reset-keeps-time'), this.passwords, this.rules);
+    if (!verdict.ok) {
+      // Only a wrong or expired password counts toward lockout; an untrusted clock is not the typist's fault.
+      if (verdict.result !== 'no_time') this.lockout.recordWrong(t);
+      this.unlockEvent(mode, false, verdict.uid);
+      return verdict.result;
+    }
+    this.lockout.recordMatch();
+    return this.motorUnlock(mode, verdict.uid);
+  }
+
+  /** The motor, used by every unlock kind: jammed, below cut-off, or open and spend one actuation. */
+  private motorUnlock(mode: UnlockMode, uid: number): LockResult {
+    let result: LockResult = 'ok';
+    if (this.jammed) result = 'jammed';
+    else if (!this.battery.canActuate) result = 'low_battery';
+    else this.battery.actuate();
+    this.unlockEvent(mode, result === 'ok', uid);
+    this.sync();
+    return result;
+  }
+
+  private unlockEvent(mode: UnlockMode, ok: boolean, uid: number): void {
+    this.emit({ type: 'unlock', lock_id: this.lockId, mode, result: ok ? 1 : 2, uid, lock_time: this.wholeLockTime() });
+  }
+
+  private reachabilityChanged(wasReachable: boolean): void {
+    if (this.reachable !== wasReachable) this.emit({ type: 'reachable', lock_id: this.lockId, online: this.reachable });
+  }
+
+  private emit(ev: LockEvent): void {
+    this.log.emit(ev);
+  }
+}
+
+function answer(result: LockResult): LockAnswer {
+  return { result, data: {} };
+}
+
+function isUint(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffffffff;
+}

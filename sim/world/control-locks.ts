@@ -1,0 +1,68 @@
+import type { World } from './world.ts';
+import { BadInput, ControlError } from './json-http.ts';
+
+type Body = Record<string, unknown>;
+
+function lockOf(world: World, id: string | undefined) {
+  const lock = world.locks.get(Number(id));
+  if (!lock) throw new ControlError(404, `no lock ${id}`);
+  return lock;
+}
+
+const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+const bool = (b: Body, k: string): boolean => {
+  if (typeof b[k] !== 'boolean') throw new BadInput(`${k} must be a boolean`);
+  return b[k] as boolean;
+};
+const finite = (b: Body, k: string, min: number, max: number): number => {
+  const v = b[k];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new BadInput(`${k} must be a number in ${min}…${max}`);
+  return v;
+};
+
+/** `GET /locks/{id}`: the full lock state. */
+export function lockView(world: World, id: string | undefined): unknown {
+  const lock = lockOf(world, id);
+  return { ...lock.snapshot(), ap_id: world.apOf.get(lock.lockId) ?? null };
+}
+
+const KNOBS = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock'];
+
+/** `POST /locks/{id}` and its sub-resources: knobs, keypad, Bluetooth unlock and time sync (DESIGN §8). */
+export function lockKnobs(world: World, body: Body, id: string | undefined, action?: 'keypad' | 'time_sync' | 'ble_unlock'): unknown {
+  const lock = lockOf(world, id);
+  if (action === 'keypad') {
+    const b = body.keypad as Body;
+    if (typeof b.password !== 'string' || b.password.length > 32) throw new BadInput('password must be a string of at most 32 characters');
+    return { result: lock.keypad(b.password) };
+  }
+  if (action === 'ble_unlock') {
+    const b = body.ble_unlock as Body;
+    if (!isU32(b.uid)) throw new BadInput('uid must be an unsigned 32-bit integer');
+    return { result: lock.bleUnlock(b.uid) };
+  }
+  if (action === 'time_sync') {
+    const b = body.time_sync as Body;
+    for (const k of ['seq', 'key1', 'key2']) if (!isU32(b[k])) throw new BadInput(`${k} must be an unsigned 32-bit integer`);
+    return lock.bleTimeSync(b.seq as number, b.key1 as number, b.key2 as number);
+  }
+  for (const k of Object.keys(body)) if (!KNOBS.includes(k)) throw new BadInput(`${k} is not a lock knob (${KNOBS.join(', ')})`);
+  // Validate everything before changing anything, so a bad request changes no state.
+  const battery = 'battery_pct' in body ? finite(body, 'battery_pct', 0, 100) : undefined;
+  const drift = 'drift_ppm' in body ? finite(body, 'drift_ppm', -1e6, 1e6) : undefined;
+  const offset = 'clock_offset_s' in body ? finite(body, 'clock_offset_s', -1e9, 1e9) : undefined;
+  const reachable = 'reachable' in body ? bool(body, 'reachable') : undefined;
+  const jammed = 'jammed' in body ? bool(body, 'jammed') : undefined;
+  const tamper = 'tamper' in body ? bool(body, 'tamper') : undefined;
+  if ('power' in body && body.power !== 'on' && body.power !== 'off') throw new BadInput('power must be "on" or "off"');
+  if ('reset_clock' in body && body.reset_clock !== true) throw new BadInput('reset_clock must be true');
+  if (battery !== undefined) lock.setBattery(battery);
+  if (drift !== undefined) lock.setDrift(drift);
+  if (offset !== undefined) lock.setClockOffset(offset);
+  if (reachable !== undefined) lock.setReachable(reachable);
+  if (jammed !== undefined) lock.setJammed(jammed);
+  if (tamper !== undefined) lock.setTamper(tamper);
+  if (body.power !== undefined) lock.setPower(body.power === 'on');
+  if (body.reset_clock === true) lock.resetClock();
+  return lockView(world, id);
+}

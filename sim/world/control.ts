@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { World } from './world.ts';
+import { BadInput, ControlError, readJsonObject, sendJson } from './json-http.ts';
+import { lockKnobs, lockView } from './control-locks.ts';
+
+type Handler = (world: World, body: Record<string, unknown>, params: string[]) => unknown | Promise<unknown>;
+
+const num = (body: Record<string, unknown>, key: string, ok: (n: number) => boolean, hint: string): number => {
+  const v = body[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new BadInput(`${key} must be ${hint}`);
+  return v;
+};
+
+function setClock(world: World, body: Record<string, unknown>): unknown {
+  const c = world.clock;
+  if ('advance' in body) c.advance(num(body, 'advance', (n) => n >= 0, 'a number of seconds ≥ 0'));
+  else if ('set' in body) c.set(num(body, 'set', (n) => n >= 0, 'a unix time ≥ 0'));
+  else if (body.mode === 'running') c.run(body.rate === undefined ? 1 : num(body, 'rate', (n) => n > 0, 'a number > 0'));
+  else if (body.mode === 'frozen') c.freeze();
+  else throw new BadInput('body must have "advance", "set", or "mode": "running"|"frozen"');
+  return { time: c.now(), mode: c.mode };
+}
+
+function gatewayOf(world: World, id: string | undefined) {
+  const gw = world.gateways.get(Number(id));
+  if (!gw) throw new ControlError(404, `no gateway ${id}`);
+  return gw;
+}
+
+async function setGateway(world: World, body: Record<string, unknown>, [id]: string[]): Promise<unknown> {
+  const gw = gatewayOf(world, id);
+  const known = ['online', 'partitioned', 'latency_ms'];
+  for (const k of Object.keys(body)) if (!known.includes(k)) throw new BadInput(`${k} is not a gateway knob (${known.join(', ')})`);
+  if ('online' in body && typeof body.online !== 'boolean') throw new BadInput('online must be a boolean');
+  if ('partitioned' in body && typeof body.partitioned !== 'boolean') throw new BadInput('partitioned must be a boolean');
+  if ('latency_ms' in body) gw.latencyMs = num(body, 'latency_ms', (n) => n >= 0 && n <= 60000, 'a number of ms in 0…60000');
+  if (typeof body.partitioned === 'boolean') gw.partitioned = body.partitioned;
+  if (typeof body.online === 'boolean') await gw.setOnline(body.online);
+  return { ap_id: gw.apId, online: gw.online, partitioned: gw.partitioned, latency_ms: gw.latencyMs };
+}
+
+function worldView(world: World): unknown {
+  return {
+    time: world.clock.now(),
+    mode: world.clock.mode,
+    locks: [...world.locks.values()].map((l) => {
+      const s = l.snapshot();
+      const ap = world.apOf.get(l.lockId);
+      const gw = ap === undefined ? undefined : world.gateways.get(ap);
+      return {
+        lock_id: l.lockId, online: l.reachable && !!gw?.online && !gw.partitioned, battery_pct: s.battery_pct,
+        low_voltage: s.low_voltage, is_abnormal: s.is_abnormal, lock_time: s.lock_time, ap_id: ap ?? null,
+      };
+    }),
+    gateways: [...world.gateways.values()].map((g) => ({ ap_id: g.apId, online: g.online })),
+  };
+}
+
+function pushFaults(world: World, body: Record<string, unknown>): unknown {
+  const count = num(body, 'fail_next', (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'an integer in 0…1000');
+  const status = body.status === undefined ? 500 : num(body, 'status', (n) => Number.isInteger(n) && n >= 300 && n <= 599, 'an HTTP status in 300…599');
+  world.sink.failDeliveries(count, status);
+  return { fail_next: count, status };
+}
+
+function stats(world: World): unknown {
+  return {
+    broker: world.broker.stats,
+    cloud: world.cloud.stats,
+    gateways: Object.fromEntries([...world.gateways].map(([id, g]) => [id, g.stats])),
+    sink: world.sink.stats,
+  };
+}
+
+/** DESIGN §8 routes, plus `/push/faults`, `/stats` and the sink's `/sink/{app_id}` (extensions). */
+const ROUTES: [string, RegExp, Handler][] = [
+  ['GET', /^\/world$/, worldView],
+  ['POST', /^\/clock$/, setClock],
+  ['GET', /^\/locks\/(\d+)$/, (w, _b, [id]) => lockView(w, id)],
+  ['POST', /^\/locks\/(\d+)$/, (w, b, [id]) => lockKnobs(w, b, id)],
+  ['POST', /^\/locks\/(\d+)\/keypad$/, (w, b, [id]) => lockKnobs(w, { keypad: b }, id, 'keypad')],
+  ['POST', /^\/locks\/(\d+)\/ble\/time_sync$/, (w, b, [id]) => lockKnobs(w, { time_sync: b }, id, 'time_sync')],
+  ['POST', /^\/locks\/(\d+)\/ble\/unlock$/, (w, b, [id]) => lockKnobs(w, { ble_unlock: b }, id, 'ble_unlock')],
+  ['POST', /^\/gateways\/(\d+)$/, setGateway],
+  ['GET', /^\/push$/, (w) => w.sink.list()],
+  ['DELETE', /^\/push$/, (w) => { w.sink.clear(); return {}; }],
+  ['POST', /^\/push\/faults$/, pushFaults],
+  ['GET', /^\/stats$/, stats],
+];
+
+/** The control API of a world (DESIGN §8) on its own HTTP server. */
+export class ControlServer {
+  private constructor(private readonly server: Server, readonly url: string) {}
+
+  static async create(world: World, opts: { host: string; port: number }): Promise<ControlServer> {
+    const server = createServer({ noDelay: true }, (req, res) => void ControlServer.handle(world, req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    return new ControlServer(server, `http://${opts.host}:${port}`);
+  }
+
+  private static async handle(world: World, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const sink = /^\/sink\/([^/]+)$/.exec(path);
+      if (sink && req.method === 'POST') {
+        const body = await readJsonObject(req, 256 * 1024);
+        const status = world.sink.deliver(decodeURIComponent(sink[1]!), body);
+        return sendJson(res, status, { ok: status === 200 });
+      }
+      const matches = ROUTES.filter(([, re]) => re.test(path));
+      if (matches.length === 0) return sendJson(res, 404, { error: `no route ${path}` });
+      const route = matches.find(([m]) => m === req.method);
+      if (!route) return sendJson(res, 405, { error: `${req.method} not allowed on ${path}` });
+      const params = route[1].exec(path)!.slice(1);
+      const body = req.method === 'POST' ? await readJsonObject(req) : {};
+      sendJson(res, 200, await route[2](world, body, params));
+    } catch (e) {
+      if (e instanceof BadInput || e instanceof RangeError) return sendJson(res, 400, { error: e.message });
+      if (e instanceof ControlError) return sendJson(res, e.status, { error: e.message });
+      sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

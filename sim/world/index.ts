@@ -1,0 +1,5 @@
+export * from './fixture.ts';
+export * from './fixture-schema.ts';
+export * from './world.ts';
+export * from './push-sink.ts';
+export * from './load.ts';

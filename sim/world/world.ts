@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { WorldClock } from '../clock/index.ts';
+import { VirtualLock, defaultLockSpec, LOCK_DEFECTS } from '../lock/lock.ts';
+import { VirtualGateway, GATEWAY_DEFECTS } from '../gateway/gateway.ts';
+import { RadioLink } from '../gateway/radio-link.ts';
+import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
+import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
+import type { ProfileName } from '../protocol/index.ts';
+import type { Fixture, FixtureLock } from './fixture.ts';
+import type { FixtureProblem } from './fixture-schema.ts';
+import { PushSink } from './push-sink.ts';
+import { ControlServer } from './control.ts';
+
+/** Every defect the simulator can seed (issue 4), by the room that implements it. */
+export const KNOWN_DEFECTS: readonly string[] = [...LOCK_DEFECTS, ...GATEWAY_DEFECTS, ...BROKER_DEFECTS, ...CLOUD_DEFECTS];
+
+/** A fixture that cannot be built into a world; `problems` carry JSON paths. */
+export class FixtureError extends Error {
+  constructor(readonly problems: FixtureProblem[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  }
+}
+
+export interface WorldOptions {
+  host?: string;
+  apiPort?: number;
+  mqttPort?: number;
+  controlPort?: number;
+  /** Overrides the fixture's `cloud.profile`. */
+  profile?: ProfileName;
+  /** `frozen` (default; tests move time) or `running` (real time × 1). */
+  time?: 'frozen' | 'running';
+  /** Overrides the fixture's `cloud.ack_timeout_ms`. */
+  ackTimeoutMs?: number;
+  /** Push retry back-off base in ms (default 100). */
+  pushBackoffMs?: number;
+  /** Gateway → lock request timeout in ms (default 2000). */
+  lockTimeoutMs?: number;
+  /** Defects added to the fixture's own `defects`. */
+  defects?: readonly string[];
+}
+
+function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
+  return defaultLockSpec({
+    lockId: l.lock_id, mac: l.mac, secretHex: l.secret_hex, firmwareVer: l.firmware_ver, driftPpm: l.drift_ppm,
+    clockOffsetS: l.clock_offset_s, batteryPct: l.battery_pct, lowBatteryPct: l.low_battery_pct, tolerance: l.tolerance,
+    capacity: l.capacity, lockout: l.lockout, defects,
+  });
+}
+
+/** A whole simulated world on loopback: broker, gateways, locks, cloud, push sink, face provider and control API. */
+export class World {
+  private closers: (() => Promise<void>)[] = [];
+
+  private constructor(
+    readonly fixture: Fixture,
+    readonly clock: WorldClock,
+    readonly locks: Map<number, VirtualLock>,
+    readonly sink: PushSink,
+  ) {}
+
+  broker!: Broker;
+  cloud!: Cloud;
+  control!: ControlServer;
+  readonly gateways = new Map<number, VirtualGateway>();
+  /** The gateway each lock is behind (absent: no AP). */
+  readonly apOf = new Map<number, number>();
+
+  /** Build and start a world; on failure everything already started is closed again. */
+  static async create(fixture: Fixture, opts: WorldOptions = {}): Promise<World> {
+    const defects = [...fixture.defects, ...(opts.defects ?? [])];
+    const unknown = defects.map((d, i) => ({ d, i })).filter(({ d }) => !KNOWN_DEFECTS.includes(d));
+    if (unknown.length > 0) throw new FixtureError(unknown.map(({ d, i }) => ({ path: `$.defects[${i}]`, message: `unknown defect "${d}"` })));
+    const clock = new WorldClock(fixture.world.start);
+    const locks = new Map(fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
+    const world = new World(fixture, clock, locks, new PushSink(clock));
+    try {
+      await world.start(opts, defects);
+    } catch (e) {
+      await world.close();
+      throw e;
+    }
+    if (opts.time === 'running') clock.run(1);
+    return world;
+  }
+
+  private async start(opts: WorldOptions, defects: readonly string[]): Promise<void> {
+    const f = this.fixture;
+    const host = opts.host ?? '127.0.0.1';
+    this.clock.onMove(() => { for (const l of this.locks.values()) l.tick(); });
+    this.control = await ControlServer.create(this, { host, port: opts.controlPort ?? 0 });
+    this.closers.push(() => this.control.close());
+
+    const secrets = new Map(f.gateways.map((g) => [g.ap_id, g.secret]));
+    const cloudPassword = randomBytes(16).toString('hex');
+    this.broker = await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+    this.closers.push(() => this.broker.close());
+
+    // Gateways first, so the cloud learns their status from retained messages without pushing a change.
+    for (const g of f.gateways) {
+      for (const id of g.locks) this.apOf.set(id, g.ap_id);
+      const links = g.locks.flatMap((id) => {
+        const lock = this.locks.get(id);
+        return lock ? [new RadioLink(lock)] : [];
+      });
+      const gw = await VirtualGateway.create({
+        apId: g.ap_id, secret: g.secret, mqttUrl: this.broker.url, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
+      });
+      this.gateways.set(g.ap_id, gw);
+      this.closers.push(() => gw.close());
+    }
+
+    let faceUrl = f.cloud.face_provider_url;
+    if (faceUrl === 'builtin') {
+      const provider = await startBuiltinFaceProvider(
+        f.locks.flatMap((l) => l.members.map((m) => ({ idNum: m.id_num, faceSha256: m.face_sha256 }))),
+      );
+      this.closers.push(() => provider.close());
+      faceUrl = provider.url;
+    }
+    this.cloud = await Cloud.create({
+      clock: this.clock,
+      profile: opts.profile ?? f.cloud.profile,
+      signSkewS: f.cloud.sign_skew_s,
+      ackTimeoutMs: opts.ackTimeoutMs ?? f.cloud.ack_timeout_ms,
+      timeSyncTtlS: f.cloud.time_sync_ttl_s,
+      faceRate: { max: f.cloud.face_rate.max, perS: f.cloud.face_rate.per_s },
+      faceProviderUrl: faceUrl,
+      faceTimeoutMs: f.cloud.face_timeout_ms,
+      tzOffsetMin: f.world.tz_offset_min,
+      apps: f.apps.map((a) => ({
+        appId: a.app_id, appSecret: a.app_secret, corpIds: a.corp_ids,
+        pushUrl: a.push_url === 'sink' ? `${this.control.url}/sink/${encodeURIComponent(a.app_id)}` : a.push_url,
+      })),
+      locks: f.locks.map((l) => ({
+        lockId: l.lock_id, mac: l.mac, secretHex: l.secret_hex, corpId: l.corp_id, name: l.name, descr: l.descr,
+        master: l.master, deviceVer: l.device_ver, firmwareVer: l.firmware_ver, isInit: l.is_init, isBind: l.is_bind,
+        isDel: l.is_del, initAt: l.init_at, bindAt: l.bind_at, seqStart: l.seq_start,
+        members: l.members.map((m) => ({ uid: m.uid, name: m.name, idNum: m.id_num, faceSha256: m.face_sha256 })),
+        apId: this.apOf.get(l.lock_id) ?? null,
+      })),
+      mqtt: { url: this.broker.url, password: cloudPassword },
+      host,
+      port: opts.apiPort ?? 0,
+      push: { backoffMs: opts.pushBackoffMs ?? 100 },
+      defects,
+    });
+    this.closers.push(() => this.cloud.close());
+  }
+
+  /** The three URLs of the ready line (DESIGN §8). */
+  get urls(): { api: string; mqtt: string; control: string } {
+    return { api: this.cloud.url, mqtt: this.broker.url, control: this.control.url };
+  }
+
+  /** Stop everything, newest first; safe to call twice. */
+  async close(): Promise<void> {
+    const closers = this.closers.reverse();
+    this.closers = [];
+    for (const c of closers) {
+      try {
+        await c();
+      } catch {
+        // Closing is best effort: one part failing to close must not keep the others open.
+      }
+    }
+  }
+}
