@@ -9,6 +9,9 @@ import { Lockout } from './lockout.ts';
 import { checkPassword, PasswordStore, type AcceptRules } from './passwords.ts';
 import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, StoredPassword } from './types.ts';
 
+// The spec helpers travel with the class so callers need one import.
+export { defaultLockSpec, LOCK_DEFECTS, type LockDefect, type LockSpecInput } from './defaults.ts';
+
 /**
  * The virtual lock firmware (DESIGN §2, §5.2–5.4): its own drifting clock, keypad with temporary
  * and user passwords, lockout, motor, battery, time sync over Bluetooth and an event log. World

@@ -153,8 +153,9 @@ test('5 wrong passwords lock the keypad out for 60 s of lock time, then it works
   assert.equal(lock.keypad(code), 'locked_out', 'lock time + 59 s');
   world.advance(1);
   assert.equal(lock.state().is_abnormal, false);
-  assert.equal(lock.keypad(code), 'ok', 'lock time + 60 s');
-  assert.equal(lock.snapshot().wrong_attempts, 0);
+  assert.equal(lock.snapshot().wrong_attempts, 0, 'the count restarts with the lockout over');
+  assert.equal(lock.keypad('000000'), 'bad_password');
+  assert.equal(lock.keypad(code), 'ok', 'lock time + 60 s, one wrong attempt does not lock out again');
 });
 
 test('a right password resets the wrong count; locked_out and no_time do not count', () => {

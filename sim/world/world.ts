@@ -36,6 +36,8 @@ export interface WorldOptions {
   pushBackoffMs?: number;
   /** Gateway → lock request timeout in ms (default 2000). */
   lockTimeoutMs?: number;
+  /** Overrides the fixture's `cloud.face_timeout_ms`. */
+  faceTimeoutMs?: number;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
 }
@@ -63,6 +65,8 @@ export class World {
   cloud!: Cloud;
   control!: ControlServer;
   readonly gateways = new Map<number, VirtualGateway>();
+  /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
+  faceProviderUrl = '';
   /** The gateway each lock is behind (absent: no AP). */
   readonly apOf = new Map<number, number>();
 
@@ -118,6 +122,7 @@ export class World {
       this.closers.push(() => provider.close());
       faceUrl = provider.url;
     }
+    this.faceProviderUrl = faceUrl;
     this.cloud = await Cloud.create({
       clock: this.clock,
       profile: opts.profile ?? f.cloud.profile,
@@ -126,7 +131,7 @@ export class World {
       timeSyncTtlS: f.cloud.time_sync_ttl_s,
       faceRate: { max: f.cloud.face_rate.max, perS: f.cloud.face_rate.per_s },
       faceProviderUrl: faceUrl,
-      faceTimeoutMs: f.cloud.face_timeout_ms,
+      faceTimeoutMs: opts.faceTimeoutMs ?? f.cloud.face_timeout_ms,
       tzOffsetMin: f.world.tz_offset_min,
       apps: f.apps.map((a) => ({
         appId: a.app_id, appSecret: a.app_secret, corpIds: a.corp_ids,

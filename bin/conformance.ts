@@ -1,0 +1,21 @@
+/** `npm run conformance -- [--target sim|remote|lab] [Playwright options]`: run the specs and write reports/. */
+import { spawnSync } from 'node:child_process';
+
+const args = process.argv.slice(2);
+let target = process.env.LOCKBENCH_TARGET ?? 'sim';
+const rest: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i]!;
+  if (a === '--target') target = args[++i] ?? '';
+  else if (a.startsWith('--target=')) target = a.slice('--target='.length);
+  else rest.push(a);
+}
+if (!['sim', 'remote', 'lab'].includes(target)) {
+  process.stderr.write(`lockbench conformance: --target must be sim, remote or lab, got "${target}"\n`);
+  process.exit(2);
+}
+const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...rest], {
+  stdio: 'inherit',
+  env: { ...process.env, LOCKBENCH_TARGET: target },
+});
+process.exit(r.status ?? 1);

@@ -1,0 +1,117 @@
+import type { APIRequestContext } from '@playwright/test';
+import type { Body, Envelope, ProfileName } from '../../sim/protocol/index.ts';
+import type { Signer } from './signer.ts';
+import type { WireLog } from './wire-log.ts';
+
+/** One answer of the API, with what is needed to judge it against a profile. */
+export interface ApiResponse<D = Record<string, unknown>> {
+  path: string;
+  status: number;
+  contentType: string;
+  /** The parsed envelope, or null when the body was not a JSON object. */
+  envelope: Envelope<D> | null;
+  text: string;
+  profile: ProfileName;
+}
+
+export interface ClientOptions {
+  appId: string;
+  appSecret: string;
+  profile: ProfileName;
+  signer: Signer;
+  /** The time the target's signatures are checked against: world time on sim, real time elsewhere. */
+  now: () => Promise<number>;
+  wire?: WireLog;
+}
+
+/** Options of one raw request: what to change from a correctly signed request. */
+export interface SendOptions {
+  /** Sign at this unix time instead of now. */
+  signAt?: number;
+  /** Send this `sign` instead of computing it (or `null` to send none). */
+  sign?: string | null;
+  /** Fields excluded from the signed content (default: `img_code` on open/face). */
+  exclude?: string[];
+  /** Fields changed after signing (tampering). */
+  tamper?: Body;
+  /** Send this exact body text instead of JSON. */
+  rawBody?: string | Buffer;
+  method?: 'POST' | 'GET' | 'PUT' | 'DELETE';
+  headers?: Record<string, string>;
+  /** Omit `app_id` (it is added by default). */
+  noAppId?: boolean;
+}
+
+/** A typed, signing client for the 11 endpoints of DESIGN §3.3 over Playwright's APIRequestContext. */
+export class ApiClient {
+  constructor(private readonly ctx: APIRequestContext, readonly opts: ClientOptions) {}
+
+  /** The body as it would be sent: `app_id` added and signed at `t`. */
+  async signedBody(path: string, fields: Body, o: SendOptions = {}): Promise<Body> {
+    const body: Body = o.noAppId ? { ...fields } : { app_id: this.opts.appId, ...fields };
+    const exclude = o.exclude ?? (path === '/third/lock/open/face' ? ['img_code'] : []);
+    if (o.sign === undefined) {
+      const t = o.signAt ?? (await this.opts.now());
+      body.sign = this.opts.signer.sign(body, this.opts.appSecret, t, exclude);
+    } else if (o.sign !== null) body.sign = o.sign;
+    return { ...body, ...(o.tamper ?? {}) };
+  }
+
+  /** Send one request (signed unless told otherwise) and read the answer without judging it. */
+  async send<D = Record<string, unknown>>(path: string, fields: Body = {}, o: SendOptions = {}): Promise<ApiResponse<D>> {
+    const body = o.rawBody ?? JSON.stringify(await this.signedBody(path, fields, o));
+    const res = await this.ctx.fetch(path, {
+      method: o.method ?? 'POST',
+      headers: { 'content-type': 'application/json', ...(o.headers ?? {}) },
+      data: o.method === 'GET' ? undefined : body,
+      failOnStatusCode: false,
+      maxRedirects: 0,
+    });
+    const text = await res.text();
+    let envelope: Envelope<D> | null = null;
+    try {
+      const v = JSON.parse(text);
+      if (v && typeof v === 'object' && !Array.isArray(v)) envelope = v as Envelope<D>;
+    } catch {
+      envelope = null;
+    }
+    const shown = typeof body === 'string' && body.length <= 2048 ? safeJson(body) : `«${Buffer.byteLength(body)} bytes»`;
+    this.opts.wire?.add('http', `${o.method ?? 'POST'} ${path} → ${res.status()} ${envelope ? `code ${envelope.code}` : 'not an envelope'}`, {
+      request: shown,
+      response: text.length <= 2048 ? safeJson(text) : `«${text.length} chars»`,
+    });
+    return { path, status: res.status(), contentType: res.headers()['content-type'] ?? '', envelope, text, profile: this.opts.profile };
+  }
+
+  lockGet(lock_id: unknown, o?: SendOptions) { return this.send('/third/lock/get', { lock_id }, o); }
+  byMac(mac: unknown, o?: SendOptions) { return this.send('/third/lock/by_mac/get', { mac }, o); }
+  open(lock_id: unknown, attach: unknown = '', o?: SendOptions) { return this.send<null>('/third/lock/open', { lock_id, attach }, o); }
+  openFace(f: { lock_id: unknown; name: unknown; id_num: unknown; img_code: unknown }, o?: SendOptions) {
+    return this.send<null>('/third/lock/open/face', f, o);
+  }
+  stateGet(lock_id: unknown, o?: SendOptions) {
+    return this.send<{ lock_id: number; online: boolean; is_abnormal: boolean; low_voltage: boolean }>('/third/lock/state/get', { lock_id }, o);
+  }
+  pwdGet(lock_id: unknown, effective_at: unknown, expire: unknown = 300, o?: SendOptions) {
+    return this.send<{ password: string }>('/third/lock/pwd/get', { lock_id, effective_at, expire }, o);
+  }
+  seqGet(lock_id: unknown, o?: SendOptions) {
+    return this.send<{ seq: number; key1: number; key2: number }>('/third/lock/time_sync/seq/get', { lock_id }, o);
+  }
+  seqResult(lock_id: unknown, seq: unknown, state: unknown, o?: SendOptions) {
+    return this.send<null>('/third/lock/time_sync/result', { lock_id, seq, state }, o);
+  }
+  v2PwdGet(lock_id: unknown, uid: unknown, effective_at: unknown, expire: unknown, o?: SendOptions) {
+    return this.send<{ password: string }>('/third/v2/lock/pwd/get', { lock_id, uid, effective_at, expire }, o);
+  }
+  v2PwdDel(lock_id: unknown, uid: unknown, o?: SendOptions) { return this.send<null>('/third/v2/lock/pwd/del', { lock_id, uid }, o); }
+  v2Open(lock_id: unknown, password: unknown, o?: SendOptions) { return this.send<null>('/third/v2/lock/open', { lock_id, password }, o); }
+}
+
+function safeJson(text: string | Buffer): unknown {
+  try {
+    return JSON.parse(text.toString());
+  } catch {
+    return text.toString().slice(0, 512);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What a target lets a spec control (DESIGN §9, TEST-PLAN "Needs"): `clock` world clock (C),
+ * `lock` lock knobs — battery, drift, power, radio, jam, tamper (L), `gateway` gateway knobs (G),
+ * `push` push inbox (P), `face` face-provider substitution (F), `keypad`/`ble` typing on the lock
+ * and Bluetooth, `lockTime` setting the lock's clock (through time sync on lab), `broker` direct
+ * MQTT access with gateway credentials, `sinkFaults` making the push receiver fail.
+ */
+export type Capability = 'clock' | 'lock' | 'gateway' | 'push' | 'face' | 'keypad' | 'ble' | 'lockTime' | 'broker' | 'sinkFaults';
+
+export type Capabilities = Readonly<Record<Capability, boolean>>;
+
+export const ALL_CAPABILITIES: readonly Capability[] = ['clock', 'lock', 'gateway', 'push', 'face', 'keypad', 'ble', 'lockTime', 'broker', 'sinkFaults'];
+
+/** Capabilities from a list of the ones a target has. */
+export function capabilities(has: readonly Capability[]): Capabilities {
+  return Object.fromEntries(ALL_CAPABILITIES.map((c) => [c, has.includes(c)])) as Capabilities;
+}
+
+/** Why a test needing `need` is skipped on a target lacking it. */
+export function skipReason(target: string, need: string): string {
+  return `target "${target}" cannot ${DESCRIPTIONS[need] ?? `provide "${need}"`}`;
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  clock: 'move world time (C)',
+  lock: 'control the lock: battery, drift, power, radio, jam, tamper (L)',
+  gateway: 'control gateways: online, partition, latency (G)',
+  push: 'read the push inbox (P)',
+  face: 'substitute the face provider (F)',
+  keypad: 'type on the lock keypad',
+  ble: 'talk to the lock over Bluetooth',
+  lockTime: "set the lock's clock",
+  broker: 'reach the MQTT broker with gateway credentials',
+  sinkFaults: 'make the push receiver fail',
+};

@@ -1,0 +1,33 @@
+import { defineConfig } from '@playwright/test';
+import { isProfileName, type ProfileName } from './sim/protocol/index.ts';
+import type { Options } from './harness/fixtures/index.ts';
+import type { TargetName } from './harness/targets/session.ts';
+
+// `npm run conformance -- --target X` sets LOCKBENCH_TARGET; the default is the embedded simulator.
+const target = (process.env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
+const envProfile = process.env.LOCKBENCH_PROFILE;
+const profiles: ProfileName[] = isProfileName(envProfile) ? [envProfile] : target === 'sim' ? ['kexin-2017-03', 'kexin-2017-10'] : ['kexin-2017-03'];
+const reports = process.env.LOCKBENCH_REPORTS ?? 'reports';
+
+export default defineConfig<Options>({
+  testDir: 'specs',
+  testMatch: '**/*.spec.ts',
+  outputDir: `test-results/${target}`,
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2,
+  timeout: 20_000,
+  expect: { timeout: 2_000 },
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: `${reports}/html`, open: 'never' }],
+    ['junit', { outputFile: `${reports}/junit.xml` }],
+    ['json', { outputFile: `${reports}/results.json` }],
+    ['./harness/report/matrix-reporter.ts', { outputDir: reports }],
+  ],
+  projects: profiles.map((profile) => ({
+    name: `${target} · ${profile}`,
+    use: { targetName: target, profile },
+  })),
+});
