@@ -8,11 +8,13 @@ const target = (process.env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
 const envProfile = process.env.LOCKBENCH_PROFILE;
 const profiles: ProfileName[] = isProfileName(envProfile) ? [envProfile] : target === 'sim' ? ['kexin-2017-03', 'kexin-2017-10'] : ['kexin-2017-03'];
 const reports = process.env.LOCKBENCH_REPORTS ?? 'reports';
+// Seeded defects (issue 4): a comma-separated list; empty for a conformance run.
+const defects = (process.env.LOCKBENCH_DEFECTS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
 
 export default defineConfig<Options>({
   testDir: 'specs',
   testMatch: '**/*.spec.ts',
-  outputDir: `test-results/${target}`,
+  outputDir: `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`,
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
@@ -24,10 +26,10 @@ export default defineConfig<Options>({
     ['html', { outputFolder: `${reports}/html`, open: 'never' }],
     ['junit', { outputFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
-    ['./harness/report/matrix-reporter.ts', { outputDir: reports }],
+    ['./harness/report/matrix-reporter.ts', { outputDir: 'reports', htmlReport: `${reports}/html/index.html` }],
   ],
   projects: profiles.map((profile) => ({
     name: `${target} · ${profile}`,
-    use: { targetName: target, profile },
+    use: { targetName: target, profile, defects },
   })),
 });

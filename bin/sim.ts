@@ -26,6 +26,7 @@ try {
       profile: { type: 'string' },
       time: { type: 'string', default: 'running' },
       'ack-timeout-ms': { type: 'string' },
+      start: { type: 'string' },
     },
     strict: true,
   }).values;
@@ -37,9 +38,17 @@ if (args.time !== 'frozen' && args.time !== 'running') fail(`--time must be froz
 const ackTimeoutMs = args['ack-timeout-ms'] === undefined ? undefined : Number(args['ack-timeout-ms']);
 if (ackTimeoutMs !== undefined && !(Number.isInteger(ackTimeoutMs) && ackTimeoutMs > 0)) fail('--ack-timeout-ms must be a positive integer');
 
+// `--start now` puts world time at real time, so a client signing with its own clock (a remote-target run) agrees.
+let start: number | undefined;
+if (args.start !== undefined) {
+  start = args.start === 'now' ? Math.floor(Date.now() / 1000) : Number(args.start);
+  if (!Number.isInteger(start) || start < 0 || start > 0xffffffff) fail(`--start must be "now" or a unix time, got "${args.start}"`);
+}
+
 let world: World;
 try {
   const fixture = await loadFixture(args.fixture!);
+  if (start !== undefined) fixture.world.start = start;
   world = await World.create(fixture, {
     apiPort: port(args['api-port'], '--api-port'),
     mqttPort: port(args['mqtt-port'], '--mqtt-port'),

@@ -8,7 +8,8 @@ td.pass{background:#e5f5e5}td.fail{background:#fbe0e0;font-weight:bold}td.skip{b
 td.id{font-family:monospace;white-space:nowrap}small{color:#555}.sum span{margin-right:16px}`;
 
 /** The conformance matrix as one self-contained HTML page (readable without a server). */
-export function matrixHtml(m: Matrix, htmlReport = 'html/index.html'): string {
+export function matrixHtml(m: Matrix): string {
+  const htmlReport = Object.values(m.reports)[0] ?? 'html/index.html';
   const count = (status: string) => m.rows.reduce((n, r) => n + Object.values(r.cells).filter((c) => c.status === status).length, 0);
   const head = m.columns.map((c) => `<th>${esc(c)}</th>`).join('');
   const body = m.rows
@@ -18,7 +19,7 @@ export function matrixHtml(m: Matrix, htmlReport = 'html/index.html'): string {
           const cell = r.cells[c];
           if (!cell) return '<td></td>';
           const links = cell.tests
-            .map((t) => `<a href="${htmlReport}#?testId=${encodeURIComponent(t.testId)}" title="${esc(`${t.file}:${t.line}`)}">${esc(t.status)}</a>`)
+            .map((t) => `<a href="${m.reports[c] ?? htmlReport}#?testId=${encodeURIComponent(t.testId)}" title="${esc(`${t.file}:${t.line}`)}">${esc(t.status)}</a>`)
             .join(' ');
           const why = cell.reasons.length ? `<br><small>${cell.reasons.map(esc).join('<br>')}</small>` : '';
           return `<td class="${cell.status}" data-check="${esc(r.id)}" data-column="${esc(c)}">${cell.status}${why}<br><small>${links}</small></td>`;

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { buildMatrix, type Matrix, type TestRecord } from './matrix.ts';
 import { matrixHtml } from './matrix-html.ts';
@@ -14,9 +14,11 @@ const ID = /^@([A-Z]+-\d\d)$/;
 export default class MatrixReporter implements Reporter {
   private readonly records: TestRecord[] = [];
   private readonly outputDir: string;
+  private readonly htmlReport: string;
 
-  constructor(options: { outputDir?: string } = {}) {
+  constructor(options: { outputDir?: string; htmlReport?: string } = {}) {
     this.outputDir = options.outputDir ?? 'reports';
+    this.htmlReport = relative(this.outputDir, options.htmlReport ?? join(this.outputDir, 'html/index.html'));
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -48,7 +50,7 @@ export default class MatrixReporter implements Reporter {
       } catch {
         previous = undefined;
       }
-      const matrix = buildMatrix(this.records, previous, new Date().toISOString());
+      const matrix = buildMatrix(this.records, previous, new Date().toISOString(), this.htmlReport);
       writeFileSync(jsonPath, `${JSON.stringify(matrix, null, 1)}\n`);
       writeFileSync(join(this.outputDir, 'conformance.html'), matrixHtml(matrix));
       const runColumns = new Set(this.records.map((r) => r.column));

@@ -24,6 +24,8 @@ export interface Cell {
 export interface Matrix {
   generatedAt: string;
   columns: string[];
+  /** Per column, the Playwright HTML report its cells link to (relative to the matrix). */
+  reports: Record<string, string>;
   rows: { id: string; area: string; title: string; cells: Record<string, Cell> }[];
   findings: { checkId: string; column: string; test: string; finding: string }[];
   /** Tests tagged with an ID that is not in the test plan. */
@@ -41,7 +43,7 @@ export function cellOf(tests: TestRecord[]): Cell {
 }
 
 /** Build the matrix of this run's columns, keeping other columns of a previous matrix (other targets). */
-export function buildMatrix(records: TestRecord[], previous: Matrix | undefined, now: string): Matrix {
+export function buildMatrix(records: TestRecord[], previous: Matrix | undefined, now: string, htmlReport = 'html/index.html'): Matrix {
   const columns = [...new Set(records.map((r) => r.column))];
   const keptColumns = (previous?.columns ?? []).filter((c) => !columns.includes(c));
   const known = new Set(CHECKS.map((c) => c.id));
@@ -61,6 +63,10 @@ export function buildMatrix(records: TestRecord[], previous: Matrix | undefined,
   return {
     generatedAt: now,
     columns: [...keptColumns, ...columns],
+    reports: {
+      ...Object.fromEntries(keptColumns.map((c) => [c, previous?.reports?.[c] ?? 'html/index.html'])),
+      ...Object.fromEntries(columns.map((c) => [c, htmlReport])),
+    },
     rows,
     findings,
     unknownIds: [...new Set(records.flatMap((r) => r.checkIds).filter((id) => !known.has(id)))],

@@ -1,0 +1,344 @@
+import {
+  encodeFrame, FrameReader, FRAME_TYPE, frameHex, parseResponse, requestPayload,
+  type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
+} from '../../sim/protocol/lockwire.ts';
+import { LOCK_RESULTS, parseLockEvent, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
+import type { LockAnswer } from '../../sim/lock/types.ts';
+import type { LockLink } from '../../sim/gateway/link.ts';
+import { PortKeeper, type SerialBinding } from '../../sim/serial-lock/port-keeper.ts';
+
+/** Defects for the mutation catalogue: `link-retransmit-new-seq` retransmits under a fresh seq (breaks LAB-03). */
+export const SERIAL_LINK_DEFECTS = ['link-retransmit-new-seq'] as const;
+
+export interface SerialLinkOptions {
+  path: string;
+  /** The lock on this port; `SerialLink.identify` asks the device instead. */
+  lockId: number;
+  /** Default 115200 (DESIGN §6). */
+  baudRate?: number;
+  /** Default: the OS serial binding. */
+  binding?: SerialBinding;
+  /** A request is sent again, same seq, after this many ms without a response. Default 500 (DESIGN §6). */
+  retransmitMs?: number;
+  /** Sends of one request in all. Default 3 (DESIGN §6). */
+  tries?: number;
+  /** Wait between attempts to reopen a port that went away, ms. Default 500. */
+  reopenMs?: number;
+  /** Bound of the helper calls (`info`, `keypad`, …), ms. Default retransmitMs × (tries + 1). */
+  callTimeoutMs?: number;
+  /** Recent events remembered to drop resends the lock made because an ack was lost. Default 64. */
+  recentEvents?: number;
+  log?: (line: string) => void;
+  defects?: readonly string[];
+}
+
+/** A wire-log listener: every frame sent (`tx`) and every valid frame received (`rx`). */
+export type WireListener = (dir: 'tx' | 'rx', hex: string, decoded: unknown) => void;
+
+export interface SerialLinkStats {
+  /** Bytes dropped while hunting for a frame start. */
+  garbage: number;
+  /** Frames dropped for bad CRC, length, JSON or header. */
+  badFrames: number;
+  retransmits: number;
+  /** Requests that ended `unreachable`: no answer in time, or the port went away mid-command. */
+  timeouts: number;
+  reconnects: number;
+  /** Responses for no request in flight (late answers after a retransmit was answered). */
+  strayResponses: number;
+  /** Responses or events with a payload that is not a valid body; frames a host does not expect. */
+  badPayloads: number;
+  events: number;
+  duplicateEvents: number;
+}
+
+interface Pending {
+  seq: number;
+  payload: JsonObject;
+  sends: number;
+  timer?: NodeJS.Timeout;
+  finish(answer: WireAnswer, timedOut: boolean): void;
+}
+
+const UNREACHABLE: WireAnswer = { result: 'unreachable', data: {} };
+const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
+
+/**
+ * A `LockLink` over lockwire on a serial port (DESIGN §6): request/response by seq with
+ * retransmission under the same seq, event acks with de-duplication, a bound on every wait, and
+ * reconnection whenever the port goes away until `close()`.
+ */
+export class SerialLink implements LockLink {
+  private id: number;
+  private readonly reader = new FrameReader();
+  private readonly port: PortKeeper;
+  private readonly pending = new Map<number, Pending>();
+  private readonly eventListeners = new Set<(ev: LockEvent) => void>();
+  private readonly wireListeners = new Set<WireListener>();
+  private readonly recent: string[] = [];
+  private seq = 0;
+  private announcedOffline = false;
+  private closed = false;
+  private readonly counts = { retransmits: 0, timeouts: 0, strayResponses: 0, badPayloads: 0, events: 0, duplicateEvents: 0 };
+
+  constructor(private readonly opts: SerialLinkOptions) {
+    this.id = opts.lockId;
+    this.port = new PortKeeper({
+      path: opts.path,
+      baudRate: opts.baudRate ?? 115200,
+      ...(opts.binding ? { binding: opts.binding } : {}),
+      reopenMs: opts.reopenMs ?? 500,
+      onData: (chunk) => this.onData(chunk),
+      onOpen: () => this.onOpen(),
+      onClose: () => this.onClose(),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+  }
+
+  /**
+   * Open a link to whatever lock is on the port and learn its id from `info` (DESIGN §6).
+   * Closes the link and answers why when the device does not say within `timeoutMs`.
+   */
+  static async identify(opts: Omit<SerialLinkOptions, 'lockId'>, timeoutMs: number): Promise<{ ok: true; link: SerialLink; info: DeviceInfo } | { ok: false; error: string }> {
+    const link = new SerialLink({ ...opts, lockId: 0 });
+    const info = await link.info(timeoutMs);
+    if (!info.ok) {
+      await link.close();
+      return { ok: false, error: `no info from the device on ${opts.path}: ${info.result}` };
+    }
+    link.id = info.info.lock_id;
+    return { ok: true, link, info: info.info };
+  }
+
+  get lockId(): number {
+    return this.id;
+  }
+
+  get isOpen(): boolean {
+    return this.port.isOpen;
+  }
+
+  get stats(): SerialLinkStats {
+    const r = this.reader.stats;
+    return { garbage: r.garbageBytes, badFrames: r.badCrc + r.badLength + r.badJson + r.badHeader, reconnects: this.port.reconnects, ...this.counts };
+  }
+
+  /** Resolves true once the port is open, false after `timeoutMs`. */
+  whenOpen(timeoutMs: number): Promise<boolean> {
+    return this.port.whenOpen(timeoutMs);
+  }
+
+  /** A §4 gateway op; `unreachable` when the lock does not answer within `timeoutMs` or the port goes away. */
+  async request(op: LockOp, timeoutMs: number): Promise<LockAnswer> {
+    const a = await this.call(op.op, op.args, timeoutMs);
+    // A time-sync result is no answer to a gateway op: the device misbehaved.
+    return isLockResult(a.result) ? { result: a.result, data: a.data } : { result: 'error', data: a.data };
+  }
+
+  /** Send any lockwire op and wait for its response (bounded). */
+  call(op: string, args: JsonObject = {}, timeoutMs = this.callTimeoutMs): Promise<WireAnswer> {
+    if (this.closed) return Promise.resolve(UNREACHABLE);
+    return new Promise((resolve) => {
+      let overall: NodeJS.Timeout | undefined;
+      const p: Pending = {
+        seq: this.nextSeq(),
+        payload: requestPayload(op, args),
+        sends: 0,
+        finish: (answer, timedOut) => {
+          clearTimeout(p.timer);
+          clearTimeout(overall);
+          if (this.pending.get(p.seq) === p) this.pending.delete(p.seq);
+          if (timedOut) this.counts.timeouts++;
+          resolve(answer);
+        },
+      };
+      overall = setTimeout(() => p.finish(UNREACHABLE, true), timeoutMs);
+      this.pending.set(p.seq, p);
+      this.attempt(p);
+    });
+  }
+
+  /** `info` (DESIGN §6). */
+  async info(timeoutMs = this.callTimeoutMs): Promise<{ ok: true; info: DeviceInfo } | { ok: false; result: WireResult }> {
+    const a = await this.call('info', {}, timeoutMs);
+    const d = a.data;
+    const valid = Number.isInteger(d.lock_id) && typeof d.mac === 'string' && typeof d.firmware_ver === 'string' &&
+      Array.isArray(d.caps) && d.caps.every((c) => typeof c === 'string');
+    if (a.result !== 'ok') return { ok: false, result: a.result };
+    if (!valid) return { ok: false, result: 'error' };
+    return { ok: true, info: { lock_id: d.lock_id as number, mac: d.mac as string, firmware_ver: d.firmware_ver as string, caps: d.caps as string[] } };
+  }
+
+  /** A password typed on the lock's keypad. */
+  async keypad(password: string, timeoutMs = this.callTimeoutMs): Promise<LockResult> {
+    return this.lockResult(await this.call('keypad', { password }, timeoutMs));
+  }
+
+  /** A Bluetooth unlock by `uid`. */
+  async bleUnlock(uid: number, timeoutMs = this.callTimeoutMs): Promise<LockResult> {
+    return this.lockResult(await this.call('ble_unlock', { uid }, timeoutMs));
+  }
+
+  /** Time-sync keys carried to the lock over Bluetooth (DESIGN §5.3). */
+  async bleTimeSync(seq: number, key1: number, key2: number, timeoutMs = this.callTimeoutMs): Promise<{ result: TimeSyncResult; lock_time: number }> {
+    const a = await this.call('ble_time_sync', { seq, key1, key2 }, timeoutMs);
+    const lockTime = typeof a.data.lock_time === 'number' ? a.data.lock_time : NaN;
+    const result: TimeSyncResult = a.result === 'ok' || a.result === 'replay' || a.result === 'bad_key' ? a.result : 'unreachable';
+    return { result, lock_time: lockTime };
+  }
+
+  /** The lock's clock: `{lock_time, trusted}`. */
+  async clockGet(timeoutMs = this.callTimeoutMs): Promise<{ ok: true; lock_time: number; trusted: boolean } | { ok: false; result: WireResult }> {
+    const a = await this.call('clock_get', {}, timeoutMs);
+    if (a.result !== 'ok') return { ok: false, result: a.result };
+    if (typeof a.data.lock_time !== 'number' || typeof a.data.trusted !== 'boolean') return { ok: false, result: 'error' };
+    return { ok: true, lock_time: a.data.lock_time, trusted: a.data.trusted };
+  }
+
+  /** A virtual lock's `sim_*` op (`battery`, `tamper`, `jam`, `drift`, `reset_clock`). */
+  sim(op: 'battery' | 'tamper' | 'jam' | 'drift' | 'reset_clock', args: JsonObject = {}, timeoutMs = this.callTimeoutMs): Promise<WireAnswer> {
+    return this.call(`sim_${op}`, args, timeoutMs);
+  }
+
+  onEvent(listener: (ev: LockEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Wire log hook: every frame sent and received, as hex and decoded. */
+  onFrame(listener: WireListener): () => void {
+    this.wireListeners.add(listener);
+    return () => this.wireListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of [...this.pending.values()]) p.finish(UNREACHABLE, false);
+    await this.port.close();
+  }
+
+  private get callTimeoutMs(): number {
+    return this.opts.callTimeoutMs ?? this.retransmitMs * (this.tries + 1);
+  }
+
+  private get retransmitMs(): number {
+    return this.opts.retransmitMs ?? 500;
+  }
+
+  private get tries(): number {
+    return this.opts.tries ?? 3;
+  }
+
+  private lockResult(a: WireAnswer): LockResult {
+    return isLockResult(a.result) ? a.result : 'error';
+  }
+
+  private nextSeq(): number {
+    for (let i = 0; i < 256; i++) {
+      this.seq = (this.seq + 1) & 0xff;
+      if (!this.pending.has(this.seq)) return this.seq;
+    }
+    throw new Error('256 lockwire requests in flight');
+  }
+
+  /** DESIGN §6: send, and again after `retransmitMs` with the same seq, `tries` sends in all. */
+  private attempt(p: Pending): void {
+    if (p.sends >= this.tries) {
+      p.finish(UNREACHABLE, true);
+      return;
+    }
+    // Not sent yet and the port is (re)opening: wait for it (onOpen retries), within the overall bound.
+    if (!this.port.isOpen) {
+      if (p.sends > 0) p.finish(UNREACHABLE, true);
+      return;
+    }
+    if (p.sends > 0) {
+      this.counts.retransmits++;
+      if (this.has('link-retransmit-new-seq')) {
+        this.pending.delete(p.seq);
+        p.seq = this.nextSeq();
+        this.pending.set(p.seq, p);
+      }
+    }
+    p.sends++;
+    this.send({ seq: p.seq, type: FRAME_TYPE.request, payload: p.payload });
+    p.timer = setTimeout(() => this.attempt(p), this.retransmitMs);
+  }
+
+  private send(frame: Frame): void {
+    const bytes = encodeFrame(frame);
+    if (this.port.write(bytes)) this.tap('tx', bytes, frame);
+  }
+
+  private tap(dir: 'tx' | 'rx', bytes: Buffer, frame: Frame): void {
+    if (this.wireListeners.size === 0) return;
+    const hex = frameHex(bytes);
+    for (const l of this.wireListeners) l(dir, hex, frame);
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const { frame, bytes } of this.reader.pushWithBytes(chunk)) {
+      this.tap('rx', bytes, frame);
+      if (frame.type === FRAME_TYPE.response) this.onResponse(frame.seq, frame.payload);
+      else if (frame.type === FRAME_TYPE.event) this.onLockEvent(frame.seq, frame.payload, bytes);
+      else this.counts.badPayloads++;
+    }
+  }
+
+  private onResponse(seq: number, payload: JsonObject): void {
+    const p = this.pending.get(seq);
+    if (!p || p.sends === 0) {
+      this.counts.strayResponses++;
+      return;
+    }
+    const a = parseResponse(payload);
+    if (typeof a === 'string') this.counts.badPayloads++;
+    p.finish(typeof a === 'string' ? { result: 'error', data: { reason: a } } : a, false);
+  }
+
+  /** DESIGN §6: ack every event (a resend too: its first ack was lost), forward each once. */
+  private onLockEvent(seq: number, payload: JsonObject, bytes: Buffer): void {
+    this.send({ seq, type: FRAME_TYPE.eventAck, payload: {} });
+    const key = frameHex(bytes);
+    if (this.recent.includes(key)) {
+      this.counts.duplicateEvents++;
+      return;
+    }
+    this.recent.push(key);
+    if (this.recent.length > (this.opts.recentEvents ?? 64)) this.recent.shift();
+    const ev = parseLockEvent(payload);
+    if (typeof ev === 'string' || ev.lock_id !== this.id) {
+      this.counts.badPayloads++;
+      return;
+    }
+    this.counts.events++;
+    this.emit(ev);
+  }
+
+  private emit(ev: LockEvent): void {
+    for (const l of this.eventListeners) l(ev);
+  }
+
+  private onOpen(): void {
+    this.reader.reset();
+    for (const p of this.pending.values()) if (p.sends === 0) this.attempt(p);
+    if (this.announcedOffline) {
+      this.announcedOffline = false;
+      this.emit({ type: 'reachable', lock_id: this.id, online: true });
+    }
+  }
+
+  /** The port went away: commands in flight cannot be answered (TEST-PLAN LAB-04), the lock is unreachable. */
+  private onClose(): void {
+    for (const p of [...this.pending.values()]) if (p.sends > 0) p.finish(UNREACHABLE, true);
+    if (this.id > 0 && !this.announcedOffline) {
+      this.announcedOffline = true;
+      this.emit({ type: 'reachable', lock_id: this.id, online: false });
+    }
+  }
+
+  private has(defect: string): boolean {
+    return this.opts.defects?.includes(defect) ?? false;
+  }
+}

@@ -1,0 +1,137 @@
+import { TOPIC_ROOT, gatewayTopic, parseGatewayTopic, safeEqual } from '../protocol/index.ts';
+
+/** Named broker defects for mutation testing (issue 4); all off by default. */
+export const BROKER_DEFECTS = ['broker-acl-open', 'broker-anonymous'] as const;
+export type BrokerDefect = (typeof BROKER_DEFECTS)[number];
+
+/** Who an authenticated MQTT client is (DESIGN §4 security). */
+export type Identity =
+  | { kind: 'cloud' }
+  | { kind: 'gateway'; apId: number }
+  /** Only with the `broker-anonymous` defect. */
+  | { kind: 'anonymous' };
+
+/** The broker's credentials and switched-on defects. */
+export interface AclConfig {
+  cloudPassword: string;
+  gatewaySecret: (apId: number) => string | undefined;
+  defects: readonly string[];
+}
+
+/** What a CONNECT packet offers for authentication. */
+export interface ConnectOffer {
+  username: string | undefined;
+  password: Buffer | undefined;
+  /** The connection's last-will topic and retain flag, if it has one. */
+  will?: { topic: string; retain: boolean } | null | undefined;
+}
+
+/** Why a connection is refused; maps to the MQTT 3.1.1 CONNACK return code. */
+export type ConnectRefusal = 'anonymous' | 'bad_credentials' | 'will_not_allowed' | 'client_id_taken';
+
+export type AuthResult = { ok: true; identity: Identity } | { ok: false; refusal: ConnectRefusal };
+
+/** CONNACK return codes (MQTT 3.1.1 §3.2.2.3): 2 identifier rejected, 4 bad user name or password, 5 not authorized. */
+export const CONNACK_CODE: Readonly<Record<ConnectRefusal, 2 | 4 | 5>> = {
+  anonymous: 5,
+  bad_credentials: 4,
+  will_not_allowed: 5,
+  client_id_taken: 2,
+};
+
+/** `gw:{ap_id}` → ap_id (uint32 ≥ 1, no leading zeros), else null. */
+export function gatewayOfUsername(username: string): number | null {
+  const m = /^gw:([1-9]\d{0,9})$/.exec(username);
+  if (!m) return null;
+  const apId = Number(m[1]);
+  return apId <= 0xffffffff ? apId : null;
+}
+
+/** A stable key of an identity, for comparing two connections' owners. */
+export function identityKey(identity: Identity): string {
+  return identity.kind === 'gateway' ? `gw:${identity.apId}` : identity.kind;
+}
+
+// An empty configured secret never matches: a missing secret must not mean "no password".
+function secretMatches(offered: Buffer | undefined, expected: string | undefined): boolean {
+  if (offered === undefined || expected === undefined || expected.length === 0) return false;
+  return safeEqual(offered.toString('utf8'), expected);
+}
+
+function identify(offer: ConnectOffer, cfg: AclConfig): AuthResult {
+  const { username, password } = offer;
+  if (username === undefined || username.length === 0) {
+    if (cfg.defects.includes('broker-anonymous')) return { ok: true, identity: { kind: 'anonymous' } };
+    return { ok: false, refusal: 'anonymous' };
+  }
+  if (username === 'cloud') {
+    return secretMatches(password, cfg.cloudPassword) ? { ok: true, identity: { kind: 'cloud' } } : { ok: false, refusal: 'bad_credentials' };
+  }
+  const apId = gatewayOfUsername(username);
+  if (apId !== null && secretMatches(password, cfg.gatewaySecret(apId))) return { ok: true, identity: { kind: 'gateway', apId } };
+  return { ok: false, refusal: 'bad_credentials' };
+}
+
+/**
+ * DESIGN §4: every client authenticates — the cloud as `cloud`, a gateway as `gw:{ap_id}` with its
+ * own secret (constant-time compare); anonymous clients are refused. A will counts as a publish by
+ * that client, and a gateway's will may only be its own `status`.
+ */
+export function authenticate(offer: ConnectOffer, cfg: AclConfig): AuthResult {
+  const who = identify(offer, cfg);
+  if (!who.ok || !offer.will) return who;
+  const { identity } = who;
+  const willOk =
+    identity.kind === 'gateway'
+      ? offer.will.topic === gatewayTopic(identity.apId, 'status')
+      : authorizePublish(identity, offer.will.topic, offer.will.retain);
+  return willOk ? who : { ok: false, refusal: 'will_not_allowed' };
+}
+
+/**
+ * A client id already held by another identity is not taken over: MQTT lets a new connection with
+ * the same id kick the old one (MQTT-3.1.4-2), which would let a gateway knock the cloud offline.
+ */
+export function authorizeClientId(identity: Identity, holder: Identity | undefined): boolean {
+  return holder === undefined || identityKey(holder) === identityKey(identity);
+}
+
+/**
+ * DESIGN §4: the cloud publishes only to gateways' `cmd`; a gateway only to its own `status`, `ack`
+ * and `event`. Only `status` is retained — a retained `cmd` would be replayed on every reconnect.
+ */
+export function authorizePublish(identity: Identity, topic: string, retain: boolean): boolean {
+  const t = parseGatewayTopic(topic);
+  // Canonical spelling only: `gw/07/status` parses as gateway 7 but no exact subscription matches it.
+  if (t === null || topic !== gatewayTopic(t.apId, t.kind)) return false;
+  switch (identity.kind) {
+    case 'cloud':
+      return t.kind === 'cmd' && !retain;
+    case 'gateway':
+      if (t.apId !== identity.apId) return false;
+      return t.kind === 'status' || ((t.kind === 'ack' || t.kind === 'event') && !retain);
+    case 'anonymous':
+      return false;
+  }
+}
+
+const CLOUD_FILTER = /^kexin\/v1\/gw\/(\+|[1-9]\d{0,9})\/(status|ack|event)$/;
+const ANY_CMD_FILTER = /^kexin\/v1\/gw\/(\+|[1-9]\d{0,9})\/cmd$/;
+
+/**
+ * DESIGN §4: the cloud subscribes to gateways' `status`, `ack`, `event` (one gateway or `+`); a
+ * gateway subscribes only to its own `cmd`, exactly (no wildcards).
+ */
+export function authorizeSubscribe(identity: Identity, filter: string, defects: readonly string[] = []): boolean {
+  if (!filter.startsWith(`${TOPIC_ROOT}/`)) return false;
+  switch (identity.kind) {
+    case 'cloud':
+      return CLOUD_FILTER.test(filter);
+    case 'gateway':
+      if (defects.includes('broker-acl-open')) return ANY_CMD_FILTER.test(filter);
+      return filter === gatewayTopic(identity.apId, 'cmd');
+    case 'anonymous':
+      // `broker-anonymous`: an accepted anonymous client can read what the cloud reads.
+      return CLOUD_FILTER.test(filter);
+  }
+}

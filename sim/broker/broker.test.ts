@@ -1,0 +1,197 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect as netConnect } from 'node:net';
+import { once } from 'node:events';
+import mqtt, { ErrorWithSubackPacket, type IClientOptions, type MqttClient } from 'mqtt';
+import { Broker, BROKER_DEFECTS } from './broker.ts';
+
+const SECRETS = new Map([[7, 'gw7-secret'], [8, 'gw8-secret']]);
+const WAIT_MS = 500;
+const T = { timeout: 5000 };
+
+async function withBroker(defects: readonly string[], body: (b: Broker, open: Opener) => Promise<void>): Promise<void> {
+  const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => SECRETS.get(id), defects });
+  const clients: MqttClient[] = [];
+  const open: Opener = async (opts) => {
+    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: WAIT_MS, ...opts }, false);
+    client.on('error', () => {});
+    clients.push(client);
+    return client;
+  };
+  try {
+    await body(broker, open);
+  } finally {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await broker.close();
+  }
+}
+type Opener = (opts: IClientOptions) => Promise<MqttClient>;
+
+/** Resolves when the client's connection closes. */
+const closedOf = (client: MqttClient): Promise<void> => new Promise((resolve) => client.once('close', () => resolve()));
+
+const cloudOpts: IClientOptions = { username: 'cloud', password: 'cloud-pw' };
+const gwOpts = (apId: number, password = SECRETS.get(apId)): IClientOptions => ({ username: `gw:${apId}`, password, clientId: `gw-${apId}` });
+
+/** The next message on `client` for `topic`, or reject after WAIT_MS. */
+function nextMessage(client: MqttClient, topic: string): Promise<{ body: unknown; retain: boolean }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message on ${topic} within ${WAIT_MS} ms`)), WAIT_MS);
+    const onMessage = (t: string, payload: Buffer, packet: { retain: boolean }): void => {
+      if (t !== topic) return;
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      resolve({ body: JSON.parse(payload.toString()), retain: packet.retain });
+    };
+    client.on('message', onMessage);
+  });
+}
+
+/** The SUBACK granted 0x80 (failure) for the one filter asked. */
+const refusedGrant = (e: unknown): boolean => e instanceof ErrorWithSubackPacket && e.packet.granted[0] === 0x80;
+
+async function refusedCode(open: Opener, opts: IClientOptions): Promise<number | undefined> {
+  try {
+    await open(opts);
+  } catch (err) {
+    return (err as { code?: number }).code;
+  }
+  assert.fail('connection was accepted');
+}
+
+test('anonymous clients, wrong secrets and unknown gateways are refused and counted (SEC-01)', T, async () => {
+  await withBroker([], async (broker, open) => {
+    assert.match(broker.url, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(await refusedCode(open, {}), 5);
+    assert.equal(await refusedCode(open, gwOpts(7, 'gw8-secret')), 4);
+    assert.equal(await refusedCode(open, gwOpts(9, 'anything')), 4);
+    assert.equal(await refusedCode(open, { username: 'cloud', password: 'nope' }), 4);
+    assert.equal(broker.stats.refusedConnect, 4);
+    assert.equal(broker.stats.clients, 0);
+    await open(cloudOpts);
+    await open(gwOpts(7));
+    assert.equal(broker.stats.clients, 2);
+  });
+});
+
+test('cloud commands reach the gateway and its acks reach the cloud', T, async () => {
+  await withBroker([], async (_broker, open) => {
+    const cloud = await open(cloudOpts);
+    await cloud.subscribeAsync('kexin/v1/gw/+/ack', { qos: 1 });
+    const gw = await open(gwOpts(7));
+    await gw.subscribeAsync('kexin/v1/gw/7/cmd', { qos: 1 });
+    const cmd = nextMessage(gw, 'kexin/v1/gw/7/cmd');
+    await cloud.publishAsync('kexin/v1/gw/7/cmd', '{"id":"c1"}', { qos: 1 });
+    assert.deepEqual((await cmd).body, { id: 'c1' });
+    const ack = nextMessage(cloud, 'kexin/v1/gw/7/ack');
+    await gw.publishAsync('kexin/v1/gw/7/ack', '{"id":"c1"}', { qos: 1 });
+    assert.deepEqual((await ack).body, { id: 'c1' });
+  });
+});
+
+test('a gateway publishing to another gateway topic is cut off and counted; the broker keeps serving', T, async () => {
+  await withBroker([], async (broker, open) => {
+    const cloud = await open(cloudOpts);
+    await cloud.subscribeAsync('kexin/v1/gw/+/status', { qos: 1 });
+    const rogue = await open(gwOpts(7));
+    const closed = closedOf(rogue);
+    rogue.publish('kexin/v1/gw/8/status', '{"online":false}', { qos: 1, retain: true });
+    await closed;
+    assert.equal(broker.stats.refusedPublish, 1);
+    const honest = await open(gwOpts(8));
+    const status = nextMessage(cloud, 'kexin/v1/gw/8/status');
+    await honest.publishAsync('kexin/v1/gw/8/status', '{"online":true}', { qos: 1, retain: true });
+    assert.deepEqual((await status).body, { online: true }, 'the rogue message was not delivered first');
+    const cut = await open(gwOpts(8));
+    const cutClosed = closedOf(cut);
+    cut.publish('kexin/v1/gw/8/cmd', '{}', { qos: 0 });
+    await cutClosed;
+    assert.equal(broker.stats.refusedPublish, 2, 'a gateway may not publish to its own cmd either');
+  });
+});
+
+test('a refused subscription gets granted QoS 0x80 and the connection keeps working', T, async () => {
+  await withBroker([], async (broker, open) => {
+    const gw = await open(gwOpts(7));
+    await assert.rejects(gw.subscribeAsync('kexin/v1/gw/8/cmd', { qos: 1 }), refusedGrant);
+    await assert.rejects(gw.subscribeAsync('kexin/v1/gw/+/cmd', { qos: 1 }), refusedGrant);
+    assert.equal(broker.stats.refusedSubscribe, 2);
+    assert.deepEqual(await gw.subscribeAsync('kexin/v1/gw/7/cmd', { qos: 1 }), [{ topic: 'kexin/v1/gw/7/cmd', qos: 1 }]);
+    const cloud = await open(cloudOpts);
+    await assert.rejects(cloud.subscribeAsync('#', { qos: 1 }), refusedGrant);
+    assert.equal(broker.stats.refusedSubscribe, 3);
+    const got = nextMessage(gw, 'kexin/v1/gw/7/cmd');
+    await cloud.publishAsync('kexin/v1/gw/7/cmd', '{"id":"after"}', { qos: 1 });
+    assert.deepEqual((await got).body, { id: 'after' });
+  });
+});
+
+test('a gateway will fires on abrupt loss, retained, and may only target its own status', T, async () => {
+  await withBroker([], async (broker, open) => {
+    const will = (topic: string) => ({ topic, payload: Buffer.from('{"online":false}'), qos: 1 as const, retain: true });
+    assert.equal(await refusedCode(open, { ...gwOpts(7), will: will('kexin/v1/gw/8/status') }), 5);
+    assert.equal(await refusedCode(open, { ...gwOpts(7), will: will('kexin/v1/gw/7/event') }), 5);
+    assert.equal(broker.stats.refusedConnect, 2);
+    const cloud = await open(cloudOpts);
+    await cloud.subscribeAsync('kexin/v1/gw/+/status', { qos: 1 });
+    const gw = await open({ ...gwOpts(7), will: will('kexin/v1/gw/7/status') });
+    const live = nextMessage(cloud, 'kexin/v1/gw/7/status');
+    gw.stream.destroy();
+    assert.deepEqual((await live).body, { online: false });
+    const late = await open({ ...cloudOpts, clientId: 'late-cloud' });
+    const retained = nextMessage(late, 'kexin/v1/gw/7/status');
+    await late.subscribeAsync('kexin/v1/gw/7/status', { qos: 1 });
+    assert.deepEqual(await retained, { body: { online: false }, retain: true });
+  });
+});
+
+test('a client id held by another identity cannot be taken over', T, async () => {
+  await withBroker([], async (broker, open) => {
+    const cloud = await open({ ...cloudOpts, clientId: 'shared-id' });
+    assert.equal(await refusedCode(open, { ...gwOpts(7), clientId: 'shared-id' }), 2);
+    assert.ok(cloud.connected);
+    const first = await open(gwOpts(7));
+    const closed = closedOf(first);
+    await open(gwOpts(7));
+    await closed;
+    assert.equal(broker.stats.refusedConnect, 1, 'a gateway may replace its own stale connection');
+  });
+});
+
+test('close does not hang on connected clients or a socket that never sent CONNECT', T, async () => {
+  const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => SECRETS.get(id) });
+  const client = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, ...cloudOpts });
+  client.on('error', () => {});
+  const raw = netConnect({ host: '127.0.0.1', port: broker.port });
+  raw.on('error', () => {});
+  await once(raw, 'connect');
+  const clientClosed = closedOf(client);
+  const started = performance.now();
+  await broker.close();
+  assert.ok(performance.now() - started < 1000, 'closed promptly');
+  await clientClosed;
+  raw.destroy();
+  await client.endAsync(true);
+});
+
+test('defect broker-anonymous: anonymous clients are accepted', T, async () => {
+  assert.ok(BROKER_DEFECTS.includes('broker-anonymous'));
+  await withBroker(['broker-anonymous'], async (broker, open) => {
+    const anon = await open({});
+    assert.ok(anon.connected);
+    assert.equal(broker.stats.refusedConnect, 0);
+  });
+});
+
+test('defect broker-acl-open: a gateway may subscribe to another gateway cmd', T, async () => {
+  assert.ok(BROKER_DEFECTS.includes('broker-acl-open'));
+  await withBroker(['broker-acl-open'], async (broker, open) => {
+    const spy = await open(gwOpts(7));
+    await spy.subscribeAsync('kexin/v1/gw/8/cmd', { qos: 1 });
+    const cloud = await open(cloudOpts);
+    const got = nextMessage(spy, 'kexin/v1/gw/8/cmd');
+    await cloud.publishAsync('kexin/v1/gw/8/cmd', '{"id":"x"}', { qos: 1 });
+    assert.deepEqual((await got).body, { id: 'x' });
+    assert.equal(broker.stats.refusedSubscribe, 0);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './acl.ts';
+export { Broker, type BrokerOptions, type BrokerStats } from './broker.ts';

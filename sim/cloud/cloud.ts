@@ -1,0 +1,120 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
+import { defectSet } from './defects.ts';
+import { fail, type CloudDeps, type Reply } from './endpoint.ts';
+import { ENDPOINT_SPECS } from './endpoints/index.ts';
+import { EventRouter } from './events.ts';
+import { FaceRateLimiter, verifyFace } from './face.ts';
+import { GatewayRpc } from './gateway-rpc.ts';
+import { closeServer, listen, rawEnvelopeResponse, sendEnvelope, urlOf } from './http-server.ts';
+import { runPipeline } from './pipeline.ts';
+import { PushSink } from './push.ts';
+import { CloudStore } from './store.ts';
+import { newCloudStats, type CloudOptions, type CloudStats } from './types.ts';
+
+/** Default request body limit: 256 KiB (DESIGN §3.2). */
+export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Most push messages waiting per (app, lock) or (app, gateway) queue. */
+const PUSH_QUEUE_MAX = 1000;
+
+/** `desc` of outcomes whose reply names nothing more specific. */
+const DEFAULT_DESC: Record<Outcome, string> = {
+  ok: 'ok', bad_params: 'bad parameters', malformed_json: 'body must be JSON', bad_sign: 'sign is invalid',
+  wrong_password: 'wrong password', face_too_frequent: 'face recognition too frequent', no_lock: 'lock does not exist',
+  no_right: 'no right to this lock', not_bound: 'lock is not bound', expired: 'expired', face_mismatch: 'face does not match',
+  unlock_failed: 'unlock failed', offline: 'lock is not online', no_gateway: 'lock has no gateway',
+  pwd_write_failed: 'writing the password on the lock failed', busy: 'device busy', too_large: 'body too large',
+  not_found: 'unknown path', method: 'only POST is allowed', provider_failed: 'face provider failed', internal: 'internal error',
+};
+
+/**
+ * The stub of the kexin cloud's third-party HTTP API (DESIGN §3): signed JSON requests checked in
+ * the contract order, commands to gateways over MQTT (§4), push delivery (§3.4) and the face
+ * provider client (§5.6). World time comes from the injected clock only.
+ */
+export class Cloud {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly rpc: GatewayRpc,
+    private readonly push: PushSink,
+    private readonly closing: AbortController,
+    readonly stats: CloudStats,
+  ) {
+    this.url = urlOf(server);
+  }
+
+  /** Start a cloud: MQTT connected and subscribed, HTTP listening. */
+  static async create(opts: CloudOptions): Promise<Cloud> {
+    if (!isProfileName(opts.profile)) throw new TypeError(`unknown profile "${String(opts.profile)}"`);
+    const has = defectSet(opts.defects);
+    const stats = newCloudStats();
+    const store = new CloudStore(opts.apps, opts.locks);
+    const push = new PushSink({
+      attempts: has('cloud-no-push-retry') ? 1 : (opts.push?.attempts ?? 3),
+      backoffMs: opts.push?.backoffMs ?? 100,
+      timeoutMs: opts.push?.timeoutMs ?? 1000,
+      maxQueued: PUSH_QUEUE_MAX,
+      stats,
+    });
+    const events = new EventRouter({ store, push, tzOffsetMin: opts.tzOffsetMin, stats, has });
+    const closing = new AbortController();
+    let rpc: GatewayRpc;
+    try {
+      rpc = await GatewayRpc.connect({
+        url: opts.mqtt.url, password: opts.mqtt.password, ackTimeoutMs: opts.ackTimeoutMs, stats,
+        onStatusChange: (apId, online) => events.onStatusChange(apId, online),
+        onEvent: (apId, ev) => events.onEvent(apId, ev),
+      });
+    } catch (err) {
+      await push.close();
+      throw err;
+    }
+    const deps: CloudDeps = {
+      clock: opts.clock, profile: opts.profile, store, rpc, stats, has,
+      faceRate: new FaceRateLimiter(opts.faceRate.max, opts.faceRate.perS),
+      verifyFace: (q) => verifyFace(opts.faceProviderUrl, q, opts.faceTimeoutMs, closing.signal),
+      signSkewS: opts.signSkewS, timeSyncTtlS: opts.timeSyncTtlS, tzOffsetMin: opts.tzOffsetMin,
+    };
+    const bodyLimitBytes = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      void runPipeline({ req, bodyLimitBytes, endpoints: ENDPOINT_SPECS }, deps)
+        .catch((): Reply => {
+          stats.internalErrors++;
+          return fail('internal');
+        })
+        .then((reply) => answer(res, reply, deps));
+    };
+    const badRequest = wireOf(opts.profile, 'bad_params');
+    try {
+      const server = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0, onRequest,
+        rawEnvelopeResponse(badRequest, { code: badRequest.code, desc: 'malformed HTTP request', data: null }));
+      return new Cloud(server, rpc, push, closing, stats);
+    } catch (err) {
+      await Promise.all([rpc.close(), push.close()]);
+      throw err;
+    }
+  }
+
+  /** Whether the gateway's last `status` said online (DESIGN §4). */
+  gatewayOnline(apId: number): boolean {
+    return this.rpc.online(apId);
+  }
+
+  /** Stop: HTTP (keep-alive sockets too), face requests, MQTT and push delivery. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.all([closeServer(this.server), this.rpc.close(), this.push.close()]);
+  }
+}
+
+function answer(res: ServerResponse, reply: Reply, deps: CloudDeps): void {
+  deps.stats.requests++;
+  const wire = wireOf(deps.profile, reply.outcome);
+  const data = reply.outcome === 'ok' ? (reply.data ?? null) : null;
+  const opts = { ...(reply.close ? { close: true } : {}), ...(reply.headers ? { headers: reply.headers } : {}) };
+  sendEnvelope(res, wire, { code: wire.code, desc: reply.desc ?? DEFAULT_DESC[reply.outcome], data }, opts);
+}

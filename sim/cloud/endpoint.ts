@@ -1,0 +1,99 @@
+import type { Clock } from '../clock/index.ts';
+import type { Body, Endpoint, LockResult, Outcome, ProfileName } from '../protocol/index.ts';
+import type { CloudDefect } from './defects.ts';
+import type { FaceQuery, FaceRateLimiter, FaceVerdict } from './face.ts';
+import type { FieldResult } from './fields.ts';
+import type { GatewayLink, RpcAnswer } from './gateway-rpc.ts';
+import type { CloudStore } from './store.ts';
+import type { AppRecord, CloudStats, LockRecord } from './types.ts';
+
+/** What a request is answered with, in domain terms; the profile table turns it into wire codes. */
+export interface Reply {
+  outcome: Outcome;
+  /** Names the offending field where there is one (DESIGN §3.1). */
+  desc?: string;
+  /** Success data; always sent as null on non-ok outcomes. */
+  data?: Record<string, unknown> | null;
+  /** Close the connection after answering (413). */
+  close?: boolean;
+  headers?: Record<string, string>;
+}
+
+/** A successful reply. */
+export function ok(data: Record<string, unknown> | null = null): Reply {
+  return { outcome: 'ok', data };
+}
+
+/** A refusal. */
+export function fail(outcome: Outcome, desc?: string): Reply {
+  return desc === undefined ? { outcome } : { outcome, desc };
+}
+
+/** Everything an endpoint may use. */
+export interface CloudDeps {
+  clock: Clock;
+  profile: ProfileName;
+  store: CloudStore;
+  rpc: GatewayLink;
+  faceRate: FaceRateLimiter;
+  verifyFace(query: FaceQuery): Promise<FaceVerdict>;
+  stats: CloudStats;
+  has(d: CloudDefect): boolean;
+  signSkewS: number;
+  timeSyncTtlS: number;
+  tzOffsetMin: number;
+}
+
+/** How an endpoint names its lock. */
+export type LockKey = { lockId: number } | { mac: string };
+
+/** What the handler gets once §3.2 steps 1–6 passed. */
+export interface Call<F> {
+  fields: F;
+  lock: LockRecord;
+  app: AppRecord;
+}
+
+/** One endpoint of DESIGN §3.3: its fields (step 4), its lock (step 5) and its own checks (step 7). */
+export interface EndpointSpec<F> {
+  path: Endpoint;
+  /** Fields outside the signed content (DESIGN §5.1: `img_code` on open/face). */
+  signExclude?: (deps: CloudDeps) => readonly string[];
+  fields(body: Body, deps: CloudDeps): FieldResult<F>;
+  lockKey(fields: F): LockKey;
+  /** Answer for a lock that does not exist, when not 350 (a seeded defect). */
+  unknownLock?(fields: F, deps: CloudDeps): Reply | undefined;
+  handle(call: Call<F>, deps: CloudDeps): Promise<Reply>;
+}
+
+/** An endpoint with its field type erased, for the dispatch table. */
+export type AnyEndpoint = EndpointSpec<unknown>;
+
+/** Erase an endpoint's field type (the table keeps each spec's own fields and handler together). */
+export function endpoint<F>(spec: EndpointSpec<F>): AnyEndpoint {
+  return spec as unknown as AnyEndpoint;
+}
+
+/** Map a gateway answer through a per-endpoint table; results it does not list become `fallback`. */
+export function outcomeOf(answer: RpcAnswer, table: Partial<Record<LockResult | 'timeout', Outcome>>, fallback: Outcome): Outcome {
+  return table[answer === 'timeout' ? 'timeout' : answer.result] ?? fallback;
+}
+
+/**
+ * The gateway checks of DESIGN §3.3 in contract order: not bound 355, no AP 362, gateway offline
+ * 360, another command in flight 365. Passing yields the AP to send to.
+ */
+export function gatewayReady(lock: LockRecord, deps: CloudDeps): { ok: true; apId: number } | { ok: false; reply: Reply } {
+  if (!lock.isBind) return { ok: false, reply: fail('not_bound', 'lock is not bound') };
+  if (lock.apId === null) {
+    return { ok: false, reply: deps.has('cloud-360-for-362') ? fail('offline', 'lock is not online') : fail('no_gateway', 'lock has no gateway') };
+  }
+  if (!deps.rpc.online(lock.apId)) return { ok: false, reply: fail('offline', 'gateway is offline') };
+  if (!deps.has('cloud-busy-ignored') && deps.rpc.inFlight(lock.lockId)) return { ok: false, reply: fail('busy', 'another command for this lock is in flight') };
+  return { ok: true, apId: lock.apId };
+}
+
+/** The `lock_id` field every lock endpoint has. */
+export function byLockId(fields: { lock_id: number }): LockKey {
+  return { lockId: fields.lock_id };
+}

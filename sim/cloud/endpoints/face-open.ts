@@ -1,0 +1,49 @@
+import { byLockId, endpoint, fail } from '../endpoint.ts';
+import { base64Image, fieldsOf, idNumber, text, uint32 } from '../fields.ts';
+import { openThroughGateway } from './remote-open.ts';
+
+/** Largest decoded face image in bytes (DESIGN §3.3: 100 KB, 2017-05-12). */
+export const MAX_IMAGE_BYTES = 102_400;
+
+/** A provider similarity at or above this is a match (DESIGN §3.3). */
+export const MATCH_SIMILARITY = 70;
+
+interface FaceFields {
+  lock_id: number;
+  name: string;
+  id_num: string;
+  img_code: string;
+}
+
+/**
+ * `/third/lock/open/face` (DESIGN §3.3, §5.6): rate limit 327, member with this id_num and name
+ * else 354, provider similarity ≥ 70 else 358 (provider error or timeout 502), then as
+ * `/third/lock/open` with the member's uid.
+ */
+export const faceOpen = endpoint<FaceFields>({
+  path: '/third/lock/open/face',
+  // DESIGN §5.1: the image is outside the signed content.
+  signExclude: (deps) => (deps.has('cloud-sign-img-code') ? [] : ['img_code']),
+  fields: (body) => fieldsOf<FaceFields>({
+    lock_id: () => uint32(body, 'lock_id'),
+    name: () => text(body, 'name', 1, 64),
+    id_num: () => idNumber(body, 'id_num'),
+    img_code: () => {
+      const r = base64Image(body, 'img_code', MAX_IMAGE_BYTES);
+      return r.ok ? { ok: true, value: body.img_code as string } : r;
+    },
+  }),
+  lockKey: byLockId,
+  handle: async ({ fields, lock }, deps) => {
+    if (!deps.has('cloud-no-face-rate-limit') && !deps.faceRate.tryAttempt(lock.lockId, fields.id_num, deps.clock.now())) {
+      return fail('face_too_frequent', 'too many face attempts for this id_num; try later');
+    }
+    const idNum = fields.id_num.toUpperCase();
+    const member = lock.members.find((m) => m.idNum.toUpperCase() === idNum && m.name === fields.name);
+    if (!member) return fail('no_right', 'no member of this lock has this id_num and name');
+    const verdict = await deps.verifyFace({ name: fields.name, id_num: fields.id_num, image_base64: fields.img_code });
+    if (!verdict.ok) return fail('provider_failed', `face provider failed: ${verdict.error}`);
+    if (verdict.similarity < MATCH_SIMILARITY) return fail('face_mismatch', 'face does not match');
+    return openThroughGateway(lock, member.uid, deps);
+  },
+});

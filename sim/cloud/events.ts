@@ -1,0 +1,88 @@
+import type { GatewayEvent } from '../protocol/index.ts';
+import type { CloudDefect } from './defects.ts';
+import type { PushMessage, PushSink } from './push.ts';
+import type { CloudStore } from './store.ts';
+import type { AppRecord, CloudStats, LockRecord } from './types.ts';
+
+/** Event ids remembered per gateway for dedup (DESIGN §3.4). */
+const SEEN_KEPT = 1024;
+
+/** `YYYY-MM-DD HH:MM:SS` of a unix time in the zone `tzOffsetMin` east of UTC (DESIGN §3.4 type 2). */
+export function formatLocalTime(unixS: number, tzOffsetMin: number): string {
+  const d = new Date((Math.floor(unixS) + tzOffsetMin * 60) * 1000);
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export interface EventRouterOptions {
+  store: CloudStore;
+  push: PushSink;
+  tzOffsetMin: number;
+  stats: CloudStats;
+  has(d: CloudDefect): boolean;
+}
+
+/**
+ * Turns what gateways report into push messages and last known flags (DESIGN §3.4): gateway
+ * status changes → type 1; unlock events → type 2; a battery falling low → one type 3, re-armed
+ * when it reports not low again. Redelivered events (same ap_id and event_id) are dropped.
+ */
+export class EventRouter {
+  private readonly seen = new Map<number, Set<number>>();
+  private readonly lowPushed = new Set<number>();
+
+  constructor(private readonly opts: EventRouterOptions) {}
+
+  /** A gateway went online or offline: type 1 to every app with a lock behind it. */
+  onStatusChange(apId: number, online: boolean): void {
+    for (const app of this.opts.store.appsForGateway(apId)) {
+      this.send(app, `ap:${apId}`, { type: 1, data: { ap_id: apId, online } });
+    }
+  }
+
+  /** An event from gateway `apId`. */
+  onEvent(apId: number, ev: GatewayEvent): void {
+    const { store, stats } = this.opts;
+    const lock = store.lock(ev.lock_id);
+    // A gateway may only speak for the locks behind it.
+    if (!lock || lock.isDel || lock.apId !== apId) return void stats.mqttDropped++;
+    if (!this.opts.has('cloud-push-duplicate') && this.isRedelivery(apId, ev.event_id)) return void stats.eventsDuplicate++;
+    switch (ev.type) {
+      case 'unlock':
+        this.toApps(lock, {
+          type: 2,
+          data: { lock_id: lock.lockId, result: ev.result, uid: ev.uid, mode: ev.mode, time: formatLocalTime(ev.lock_time, this.opts.tzOffsetMin) },
+        });
+        return;
+      case 'battery':
+        store.updateLastKnown(lock.lockId, { low_voltage: ev.low_voltage });
+        if (!ev.low_voltage) return void this.lowPushed.delete(lock.lockId);
+        if (this.lowPushed.has(lock.lockId)) return;
+        this.lowPushed.add(lock.lockId);
+        this.toApps(lock, { type: 3, data: { lock_id: lock.lockId, remain: Math.round(ev.battery_pct * 10) / 10 } });
+        return;
+      case 'tamper':
+        store.updateLastKnown(lock.lockId, { is_abnormal: ev.is_abnormal });
+        return;
+      case 'reachable':
+        store.updateLastKnown(lock.lockId, { reachable: ev.online });
+        return;
+    }
+  }
+
+  private isRedelivery(apId: number, eventId: number): boolean {
+    let ids = this.seen.get(apId);
+    if (!ids) this.seen.set(apId, (ids = new Set()));
+    if (ids.has(eventId)) return true;
+    ids.add(eventId);
+    if (ids.size > SEEN_KEPT) ids.delete(ids.values().next().value as number);
+    return false;
+  }
+
+  private toApps(lock: LockRecord, message: PushMessage): void {
+    for (const app of this.opts.store.appsForLock(lock)) this.send(app, `lock:${lock.lockId}`, message);
+  }
+
+  private send(app: AppRecord, key: string, message: PushMessage): void {
+    if (app.pushUrl !== null) this.opts.push.enqueue(`${app.appId}\n${key}`, app.pushUrl, message);
+  }
+}

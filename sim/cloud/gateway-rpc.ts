@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
+import {
+  gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, TOPIC_ROOT,
+  type Ack, type Command, type GatewayEvent, type LockOp,
+} from '../protocol/index.ts';
+import type { CloudStats } from './types.ts';
+
+/** A gateway's answer to a command, or `timeout` when no ack came within the ack timeout. */
+export type RpcAnswer = Ack | 'timeout';
+
+/** The cloud's side of the gateway link, as the endpoints see it. */
+export interface GatewayLink {
+  /** Whether the gateway's last `status` said online (unknown gateways are offline). */
+  online(apId: number): boolean;
+  /** Whether a command for this lock awaits its ack. */
+  inFlight(lockId: number): boolean;
+  /** Send a command and wait for its ack (at most the ack timeout). */
+  call(apId: number, lockId: number, op: LockOp): Promise<RpcAnswer>;
+  /** Send a command without waiting for or tracking its ack (best-effort compensation). */
+  send(apId: number, lockId: number, op: LockOp): void;
+}
+
+export interface GatewayRpcOptions {
+  /** Broker URL (`mqtt://127.0.0.1:1883`). */
+  url: string;
+  /** Password of MQTT user `cloud` (DESIGN §4 security). */
+  password: string;
+  /** Real-time ms to wait for an ack (DESIGN §4). */
+  ackTimeoutMs: number;
+  stats: CloudStats;
+  /** A gateway's online state changed (not called for the initial retained state). */
+  onStatusChange(apId: number, online: boolean): void;
+  onEvent(apId: number, ev: GatewayEvent): void;
+}
+
+interface Pending {
+  lockId: number;
+  timer: NodeJS.Timeout;
+  resolve(answer: RpcAnswer): void;
+}
+
+/** Gives up connecting to the broker after this many ms. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * The MQTT client of the cloud (user `cloud`): learns gateway online state from `status` only,
+ * sends commands on `cmd` and matches acks by id, forwards events (DESIGN §4).
+ */
+export class GatewayRpc implements GatewayLink {
+  private readonly onlineMap = new Map<number, boolean>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly inFlightCount = new Map<number, number>();
+  // Ids must stay unique across cloud restarts: gateways answer a remembered id from cache (DESIGN §4).
+  private readonly idPrefix = randomUUID();
+  private nextId = 0;
+  private closed = false;
+
+  private constructor(private readonly client: MqttClient, private readonly opts: GatewayRpcOptions) {}
+
+  /** Connect as `cloud` and subscribe to every gateway's status, ack and event topics (QoS 1). */
+  static async connect(opts: GatewayRpcOptions): Promise<GatewayRpc> {
+    const client = await connectAsync(opts.url, {
+      protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `cloud-${randomUUID()}`,
+      clean: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectPeriod: 1000,
+    }, false);
+    // With Nagle on a request/reply costs ~88 ms (DESIGN §10); reconnects build a new stream.
+    const noDelay = (): void => void (client.stream as unknown as Socket).setNoDelay?.(true);
+    noDelay();
+    client.on('connect', noDelay);
+    const rpc = new GatewayRpc(client, opts);
+    client.on('message', (topic, payload, packet) => rpc.onMessage(topic, payload, packet));
+    // Connection errors are counted; mqtt.js reconnects on its own.
+    client.on('error', () => void opts.stats.mqttErrors++);
+    try {
+      const grants = await client.subscribeAsync(
+        [`${TOPIC_ROOT}/+/status`, `${TOPIC_ROOT}/+/ack`, `${TOPIC_ROOT}/+/event`], { qos: 1 },
+      );
+      if (grants.some((g) => g.qos === 128)) throw new Error('the broker refused the cloud\'s subscriptions');
+    } catch (err) {
+      await client.endAsync(true);
+      throw err;
+    }
+    return rpc;
+  }
+
+  online(apId: number): boolean {
+    return this.onlineMap.get(apId) === true;
+  }
+
+  inFlight(lockId: number): boolean {
+    return (this.inFlightCount.get(lockId) ?? 0) > 0;
+  }
+
+  call(apId: number, lockId: number, op: LockOp): Promise<RpcAnswer> {
+    if (this.closed) return Promise.resolve('timeout');
+    const id = this.newId();
+    this.inFlightCount.set(lockId, (this.inFlightCount.get(lockId) ?? 0) + 1);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.opts.stats.ackTimeouts++;
+        this.finish(id, 'timeout');
+      }, this.opts.ackTimeoutMs);
+      this.pending.set(id, { lockId, timer, resolve });
+      this.publish(apId, { id, lock_id: lockId, ...op });
+    });
+  }
+
+  send(apId: number, lockId: number, op: LockOp): void {
+    if (!this.closed) this.publish(apId, { id: this.newId(), lock_id: lockId, ...op });
+  }
+
+  /** Disconnect; commands still waiting are answered `timeout`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const id of [...this.pending.keys()]) this.finish(id, 'timeout');
+    await this.client.endAsync(true);
+  }
+
+  private newId(): string {
+    return `${this.idPrefix}-${++this.nextId}`;
+  }
+
+  private publish(apId: number, cmd: Command): void {
+    // A failed publish needs no handling here: the ack timeout answers the caller.
+    this.client.publish(gatewayTopic(apId, 'cmd'), JSON.stringify(cmd), { qos: 1 }, () => undefined);
+  }
+
+  private finish(id: string, answer: RpcAnswer): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    const n = (this.inFlightCount.get(p.lockId) ?? 1) - 1;
+    if (n > 0) this.inFlightCount.set(p.lockId, n);
+    else this.inFlightCount.delete(p.lockId);
+    p.resolve(answer);
+  }
+
+  private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    if (this.closed) return;
+    const t = parseGatewayTopic(topic);
+    if (!t) return void this.opts.stats.mqttDropped++;
+    if (t.kind === 'status') return this.onStatus(t.apId, payload, packet.retain === true);
+    if (t.kind === 'ack') return this.onAck(payload);
+    if (t.kind === 'event') return this.onEventMessage(t.apId, payload);
+    this.opts.stats.mqttDropped++;
+  }
+
+  private onStatus(apId: number, payload: Buffer, retained: boolean): void {
+    const s = parseStatus(payload);
+    if (!s.ok) return void this.opts.stats.mqttDropped++;
+    const before = this.onlineMap.get(apId);
+    this.onlineMap.set(apId, s.value.online);
+    // A retained status seen at subscribe time is the initial state, not a change (no push).
+    if (before === undefined && retained) return;
+    if ((before ?? false) !== s.value.online) this.opts.onStatusChange(apId, s.value.online);
+  }
+
+  private onAck(payload: Buffer): void {
+    const a = parseAck(payload);
+    if (!a.ok) return void this.opts.stats.mqttDropped++;
+    const p = this.pending.get(a.value.id);
+    // Acks for unknown or finished ids are ignored (QoS 1 redelivery, late acks; DESIGN §4).
+    if (!p) return void this.opts.stats.acksIgnored++;
+    if (p.lockId !== a.value.lock_id) return void this.opts.stats.mqttDropped++;
+    this.finish(a.value.id, a.value);
+  }
+
+  private onEventMessage(apId: number, payload: Buffer): void {
+    const e = parseEvent(payload);
+    if (!e.ok) return void this.opts.stats.mqttDropped++;
+    this.opts.onEvent(apId, e.value);
+  }
+}

@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Envelope, Wire } from '../protocol/index.ts';
+
+/** A request body, or why none could be had. */
+export type BodyRead = { ok: true; raw: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
+
+/**
+ * Read a request body of at most `limitBytes` (DESIGN §3.2 step 1). A declared Content-Length over
+ * the limit is refused before reading a byte; a streamed body is counted and reading stops at the
+ * first byte over the limit, so the rest is never buffered.
+ */
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<BodyRead> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    req.pause();
+    return Promise.resolve({ ok: false, reason: 'too_large' });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (r: BodyRead): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onAbort);
+      req.off('close', onAbort);
+      resolve(r);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        req.pause();
+        finish({ ok: false, reason: 'too_large' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => finish({ ok: true, raw: Buffer.concat(chunks, size) });
+    const onAbort = (): void => finish({ ok: false, reason: 'aborted' });
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onAbort);
+    req.on('close', onAbort);
+  });
+}
+
+/** How a reply is sent besides its envelope. */
+export interface SendOptions {
+  /** Close the connection once the answer is flushed (the 413 path: the unread rest is never read). */
+  close?: boolean;
+  headers?: Record<string, string>;
+}
+
+/** Write the envelope with the profile's HTTP status and `Content-Type: application/json` (DESIGN §3). */
+export function sendEnvelope(res: ServerResponse, wire: Wire, envelope: Envelope, opts: SendOptions = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = JSON.stringify(envelope);
+  res.statusCode = wire.http;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
+  if (opts.close) {
+    res.setHeader('Connection', 'close');
+    res.end(body, () => res.socket?.destroy());
+    return;
+  }
+  res.end(body);
+}
+
+/** A raw HTTP/1.1 answer carrying an envelope, for sockets the HTTP parser gave up on. */
+export function rawEnvelopeResponse(wire: Wire, envelope: Envelope): string {
+  const body = JSON.stringify(envelope);
+  return `HTTP/1.1 ${wire.http} -\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/** Start a node:http server on host:port (Nagle off) whose unparseable requests get `clientErrorAnswer`. */
+export function listen(
+  host: string, port: number, handler: (req: IncomingMessage, res: ServerResponse) => void, clientErrorAnswer: string,
+): Promise<Server> {
+  const server = createServer({ noDelay: true }, handler);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // Garbage on the wire is refused with an envelope, never fatal (preamble: malformed input is refused).
+    if (err.code !== 'ECONNRESET' && socket.writable) socket.end(clientErrorAnswer, () => socket.destroy());
+    else socket.destroy();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+/** Close a server and every connection it holds, keep-alive ones included. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** The `http://host:port` base URL a listening server answers on. */
+export function urlOf(server: Server): string {
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('server is not listening on TCP');
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return `http://${host}:${addr.port}`;
+}

@@ -1,0 +1,6 @@
+export { Cloud, DEFAULT_BODY_LIMIT_BYTES } from './cloud.ts';
+export { CLOUD_DEFECTS, type CloudDefect } from './defects.ts';
+export { startBuiltinFaceProvider } from './face-provider.ts';
+export { formatLocalTime } from './events.ts';
+export type { PushMessage } from './push.ts';
+export type { AppRecord, CloudOptions, CloudStats, LockRecord, MemberRecord, PushOptions } from './types.ts';

@@ -1,0 +1,123 @@
+import { Agent, request } from 'undici';
+import type { CloudStats } from './types.ts';
+
+/** The push messages of DESIGN §3.4, tagged by `type`. */
+export type PushMessage =
+  | { type: 1; data: { ap_id: number; online: boolean } }
+  | { type: 2; data: { lock_id: number; result: 1 | 2; uid: number; mode: 1 | 2 | 3; time: string } }
+  | { type: 3; data: { lock_id: number; remain: number } };
+
+export interface PushSinkOptions {
+  /** Total attempts per message (1 = no retry). */
+  attempts: number;
+  /** Delay before the first retry in ms, doubled on each further retry. */
+  backoffMs: number;
+  /** Headers and body timeout of one attempt in ms. */
+  timeoutMs: number;
+  /** Most messages waiting per queue; beyond it the oldest waiting one is dropped and counted. */
+  maxQueued: number;
+  stats: CloudStats;
+}
+
+interface Queued {
+  url: string;
+  message: PushMessage;
+}
+
+interface Queue {
+  waiting: Queued[];
+  running: boolean;
+}
+
+/**
+ * Delivers push messages (DESIGN §3.4): at least once, retried with back-off on non-2xx or
+ * connection errors, in order per queue key (one serial queue per (app, lock) or (app, gateway)).
+ * `enqueue` never waits, so a receiver that is down never slows the API.
+ */
+export class PushSink {
+  private readonly queues = new Map<string, Queue>();
+  private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake(): void }>();
+  private readonly agent: Agent;
+  private closed = false;
+
+  constructor(private readonly opts: PushSinkOptions) {
+    this.agent = new Agent({ headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connectTimeout: opts.timeoutMs });
+  }
+
+  /** Queue a message for `url` behind every earlier message of the same key. */
+  enqueue(key: string, url: string, message: PushMessage): void {
+    if (this.closed) return;
+    let q = this.queues.get(key);
+    if (!q) this.queues.set(key, (q = { waiting: [], running: false }));
+    if (q.waiting.length >= this.opts.maxQueued) {
+      q.waiting.shift();
+      this.opts.stats.pushDropped++;
+    }
+    q.waiting.push({ url, message });
+    if (!q.running) void this.drain(key, q);
+  }
+
+  /** Stop delivering: pending back-offs end, open requests are aborted, queued messages are dropped. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.sleeps) {
+      clearTimeout(s.timer);
+      s.wake();
+    }
+    this.sleeps.clear();
+    this.queues.clear();
+    await this.agent.destroy();
+  }
+
+  private async drain(key: string, q: Queue): Promise<void> {
+    q.running = true;
+    for (let item = q.waiting.shift(); item && !this.closed; item = q.waiting.shift()) {
+      await this.deliver(item);
+    }
+    q.running = false;
+    if (q.waiting.length === 0 && this.queues.get(key) === q) this.queues.delete(key);
+  }
+
+  private async deliver(item: Queued): Promise<void> {
+    const body = JSON.stringify(item.message);
+    for (let attempt = 1; attempt <= this.opts.attempts && !this.closed; attempt++) {
+      if (await this.attempt(item.url, body)) {
+        this.opts.stats.pushesSent++;
+        return;
+      }
+      if (attempt < this.opts.attempts) {
+        this.opts.stats.pushRetries++;
+        await this.sleep(this.opts.backoffMs * 2 ** (attempt - 1));
+      }
+    }
+    if (!this.closed) this.opts.stats.pushFailures++;
+  }
+
+  private async attempt(url: string, body: string): Promise<boolean> {
+    try {
+      const res = await request(url, {
+        method: 'POST', body, dispatcher: this.agent,
+        headers: { 'content-type': 'application/json' },
+        headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs,
+      });
+      await res.body.dump();
+      return res.statusCode >= 200 && res.statusCode < 300;
+    } catch {
+      return false;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const s = {
+        timer: setTimeout(() => {
+          this.sleeps.delete(s);
+          resolve();
+        }, ms),
+        wake: resolve,
+      };
+      this.sleeps.add(s);
+    });
+  }
+}

@@ -1,0 +1,123 @@
+import type { Clock } from '../clock/index.ts';
+import type { ProfileName } from '../protocol/index.ts';
+
+/** A third-party app allowed to call the API (fixture `apps[]`). */
+export interface AppRecord {
+  appId: string;
+  appSecret: string;
+  corpIds: number[];
+  /** Absolute URL the cloud POSTs push messages to (DESIGN §3.4), or null for none. */
+  pushUrl: string | null;
+}
+
+/** A person who may open a lock by face (fixture `locks[].members[]`). */
+export interface MemberRecord {
+  uid: number;
+  name: string;
+  idNum: string;
+  faceSha256: string;
+}
+
+/** What the cloud's registry knows of one lock (fixture `locks[]`, DESIGN §3.3 lock detail). */
+export interface LockRecord {
+  lockId: number;
+  mac: string;
+  secretHex: string;
+  corpId: number;
+  name: string;
+  descr: string;
+  master: { name: string; tel: string };
+  deviceVer: string;
+  firmwareVer: string;
+  isInit: boolean;
+  isBind: boolean;
+  isDel: boolean;
+  /** RFC 3339 with +08:00, returned as stored. */
+  initAt: string;
+  bindAt: string;
+  /** First time-sync seq issued (DESIGN §5.3). */
+  seqStart: number;
+  members: MemberRecord[];
+  /** The gateway the lock hangs off, or null (no AP: 362). */
+  apId: number | null;
+}
+
+/** Push delivery knobs (DESIGN §3.4). */
+export interface PushOptions {
+  /** Total delivery attempts per message. Default 3. */
+  attempts?: number;
+  /** Delay before the first retry, doubled on each further retry, in ms. Default 100. */
+  backoffMs?: number;
+  /** Headers and body timeout of one attempt, in ms. Default 1000. */
+  timeoutMs?: number;
+}
+
+/** Everything a stub cloud is made of. Times in the world are read from `clock` only. */
+export interface CloudOptions {
+  /** World time: sign buckets, windows, TTLs, rate limits (DESIGN §2). */
+  clock: Clock;
+  profile: ProfileName;
+  /** Accepted sign skew in seconds (DESIGN §5.1); 0 = current hour only. */
+  signSkewS: number;
+  /** Real-time ms to wait for a gateway's ack (DESIGN §4). */
+  ackTimeoutMs: number;
+  /** World seconds a time-sync seq may be reported (DESIGN §5.3). */
+  timeSyncTtlS: number;
+  /** At most `max` face attempts per `perS` world seconds per (lock_id, id_num) (DESIGN §5.6). */
+  faceRate: { max: number; perS: number };
+  /** Absolute base URL of the face provider; the cloud POSTs `{url}/verify`. */
+  faceProviderUrl: string;
+  /** Real-time ms the face provider may take. */
+  faceTimeoutMs: number;
+  /** Time zone of displayed times in minutes east of UTC (480 = UTC+8). */
+  tzOffsetMin: number;
+  apps: AppRecord[];
+  locks: LockRecord[];
+  /** Broker URL and the password of MQTT user `cloud`. */
+  mqtt: { url: string; password: string };
+  /** Listen address. Default 127.0.0.1. */
+  host?: string;
+  /** Listen port. Default 0 (any free port). */
+  port?: number;
+  push?: PushOptions;
+  /** Largest accepted request body in bytes. Default 256 KiB (DESIGN §3.2). */
+  bodyLimitBytes?: number;
+  /** Seeded defects switched on (see CLOUD_DEFECTS); none by default. */
+  defects?: readonly string[];
+}
+
+/** Counters of a running cloud: refused, dropped and delivered things are counted, never fatal. */
+export interface CloudStats {
+  /** HTTP requests answered. */
+  requests: number;
+  /** Requests answered with `internal` because a handler threw. */
+  internalErrors: number;
+  /** Bodies refused for size (413). */
+  bodyTooLarge: number;
+  /** Malformed or unexpected MQTT messages dropped. */
+  mqttDropped: number;
+  /** MQTT connection errors (the client reconnects by itself). */
+  mqttErrors: number;
+  /** Acks for unknown or finished command ids. */
+  acksIgnored: number;
+  /** Commands that got no ack within the ack timeout. */
+  ackTimeouts: number;
+  /** Gateway events dropped as redeliveries of a seen event_id. */
+  eventsDuplicate: number;
+  /** Push messages delivered (2xx). */
+  pushesSent: number;
+  /** Push messages given up after every attempt failed. */
+  pushFailures: number;
+  /** Failed push attempts that were retried. */
+  pushRetries: number;
+  /** Push messages dropped because their queue was full. */
+  pushDropped: number;
+}
+
+/** A fresh set of zeroed counters. */
+export function newCloudStats(): CloudStats {
+  return {
+    requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, ackTimeouts: 0,
+    eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0,
+  };
+}

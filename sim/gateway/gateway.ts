@@ -1,0 +1,232 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MqttClient } from 'mqtt';
+import { gatewayTopic, parseCommand, type Ack, type Command, type LockEvent, type LockOp } from '../protocol/index.ts';
+import type { LockAnswer } from '../lock/types.ts';
+import { CommandDedup } from './command-dedup.ts';
+import type { LockLink } from './link.ts';
+import { closeSession, openSession } from './session.ts';
+import { TimeoutError, withTimeout } from './with-timeout.ts';
+
+/** Named gateway defects for mutation testing (issue 4); all off by default. */
+export const GATEWAY_DEFECTS = ['gateway-double-actuate', 'gateway-no-will', 'gateway-event-id-reuse'] as const;
+export type GatewayDefect = (typeof GATEWAY_DEFECTS)[number];
+
+export interface GatewayOptions {
+  apId: number;
+  secret: string;
+  mqttUrl: string;
+  /** Locks reached by this gateway; more can be added with `addLink`. */
+  links?: LockLink[];
+  /** Bound on each lock request through its link, ms; default 2000. */
+  lockTimeoutMs?: number;
+  /** MQTT keep-alive, s; default 10. */
+  keepaliveS?: number;
+  /** Delay before reconnecting after an abrupt loss, ms; default 200. */
+  reconnectPeriodMs?: number;
+  /** Bound on connecting (and on a clean disconnect), ms; default 5000. */
+  connectTimeoutMs?: number;
+  /** The first `event_id`; default 1. A restarted process should start past the ids it already used. */
+  firstEventId?: number;
+  /** Named defects (`GATEWAY_DEFECTS`); default none. */
+  defects?: readonly string[];
+}
+
+/** Counters of a gateway's traffic. */
+export interface GatewayStats {
+  /** Well-formed commands received (duplicates included). */
+  commands: number;
+  /** Commands whose id was already known. */
+  duplicates: number;
+  /** Malformed commands, and commands, acks and events dropped while partitioned or offline. */
+  dropped: number;
+  /** Events published. */
+  events: number;
+}
+
+/**
+ * A virtual gateway (DESIGN §4): an MQTT client as `gw:{ap_id}` that turns `cmd` messages into lock
+ * requests over its `LockLink`s, answers on `ack` and forwards the locks' events on `event`.
+ */
+export class VirtualGateway {
+  readonly apId: number;
+  /** Stays connected but answers no command and forwards no event (STYLE §3 fault knob). */
+  partitioned = false;
+  /** Real-time delay before acting on each command and before publishing each ack/event, ms. */
+  latencyMs = 0;
+  readonly stats: GatewayStats = { commands: 0, duplicates: 0, dropped: 0, events: 0 };
+
+  private readonly defects: readonly string[];
+  private readonly links = new Map<number, { link: LockLink; off: () => void }>();
+  private readonly dedup = new CommandDedup<Ack>(256);
+  private readonly aborter = new AbortController();
+  private client: MqttClient | null = null;
+  private transitions: Promise<void> = Promise.resolve();
+  private nextEventId: number;
+  private closed = false;
+
+  private constructor(private readonly opts: GatewayOptions) {
+    this.apId = opts.apId;
+    this.defects = opts.defects ?? [];
+    this.nextEventId = opts.firstEventId ?? 1;
+  }
+
+  /** A gateway that is connected, subscribed to its `cmd` and has published `{"online":true}`. */
+  static async create(opts: GatewayOptions): Promise<VirtualGateway> {
+    const gw = new VirtualGateway(opts);
+    for (const link of opts.links ?? []) gw.addLink(link);
+    try {
+      await gw.setOnline(true);
+    } catch (err) {
+      await gw.close();
+      throw err;
+    }
+    return gw;
+  }
+
+  /** Connected and not cleanly disconnected. */
+  get online(): boolean {
+    return this.client !== null && this.client.connected;
+  }
+
+  /** Reach the lock behind `link` (replacing any link to the same lock). */
+  addLink(link: LockLink): void {
+    this.removeLink(link.lockId);
+    const off = link.onEvent((ev) => this.forwardEvent(ev));
+    this.links.set(link.lockId, { link, off });
+  }
+
+  /** Stop reaching a lock: commands for it answer `unreachable`. The link stays open for its owner. */
+  removeLink(lockId: number): void {
+    this.links.get(lockId)?.off();
+    this.links.delete(lockId);
+  }
+
+  /** false: publish retained `{"online":false}`, then disconnect cleanly; true: reconnect (status true). */
+  setOnline(online: boolean): Promise<void> {
+    // One transition at a time: a reconnect must not race the clean disconnect before it.
+    const run = this.transitions.then(() => (online ? this.goOnline() : this.goOffline()));
+    this.transitions = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Abrupt loss for tests: destroy the socket without DISCONNECT so the broker fires the will.
+   * The gateway reconnects after `reconnectPeriodMs` unless `reconnect` is false (then it stays
+   * down until `setOnline(true)`).
+   */
+  kill(reconnect = true): void {
+    const client = this.client;
+    if (!client) return;
+    if (reconnect) {
+      client.stream.destroy();
+      return;
+    }
+    this.client = null;
+    client.end(true);
+  }
+
+  /** Clean disconnect like `setOnline(false)`, then release every link and timer. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.setOnline(false);
+    this.aborter.abort();
+    const links = [...this.links.values()].map((l) => l.link);
+    for (const link of links) this.removeLink(link.lockId);
+    await Promise.all(links.map((link) => link.close()));
+  }
+
+  private async goOnline(): Promise<void> {
+    if (this.closed) throw new Error(`gateway ${this.apId} is closed`);
+    if (this.client) return;
+    this.client = await openSession({
+      mqttUrl: this.opts.mqttUrl,
+      apId: this.apId,
+      secret: this.opts.secret,
+      keepaliveS: this.opts.keepaliveS ?? 10,
+      reconnectPeriodMs: this.opts.reconnectPeriodMs ?? 200,
+      connectTimeoutMs: this.connectTimeoutMs,
+      will: !this.defects.includes('gateway-no-will'),
+      onMessage: (topic, payload) => void this.onMessage(topic, payload),
+    });
+  }
+
+  private async goOffline(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await closeSession(client, this.apId, this.connectTimeoutMs);
+  }
+
+  private get connectTimeoutMs(): number {
+    return this.opts.connectTimeoutMs ?? 5000;
+  }
+
+  private async onMessage(topic: string, payload: Buffer): Promise<void> {
+    if (topic !== gatewayTopic(this.apId, 'cmd')) return;
+    const parsed = parseCommand(payload);
+    if (!parsed.ok || this.partitioned) {
+      this.stats.dropped++;
+      return;
+    }
+    const cmd = parsed.value;
+    this.stats.commands++;
+    const known = this.dedup.begin(cmd.id);
+    if (known.kind !== 'new') {
+      this.stats.duplicates++;
+      // DESIGN §4: the same ack again, without acting; an id still in progress gets its ack when done.
+      if (!this.defects.includes('gateway-double-actuate')) {
+        if (known.kind === 'done') await this.publish('ack', known.ack);
+        return;
+      }
+    }
+    if (!(await this.delay())) return;
+    const answer = await this.ask(cmd);
+    const ack: Ack = { id: cmd.id, lock_id: cmd.lock_id, result: answer.result, data: answer.data };
+    this.dedup.finish(cmd.id, ack);
+    await this.publish('ack', ack);
+  }
+
+  private async ask(cmd: Command): Promise<LockAnswer> {
+    const entry = this.links.get(cmd.lock_id);
+    if (!entry) return { result: 'unreachable', data: {} };
+    const timeoutMs = this.opts.lockTimeoutMs ?? 2000;
+    // LockLink promises to settle within timeoutMs; the margin guards a link that breaks that promise.
+    const op = { op: cmd.op, args: cmd.args } as LockOp;
+    const answer = Promise.resolve().then(() => entry.link.request(op, timeoutMs));
+    return withTimeout(answer, timeoutMs + 500, `lock ${cmd.lock_id} ${cmd.op}`).catch(
+      (err: unknown): LockAnswer => ({ result: err instanceof TimeoutError ? 'unreachable' : 'error', data: {} }),
+    );
+  }
+
+  private forwardEvent(ev: LockEvent): void {
+    if (!this.online || this.partitioned) {
+      this.stats.dropped++;
+      return;
+    }
+    // DESIGN §4: event_id increases per gateway, across reconnects.
+    const event_id = this.defects.includes('gateway-event-id-reuse') ? (this.opts.firstEventId ?? 1) : this.nextEventId++;
+    this.stats.events++;
+    void this.publish('event', { ...ev, event_id });
+  }
+
+  /** Wait `latencyMs`; false if the gateway closed meanwhile. */
+  private async delay(): Promise<boolean> {
+    if (this.latencyMs <= 0) return true;
+    try {
+      await sleep(this.latencyMs, undefined, { signal: this.aborter.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async publish(kind: 'ack' | 'event', body: object): Promise<void> {
+    if (!(await this.delay())) return;
+    const client = this.client;
+    if (this.partitioned || client === null) {
+      this.stats.dropped++;
+      return;
+    }
+    // QoS 1 while reconnecting is queued by mqtt and sent on reconnect; errors only on a closing client.
+    await client.publishAsync(gatewayTopic(this.apId, kind), JSON.stringify(body), { qos: 1 }).catch(() => {});
+  }
+}

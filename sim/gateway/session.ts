@@ -1,0 +1,97 @@
+import type { MqttClient } from 'mqtt';
+import { gatewayTopic } from '../protocol/index.ts';
+import { connectNoDelay } from './mqtt-client.ts';
+import { withTimeout } from './with-timeout.ts';
+
+const ONLINE = JSON.stringify({ online: true });
+const OFFLINE = JSON.stringify({ online: false });
+
+/** How a gateway's MQTT session is opened (DESIGN §4). */
+export interface SessionOptions {
+  mqttUrl: string;
+  apId: number;
+  secret: string;
+  keepaliveS: number;
+  /** Delay before reconnecting after an abrupt loss, ms. */
+  reconnectPeriodMs: number;
+  /** Bound on the first connect + subscribe + status publish, ms. */
+  connectTimeoutMs: number;
+  /** Whether the connection carries the retained `{"online":false}` will (off: `gateway-no-will`). */
+  will: boolean;
+  onMessage: (topic: string, payload: Buffer) => void;
+}
+
+/**
+ * Connect as `gw:{ap_id}` (MQTT 3.1.1, clean session, will = retained QoS 1 `{"online":false}` on
+ * `status`); on every (re)connect subscribe QoS 1 to `cmd`, then publish retained `{"online":true}`
+ * — in that order, so a cloud that sees the gateway online can already reach it. Resolves with the
+ * client once the first session is set up; rejects (and ends the client) on refusal or timeout.
+ */
+export function openSession(o: SessionOptions): Promise<MqttClient> {
+  const status = gatewayTopic(o.apId, 'status');
+  const cmd = gatewayTopic(o.apId, 'cmd');
+  const client = connectNoDelay(o.mqttUrl, {
+    protocolVersion: 4,
+    clientId: `gw-${o.apId}`,
+    username: `gw:${o.apId}`,
+    password: o.secret,
+    clean: true,
+    keepalive: o.keepaliveS,
+    reconnectPeriod: o.reconnectPeriodMs,
+    connectTimeout: o.connectTimeoutMs,
+    // Subscriptions are renewed by setUp on each connect, in order with the status publish.
+    resubscribe: false,
+    ...(o.will ? { will: { topic: status, payload: Buffer.from(OFFLINE), qos: 1 as const, retain: true } } : {}),
+  });
+  client.on('message', (topic, payload) => o.onMessage(topic, payload));
+  const setUp = async (): Promise<void> => {
+    await client.subscribeAsync(cmd, { qos: 1 });
+    await client.publishAsync(status, ONLINE, { qos: 1, retain: true });
+  };
+
+  return new Promise<MqttClient>((resolve, reject) => {
+    let first = true;
+    const fail = (err: Error): void => {
+      if (!first) return;
+      first = false;
+      clearTimeout(timer);
+      client.end(true);
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`gateway ${o.apId}: no MQTT session within ${o.connectTimeoutMs} ms`)),
+      o.connectTimeoutMs,
+    );
+    // After the first session, errors belong to reconnect attempts, which mqtt retries by itself.
+    client.on('error', fail);
+    client.on('connect', () => {
+      setUp().then(
+        () => {
+          if (!first) return;
+          first = false;
+          clearTimeout(timer);
+          resolve(client);
+        },
+        (err: Error) => {
+          if (first) fail(err);
+          // A later session that cannot subscribe is useless: drop it and let mqtt reconnect.
+          else client.stream.destroy();
+        },
+      );
+    });
+  });
+}
+
+/**
+ * Clean disconnect (DESIGN §4): publish retained `{"online":false}`, then DISCONNECT so the broker
+ * discards the will. Bounded by `timeoutMs`; a connection that does not answer is destroyed.
+ */
+export async function closeSession(client: MqttClient, apId: number, timeoutMs: number): Promise<void> {
+  const ok = (p: Promise<unknown>, what: string): Promise<boolean> => withTimeout(p, timeoutMs, what).then(() => true, () => false);
+  if (client.connected && (await ok(client.publishAsync(gatewayTopic(apId, 'status'), OFFLINE, { qos: 1, retain: true }), 'status offline'))) {
+    if (!(await ok(client.endAsync(), 'disconnect'))) client.stream.destroy();
+    return;
+  }
+  // Not connected, or the status did not go out: end without DISCONNECT, so the will reports it.
+  if (!(await ok(client.endAsync(true), 'forced end'))) client.stream.destroy();
+}

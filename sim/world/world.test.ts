@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { signBody } from '../protocol/index.ts';
+import { parseFixture } from './fixture.ts';
+import { World } from './world.ts';
+
+const raw = JSON.parse(readFileSync(new URL('../../fixtures/fleet.json', import.meta.url), 'utf8'));
+const parsed = parseFixture(raw);
+if (!parsed.ok) throw new Error('fleet.json invalid');
+const fixture = parsed.fixture;
+const app = fixture.apps[0]!;
+
+async function call(world: World, path: string, fields: Record<string, unknown>) {
+  const body: Record<string, unknown> = { app_id: app.app_id, ...fields };
+  body.sign = signBody(body, app.app_secret, world.clock.now());
+  const res = await fetch(`${world.urls.api}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return (await res.json()) as { code: number; desc: string; data: unknown };
+}
+
+async function control(world: World, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${world.urls.control}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 2000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('end to end: a remote open goes HTTP → cloud → MQTT → gateway → lock → ack, and the unlock log is pushed', async () => {
+  const world = await World.create(fixture, { ackTimeoutMs: 500, pushBackoffMs: 10 });
+  try {
+    const open = await call(world, '/third/lock/open', { lock_id: 1000001, attach: '' });
+    assert.deepEqual(open, { code: 200, desc: open.desc, data: null });
+    const lock = await control(world, 'GET', '/locks/1000001');
+    const unlocks = lock.body.events.filter((e: any) => e.type === 'unlock');
+    assert.equal(unlocks.length, 1);
+    assert.equal(unlocks[0].mode, 3);
+    assert.equal(unlocks[0].result, 1);
+    const push = await until('the unlock push', async () => {
+      const { body } = await control(world, 'GET', '/push');
+      return body.find((p: any) => p.body.type === 2);
+    });
+    assert.equal(push.app_id, 'app_test');
+    assert.deepEqual(Object.keys(push.body.data).sort(), ['lock_id', 'mode', 'result', 'time', 'uid']);
+    assert.equal(push.body.data.lock_id, 1000001);
+    assert.equal(push.body.data.mode, 3);
+    assert.equal(push.body.data.time, '2023-11-15 06:13:20');
+  } finally {
+    await world.close();
+  }
+});
+
+test('control API: clock, lock knobs, bad input named, unknown ids 404', async () => {
+  const world = await World.create(fixture);
+  try {
+    assert.deepEqual((await control(world, 'POST', '/clock', { advance: 600 })).body, { time: 1700000600, mode: 'frozen' });
+    const bad = await control(world, 'POST', '/clock', { advance: -1 });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /advance/);
+    const knob = await control(world, 'POST', '/locks/1000001', { battery_pct: 150 });
+    assert.equal(knob.status, 400);
+    assert.match(knob.body.error, /battery_pct/);
+    assert.equal((await control(world, 'POST', '/locks/1000001', { colour: 'red' })).status, 400);
+    assert.equal((await control(world, 'GET', '/locks/42')).status, 404);
+    assert.equal((await control(world, 'POST', '/gateways/42', { online: false })).status, 404);
+    const off = await control(world, 'POST', '/locks/1000001', { power: 'off' });
+    assert.equal(off.body.power, 'off');
+    const state = await call(world, '/third/lock/open', { lock_id: 1000001, attach: '' });
+    assert.equal(state.code, 360);
+    const view = await control(world, 'GET', '/world');
+    assert.equal(view.body.locks.length, fixture.locks.length);
+    assert.equal(view.body.locks.find((l: any) => l.lock_id === 1000001).online, false);
+  } finally {
+    await world.close();
+  }
+});
+
+test('an unknown defect is refused with its JSON path', async () => {
+  await assert.rejects(World.create(fixture, { defects: ['no-such-defect'] }), /\$\.defects\[0\]: unknown defect/);
+});
