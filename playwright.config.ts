@@ -26,7 +26,7 @@ export default defineConfig<Options>({
     ['html', { outputFolder: `${reports}/html`, open: 'never' }],
     ['junit', { outputFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
-    ['./harness/report/matrix-reporter.ts', { outputDir: 'reports', htmlReport: `${reports}/html/index.html` }],
+    ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html` }],
   ],
   projects: profiles.map((profile) => ({
     name: `${target} · ${profile}`,

@@ -78,6 +78,7 @@ export class SerialLink implements LockLink {
   private readonly recent: string[] = [];
   private seq = 0;
   private announcedOffline = false;
+  private probing = false;
   private closed = false;
   private readonly counts = { retransmits: 0, timeouts: 0, strayResponses: 0, badPayloads: 0, events: 0, duplicateEvents: 0 };
 
@@ -280,6 +281,7 @@ export class SerialLink implements LockLink {
   private onData(chunk: Buffer): void {
     for (const { frame, bytes } of this.reader.pushWithBytes(chunk)) {
       this.tap('rx', bytes, frame);
+      if (this.announcedOffline) this.markOnline();
       if (frame.type === FRAME_TYPE.response) this.onResponse(frame.seq, frame.payload);
       else if (frame.type === FRAME_TYPE.event) this.onLockEvent(frame.seq, frame.payload, bytes);
       else this.counts.badPayloads++;
@@ -323,10 +325,26 @@ export class SerialLink implements LockLink {
   private onOpen(): void {
     this.reader.reset();
     for (const p of this.pending.values()) if (p.sends === 0) this.attempt(p);
-    if (this.announcedOffline) {
-      this.announcedOffline = false;
-      this.emit({ type: 'reachable', lock_id: this.id, online: true });
+    if (this.announcedOffline) void this.probe();
+  }
+
+  /**
+   * The port is back, but that does not prove a lock is behind it: ask `info` until any frame
+   * arrives (which marks the lock reachable again), the port goes away, or the link is closed.
+   */
+  private async probe(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      while (this.announcedOffline && this.port.isOpen && !this.closed) await this.call('info', {}, this.callTimeoutMs);
+    } finally {
+      this.probing = false;
     }
+  }
+
+  private markOnline(): void {
+    this.announcedOffline = false;
+    this.emit({ type: 'reachable', lock_id: this.id, online: true });
   }
 
   /** The port went away: commands in flight cannot be answered (TEST-PLAN LAB-04), the lock is unreachable. */

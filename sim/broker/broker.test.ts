@@ -28,7 +28,14 @@ async function withBroker(defects: readonly string[], body: (b: Broker, open: Op
 type Opener = (opts: IClientOptions) => Promise<MqttClient>;
 
 /** Resolves when the client's connection closes. */
-const closedOf = (client: MqttClient): Promise<void> => new Promise((resolve) => client.once('close', () => resolve()));
+const closedOf = (client: MqttClient): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`connection still open after ${WAIT_MS} ms`)), WAIT_MS);
+    client.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 
 const cloudOpts: IClientOptions = { username: 'cloud', password: 'cloud-pw' };
 const gwOpts = (apId: number, password = SECRETS.get(apId)): IClientOptions => ({ username: `gw:${apId}`, password, clientId: `gw-${apId}` });
@@ -110,6 +117,22 @@ test('a gateway publishing to another gateway topic is cut off and counted; the 
   });
 });
 
+test('onPublish taps accepted messages (not refused ones, not $SYS) until removed', T, async () => {
+  await withBroker([], async (broker, open) => {
+    const seen: [string, string][] = [];
+    const off = broker.onPublish((topic, payload) => seen.push([topic, payload.toString()]));
+    const cloud = await open(cloudOpts);
+    await cloud.publishAsync('kexin/v1/gw/7/cmd', '{"id":"a"}', { qos: 1 });
+    const rogue = await open(gwOpts(8));
+    const closed = closedOf(rogue);
+    rogue.publish('kexin/v1/gw/7/cmd', '{"id":"forged"}', { qos: 1 });
+    await closed;
+    off();
+    await cloud.publishAsync('kexin/v1/gw/7/cmd', '{"id":"b"}', { qos: 1 });
+    assert.deepEqual(seen, [['kexin/v1/gw/7/cmd', '{"id":"a"}']]);
+  });
+});
+
 test('a refused subscription gets granted QoS 0x80 and the connection keeps working', T, async () => {
   await withBroker([], async (broker, open) => {
     const gw = await open(gwOpts(7));
@@ -165,6 +188,8 @@ test('close does not hang on connected clients or a socket that never sent CONNE
   const raw = netConnect({ host: '127.0.0.1', port: broker.port });
   raw.on('error', () => {});
   await once(raw, 'connect');
+  raw.write(Buffer.from([0x10])); // half a CONNECT: aedes waits for the rest
+  await new Promise((r) => setTimeout(r, 50)); // real time for the server to accept it (transport, not domain time)
   const clientClosed = closedOf(client);
   const started = performance.now();
   await broker.close();

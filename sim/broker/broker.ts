@@ -125,6 +125,21 @@ export class Broker {
     return new Broker(aedes, server, host, address.port, counts);
   }
 
+  /**
+   * Tap every message the broker accepted (client publishes and wills; not `$SYS`), for the wire
+   * log (DESIGN §9). Returns the function that removes the tap.
+   */
+  onPublish(listener: (topic: string, payload: Buffer) => void): () => void {
+    const tap = (packet: { topic: string; payload: Buffer | string }): void => {
+      if (packet.topic.startsWith('$SYS/')) return;
+      listener(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+    };
+    this.aedes.on('publish', tap);
+    return () => {
+      this.aedes.off('publish', tap);
+    };
+  }
+
   /** Stop accepting, destroy every client socket and close aedes; never waits on a client. */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -42,6 +42,7 @@ export class Cloud {
     private readonly rpc: GatewayRpc,
     private readonly push: PushSink,
     private readonly closing: AbortController,
+    private readonly store: CloudStore,
     readonly stats: CloudStats,
   ) {
     this.url = urlOf(server);
@@ -92,7 +93,7 @@ export class Cloud {
     try {
       const server = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0, onRequest,
         rawEnvelopeResponse(badRequest, { code: badRequest.code, desc: 'malformed HTTP request', data: null }));
-      return new Cloud(server, rpc, push, closing, stats);
+      return new Cloud(server, rpc, push, closing, store, stats);
     } catch (err) {
       await Promise.all([rpc.close(), push.close()]);
       throw err;
@@ -102,6 +103,11 @@ export class Cloud {
   /** Whether the gateway's last `status` said online (DESIGN §4). */
   gatewayOnline(apId: number): boolean {
     return this.rpc.online(apId);
+  }
+
+  /** The v2 user passwords the cloud holds for a lock, uid → password (DESIGN §3.3; V2-04 checks none is left after a failed write). */
+  assignedPasswords(lockId: number): Map<number, string> {
+    return new Map(this.store.passwordsOf(lockId));
   }
 
   /** Stop: HTTP (keep-alive sockets too), face requests, MQTT and push delivery. */

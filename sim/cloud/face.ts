@@ -1,3 +1,5 @@
+import { request } from 'undici';
+
 /** What the face provider said (DESIGN §5.6): a similarity 0…100, or that it failed. */
 export type FaceVerdict = { ok: true; similarity: number } | { ok: false; error: string };
 
@@ -11,17 +13,31 @@ export interface FaceQuery {
 /**
  * POST `{baseUrl}/verify` with `{name, id_num, image_base64}` and read `{similarity}`. A non-2xx
  * answer, a timeout (`timeoutMs`, real time), a bad body or an abort by `closing` is a failure.
+ * Sent with undici's `request` on the global dispatcher: specs substitute the provider with nock,
+ * which intercepts it and passes other hosts through (nock 15.0.0 breaks passthrough of `fetch`
+ * POSTs with a body on Node 20: "TypeError: unusable").
  */
 export async function verifyFace(baseUrl: string, query: FaceQuery, timeoutMs: number, closing: AbortSignal): Promise<FaceVerdict> {
+  const signal = AbortSignal.any([closing, AbortSignal.timeout(timeoutMs)]);
+  // Raced as well as passed on: an interposed dispatcher (nock's delay) may ignore the signal.
+  const aborted = new Promise<never>((_, reject) => {
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
   try {
-    const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/verify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(query),
-      signal: AbortSignal.any([closing, AbortSignal.timeout(timeoutMs)]),
-    });
-    const text = await res.text();
-    if (res.status < 200 || res.status > 299) return { ok: false, error: `provider answered HTTP ${res.status}` };
+    const res = await Promise.race([
+      request(`${baseUrl.replace(/\/+$/, '')}/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(query),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal,
+      }),
+      aborted,
+    ]);
+    const text = await Promise.race([res.body.text(), aborted]);
+    if (res.statusCode < 200 || res.statusCode > 299) return { ok: false, error: `provider answered HTTP ${res.statusCode}` };
     const body: unknown = JSON.parse(text);
     const similarity = (body as { similarity?: unknown } | null)?.similarity;
     if (typeof similarity !== 'number' || !(similarity >= 0 && similarity <= 100)) return { ok: false, error: 'provider answered no similarity' };

@@ -140,12 +140,27 @@ const garbageArb = fc.oneof(
   }),
 );
 
+/**
+ * True when the garbage ends in an unfinished frame that the bytes after it complete validly
+ * (e.g. a frame cut one byte short whose last CRC byte was 0x7E): that is a valid frame on the
+ * wire, and no reader can tell it from garbage, so such cases are outside the property.
+ */
+function ambiguous(garbage: Uint8Array, next: Buffer): boolean {
+  const joined = Buffer.concat([garbage, next]);
+  for (let i = joined.indexOf(0x7e); i >= 0 && i < garbage.length; i = joined.indexOf(0x7e, i + 1)) {
+    const r = decodeFrame(joined.subarray(i));
+    if (r.ok && joined.length - r.rest.length > garbage.length) return true;
+  }
+  return false;
+}
+
 test('property: garbage and arbitrary splits never throw and every valid frame that follows is recovered (LAB-01)', () => {
   fc.assert(
     fc.property(
       fc.array(fc.tuple(garbageArb, frameArb), { minLength: 1, maxLength: 6 }),
       fc.array(fc.nat(), { maxLength: 12 }),
       (segments, cuts) => {
+        fc.pre(!segments.some(([g, f]) => ambiguous(g, encodeFrame(f))));
         const stream = Buffer.concat(segments.flatMap(([g, f]) => [g, encodeFrame(f)]));
         const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
         const reader = new FrameReader();

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { SerialPort, type SerialPortMock } from 'serialport';
 
 type SerialPortOptions = ConstructorParameters<typeof SerialPort>[0];
@@ -18,7 +19,7 @@ export interface PortKeeperOptions {
   baudRate?: number;
   /** Default: serialport's binding for this OS. */
   binding?: SerialBinding;
-  /** Wait between attempts to (re)open the port, ms. Default 500. */
+  /** Wait between attempts to (re)open the port, and between device checks, ms. Default 500. */
   reopenMs?: number;
   /** Every chunk received. */
   onData(chunk: Buffer): void;
@@ -38,10 +39,24 @@ function openPort(path: string, baudRate: number, binding: SerialBinding | undef
   return new SerialPort(binding ? Object.assign(options, { binding }) : options);
 }
 
+/** Which device a path names now (dev and inode after following links), or null if none. */
+async function deviceAt(path: string): Promise<string | null> {
+  try {
+    const s = await stat(path);
+    return `${s.rdev}:${s.dev}:${s.ino}`;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Keeps one serial port open: opens it, and whenever it closes or cannot be opened tries again
  * every `reopenMs` until `close()`. Each (re)open uses a fresh SerialPort object, because writes
  * queued on a disconnected one never call back.
+ *
+ * On the OS binding it also checks every `reopenMs` that the path still names the device it
+ * opened: a hung-up pty slave reads 0 bytes forever, which serialport's Linux binding retries
+ * without ever reporting a disconnect, so a vanished or replaced device is the reliable signal.
  */
 export class PortKeeper {
   /** Successful opens after the first. */
@@ -50,7 +65,9 @@ export class PortKeeper {
   private opened = false;
   private opens = 0;
   private closed = false;
+  private lastOpenError = '';
   private timer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
   private readonly waiters = new Set<(open: boolean) => void>();
 
   constructor(private readonly opts: PortKeeperOptions) {
@@ -90,19 +107,17 @@ export class PortKeeper {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.watchTimer);
     for (const w of [...this.waiters]) w(false);
     const port = this.port;
     this.port = undefined;
     const wasOpen = this.opened;
     this.opened = false;
-    if (!port || !wasOpen) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, CLOSE_BOUND_MS);
-      port.close(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    if (port && wasOpen) await closeBounded(port);
+  }
+
+  private get reopenMs(): number {
+    return this.opts.reopenMs ?? 500;
   }
 
   private open(): void {
@@ -116,24 +131,46 @@ export class PortKeeper {
     port.on('close', () => this.lost(port, 'port closed'));
     port.open((err) => {
       if (this.port !== port) {
-        if (!err) port.close();
+        if (!err) void closeBounded(port);
         return;
       }
       if (err) {
         this.port = undefined;
+        // Retried every reopenMs: say why once, not on every attempt.
+        if (err.message !== this.lastOpenError) this.opts.log?.(`cannot open ${this.opts.path}: ${err.message}; retrying`);
+        this.lastOpenError = err.message;
         this.schedule();
         return;
       }
+      this.lastOpenError = '';
       this.opened = true;
       if (this.opens++ > 0) this.reconnects++;
       this.opts.log?.(`open ${this.opts.path}`);
+      if (!this.opts.binding) void this.watch(port);
       this.opts.onOpen?.();
       for (const w of [...this.waiters]) w(true);
     });
   }
 
+  /** OS binding only: treat the port as lost once its path no longer names the opened device. */
+  private async watch(port: SerialPort): Promise<void> {
+    const opened = await deviceAt(this.opts.path);
+    const check = async (): Promise<void> => {
+      const now = await deviceAt(this.opts.path);
+      if (this.port !== port) return;
+      if (now === null || now !== opened) {
+        this.lost(port, now === null ? 'device gone' : 'device replaced');
+        void closeBounded(port);
+        return;
+      }
+      this.watchTimer = setTimeout(() => void check(), this.reopenMs);
+    };
+    await check();
+  }
+
   private lost(port: SerialPort, reason: string): void {
     if (this.port !== port) return;
+    clearTimeout(this.watchTimer);
     this.port = undefined;
     this.opened = false;
     this.opts.log?.(`${reason}: ${this.opts.path}`);
@@ -144,6 +181,18 @@ export class PortKeeper {
   private schedule(): void {
     if (this.closed) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.open(), this.opts.reopenMs ?? 500);
+    this.timer = setTimeout(() => this.open(), this.reopenMs);
   }
+}
+
+/** Close a port, waiting at most CLOSE_BOUND_MS (a port on a vanished device may never answer). */
+function closeBounded(port: SerialPort): Promise<void> {
+  if (!port.isOpen) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, CLOSE_BOUND_MS);
+    port.close(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }

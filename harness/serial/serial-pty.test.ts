@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempPassword, timeSyncKeys, type LockEvent } from '../../sim/protocol/index.ts';
+import { SerialLink } from './serial-link.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LOCK_ID = 1000001;
+const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+/** Why this machine cannot run the pty test, or null. In CI a missing socat is a failure, not a skip (issue 5). */
+function socatMissing(): string | null {
+  const r = spawnSync('socat', ['-V'], { stdio: 'ignore' });
+  return r.error ? `socat is not installed (apt-get install socat): ${r.error.message}` : null;
+}
+
+async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!cond()) {
+    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A socat pty pair linked at `host` and `lock`, ready when both links exist. */
+async function ptyPair(host: string, lock: string): Promise<ChildProcess> {
+  const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${lock}`], { stdio: 'ignore' });
+  await until('socat to create the pty links', () => existsSync(host) && existsSync(lock), 3000);
+  return socat;
+}
+
+function stopped(child: ChildProcess, timeoutMs: number): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(null), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      resolve(code);
+    });
+  });
+}
+
+/** Start `bin/serial-lock.ts` and wait for its ready line. */
+async function serialLock(port: string): Promise<{ child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', '--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  try {
+    await until('serial-lock ready line', () => out.includes('\n') || child.exitCode !== null, 8000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}; stderr: ${err}`);
+  }
+  assert.deepEqual(JSON.parse(out.split('\n')[0]!), { ready: true, port }, `ready line; stderr: ${err}`);
+  return { child, stderr: () => err };
+}
+
+test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and reconnect (LAB-01…04)', async (t) => {
+  const missing = socatMissing();
+  if (missing) {
+    if (process.env.CI === 'true') assert.fail(`CI=true and ${missing}`);
+    t.skip(missing);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-pty-'));
+  const hostPath = join(dir, 'host');
+  const lockPath = join(dir, 'lock');
+  let socat = await ptyPair(hostPath, lockPath);
+  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let link: SerialLink | undefined;
+  try {
+    lock = await serialLock(lockPath);
+    const found = await SerialLink.identify({ path: hostPath, retransmitMs: 100, reopenMs: 50 }, 2000);
+    assert.ok(found.ok, found.ok ? '' : found.error);
+    link = found.link;
+    assert.equal(link.lockId, LOCK_ID);
+    assert.ok(found.info.caps.includes('sim'));
+    const events: LockEvent[] = [];
+    link.onEvent((ev) => events.push(ev));
+
+    // Time moves through ble_time_sync on the lab target (issue 5).
+    const at = 1_700_003_000;
+    const keys = timeSyncKeys(SECRET, LOCK_ID, 1, at);
+    const sync = await link.bleTimeSync(1, keys.key1, keys.key2);
+    assert.equal(sync.result, 'ok');
+    assert.ok(sync.lock_time >= at && sync.lock_time <= at + 1, `lock time ${sync.lock_time}`);
+    assert.equal((await link.bleTimeSync(1, keys.key1, keys.key2)).result, 'replay');
+    const clock = await link.clockGet();
+    assert.ok(clock.ok && clock.trusted && clock.lock_time - at <= 2);
+
+    assert.equal(await link.keypad(tempPassword(SECRET, at)), 'ok');
+    await until('the keypad unlock event', () => events.some((e) => e.type === 'unlock' && e.mode === 1), 2000);
+    assert.equal((await link.request({ op: 'unlock', args: {} }, 2000)).result, 'ok');
+
+    // Unplug: the pty pair goes away.
+    socat.kill('SIGTERM');
+    await stopped(socat, 2000);
+    await until('the link to see the port gone', () => !link!.isOpen, 2000);
+    const t0 = performance.now();
+    assert.equal((await link.request({ op: 'state', args: {} }, 300)).result, 'unreachable');
+    assert.ok(performance.now() - t0 < 600, 'within the timeout');
+    assert.ok(events.some((e) => e.type === 'reachable' && !e.online));
+
+    // Plug back in: both ends reopen the same paths.
+    socat = await ptyPair(hostPath, lockPath);
+    const state = await link.request({ op: 'state', args: {} }, 3000);
+    assert.equal(state.result, 'ok', `state after reconnect; lock stderr: ${lock.stderr()}`);
+    assert.equal(link.stats.reconnects, 1);
+    assert.ok(events.some((e) => e.type === 'reachable' && e.online));
+  } finally {
+    await link?.close();
+    if (lock) {
+      lock.child.kill('SIGTERM');
+      const code = await stopped(lock.child, 3000);
+      if (code === null) lock.child.kill('SIGKILL');
+      assert.equal(code, 0, 'serial-lock exits 0 on SIGTERM');
+    }
+    socat.kill('SIGTERM');
+    if ((await stopped(socat, 2000)) === null) socat.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

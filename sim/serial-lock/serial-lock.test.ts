@@ -1,0 +1,199 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeFrame, FrameReader, type Frame, type JsonObject } from '../protocol/lockwire.ts';
+import { answerRequest, deviceInfo } from './ops.ts';
+import { FakeFirmware } from './fake-firmware.ts';
+import { MockCable } from './mock-cable.ts';
+import { PortKeeper } from './port-keeper.ts';
+import { SerialLock, type SerialLockOptions } from './serial-lock.ts';
+
+const LOCK_ID = 1000001;
+let rigs = 0;
+
+/** A SerialLock on one end of a mock cable and a raw lockwire host on the other. */
+async function rig(extra: Partial<SerialLockOptions> = {}) {
+  const n = ++rigs;
+  const cable = new MockCable(`/mock/sl-host-${n}`, `/mock/sl-lock-${n}`);
+  const fw = new FakeFirmware(LOCK_ID);
+  const lock = new SerialLock({
+    path: cable.lockPath, lock: fw, knobs: fw, mac: '72:00:03:16:7d:f0', firmwareVer: 't1', binding: cable.binding,
+    reopenMs: 20, eventResendMs: 40, ...extra,
+  });
+  const frames: Frame[] = [];
+  const notify = new Set<() => void>();
+  const reader = new FrameReader();
+  const host = new PortKeeper({
+    path: cable.hostPath, binding: cable.binding, reopenMs: 20,
+    onData: (c) => {
+      frames.push(...reader.push(c));
+      for (const f of notify) f();
+    },
+  });
+  assert.ok(await lock.whenOpen(500), 'lock port opens');
+  assert.ok(await host.whenOpen(500), 'host port opens');
+  const send = (seq: number, type: 1 | 4, payload: JsonObject): void => void host.write(encodeFrame({ seq, type, payload }));
+  /** Wait (bounded) until `count` frames matching `pred` have arrived. */
+  const waitFrames = (pred: (f: Frame) => boolean, count = 1, timeoutMs = 500): Promise<Frame[]> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const got = frames.filter(pred);
+        if (got.length < count) return;
+        notify.delete(check);
+        clearTimeout(t);
+        resolve(got);
+      };
+      const t = setTimeout(() => {
+        notify.delete(check);
+        reject(new Error(`waited ${timeoutMs} ms for ${count} frame(s); have ${JSON.stringify(frames)}`));
+      }, timeoutMs);
+      notify.add(check);
+      check();
+    });
+  const close = async (): Promise<void> => {
+    await host.close();
+    await lock.close();
+  };
+  return { cable, fw, lock, host, frames, send, waitFrames, close };
+}
+
+const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test('ops: info, both request forms, device ops, sim knobs and refusals (DESIGN §6)', () => {
+  const fw = new FakeFirmware(LOCK_ID);
+  const device = { lock: fw, knobs: fw, mac: 'aa:bb:cc:dd:ee:ff', firmwareVer: '1.2' };
+  assert.deepEqual(deviceInfo(device), { lock_id: LOCK_ID, mac: 'aa:bb:cc:dd:ee:ff', firmware_ver: '1.2', caps: ['keypad', 'ble', 'time_sync', 'sim'] });
+  assert.deepEqual(deviceInfo({ lock: fw, mac: 'm', firmwareVer: '' }).caps, ['keypad', 'ble', 'time_sync'], 'no "sim" without knobs');
+
+  assert.equal(answerRequest(device, { op: 'unlock', args: { uid: 9 } }).result, 'ok');
+  assert.equal(answerRequest(device, { op: 'unlock', args: {}, lockId: LOCK_ID }).result, 'ok', 'the vectors form');
+  assert.deepEqual(fw.acts, [{ op: 'unlock', args: { uid: 9 } }, { op: 'unlock', args: {} }]);
+  assert.equal(answerRequest(device, { op: 'unlock', args: {}, lockId: 5 }).result, 'error', 'another lock id');
+  assert.equal(answerRequest(device, { op: 'pwd_add', args: { uid: 1 } }).result, 'error', 'bad gateway args');
+  assert.equal(fw.acts.length, 2, 'refused requests do not act');
+
+  assert.deepEqual(answerRequest(device, { op: 'keypad', args: { password: '123456' } }), { result: 'ok', data: {} });
+  assert.deepEqual(fw.typed, ['123456']);
+  assert.equal(answerRequest(device, { op: 'keypad', args: { password: 123456 } }).result, 'error');
+  assert.deepEqual(answerRequest(device, { op: 'ble_time_sync', args: { seq: 2, key1: 1700000300, key2: 1 } }), { result: 'ok', data: { lock_time: 1700000300 } });
+  assert.deepEqual(answerRequest(device, { op: 'ble_time_sync', args: { seq: 2, key1: 1700000300, key2: 1 } }).result, 'replay');
+  assert.deepEqual(answerRequest(device, { op: 'clock_get', args: {} }), { result: 'ok', data: { lock_time: 1700000300, trusted: true } });
+  assert.equal(answerRequest(device, { op: 'ble_unlock', args: { uid: -1 } }).result, 'error');
+
+  assert.equal(answerRequest(device, { op: 'sim_battery', args: { battery_pct: 12 } }).data.battery_pct, 12);
+  assert.equal(fw.batteryPct, 12);
+  assert.equal(answerRequest(device, { op: 'sim_battery', args: { battery_pct: 101 } }).result, 'error');
+  assert.equal(answerRequest(device, { op: 'sim_jam', args: { on: true } }).result, 'ok');
+  assert.equal(fw.jammed, true);
+  assert.equal(answerRequest(device, { op: 'sim_tamper', args: { on: 'yes' } }).result, 'error');
+  answerRequest(device, { op: 'sim_drift', args: { ppm: -40 } });
+  assert.equal(fw.driftPpm, -40);
+  answerRequest(device, { op: 'sim_reset_clock', args: {} });
+  assert.equal(fw.trusted, false);
+  assert.deepEqual(answerRequest({ lock: fw, mac: 'm', firmwareVer: '' }, { op: 'sim_jam', args: { on: false } }), { result: 'error', data: { reason: 'no sim capability' } });
+  assert.equal(answerRequest(device, { op: 'fly', args: {} }).result, 'error');
+  assert.equal(answerRequest(device, { op: 'toString', args: {} }).result, 'error', 'no prototype ops');
+});
+
+test('a repeated seq is answered from the cache without acting again (DESIGN §6, LAB-03)', async () => {
+  let now = 0;
+  const r = await rig({ nowMs: () => now, cacheMs: 1000 });
+  try {
+    r.send(7, 1, { op: 'unlock', uid: 3 });
+    r.send(7, 1, { op: 'unlock', uid: 3 });
+    const answers = await r.waitFrames((f) => f.seq === 7 && f.type === 2, 2);
+    assert.deepEqual(answers[0], answers[1]);
+    assert.deepEqual(answers[0]!.payload, { result: 'ok', data: {} });
+    assert.equal(r.fw.acts.length, 1, 'acted once');
+    assert.equal(r.lock.stats.cacheHits, 1);
+
+    r.send(7, 1, { op: 'state' });
+    await r.waitFrames((f) => f.seq === 7 && f.type === 2, 3);
+    assert.equal(r.fw.acts.length, 2, 'same seq, other request: a new request');
+
+    now = 1001;
+    r.send(7, 1, { op: 'state' });
+    await r.waitFrames((f) => f.seq === 7 && f.type === 2, 4);
+    assert.equal(r.fw.acts.length, 3, 'an expired cache entry does not answer');
+  } finally {
+    await r.close();
+  }
+});
+
+test('dropResponses: the lock acts and caches but sends nothing; the retransmit gets the cached answer', async () => {
+  const r = await rig();
+  try {
+    r.lock.dropResponses = 1;
+    r.send(1, 1, { op: 'unlock' });
+    await settle(30);
+    assert.equal(r.frames.filter((f) => f.type === 2).length, 0, 'first response dropped');
+    assert.equal(r.fw.acts.length, 1);
+    r.send(1, 1, { op: 'unlock' });
+    await r.waitFrames((f) => f.type === 2 && f.seq === 1);
+    assert.equal(r.fw.acts.length, 1, 'still acted once');
+    assert.deepEqual({ dropped: r.lock.stats.droppedResponses, hits: r.lock.stats.cacheHits }, { dropped: 1, hits: 1 });
+  } finally {
+    await r.close();
+  }
+});
+
+test('defect serial-no-cache acts again on a repeated seq', async () => {
+  const r = await rig({ defects: ['serial-no-cache'] });
+  try {
+    r.send(4, 1, { op: 'unlock' });
+    r.send(4, 1, { op: 'unlock' });
+    await r.waitFrames((f) => f.type === 2, 2);
+    assert.equal(r.fw.acts.length, 2);
+  } finally {
+    await r.close();
+  }
+});
+
+test('events go out in order, resent until acked, at most eventTries sends (DESIGN §6)', async () => {
+  const r = await rig({ eventTries: 3 });
+  try {
+    r.fw.emit({ type: 'tamper', lock_id: LOCK_ID, is_abnormal: true });
+    r.fw.emit({ type: 'battery', lock_id: LOCK_ID, battery_pct: 10, low_voltage: true });
+    const first = await r.waitFrames((f) => f.type === 3, 2, 500);
+    assert.deepEqual(first.map((f) => f.payload.type), ['tamper', 'tamper'], 'resent, and the second waits behind it');
+    r.send(first[0]!.seq, 4, {});
+    const second = await r.waitFrames((f) => f.type === 3 && f.payload.type === 'battery');
+    assert.deepEqual(second[0]!.payload, { type: 'battery', lock_id: LOCK_ID, battery_pct: 10, low_voltage: true });
+    assert.notEqual(second[0]!.seq, first[0]!.seq);
+    // Never acked: given up after 3 sends.
+    await r.waitFrames((f) => f.type === 3 && f.payload.type === 'battery', 3, 500);
+    await settle(100);
+    assert.equal(r.frames.filter((f) => f.type === 3 && f.payload.type === 'battery').length, 3);
+    assert.deepEqual(
+      { acked: r.lock.stats.eventsAcked, dropped: r.lock.stats.eventsDropped, sent: r.lock.stats.eventsSent },
+      { acked: 1, dropped: 1, sent: 2 },
+    );
+  } finally {
+    await r.close();
+  }
+});
+
+test('an unpowered lock is silent; garbage and bad frames are dropped and counted', async () => {
+  const r = await rig();
+  try {
+    r.fw.reachable = false;
+    r.send(2, 1, { op: 'state' });
+    await settle(30);
+    assert.equal(r.frames.length, 0);
+    assert.equal(r.lock.stats.ignoredUnreachable, 1);
+    r.fw.reachable = true;
+    r.host.write(Buffer.from([0x00, 0x13, 0x7e, 0x01, 0x02]));
+    const bad = encodeFrame({ seq: 3, type: 1, payload: { op: 'state' } });
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
+    r.host.write(bad);
+    r.send(3, 1, { args: {} });
+    r.send(4, 1, { op: 'state' });
+    const [badReq] = await r.waitFrames((f) => f.seq === 3 && f.type === 2);
+    assert.equal(badReq!.payload.result, 'error');
+    await r.waitFrames((f) => f.seq === 4 && f.type === 2);
+    assert.equal(r.lock.stats.reader.badCrc, 1);
+    assert.ok(r.lock.stats.reader.garbageBytes >= 2);
+    assert.equal(r.lock.stats.badRequests, 1);
+  } finally {
+    await r.close();
+  }
+});
