@@ -16,6 +16,12 @@ async function mainContext(api: ApiClient, lockId: number, now: number): Promise
   return { lockId, mac: String(detail.envelope?.data?.mac), now };
 }
 
+/**
+ * A raw body as bytes: Playwright re-encodes a *string* body that is not valid JSON as a JSON string
+ * when the content type is JSON, which would turn malformed JSON into a valid scalar.
+ */
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
+
 /** fast-check parameters: few runs (each is an HTTP call), replayable with LOCKBENCH_SEED. */
 function runs(numRuns: number): { numRuns: number; seed?: number } {
   const seed = Number(process.env.LOCKBENCH_SEED);
@@ -43,14 +49,14 @@ test('every endpoint answers {code, desc, data} JSON, data null on errors', { ta
 
 test('malformed JSON, empty and non-JSON bodies are malformed; arrays and scalars are bad params', { tag: '@ENV-02' }, async ({ api }) => {
   const path = '/third/lock/get';
-  for (const rawBody of ['{"lock_id": 1,', '', 'hello world', '{lock_id: 1}', "{'lock_id': 1}", '\u0000\u0001']) {
-    expect(await api.send(path, {}, { rawBody }), JSON.stringify(rawBody)).toBeOutcome('malformed_json');
+  for (const text of ['{"lock_id": 1,', '', 'hello world', '{lock_id: 1}', "{'lock_id': 1}", '\u0000\u0001']) {
+    expect(await api.send(path, {}, { rawBody: bytes(text) }), JSON.stringify(text)).toBeOutcome('malformed_json');
   }
-  expect(await api.send(path, {}, { rawBody: 'lock_id=1&sign=x', headers: { 'content-type': 'text/plain' } })).toBeOutcome('malformed_json');
+  expect(await api.send(path, {}, { rawBody: bytes('lock_id=1&sign=x'), headers: { 'content-type': 'text/plain' } })).toBeOutcome('malformed_json');
   expect(await api.send(path, {}, { rawBody: Buffer.from([0xff, 0xfe, 0x7b, 0x00]) })).toBeOutcome('malformed_json');
   // Valid JSON that is not an object: refused at step 1 with bad params (DESIGN §3.2 "JSON object (400)").
-  for (const rawBody of ['[]', '[{"lock_id": 1}]', '1', '"text"', 'null', 'true']) {
-    expect(await api.send(path, {}, { rawBody }), rawBody).toBeOutcome('bad_params');
+  for (const text of ['[]', '[{"lock_id": 1}]', '1', '"text"', 'null', 'true']) {
+    expect(await api.send(path, {}, { rawBody: bytes(text) }), text).toBeOutcome('bad_params');
   }
 });
 
@@ -75,11 +81,11 @@ test('a body over 256 KiB → 413; exactly 256 KiB is read', { tag: '@ENV-02' },
   const pad = 'x'.repeat(BODY_LIMIT_BYTES - Buffer.byteLength(base));
   const exact = JSON.stringify(await api.signedBody('/third/lock/get', { lock_id: lock, pad }));
   expect(Buffer.byteLength(exact)).toBe(BODY_LIMIT_BYTES);
-  expect(await api.send('/third/lock/get', {}, { rawBody: exact })).toBeOutcome('ok');
+  expect(await api.send('/third/lock/get', {}, { rawBody: bytes(exact) })).toBeOutcome('ok');
   // One byte more, and ~300 KiB: refused before the JSON is even looked at.
   const over = JSON.stringify(await api.signedBody('/third/lock/get', { lock_id: lock, pad: `${pad}x` }));
-  expect(await api.send('/third/lock/get', {}, { rawBody: over })).toBeOutcome('too_large');
-  expect(await api.send('/third/lock/get', {}, { rawBody: `[${'1,'.repeat(150 * 1024)}1]` })).toBeOutcome('too_large');
+  expect(await api.send('/third/lock/get', {}, { rawBody: bytes(over) })).toBeOutcome('too_large');
+  expect(await api.send('/third/lock/get', {}, { rawBody: bytes(`[${'1,'.repeat(150 * 1024)}1]`) })).toBeOutcome('too_large');
   // The world keeps serving afterwards.
   expect(await api.lockGet(lock)).toBeOutcome('ok');
 });
@@ -101,16 +107,16 @@ test('random bodies never get a 5xx or a non-envelope, and the world keeps servi
 
   // Arbitrary JSON texts, unsigned.
   await fc.assert(fc.asyncProperty(path, fc.json(), async (p, text) => {
-    await judge(p, await api.send(p, {}, { rawBody: text }), `JSON ${text.slice(0, 80)}`);
+    await judge(p, await api.send(p, {}, { rawBody: bytes(text) }), `JSON ${text.slice(0, 80)}`);
   }), runs(25));
   // Arbitrary bytes.
-  await fc.assert(fc.asyncProperty(path, fc.uint8Array({ maxLength: 512 }), async (p, bytes) => {
-    await judge(p, await api.send(p, {}, { rawBody: Buffer.from(bytes) }), `${bytes.length} random bytes`);
+  await fc.assert(fc.asyncProperty(path, fc.uint8Array({ maxLength: 512 }), async (p, octets) => {
+    await judge(p, await api.send(p, {}, { rawBody: Buffer.from(octets) }), `${octets.length} random bytes`);
   }), runs(20));
   // Anything JavaScript can serialize (odd keys like __proto__, nested arrays, unicode).
   await fc.assert(fc.asyncProperty(path, fc.anything(), async (p, v) => {
     const text = JSON.stringify(v) ?? 'undefined';
-    await judge(p, await api.send(p, {}, { rawBody: text }), `value ${text.slice(0, 80)}`);
+    await judge(p, await api.send(p, {}, { rawBody: bytes(text) }), `value ${text.slice(0, 80)}`);
   }), runs(20));
   // Correctly signed objects: a valid body with random extra fields and random values in its own fields.
   const overrides = fc.dictionary(fc.constantFrom('lock_id', 'mac', 'attach', 'uid', 'effective_at', 'expire', 'seq', 'state', 'password', 'name', 'id_num', 'img_code'), fc.jsonValue(), { maxKeys: 3 });

@@ -44,7 +44,7 @@ export class ControlClient implements TargetControl {
   bleTimeSync(lockId: number, keys: { seq: number; key1: number; key2: number }) {
     return this.call<{ result: string; lock_time: number }>('POST', `/locks/${lockId}/ble/time_sync`, keys);
   }
-  setGateway(apId: number, knobs: { online?: boolean; partitioned?: boolean; latency_ms?: number }) {
+  setGateway(apId: number, knobs: { online?: boolean; partitioned?: boolean; latency_ms?: number; crash?: true }) {
     return this.call<Record<string, unknown>>('POST', `/gateways/${apId}`, knobs);
   }
   pushes(): Promise<InboxPush[]> {

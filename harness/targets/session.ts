@@ -35,7 +35,7 @@ export interface TargetControl {
   keypad(lockId: number, password: string): Promise<string>;
   bleUnlock(lockId: number, uid: number): Promise<string>;
   bleTimeSync(lockId: number, keys: { seq: number; key1: number; key2: number }): Promise<{ result: string; lock_time: number }>;
-  setGateway(apId: number, knobs: { online?: boolean; partitioned?: boolean; latency_ms?: number }): Promise<Record<string, unknown>>;
+  setGateway(apId: number, knobs: { online?: boolean; partitioned?: boolean; latency_ms?: number; crash?: true }): Promise<Record<string, unknown>>;
   pushes(): Promise<InboxPush[]>;
   failPushes(count: number, status?: number): Promise<void>;
 }

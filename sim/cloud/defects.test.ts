@@ -107,9 +107,14 @@ const CHECKS: Record<CloudDefect, DefectCheck> = {
   },
   'cloud-busy-ignored': {
     observe: async (w) => {
-      w.gw.answer = () => new Promise((r) => setTimeout(() => r({ result: 'ok' }), 40));
+      const gate = w.gw.hold();
       const open = () => code(w.call('/third/lock/open', { ...get, attach: '' }));
-      return (await Promise.all([open(), open()])).sort();
+      let answered = false;
+      const both = [open(), open()].map((p) => p.finally(() => (answered = true)));
+      // Released once one answer is back (365) or both commands are out (the defect sends both).
+      await waitFor(() => answered || w.gw.commands.length === 2, 'a refusal or two commands');
+      gate.release();
+      return (await Promise.all(both)).sort();
     },
     contract: [200, 365], broken: [200, 200],
   },

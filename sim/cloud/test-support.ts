@@ -86,6 +86,19 @@ export class FakeGateway {
     return gw;
   }
 
+  /** Hold every ack until `release` (then answer held and later commands with `a`). */
+  hold(a: FakeAnswer = { result: 'ok' }): { release(): void } {
+    const held: (() => void)[] = [];
+    let released = false;
+    this.answer = () => (released ? a : new Promise((r) => held.push(() => r(a))));
+    return {
+      release: () => {
+        released = true;
+        for (const r of held.splice(0)) r();
+      },
+    };
+  }
+
   /** Publish a status (retained, as a real gateway does). */
   async status(online: boolean): Promise<void> {
     await this.client.publishAsync(gatewayTopic(this.apId, 'status'), JSON.stringify({ online }), { qos: 1, retain: true });
@@ -172,7 +185,7 @@ export async function startWorld(over: Partial<CloudOptions> = {}): Promise<Test
   const broker = await startBroker();
   const gw = await FakeGateway.start(broker.url);
   const cloud = await Cloud.create({
-    clock, profile: 'kexin-2017-03', signSkewS: 300, ackTimeoutMs: 200, timeSyncTtlS: 300,
+    clock, profile: 'kexin-2017-03', signSkewS: 300, ackTimeoutMs: 2000, timeSyncTtlS: 300,
     faceRate: { max: 3, perS: 60 }, faceProviderUrl: 'http://127.0.0.1:9', faceTimeoutMs: 300, tzOffsetMin: 480,
     apps: testApps(), locks: testLocks(), mqtt: { url: broker.url, password: 'cloud-secret' },
     push: { attempts: 3, backoffMs: 20, timeoutMs: 500 }, ...over,
