@@ -158,6 +158,8 @@ test('a partitioned gateway makes pwd/get and pwd/del 364 in time and writes not
 
   // Nothing reached the lock: 7302 was never written, 7301 was not deleted and still opens.
   expect(await uidsOf(ctl, lock)).toEqual([7301]);
+  // And the cloud holds no assignment for the failed write (DESIGN §3.3).
+  expect((await ctl.lockState(lock)).cloud_uids).not.toContain(7302);
   expect(await api.v2Open(lock, kept.envelope!.data!.password)).toBeOutcome('ok');
   // The failed uid is free to assign once the gateway answers again.
   const later = await api.v2PwdGet(lock, 7302, w, HOUR_S);
@@ -187,6 +189,8 @@ test('lock storage full → 364; replacing a stored uid still works', { tag: '@V
   expect(await api.v2PwdGet(lock, 2, w, HOUR_S)).toBeOutcome('ok');
   expect(await api.v2PwdGet(lock, 3, w, HOUR_S)).toBeOutcome('pwd_write_failed');
   expect(await uidsOf(ctl, lock)).toEqual([1, 2]);
+  // DESIGN §3.3: a write that fails leaves nothing assigned in the cloud (sim exposes the cloud's side as cloud_uids).
+  expect((await ctl.lockState(lock)).cloud_uids).toEqual([1, 2]);
   expect(await api.v2PwdGet(lock, 1, w, HOUR_S)).toBeOutcome('ok');
   expect(await api.v2PwdDel(lock, 2)).toBeOutcome('ok');
   expect(await api.v2PwdGet(lock, 3, w, HOUR_S)).toBeOutcome('ok');

@@ -59,7 +59,8 @@ export class ApiClient {
 
   /** Send one request (signed unless told otherwise) and read the answer without judging it. */
   async send<D = Record<string, unknown>>(path: string, fields: Body = {}, o: SendOptions = {}): Promise<ApiResponse<D>> {
-    const body = o.rawBody ?? JSON.stringify(await this.signedBody(path, fields, o));
+    // Always bytes: Playwright JSON-encodes a string body sent as application/json, which would turn malformed JSON valid.
+    const body = Buffer.from(o.rawBody ?? JSON.stringify(await this.signedBody(path, fields, o)));
     const res = await this.ctx.fetch(path, {
       method: o.method ?? 'POST',
       headers: { 'content-type': 'application/json', ...(o.headers ?? {}) },
@@ -75,7 +76,7 @@ export class ApiClient {
     } catch {
       envelope = null;
     }
-    const shown = typeof body === 'string' && body.length <= 2048 ? safeJson(body) : `«${Buffer.byteLength(body)} bytes»`;
+    const shown = body.length <= 2048 ? safeJson(body) : `«${body.length} bytes»`;
     this.opts.wire?.add('http', `${o.method ?? 'POST'} ${path} → ${res.status()} ${envelope ? `code ${envelope.code}` : 'not an envelope'}`, {
       request: shown,
       response: text.length <= 2048 ? safeJson(text) : `«${text.length} chars»`,

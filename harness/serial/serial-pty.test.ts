@@ -46,7 +46,7 @@ function stopped(child: ChildProcess, timeoutMs: number): Promise<number | null>
 
 /** Start `bin/serial-lock.ts` and wait for its ready line. */
 async function serialLock(port: string): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', '--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET], {
+  const child = spawn('strace', ['-f', '-tt', '-e', 'trace=openat,close,flock,ioctl,read', '-o', '/tmp/ptyx/strace.out', process.execPath, '--import', 'tsx', 'bin/serial-lock.ts', '--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -113,7 +113,18 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
     // Plug back in: both ends reopen the same paths.
     socat = await ptyPair(hostPath, lockPath);
     const state = await link.request({ op: 'state', args: {} }, 3000);
-    assert.equal(state.result, 'ok', `state after reconnect; lock stderr: ${lock.stderr()}`);
+    if (state.result !== 'ok') {
+      const pid = lock.child.pid!;
+      const { readdirSync, readFileSync, readlinkSync } = await import('node:fs');
+      let dump = '';
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        dump += `${task} ${readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim()} ${readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').split(' ')[2]} ${readFileSync(`/proc/${pid}/task/${task}/wchan`, 'utf8')}\n`;
+      }
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) { try { dump += `fd ${fd} -> ${readlinkSync(`/proc/${pid}/fd/${fd}`)}\n`; } catch {} }
+      await new Promise((r) => setTimeout(r, 2000));
+      dump += 'LATER:\n' + lock.stderr();
+      assert.fail(`state after reconnect; lock stderr: ${lock.stderr()}\n${dump}`);
+    }
     assert.equal(link.stats.reconnects, 1);
     assert.ok(events.some((e) => e.type === 'reachable' && e.online));
   } finally {

@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import type { WireLog } from '../client/wire-log.ts';
-import type { InboxPush, LockKnobs, TargetControl } from './session.ts';
+import type { GatewayKnobs, InboxPush, LockKnobs, TargetControl } from './session.ts';
 
 /** TargetControl over the simulator's control API (DESIGN §8), every call recorded in the wire log. */
 export class ControlClient implements TargetControl {
@@ -44,7 +44,7 @@ export class ControlClient implements TargetControl {
   bleTimeSync(lockId: number, keys: { seq: number; key1: number; key2: number }) {
     return this.call<{ result: string; lock_time: number }>('POST', `/locks/${lockId}/ble/time_sync`, keys);
   }
-  setGateway(apId: number, knobs: { online?: boolean; partitioned?: boolean; latency_ms?: number; crash?: true }) {
+  setGateway(apId: number, knobs: GatewayKnobs) {
     return this.call<Record<string, unknown>>('POST', `/gateways/${apId}`, knobs);
   }
   pushes(): Promise<InboxPush[]> {

@@ -13,6 +13,15 @@ export interface InboxPush {
   body: { type: number; data: Record<string, unknown> };
 }
 
+/** Gateway knobs (DESIGN §8 `POST /gateways/{id}`; `crash` and `redeliver_next` are extensions). */
+export interface GatewayKnobs {
+  online?: boolean;
+  partitioned?: boolean;
+  latency_ms?: number;
+  crash?: true;
+  redeliver_next?: number;
+}
+
 /** Lock knobs (DESIGN §8 `POST /locks/{id}`). */
 export interface LockKnobs {
   battery_pct?: number;
@@ -35,7 +44,7 @@ export interface TargetControl {
   keypad(lockId: number, password: string): Promise<string>;
   bleUnlock(lockId: number, uid: number): Promise<string>;
   bleTimeSync(lockId: number, keys: { seq: number; key1: number; key2: number }): Promise<{ result: string; lock_time: number }>;
-  setGateway(apId: number, knobs: { online?: boolean; partitioned?: boolean; latency_ms?: number; crash?: true }): Promise<Record<string, unknown>>;
+  setGateway(apId: number, knobs: GatewayKnobs): Promise<Record<string, unknown>>;
   pushes(): Promise<InboxPush[]>;
   failPushes(count: number, status?: number): Promise<void>;
 }

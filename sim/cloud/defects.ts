@@ -33,6 +33,7 @@ export const CLOUD_DEFECTS = [
   'cloud-busy-ignored',
 ] as const;
 
+/** The name of one seeded cloud defect. */
 export type CloudDefect = (typeof CLOUD_DEFECTS)[number];
 
 /**

@@ -13,6 +13,7 @@ export function formatLocalTime(unixS: number, tzOffsetMin: number): string {
   return d.toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** What the event router needs: the registry, the push sink and the displayed time zone. */
 export interface EventRouterOptions {
   store: CloudStore;
   push: PushSink;

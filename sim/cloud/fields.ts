@@ -6,6 +6,7 @@ export type FieldResult<T> = { ok: true; value: T } | { ok: false; desc: string;
 const ok = <T>(value: T): FieldResult<T> => ({ ok: true, value });
 const bad = (desc: string): FieldResult<never> => ({ ok: false, desc });
 
+/** Largest uint32 (DESIGN §3.2 step 4). */
 export const UINT32_MAX = 0xffffffff;
 
 /**

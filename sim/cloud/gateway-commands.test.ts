@@ -184,3 +184,9 @@ test('malformed MQTT messages and acks for unknown ids are dropped and counted',
     assert.ok(w.cloud.gatewayOnline(AP), 'a malformed status changes nothing');
     assert.equal((await open(w)).body.code, 200);
   }));
+
+test('Cloud.create refuses an unreachable broker instead of hanging', async () => {
+  const t0 = performance.now();
+  await assert.rejects(startWorld({ mqtt: { url: 'mqtt://127.0.0.1:1', password: 'x' } }));
+  assert.ok(performance.now() - t0 < 6000);
+});

@@ -22,6 +22,7 @@ export interface GatewayLink {
   send(apId: number, lockId: number, op: LockOp): void;
 }
 
+/** How the cloud's MQTT client connects and whom it tells about status changes and events. */
 export interface GatewayRpcOptions {
   /** Broker URL (`mqtt://127.0.0.1:1883`). */
   url: string;

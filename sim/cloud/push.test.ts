@@ -76,7 +76,7 @@ test('STATE-02: a battery falling low pushes type 3 once, re-armed when it recov
     assert.deepEqual(s.body.data, { lock_id: LOCK, online: false, is_abnormal: true, low_voltage: true });
   }));
 
-test('GW-05: gateway offline and online again push type 1; the retained state at start pushes nothing', () =>
+test('GW-05: clean disconnect, reconnect and a dropped connection (will) push type 1; the retained state at start pushes nothing', () =>
   withPushWorld([], async (w, rx) => {
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(rx.bodies.length, 0, 'no push for the initial retained status');
@@ -85,7 +85,10 @@ test('GW-05: gateway offline and online again push type 1; the retained state at
     const gw2 = await FakeGateway.start(w.brokerUrl);
     await waitFor(() => rx.bodies.length === 2, 'the online push');
     assert.deepEqual(rx.bodies, [{ type: 1, data: { ap_id: AP, online: false } }, { type: 1, data: { ap_id: AP, online: true } }]);
-    await gw2.stop();
+    await gw2.kill();
+    await waitFor(() => rx.bodies.length === 3, 'the offline push from the will');
+    assert.deepEqual(rx.bodies[2], { type: 1, data: { ap_id: AP, online: false } });
+    assert.equal(w.cloud.gatewayOnline(AP), false);
   }));
 
 test('events for locks not behind the gateway are dropped and counted', () =>

@@ -7,6 +7,7 @@ export type PushMessage =
   | { type: 2; data: { lock_id: number; result: 1 | 2; uid: number; mode: 1 | 2 | 3; time: string } }
   | { type: 3; data: { lock_id: number; remain: number } };
 
+/** Delivery knobs of a push sink (DESIGN §3.4). */
 export interface PushSinkOptions {
   /** Total attempts per message (1 = no retry). */
   attempts: number;

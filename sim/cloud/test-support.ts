@@ -116,6 +116,12 @@ export class FakeGateway {
     await this.client.publishAsync(gatewayTopic(this.apId, kind), payload, { qos: 1 });
   }
 
+  /** Drop the connection without a word, so the broker publishes the will (DESIGN §4 LWT). */
+  async kill(): Promise<void> {
+    (this.client.stream as unknown as Socket).destroy();
+    await this.client.endAsync(true);
+  }
+
   /** Disconnect cleanly (publishing offline first, as DESIGN §4 says). */
   async stop(): Promise<void> {
     if (this.client.connected) await this.status(false);

@@ -51,6 +51,8 @@ export class VirtualGateway {
   readonly apId: number;
   /** Stays connected but answers no command and forwards no event (STYLE §3 fault knob). */
   partitioned = false;
+  /** Fault knob: deliver each of the next N commands twice, as a QoS 1 redelivery would (TEST-PLAN GW-04). */
+  redeliverNext = 0;
   /** Real-time delay before acting on each command and before publishing each ack/event, ms. */
   latencyMs = 0;
   readonly stats: GatewayStats = { commands: 0, duplicates: 0, dropped: 0, events: 0 };
@@ -162,6 +164,16 @@ export class VirtualGateway {
 
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
     if (topic !== gatewayTopic(this.apId, 'cmd')) return;
+    if (this.redeliverNext > 0) {
+      this.redeliverNext--;
+      // Fault hook: the same QoS 1 message arrives again once the first copy is handled (a lost PUBACK).
+      await this.handleCommand(payload);
+      return this.handleCommand(payload);
+    }
+    return this.handleCommand(payload);
+  }
+
+  private async handleCommand(payload: Buffer): Promise<void> {
     const parsed = parseCommand(payload);
     if (!parsed.ok || this.partitioned) {
       this.stats.dropped++;

@@ -122,6 +122,7 @@ export class PortKeeper {
 
   private open(): void {
     if (this.closed) return;
+    this.opts.log?.(`opening ${performance.now().toFixed(0)}`);
     const port = openPort(this.opts.path, this.opts.baudRate ?? 115200, this.opts.binding);
     this.port = port;
     port.on('error', (err: Error) => this.opts.log?.(`port error: ${err.message}`));
@@ -173,7 +174,7 @@ export class PortKeeper {
     clearTimeout(this.watchTimer);
     this.port = undefined;
     this.opened = false;
-    this.opts.log?.(`${reason}: ${this.opts.path}`);
+    this.opts.log?.(`${reason}: ${this.opts.path} ${performance.now().toFixed(0)}`);
     this.opts.onClose?.(reason);
     this.schedule();
   }

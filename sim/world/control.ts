@@ -30,13 +30,14 @@ function gatewayOf(world: World, id: string | undefined) {
 
 async function setGateway(world: World, body: Record<string, unknown>, [id]: string[]): Promise<unknown> {
   const gw = gatewayOf(world, id);
-  const known = ['online', 'partitioned', 'latency_ms', 'crash'];
+  const known = ['online', 'partitioned', 'latency_ms', 'crash', 'redeliver_next'];
   for (const k of Object.keys(body)) if (!known.includes(k)) throw new BadInput(`${k} is not a gateway knob (${known.join(', ')})`);
   if ('online' in body && typeof body.online !== 'boolean') throw new BadInput('online must be a boolean');
   if ('partitioned' in body && typeof body.partitioned !== 'boolean') throw new BadInput('partitioned must be a boolean');
   if ('latency_ms' in body) gw.latencyMs = num(body, 'latency_ms', (n) => n >= 0 && n <= 60000, 'a number of ms in 0…60000');
   if (typeof body.partitioned === 'boolean') gw.partitioned = body.partitioned;
   if ('crash' in body && body.crash !== true) throw new BadInput('crash must be true');
+  if ('redeliver_next' in body) gw.redeliverNext = num(body, 'redeliver_next', (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer in 0…100');
   if (typeof body.online === 'boolean') await gw.setOnline(body.online);
   // Extension: an abrupt loss (no DISCONNECT), so the broker publishes the gateway's will; it stays down until {"online": true}.
   if (body.crash === true) gw.kill(false);
