@@ -35,7 +35,7 @@ export function outcomesOf(report: { suites: JsonSuite[] }): Outcome[] {
   const out: Outcome[] = [];
   const walk = (s: JsonSuite, path: string[]): void => {
     for (const spec of s.specs ?? []) {
-      const checkIds = (spec.tags ?? []).map((t) => t.replace(/^@/, '')).filter((t) => /^[A-Z]+-\d\d$/.test(t));
+      const checkIds = (spec.tags ?? []).map((t) => t.replace(/^@/, '')).filter((t) => /^[A-Z][A-Z0-9]*-\d\d$/.test(t));
       for (const t of spec.tests) {
         const last = t.results[t.results.length - 1];
         out.push({ project: t.projectName, checkIds, title: [...path, spec.title].join(' › '), status: last?.status ?? 'skipped' });

@@ -4,7 +4,7 @@ import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/tes
 import { buildMatrix, type Matrix, type TestRecord } from './matrix.ts';
 import { matrixHtml } from './matrix-html.ts';
 
-const ID = /^@([A-Z]+-\d\d)$/;
+const ID = /^@([A-Z][A-Z0-9]*-\d\d)$/;
 
 /**
  * Writes the conformance matrix (`conformance.json` + `conformance.html`): rows are the check IDs

@@ -51,7 +51,7 @@ test('a deliberately failing run shows its wire log in the HTML report', async (
   await withBrowser(async (browser) => {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(resolve(`${out}/html/index.html`)).href);
-    await page.getByText(/no AP/i).first().click({ timeout: 10_000 });
+    await page.getByText(/behind no gateway/).first().click({ timeout: 10_000 });
     const attachment = page.getByText('wire.log').first();
     await attachment.waitFor({ timeout: 10_000 });
     await attachment.click();
