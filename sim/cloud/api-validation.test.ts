@@ -149,6 +149,12 @@ test('ENV-02: malformed JSON, arrays, empty bodies, GET and unknown paths (kexin
     const unknown = await post(`${w.cloud.url}/third/lock/nothing`, '{}');
     assert.deepEqual([unknown.status, unknown.body.code], [200, 404]);
     assert.equal((await post(`${w.cloud.url}/third/lock/get/`, '{}')).body.code, 404);
+    const deep = `{"app_id":"${APP_ID}","sign":"x","k":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const tooDeep = await post(`${w.cloud.url}/third/lock/get`, deep);
+    assert.deepEqual([tooDeep.body.code, tooDeep.body.desc], [400, 'body must not nest deeper than 32 levels']);
+    const shallow = await post(`${w.cloud.url}/third/lock/get`, `{"app_id":"${APP_ID}","sign":"x","k":${'['.repeat(31)}${']'.repeat(31)}}`);
+    assert.equal(shallow.body.code, 401, '32 levels are fine');
+    assert.equal(w.cloud.stats.internalErrors, 0);
     const getUnknown = await post(`${w.cloud.url}/nope`, '', 'GET');
     assert.equal(getUnknown.body.code, 405, 'method is checked before path');
   }));

@@ -51,6 +51,8 @@ const CONNECT_TIMEOUT_MS = 5000;
  */
 export class GatewayRpc implements GatewayLink {
   private readonly onlineMap = new Map<number, boolean>();
+  /** States known before the broker connection dropped; the retained statuses after reconnecting are compared to them. */
+  private readonly staleMap = new Map<number, boolean>();
   private readonly pending = new Map<string, Pending>();
   private readonly inFlightCount = new Map<number, number>();
   // Ids must stay unique across cloud restarts: gateways answer a remembered id from cache (DESIGN §4).
@@ -72,6 +74,7 @@ export class GatewayRpc implements GatewayLink {
     client.on('connect', noDelay);
     const rpc = new GatewayRpc(client, opts);
     client.on('message', (topic, payload, packet) => rpc.onMessage(topic, payload, packet));
+    client.on('close', () => rpc.onBrokerLost());
     // Connection errors are counted; mqtt.js reconnects on its own.
     client.on('error', () => void opts.stats.mqttErrors++);
     try {
@@ -150,10 +153,17 @@ export class GatewayRpc implements GatewayLink {
     this.opts.stats.mqttDropped++;
   }
 
+  /** Without the broker the cloud cannot know any gateway's state: all count as offline (360) until the retained statuses come back. */
+  private onBrokerLost(): void {
+    for (const [apId, online] of this.onlineMap) this.staleMap.set(apId, online);
+    this.onlineMap.clear();
+  }
+
   private onStatus(apId: number, payload: Buffer, retained: boolean): void {
     const s = parseStatus(payload);
     if (!s.ok) return void this.opts.stats.mqttDropped++;
-    const before = this.onlineMap.get(apId);
+    const before = this.onlineMap.get(apId) ?? this.staleMap.get(apId);
+    this.staleMap.delete(apId);
     this.onlineMap.set(apId, s.value.online);
     // A retained status seen at subscribe time is the initial state, not a change (no push).
     if (before === undefined && retained) return;

@@ -33,7 +33,7 @@ function checkMethod(st: RequestState): Reply | undefined {
 }
 
 function checkPath(st: RequestState, deps: CloudDeps): Reply | undefined {
-  const path = new URL(st.req.url ?? '/', 'http://localhost').pathname;
+  const path = (st.req.url ?? '/').split('?')[0] ?? '/';
   const ep = st.endpoints.get(path);
   // DESIGN §3.1: an endpoint outside the profile answers as an unknown path.
   if (!ep || !PROFILES[deps.profile].endpoints.has(path as Endpoint)) return fail('not_found', `unknown path ${path}`);
@@ -53,6 +53,21 @@ async function checkSize(st: RequestState, deps: CloudDeps): Promise<Reply | und
   return { ...fail('too_large', `body must be at most ${st.bodyLimitBytes} bytes`), close: true };
 }
 
+/** Deepest JSON nesting accepted in a body; no endpoint needs more than 2. */
+const MAX_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `max` (iterative, so any depth is safe to check). */
+function tooDeep(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function parseJson(st: RequestState): Reply | undefined {
   let v: unknown;
   try {
@@ -61,6 +76,8 @@ function parseJson(st: RequestState): Reply | undefined {
     return fail('malformed_json', 'body must be JSON');
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail('bad_params', 'body must be a JSON object');
+  // The signature's canonical form recurses; a body nested deeper than any request needs is refused first.
+  if (tooDeep(v, MAX_DEPTH)) return fail('bad_params', `body must not nest deeper than ${MAX_DEPTH} levels`);
   st.body = v as Body;
   return undefined;
 }
@@ -78,8 +95,8 @@ function checkSignature(st: RequestState, deps: CloudDeps): Reply | undefined {
   const body = need(st.body, 'body');
   const app = deps.store.app(body.app_id as string);
   const exclude = need(st.endpoint, 'endpoint').signExclude?.(deps) ?? [];
-  // An unknown app and a bad sign answer alike, so app ids cannot be probed (DESIGN §3.1: 401 for both).
-  const valid = app !== undefined && signatureValid(body, body.sign as string, app.appSecret, deps.clock.now(), deps.signSkewS, exclude, deps.has);
+  // An unknown app answers like a bad sign, after the same work, so app ids cannot be probed (DESIGN §3.1).
+  const valid = signatureValid(body, body.sign as string, app?.appSecret ?? '', deps.clock.now(), deps.signSkewS, exclude, deps.has);
   if (!app || !valid) return fail('bad_sign', 'sign is invalid or app_id is unknown');
   st.app = app;
   return undefined;

@@ -91,6 +91,21 @@ test('GW-05: clean disconnect, reconnect and a dropped connection (will) push ty
     assert.equal(w.cloud.gatewayOnline(AP), false);
   }));
 
+test('losing the broker makes every gateway offline; reconnecting re-reads the retained status and pushes only real changes', () =>
+  withPushWorld([], async (w, rx) => {
+    w.dropBrokerClient('cloud-');
+    await waitFor(() => !w.cloud.gatewayOnline(AP), 'the gateway to count as offline');
+    assert.equal((await w.call('/third/lock/open', { app_id: APP_ID, lock_id: LOCK, attach: '' })).body.code, 360);
+    await waitFor(() => w.cloud.gatewayOnline(AP), 'the reconnect', 4000);
+    assert.equal((await w.call('/third/lock/open', { app_id: APP_ID, lock_id: LOCK, attach: '' })).body.code, 200);
+    assert.equal(rx.hits, 0, 'the gateway never changed state');
+    w.dropBrokerClient('cloud-');
+    await waitFor(() => !w.cloud.gatewayOnline(AP), 'the gateway to count as offline again');
+    await w.gw.status(false);
+    await waitFor(() => rx.bodies.length === 1, 'the change seen after reconnecting', 4000);
+    assert.deepEqual(rx.bodies, [{ type: 1, data: { ap_id: AP, online: false } }]);
+  }));
+
 test('events for locks not behind the gateway are dropped and counted', () =>
   withPushWorld([], async (w, rx) => {
     await w.gw.event(unlockEvent(999));

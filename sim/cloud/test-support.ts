@@ -39,9 +39,12 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 200
   }
 }
 
-/** An aedes broker without auth on 127.0.0.1 (Nagle off). */
-export async function startBroker(): Promise<{ url: string; close(): Promise<void> }> {
+/** An aedes broker without auth on 127.0.0.1 (Nagle off); `drop` cuts the connections of clients whose id starts with a prefix. */
+export async function startBroker(): Promise<{ url: string; drop(idPrefix: string): void; close(): Promise<void> }> {
   const broker = await Aedes.createBroker();
+  const clients = new Map<string, Socket>();
+  broker.on('client', (c) => clients.set(c.id, c.conn as Socket));
+  broker.on('clientDisconnect', (c) => clients.delete(c.id));
   const sockets = new Set<Socket>();
   const server: Server = createServer({ noDelay: true }, (s) => {
     sockets.add(s);
@@ -52,6 +55,9 @@ export async function startBroker(): Promise<{ url: string; close(): Promise<voi
   const port = (server.address() as { port: number }).port;
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    drop: (idPrefix) => {
+      for (const [id, conn] of clients) if (id.startsWith(idPrefix)) conn.destroy();
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
@@ -174,6 +180,8 @@ export interface TestWorld {
   cloud: Cloud;
   gw: FakeGateway;
   brokerUrl: string;
+  /** Cut the connections of broker clients whose id starts with a prefix (`cloud-`: the cloud's). */
+  dropBrokerClient(idPrefix: string): void;
   /** POST a body signed at the current world time (unless `sign` is given; img_code excluded on open/face) to a path. */
   call(path: string, body: Body, opts?: { sign?: string | null; secret?: string; at?: number; exclude?: string[] }): Promise<Answer>;
   close(): Promise<void>;
@@ -190,12 +198,19 @@ export async function startWorld(over: Partial<CloudOptions> = {}): Promise<Test
   const clock = new WorldClock(START);
   const broker = await startBroker();
   const gw = await FakeGateway.start(broker.url);
-  const cloud = await Cloud.create({
-    clock, profile: 'kexin-2017-03', signSkewS: 300, ackTimeoutMs: 2000, timeSyncTtlS: 300,
-    faceRate: { max: 3, perS: 60 }, faceProviderUrl: 'http://127.0.0.1:9', faceTimeoutMs: 300, tzOffsetMin: 480,
-    apps: testApps(), locks: testLocks(), mqtt: { url: broker.url, password: 'cloud-secret' },
-    push: { attempts: 3, backoffMs: 20, timeoutMs: 500 }, ...over,
-  });
+  let cloud: Cloud;
+  try {
+    cloud = await Cloud.create({
+      clock, profile: 'kexin-2017-03', signSkewS: 300, ackTimeoutMs: 2000, timeSyncTtlS: 300,
+      faceRate: { max: 3, perS: 60 }, faceProviderUrl: 'http://127.0.0.1:9', faceTimeoutMs: 300, tzOffsetMin: 480,
+      apps: testApps(), locks: testLocks(), mqtt: { url: broker.url, password: 'cloud-secret' },
+      push: { attempts: 3, backoffMs: 20, timeoutMs: 500 }, ...over,
+    });
+  } catch (err) {
+    await gw.stop();
+    await broker.close();
+    throw err;
+  }
   await waitFor(() => cloud.gatewayOnline(AP), 'the gateway to be online');
   const call: TestWorld['call'] = async (path, body, opts = {}) => {
     const sign = opts.sign === undefined ? signBody(body, opts.secret ?? APP_SECRET, opts.at ?? clock.now(), opts.exclude ?? (path === '/third/lock/open/face' ? ['img_code'] : [])) : opts.sign;
@@ -203,7 +218,7 @@ export async function startWorld(over: Partial<CloudOptions> = {}): Promise<Test
     return post(cloud.url + path, JSON.stringify(full));
   };
   return {
-    clock, cloud, gw, brokerUrl: broker.url, call,
+    clock, cloud, gw, brokerUrl: broker.url, call, dropBrokerClient: broker.drop,
     close: async () => {
       await cloud.close();
       await gw.stop().catch(() => undefined);
