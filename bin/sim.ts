@@ -61,6 +61,8 @@ try {
   if (e instanceof FixtureError) fail(`invalid fixture ${args.fixture}:\n${e.message}`);
   fail((e as Error).message);
 }
+// A reader that stops reading (e.g. `| head -1`) must not crash the world.
+process.stdout.on('error', () => undefined);
 process.stdout.write(`${JSON.stringify(world.urls)}\n`);
 process.stderr.write(`lockbench sim: ${world.locks.size} locks, ${world.gateways.size} gateways, time ${world.clock.mode}\n`);
 
