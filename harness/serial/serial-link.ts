@@ -1,11 +1,12 @@
 import {
-  encodeFrame, FrameReader, FRAME_TYPE, frameHex, parseResponse, requestPayload,
+  encodeFrame, FrameReader, FRAME_TYPE, frameHex, parseDeviceInfo,
   type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
 } from '../../sim/protocol/lockwire.ts';
 import { LOCK_RESULTS, parseLockEvent, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
 import type { LockAnswer } from '../../sim/lock/types.ts';
 import type { LockLink } from '../../sim/gateway/link.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/serial-lock/port-keeper.ts';
+import { Requests, UNREACHABLE } from './requests.ts';
 
 /** Defects for the mutation catalogue: `link-retransmit-new-seq` retransmits under a fresh seq (breaks LAB-03). */
 export const SERIAL_LINK_DEFECTS = ['link-retransmit-new-seq'] as const;
@@ -52,15 +53,6 @@ export interface SerialLinkStats {
   duplicateEvents: number;
 }
 
-interface Pending {
-  seq: number;
-  payload: JsonObject;
-  sends: number;
-  timer?: NodeJS.Timeout;
-  finish(answer: WireAnswer, timedOut: boolean): void;
-}
-
-const UNREACHABLE: WireAnswer = { result: 'unreachable', data: {} };
 const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
 
 /**
@@ -72,18 +64,24 @@ export class SerialLink implements LockLink {
   private id: number;
   private readonly reader = new FrameReader();
   private readonly port: PortKeeper;
-  private readonly pending = new Map<number, Pending>();
+  private readonly requests: Requests;
   private readonly eventListeners = new Set<(ev: LockEvent) => void>();
   private readonly wireListeners = new Set<WireListener>();
   private readonly recent: string[] = [];
-  private seq = 0;
   private announcedOffline = false;
   private probing = false;
   private closed = false;
-  private readonly counts = { retransmits: 0, timeouts: 0, strayResponses: 0, badPayloads: 0, events: 0, duplicateEvents: 0 };
+  private readonly counts = { badPayloads: 0, events: 0, duplicateEvents: 0 };
 
   constructor(private readonly opts: SerialLinkOptions) {
     this.id = opts.lockId;
+    this.requests = new Requests({
+      tries: opts.tries ?? 3,
+      retransmitMs: opts.retransmitMs ?? 500,
+      isOpen: () => this.port.isOpen,
+      send: (frame) => this.send(frame),
+      newSeqOnRetransmit: opts.defects?.includes('link-retransmit-new-seq') ?? false,
+    });
     this.port = new PortKeeper({
       path: opts.path,
       baudRate: opts.baudRate ?? 115200,
@@ -121,7 +119,18 @@ export class SerialLink implements LockLink {
 
   get stats(): SerialLinkStats {
     const r = this.reader.stats;
-    return { garbage: r.garbageBytes, badFrames: r.badCrc + r.badLength + r.badJson + r.badHeader, reconnects: this.port.reconnects, ...this.counts };
+    const q = this.requests.stats;
+    return {
+      garbage: r.garbageBytes,
+      badFrames: r.badCrc + r.badLength + r.badJson + r.badHeader,
+      retransmits: q.retransmits,
+      timeouts: q.timeouts,
+      reconnects: this.port.reconnects,
+      strayResponses: q.strayResponses,
+      badPayloads: q.badResponses + this.counts.badPayloads,
+      events: this.counts.events,
+      duplicateEvents: this.counts.duplicateEvents,
+    };
   }
 
   /** Resolves true once the port is open, false after `timeoutMs`. */
@@ -139,35 +148,15 @@ export class SerialLink implements LockLink {
   /** Send any lockwire op and wait for its response (bounded). */
   call(op: string, args: JsonObject = {}, timeoutMs = this.callTimeoutMs): Promise<WireAnswer> {
     if (this.closed) return Promise.resolve(UNREACHABLE);
-    return new Promise((resolve) => {
-      let overall: NodeJS.Timeout | undefined;
-      const p: Pending = {
-        seq: this.nextSeq(),
-        payload: requestPayload(op, args),
-        sends: 0,
-        finish: (answer, timedOut) => {
-          clearTimeout(p.timer);
-          clearTimeout(overall);
-          if (this.pending.get(p.seq) === p) this.pending.delete(p.seq);
-          if (timedOut) this.counts.timeouts++;
-          resolve(answer);
-        },
-      };
-      overall = setTimeout(() => p.finish(UNREACHABLE, true), timeoutMs);
-      this.pending.set(p.seq, p);
-      this.attempt(p);
-    });
+    return this.requests.call(op, args, timeoutMs);
   }
 
   /** `info` (DESIGN §6). */
   async info(timeoutMs = this.callTimeoutMs): Promise<{ ok: true; info: DeviceInfo } | { ok: false; result: WireResult }> {
     const a = await this.call('info', {}, timeoutMs);
-    const d = a.data;
-    const valid = Number.isInteger(d.lock_id) && typeof d.mac === 'string' && typeof d.firmware_ver === 'string' &&
-      Array.isArray(d.caps) && d.caps.every((c) => typeof c === 'string');
     if (a.result !== 'ok') return { ok: false, result: a.result };
-    if (!valid) return { ok: false, result: 'error' };
-    return { ok: true, info: { lock_id: d.lock_id as number, mac: d.mac as string, firmware_ver: d.firmware_ver as string, caps: d.caps as string[] } };
+    const info = parseDeviceInfo(a.data);
+    return typeof info === 'string' ? { ok: false, result: 'error' } : { ok: true, info };
   }
 
   /** A password typed on the lock's keypad. */
@@ -201,6 +190,7 @@ export class SerialLink implements LockLink {
     return this.call(`sim_${op}`, args, timeoutMs);
   }
 
+  /** The lock's events, each once (and `reachable` when the port goes away and the lock answers again). */
   onEvent(listener: (ev: LockEvent) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
@@ -212,59 +202,20 @@ export class SerialLink implements LockLink {
     return () => this.wireListeners.delete(listener);
   }
 
+  /** Answer everything in flight `unreachable`, stop reopening, close the port. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const p of [...this.pending.values()]) p.finish(UNREACHABLE, false);
+    this.requests.failAll();
     await this.port.close();
   }
 
   private get callTimeoutMs(): number {
-    return this.opts.callTimeoutMs ?? this.retransmitMs * (this.tries + 1);
-  }
-
-  private get retransmitMs(): number {
-    return this.opts.retransmitMs ?? 500;
-  }
-
-  private get tries(): number {
-    return this.opts.tries ?? 3;
+    return this.opts.callTimeoutMs ?? (this.opts.retransmitMs ?? 500) * ((this.opts.tries ?? 3) + 1);
   }
 
   private lockResult(a: WireAnswer): LockResult {
     return isLockResult(a.result) ? a.result : 'error';
-  }
-
-  private nextSeq(): number {
-    for (let i = 0; i < 256; i++) {
-      this.seq = (this.seq + 1) & 0xff;
-      if (!this.pending.has(this.seq)) return this.seq;
-    }
-    throw new Error('256 lockwire requests in flight');
-  }
-
-  /** DESIGN §6: send, and again after `retransmitMs` with the same seq, `tries` sends in all. */
-  private attempt(p: Pending): void {
-    if (p.sends >= this.tries) {
-      p.finish(UNREACHABLE, true);
-      return;
-    }
-    // Not sent yet and the port is (re)opening: wait for it (onOpen retries), within the overall bound.
-    if (!this.port.isOpen) {
-      if (p.sends > 0) p.finish(UNREACHABLE, true);
-      return;
-    }
-    if (p.sends > 0) {
-      this.counts.retransmits++;
-      if (this.has('link-retransmit-new-seq')) {
-        this.pending.delete(p.seq);
-        p.seq = this.nextSeq();
-        this.pending.set(p.seq, p);
-      }
-    }
-    p.sends++;
-    this.send({ seq: p.seq, type: FRAME_TYPE.request, payload: p.payload });
-    p.timer = setTimeout(() => this.attempt(p), this.retransmitMs);
   }
 
   private send(frame: Frame): void {
@@ -282,21 +233,10 @@ export class SerialLink implements LockLink {
     for (const { frame, bytes } of this.reader.pushWithBytes(chunk)) {
       this.tap('rx', bytes, frame);
       if (this.announcedOffline) this.markOnline();
-      if (frame.type === FRAME_TYPE.response) this.onResponse(frame.seq, frame.payload);
+      if (frame.type === FRAME_TYPE.response) this.requests.onResponse(frame.seq, frame.payload);
       else if (frame.type === FRAME_TYPE.event) this.onLockEvent(frame.seq, frame.payload, bytes);
       else this.counts.badPayloads++;
     }
-  }
-
-  private onResponse(seq: number, payload: JsonObject): void {
-    const p = this.pending.get(seq);
-    if (!p || p.sends === 0) {
-      this.counts.strayResponses++;
-      return;
-    }
-    const a = parseResponse(payload);
-    if (typeof a === 'string') this.counts.badPayloads++;
-    p.finish(typeof a === 'string' ? { result: 'error', data: { reason: a } } : a, false);
   }
 
   /** DESIGN §6: ack every event (a resend too: its first ack was lost), forward each once. */
@@ -324,7 +264,7 @@ export class SerialLink implements LockLink {
 
   private onOpen(): void {
     this.reader.reset();
-    for (const p of this.pending.values()) if (p.sends === 0) this.attempt(p);
+    this.requests.sendWaiting();
     if (this.announcedOffline) void this.probe();
   }
 
@@ -349,14 +289,10 @@ export class SerialLink implements LockLink {
 
   /** The port went away: commands in flight cannot be answered (TEST-PLAN LAB-04), the lock is unreachable. */
   private onClose(): void {
-    for (const p of [...this.pending.values()]) if (p.sends > 0) p.finish(UNREACHABLE, true);
+    this.requests.failSent();
     if (this.id > 0 && !this.announcedOffline) {
       this.announcedOffline = true;
       this.emit({ type: 'reachable', lock_id: this.id, online: false });
     }
-  }
-
-  private has(defect: string): boolean {
-    return this.opts.defects?.includes(defect) ?? false;
   }
 }

@@ -6,3 +6,4 @@ export * from './outcome.ts';
 export * from './profiles.ts';
 export * from './results.ts';
 export * from './mqtt.ts';
+export * from './lockwire.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  crc16ccittFalse, encodeFrame, decodeFrame, FrameReader, parseRequest, requestPayload, toLockOp, parseResponse,
+  crc16ccittFalse, encodeFrame, decodeFrame, FrameReader, parseRequest, requestPayload, toLockOp, parseResponse, parseDeviceInfo,
   LOCKWIRE_MAX_PAYLOAD, type Frame, type FrameType, type JsonObject,
 } from './lockwire.ts';
 
@@ -200,4 +200,12 @@ test('responses: known results only, data defaults to {}', () => {
   assert.deepEqual(parseResponse({ result: 'replay', data: { lock_time: 5 } }), { result: 'replay', data: { lock_time: 5 } });
   assert.equal(typeof parseResponse({ result: 'great' }), 'string');
   assert.equal(typeof parseResponse({ result: 'ok', data: [] }), 'string');
+});
+
+test('info data: the four fields with their types', () => {
+  const info = { lock_id: 7, mac: 'aa:bb:cc:dd:ee:ff', firmware_ver: '1', caps: ['keypad'] };
+  assert.deepEqual(parseDeviceInfo({ ...info, extra: 1 }), info);
+  assert.equal(typeof parseDeviceInfo({ ...info, lock_id: 0 }), 'string');
+  assert.equal(typeof parseDeviceInfo({ ...info, mac: 1 }), 'string');
+  assert.equal(typeof parseDeviceInfo({ ...info, caps: ['x', 2] }), 'string');
 });

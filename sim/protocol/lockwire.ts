@@ -193,11 +193,6 @@ export function frameHex(bytes: Uint8Array): string {
 
 // ---- payloads -------------------------------------------------------------------------------
 
-/** Lockwire ops beyond the gateway ops of §4 (DESIGN §6). */
-export type DeviceOpName =
-  | 'info' | 'keypad' | 'ble_unlock' | 'ble_time_sync' | 'clock_get'
-  | 'sim_battery' | 'sim_tamper' | 'sim_jam' | 'sim_drift' | 'sim_reset_clock';
-
 /** A result a lock may answer over lockwire: a §4 RESULT, or a time-sync result. */
 export type WireResult = LockResult | TimeSyncResult;
 
@@ -213,6 +208,15 @@ export interface DeviceInfo {
   mac: string;
   firmware_ver: string;
   caps: string[];
+}
+
+/** Read `info`'s data (DESIGN §6). */
+export function parseDeviceInfo(data: JsonObject): DeviceInfo | string {
+  const { lock_id, mac, firmware_ver, caps } = data;
+  if (!Number.isInteger(lock_id) || (lock_id as number) < 1 || (lock_id as number) > 0xffffffff) return 'lock_id must be a uint32';
+  if (typeof mac !== 'string' || typeof firmware_ver !== 'string') return 'mac and firmware_ver must be strings';
+  if (!Array.isArray(caps) || !caps.every((c) => typeof c === 'string')) return 'caps must be a list of strings';
+  return { lock_id: lock_id as number, mac, firmware_ver, caps: caps as string[] };
 }
 
 /** A decoded request: op, its arguments, and the lock id when the sender named one. */

@@ -122,7 +122,6 @@ export class PortKeeper {
 
   private open(): void {
     if (this.closed) return;
-    this.opts.log?.(`opening ${performance.now().toFixed(0)}`);
     const port = openPort(this.opts.path, this.opts.baudRate ?? 115200, this.opts.binding);
     this.port = port;
     port.on('error', (err: Error) => this.opts.log?.(`port error: ${err.message}`));
@@ -160,7 +159,8 @@ export class PortKeeper {
       const now = await deviceAt(this.opts.path);
       if (this.port !== port) return;
       if (now === null || now !== opened) {
-        this.lost(port, now === null ? 'device gone' : 'device replaced');
+        // A replaced device is already there to open: no need to wait reopenMs.
+        this.lost(port, now === null ? 'device gone' : 'device replaced', now === null ? this.reopenMs : 0);
         void closeBounded(port);
         return;
       }
@@ -169,20 +169,20 @@ export class PortKeeper {
     await check();
   }
 
-  private lost(port: SerialPort, reason: string): void {
+  private lost(port: SerialPort, reason: string, reopenInMs = this.reopenMs): void {
     if (this.port !== port) return;
     clearTimeout(this.watchTimer);
     this.port = undefined;
     this.opened = false;
-    this.opts.log?.(`${reason}: ${this.opts.path} ${performance.now().toFixed(0)}`);
+    this.opts.log?.(`${reason}: ${this.opts.path}`);
     this.opts.onClose?.(reason);
-    this.schedule();
+    this.schedule(reopenInMs);
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.reopenMs): void {
     if (this.closed) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.open(), this.reopenMs);
+    this.timer = setTimeout(() => this.open(), delayMs);
   }
 }
 
