@@ -34,6 +34,7 @@ try {
       mac: { type: 'string' },
       'firmware-ver': { type: 'string', default: 'serial-lock' },
       'open-timeout-ms': { type: 'string', default: '10000' },
+      time: { type: 'string', default: 'running' },
     },
     strict: true,
   }).values;
@@ -48,9 +49,12 @@ const start = uint(args.start, '--start', 0, 0xffffffff);
 const openTimeoutMs = uint(args['open-timeout-ms'], '--open-timeout-ms', 1, 3_600_000);
 if (args.mac !== undefined && !/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(args.mac)) fail(`--mac must be xx:xx:xx:xx:xx:xx, got "${args.mac}"`);
 
-// DESIGN §2: a standalone lock lives in a running world clock (rate 1) starting at --start.
+if (args.time !== 'running' && args.time !== 'frozen') fail(`--time must be running or frozen, got "${args.time}"`);
+
+// DESIGN §2: a standalone lock lives in a running world clock (rate 1) starting at --start. With
+// --time frozen its clock moves only by time sync, so a lab run on a frozen world sees no real-time creep.
 const world = new WorldClock(start);
-world.run(1);
+if (args.time === 'running') world.run(1);
 const spec = defaultLockSpec({ lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, ...(args.mac ? { mac: args.mac.toLowerCase() } : {}) });
 const lock = new VirtualLock(spec, world);
 const log = (line: string): void => void process.stderr.write(`${NAME}: ${line}\n`);

@@ -65,7 +65,7 @@ async function windowProperty(api: ApiClient, ctl: TargetControl, lockId: number
 }
 
 test('the lock accepts a code from its slot start to end − 1 s of its own clock, not a second outside', { tag: '@PWD-05' }, async ({ api, ctl, fleet, needs }) => {
-  needs('clock', 'keypad', 'lock');
+  needs('clock', 'keypad', 'lockTime');
   const lock = fleet.need('main');
   const n = slotOf(await lockTime(ctl, lock)) + 1;
   const code = await codeOf(api, lock, n);
@@ -82,12 +82,12 @@ test('the lock accepts a code from its slot start to end − 1 s of its own cloc
 });
 
 test('property: a lock without tolerance opens exactly inside [n·300, n·300 + 300)', { tag: '@PWD-05' }, async ({ api, ctl, fleet, needs }) => {
-  needs('clock', 'keypad', 'lock');
+  needs('clock', 'keypad', 'lockTime');
   await windowProperty(api, ctl, fleet.need('main'), { behind: 0, ahead: 0 });
 });
 
 test('a tolerant lock accepts exactly the widened window of a code', { tag: '@PWD-06' }, async ({ api, ctl, fleet, needs }) => {
-  needs('clock', 'keypad', 'lock');
+  needs('clock', 'keypad', 'lockTime');
   const lock = fleet.need('tolerant');
   const n = slotOf(await lockTime(ctl, lock)) + 3;
   const code = await codeOf(api, lock, n);
@@ -109,7 +109,7 @@ test('a tolerant lock accepts exactly the widened window of a code', { tag: '@PW
 });
 
 test('a tolerant lock accepts behind..ahead slots around its own and refuses one more on each side', { tag: '@PWD-06' }, async ({ api, ctl, fleet, needs }) => {
-  needs('clock', 'keypad', 'lock');
+  needs('clock', 'keypad', 'lockTime');
   const lock = fleet.need('tolerant');
   const m = slotOf(await lockTime(ctl, lock)) + 4;
   const codes = new Map<number, string>();
@@ -125,12 +125,12 @@ test('a tolerant lock accepts behind..ahead slots around its own and refuses one
 });
 
 test('property: a tolerant lock opens exactly inside the widened window', { tag: '@PWD-06' }, async ({ api, ctl, fleet, needs }) => {
-  needs('clock', 'keypad', 'lock');
+  needs('clock', 'keypad', 'lockTime');
   await windowProperty(api, ctl, fleet.need('tolerant'), TOLERANT);
 });
 
 test('codes are reusable in their window; wrong codes in a row lock the keypad for 60 s of lock time', { tag: '@PWD-07' }, async ({ api, ctl, fleet, needs }) => {
-  needs('clock', 'keypad', 'lock');
+  needs('clock', 'keypad', 'lockTime');
   const lock = fleet.need('main');
   const n = slotOf(await lockTime(ctl, lock)) + 1;
   const code = await codeOf(api, lock, n);

@@ -68,7 +68,7 @@ test.describe('time sync endpoints', () => {
     needs('clock');
     const lock = fleet.need('main');
     const v = VECTORS.find((x) => x.lock_id === lock && x.secret_hex === fleet.roles.mainSecretHex);
-    test.skip(!v, 'no contract vector for this lock');
+    test.skip(!v || fleet.roles.mainSeqStart !== v.seq, 'no contract vector for this lock and its first seq');
     expect(timeSyncKeys(v!.secret_hex, v!.lock_id, v!.seq, v!.server_time)).toEqual({ key1: v!.key1, key2: v!.key2 });
     await ctl.setTime(v!.server_time);
     expect(await issue(api, lock)).toEqual({ seq: v!.seq, key1: v!.key1, key2: v!.key2 });

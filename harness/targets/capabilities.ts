@@ -3,13 +3,14 @@
  * `lock` lock knobs — battery, drift, power, radio, jam, tamper (L), `gateway` gateway knobs (G),
  * `push` push inbox (P), `face` face-provider substitution (F), `keypad`/`ble` typing on the lock
  * and Bluetooth, `lockTime` setting the lock's clock (through time sync on lab), `broker` direct
- * MQTT access with gateway credentials, `sinkFaults` making the push receiver fail.
+ * MQTT access with gateway credentials, `sinkFaults` making the push receiver fail, `serial` a lockwire
+ * link to a virtual lock that can lose responses (lab), `unplug` pulling and restoring the serial port (lab bench).
  */
-export type Capability = 'clock' | 'lock' | 'gateway' | 'push' | 'face' | 'keypad' | 'ble' | 'lockTime' | 'broker' | 'sinkFaults';
+export type Capability = 'clock' | 'lock' | 'gateway' | 'push' | 'face' | 'keypad' | 'ble' | 'lockTime' | 'broker' | 'sinkFaults' | 'serial' | 'unplug';
 
 export type Capabilities = Readonly<Record<Capability, boolean>>;
 
-export const ALL_CAPABILITIES: readonly Capability[] = ['clock', 'lock', 'gateway', 'push', 'face', 'keypad', 'ble', 'lockTime', 'broker', 'sinkFaults'];
+export const ALL_CAPABILITIES: readonly Capability[] = ['clock', 'lock', 'gateway', 'push', 'face', 'keypad', 'ble', 'lockTime', 'broker', 'sinkFaults', 'serial', 'unplug'];
 
 /** Capabilities from a list of the ones a target has. */
 export function capabilities(has: readonly Capability[]): Capabilities {
@@ -32,4 +33,6 @@ const DESCRIPTIONS: Record<string, string> = {
   lockTime: "set the lock's clock",
   broker: 'reach the MQTT broker with gateway credentials',
   sinkFaults: 'make the push receiver fail',
+  serial: 'reach a virtual lock over lockwire (lab with a sim-capable device)',
+  unplug: 'unplug and replug the serial port (needs LOCKBENCH_BENCH_CONTROL)',
 };

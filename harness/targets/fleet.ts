@@ -33,11 +33,13 @@ export interface FleetRoles {
   faces?: { uid: number; name: string; id_num: string; image_base64: string }[];
   /** main's lock secret (hex), needed to predict codes and time-sync keys. */
   mainSecretHex?: string;
+  /** The first time-sync seq the target issues for main (fixture `seq_start`), when known. */
+  mainSeqStart?: number;
   /** main's MAC. */
   mainMac?: string;
 }
 
-export type Role = Exclude<keyof FleetRoles, 'unknown' | 'faces' | 'driftingPpm' | 'mainSecretHex' | 'mainMac'>;
+export type Role = Exclude<keyof FleetRoles, 'unknown' | 'faces' | 'driftingPpm' | 'mainSecretHex' | 'mainMac' | 'mainSeqStart'>;
 
 /** Roles of fixtures/fleet.json (the default fleet). */
 export const SIM_FLEET: FleetRoles = {
@@ -61,4 +63,5 @@ export const SIM_FLEET: FleetRoles = {
   ],
   mainSecretHex: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
   mainMac: '72:00:03:16:7d:f0',
+  mainSeqStart: 1,
 };

@@ -2,6 +2,7 @@ import type { ProfileName } from '../../sim/protocol/index.ts';
 import { RemoteSession } from './remote.ts';
 import type { TargetName, TargetSession } from './session.ts';
 import { SimSession } from './sim.ts';
+import { LabSession } from './lab.ts';
 
 /** Open a session on the named target. */
 export async function openSession(target: TargetName, profile: ProfileName, defects: readonly string[]): Promise<TargetSession> {
@@ -11,6 +12,6 @@ export async function openSession(target: TargetName, profile: ProfileName, defe
     case 'remote':
       return new RemoteSession(profile);
     case 'lab':
-      throw new Error('the lab target is not available yet (issue 5)');
+      return LabSession.start(profile);
   }
 }

@@ -65,6 +65,10 @@ export interface TargetSession {
   readonly broker?: { url: string; gateways: { apId: number; secret: string }[] };
   /** Base URL of the face provider the cloud calls (sim only; specs substitute it with nock). */
   readonly faceProviderUrl?: string;
+  /** Lab only: the serial link's fault hooks and counters (TEST-PLAN LAB-03). */
+  readonly serial?: { dropResponses(count: number): Promise<void>; stats(): { retransmits: number; reconnects: number; timeouts: number } };
+  /** Lab bench only: pull the serial port and put it back (TEST-PLAN LAB-04). */
+  readonly bench?: { unplug(): Promise<void>; replug(): Promise<void> };
   /** Watch MQTT traffic into the wire log; returns a function that stops watching. */
   watchMqtt?(wire: WireLog): () => void;
   close(): Promise<void>;

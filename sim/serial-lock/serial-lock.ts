@@ -153,12 +153,21 @@ export class SerialLock {
     this.counts.requests++;
     const req = parseRequest(payload);
     if (typeof req === 'string') this.counts.badRequests++;
-    const answer: WireAnswer = typeof req === 'string' ? { result: 'error', data: { reason: req } } : answerRequest(this.device, req);
+    const answer: WireAnswer = typeof req === 'string' ? { result: 'error', data: { reason: req } } : req.op === 'sim_drop_responses' ? this.dropNext(req.args) : answerRequest(this.device, req);
     const bytes = encodeFrame({ seq, type: FRAME_TYPE.response, payload: { result: answer.result, data: answer.data } });
     this.cache.delete(seq);
     this.cache.set(seq, { request, bytes, atMs: this.nowMs() });
     if (this.cache.size > (this.opts.cacheSize ?? 32)) this.cache.delete(this.cache.keys().next().value!);
     this.respond(bytes);
+  }
+
+  /** `sim_drop_responses {count}`: lose the next `count` responses on the wire (TEST-PLAN LAB-03); this one still goes out. */
+  private dropNext(args: JsonObject): WireAnswer {
+    const count = args.count;
+    if (!this.device.knobs) return { result: 'error', data: { reason: 'no sim capability' } };
+    if (!Number.isInteger(count) || (count as number) < 0 || (count as number) > 10) return { result: 'error', data: { reason: 'count must be an integer 0…10' } };
+    this.dropResponses = count as number;
+    return { result: 'ok', data: { count: count as number } };
   }
 
   private respond(bytes: Buffer): void {

@@ -3,6 +3,7 @@ import { WorldClock } from '../clock/index.ts';
 import { VirtualLock, defaultLockSpec, LOCK_DEFECTS } from '../lock/lock.ts';
 import { VirtualGateway, GATEWAY_DEFECTS } from '../gateway/gateway.ts';
 import { RadioLink } from '../gateway/radio-link.ts';
+import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
 import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
@@ -38,6 +39,8 @@ export interface WorldOptions {
   lockTimeoutMs?: number;
   /** Overrides the fixture's `cloud.face_timeout_ms`. */
   faceTimeoutMs?: number;
+  /** A link to use for a lock instead of the in-process radio (the lab bridge passes its serial link). */
+  linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
 }
@@ -104,6 +107,8 @@ export class World {
     for (const g of f.gateways) {
       for (const id of g.locks) this.apOf.set(id, g.ap_id);
       const links = g.locks.flatMap((id) => {
+        const external = opts.linkFor?.(id);
+        if (external) return [external];
         const lock = this.locks.get(id);
         return lock ? [new RadioLink(lock)] : [];
       });

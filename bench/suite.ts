@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Section } from './round-trip.ts';
+import { result, round } from './stats.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SUITE_REPORTS = 'reports/bench-suite';
+/** The project of the whole conformance suite on the simulator (one profile). */
+export const SUITE_PROJECT = 'sim · kexin-2017-03';
+const EMPTY_TESTS = 50;
+
+/** Run a command in the repo root with extra env, killed after `timeoutMs`; resolves with wall time and exit code. */
+function timed(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ ms: number; code: number | null; tail: string }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn('npx', args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const keep = (c: Buffer): void => { tail = (tail + c.toString()).slice(-2000); };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ ms: performance.now() - t0, code, tail });
+    });
+  });
+}
+
+/** Write a Playwright project of `n` trivial tests into `dir` (its own config, same worker count as the suite's default). */
+async function writeEmptyProject(dir: string, n: number): Promise<string> {
+  const config = join(dir, `empty-${n}.config.mjs`);
+  await writeFile(join(dir, `empty-${n}.spec.mjs`), [
+    "import { test, expect } from '@playwright/test';",
+    `for (let i = 0; i < ${n}; i++) test(\`empty \${i}\`, () => { expect(i).toBe(i); });`, '',
+  ].join('\n'));
+  await writeFile(config, [
+    "import { defineConfig } from '@playwright/test';",
+    `export default defineConfig({ testDir: '.', testMatch: 'empty-${n}.spec.mjs', fullyParallel: true, workers: 2, reporter: 'dot', outputDir: 'out-${n}' });`, '',
+  ].join('\n'));
+  return config;
+}
+
+/** Issue 6 §4: the conformance suite's wall time on `sim`, and per-test overhead against an empty Playwright spec run. */
+export async function suite(quick: boolean): Promise<Section> {
+  if (quick) return { results: [], notes: ['suite: skipped in --quick'] };
+  const notes: string[] = [];
+  const env = { LOCKBENCH_REPORTS: SUITE_REPORTS, LOCKBENCH_MATRIX_DIR: SUITE_REPORTS };
+  const run = await timed(['playwright', 'test', '--project', SUITE_PROJECT], env, 600_000);
+  let tests = NaN;
+  try {
+    const stats = (JSON.parse(await readFile(join(ROOT, SUITE_REPORTS, 'results.json'), 'utf8')) as { stats: Record<string, number> }).stats;
+    tests = (stats.expected ?? 0) + (stats.unexpected ?? 0) + (stats.flaky ?? 0) + (stats.skipped ?? 0);
+    notes.push(`suite: ${tests} tests, ${stats.expected} passed, ${stats.unexpected} failed, ${stats.flaky} flaky, ${stats.skipped} skipped; exit ${run.code}`);
+  } catch (e) {
+    notes.push(`suite: no results.json (${(e as Error).message}); exit ${run.code}: ${run.tail.slice(-300)}`);
+  }
+  // The empty project lives under bench/ so `@playwright/test` resolves to the same install; removed after.
+  const dir = await mkdtemp(join(ROOT, 'bench', '.empty-'));
+  let one;
+  let many;
+  try {
+    one = await timed(['playwright', 'test', '--config', await writeEmptyProject(dir, 2)], {}, 120_000);
+    many = await timed(['playwright', 'test', '--config', await writeEmptyProject(dir, EMPTY_TESTS)], {}, 120_000);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  if (one.code !== 0 || many.code !== 0) notes.push(`suite: empty runs exited ${one.code}/${many.code}: ${many.tail.slice(-300)}`);
+  const emptyPerTest = (many.ms - one.ms) / (EMPTY_TESTS - 2);
+  const suitePerTest = (run.ms - one.ms) / Math.max(1, tests - 2);
+  notes.push(`suite: empty Playwright run ${round(one.ms)} ms with 2 tests, ${round(many.ms)} ms with ${EMPTY_TESTS}; per-test figures subtract the 2-test run (start-up of both workers)`);
+  return {
+    results: [
+      result(`conformance suite wall time (${SUITE_PROJECT}, default workers)`, run.ms / 1000, 's'),
+      result('conformance suite per-test time (start-up subtracted)', suitePerTest, 'ms',
+        { name: 'empty Playwright test, same workers', value: emptyPerTest, unit: 'ms' }),
+      result('empty Playwright start-up (2 tests)', one.ms / 1000, 's'),
+    ],
+    notes,
+  };
+}
