@@ -187,4 +187,19 @@ test.describe('time sync endpoints', () => {
     // None of the refused reports was recorded: either state may still be reported first.
     expect(await api.seqResult(lock, seq, 2)).toBeOutcome('ok');
   });
+  test('keys set the lock clock to their issue time; an older seq is a replay; a forged key2 is refused (no state read)', { tag: '@TSYNC-02' }, async ({ api, ctl, fleet, needs }) => {
+    needs('clock', 'ble', 'lockTime');
+    const lock = fleet.need('main');
+    const olderAt = Math.floor(await ctl.now());
+    const older = await issue(api, lock);
+    const newerAt = Math.floor(await ctl.advance(10));
+    const newer = await issue(api, lock);
+    await ctl.advance(250);
+    expect(await ctl.bleTimeSync(lock, newer)).toMatchObject({ result: 'ok', lock_time: newerAt });
+    expect((await ctl.bleTimeSync(lock, older)).result).toBe('replay');
+    expect(olderAt).toBeLessThan(newerAt);
+    const next = await issue(api, lock);
+    expect((await ctl.bleTimeSync(lock, { ...next, key2: (next.key2 ^ 1) >>> 0 })).result).toBe('bad_key');
+    expect((await ctl.bleTimeSync(lock, next)).result).toBe('ok');
+  });
 });

@@ -244,3 +244,53 @@ test('v2/open during a keypad lockout is 365, and works again when it ends', { t
   await ctl.advance(60);
   expect(await api.v2Open(lock, password)).toBeOutcome('ok');
 });
+
+// The same checks through the API and the keypad only, with the lock's clock following world time:
+// these also run on a lab bench, where the lock's stored uids cannot be read.
+
+test('a user password opens from effective_at to effective_at + expire − 1 s, not outside (API and keypad)', { tag: '@V2-01' }, async ({ api, ctl, fleet, needs }) => {
+  needs('clock', 'keypad', 'lockTime');
+  const lock = fleet.need('main');
+  const w = Math.floor(await ctl.now());
+  const res = await api.v2PwdGet(lock, 7501, w + 600, 600);
+  expect(res).toBeOutcome('ok');
+  const pw = res.envelope!.data!.password;
+  await ctl.setTime(w + 599);
+  expect(await api.v2Open(lock, pw)).toBeOutcome('expired');
+  await ctl.setTime(w + 600);
+  expect(await api.v2Open(lock, pw)).toBeOutcome('ok');
+  await ctl.setTime(w + 1199);
+  expect(await ctl.keypad(lock, pw)).toBe('ok');
+  await ctl.setTime(w + 1200);
+  expect(await api.v2Open(lock, pw)).toBeOutcome('expired');
+  expect(await ctl.keypad(lock, pw)).toBe('expired');
+});
+
+test('re-assigning a uid replaces its password (API only)', { tag: '@V2-02' }, async ({ api, ctl, fleet, needs }) => {
+  needs('clock');
+  const lock = fleet.need('main');
+  const w = Math.floor(await ctl.now());
+  const first = (await api.v2PwdGet(lock, 7511, w, HOUR_S)).envelope?.data?.password;
+  const second = (await api.v2PwdGet(lock, 7511, w, HOUR_S)).envelope?.data?.password;
+  expect(first).toMatch(/^\d{6}$/);
+  expect(second).toMatch(/^\d{6}$/);
+  expect(second).not.toBe(first);
+  expect(await api.v2Open(lock, first)).toBeOutcome('wrong_password');
+  expect(await api.v2Open(lock, second)).toBeOutcome('ok');
+});
+
+test('pwd/del of a uid, of uid 0 and of an unknown uid (API only)', { tag: '@V2-03' }, async ({ api, ctl, fleet, needs }) => {
+  needs('clock');
+  const lock = fleet.need('main');
+  const w = Math.floor(await ctl.now());
+  const a = (await api.v2PwdGet(lock, 7521, w, HOUR_S)).envelope!.data!.password;
+  const b = (await api.v2PwdGet(lock, 7522, w, HOUR_S)).envelope!.data!.password;
+  const c = (await api.v2PwdGet(lock, 7523, w, HOUR_S)).envelope!.data!.password;
+  expect(await api.v2PwdDel(lock, 7521)).toBeOutcome('ok');
+  expect(await api.v2Open(lock, a)).toBeOutcome('wrong_password');
+  expect(await api.v2Open(lock, b)).toBeOutcome('ok');
+  expect(await api.v2PwdDel(lock, 7599)).toBeOutcome('ok');
+  expect(await api.v2PwdDel(lock, 0)).toBeOutcome('ok');
+  expect(await api.v2Open(lock, b)).toBeOutcome('wrong_password');
+  expect(await api.v2Open(lock, c)).toBeOutcome('wrong_password');
+});

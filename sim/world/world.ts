@@ -156,6 +156,12 @@ export class World {
       defects,
     });
     this.closers.push(() => this.cloud.close());
+    // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
+    const deadline = performance.now() + 10_000;
+    while ([...this.gateways.values()].some((g) => g.online && !this.cloud.gatewayOnline(g.apId))) {
+      if (performance.now() > deadline) throw new Error('the cloud did not learn every gateway status within 10 s');
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** The three URLs of the ready line (DESIGN §8). */
