@@ -23,8 +23,9 @@ test('the lockwire codec matches the frame vectors and resynchronises after garb
   expect(reader.stats.badCrc + reader.stats.garbageBytes).toBeGreaterThan(0);
 });
 
-test('a temporary code, a Bluetooth unlock and a time sync work on the device', { tag: '@LAB-02' }, async ({ api, ctl, fleet, needs }) => {
+test('a temporary code, a Bluetooth unlock and a time sync work on the device', { tag: '@LAB-02' }, async ({ api, ctl, fleet, needs, needsEndpoint }) => {
   needs('clock', 'keypad', 'ble', 'lockTime');
+  needsEndpoint('/third/lock/time_sync/seq/get');
   const lock = fleet.need('main');
   const secret = fleet.roles.mainSecretHex!;
   const slot = slotOf(await ctl.now()) + 1;
