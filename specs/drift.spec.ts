@@ -133,7 +133,7 @@ test('power off freezes the lock clock; after power on it is behind by the outag
 });
 
 test('a reset clock refuses every code with no_time', { tag: '@DRIFT-03' }, async ({ api, ctl, fleet, needs }) => {
-  needs('clock', 'lock', 'keypad');
+  needs('clock', 'clockReset', 'keypad');
   const lock = fleet.need('main');
   const code = await worldSlotCode(api, ctl, lock);
   expect(await ctl.keypad(lock, code), 'before the reset').toBe('ok');
@@ -146,7 +146,7 @@ test('a reset clock refuses every code with no_time', { tag: '@DRIFT-03' }, asyn
 });
 
 test('a reset clock is trusted again after a time sync, and codes open', { tag: '@DRIFT-03' }, async ({ api, ctl, fleet, needs, needsEndpoint }) => {
-  needs('clock', 'lock', 'keypad', 'ble');
+  needs('clock', 'clockReset', 'keypad', 'ble');
   needsEndpoint('/third/lock/time_sync/seq/get');
   const lock = fleet.need('main');
   await ctl.setLock(lock, { reset_clock: true });

@@ -215,7 +215,7 @@ test('v2/open: a wrong password is 326, outside its window 357', { tag: '@V2-05'
 });
 
 test('v2/open after a lock clock reset is 357 (no_time)', { tag: '@V2-05' }, async ({ api, ctl, fleet, needs }) => {
-  needs('lock', 'keypad');
+  needs('clockReset', 'keypad');
   const lock = fleet.need('main');
   const w = Math.floor(await ctl.now());
   const res = await api.v2PwdGet(lock, 7402, w, HOUR_S);

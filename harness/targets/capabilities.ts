@@ -4,13 +4,14 @@
  * `push` push inbox (P), `face` face-provider substitution (F), `keypad`/`ble` typing on the lock
  * and Bluetooth, `lockTime` setting the lock's clock (through time sync on lab), `broker` direct
  * MQTT access with gateway credentials, `sinkFaults` making the push receiver fail, `serial` a lockwire
- * link to a virtual lock that can lose responses (lab), `unplug` pulling and restoring the serial port (lab bench).
+ * link to a virtual lock that can lose responses (lab), `unplug` pulling and restoring the serial port (lab bench),
+ * `clockReset` making the lock's clock untrusted.
  */
-export type Capability = 'clock' | 'lock' | 'gateway' | 'push' | 'face' | 'keypad' | 'ble' | 'lockTime' | 'broker' | 'sinkFaults' | 'serial' | 'unplug';
+export type Capability = 'clock' | 'lock' | 'gateway' | 'push' | 'face' | 'keypad' | 'ble' | 'lockTime' | 'broker' | 'sinkFaults' | 'serial' | 'unplug' | 'clockReset';
 
 export type Capabilities = Readonly<Record<Capability, boolean>>;
 
-export const ALL_CAPABILITIES: readonly Capability[] = ['clock', 'lock', 'gateway', 'push', 'face', 'keypad', 'ble', 'lockTime', 'broker', 'sinkFaults', 'serial', 'unplug'];
+export const ALL_CAPABILITIES: readonly Capability[] = ['clock', 'lock', 'gateway', 'push', 'face', 'keypad', 'ble', 'lockTime', 'broker', 'sinkFaults', 'serial', 'unplug', 'clockReset'];
 
 /** Capabilities from a list of the ones a target has. */
 export function capabilities(has: readonly Capability[]): Capabilities {
@@ -35,4 +36,5 @@ const DESCRIPTIONS: Record<string, string> = {
   sinkFaults: 'make the push receiver fail',
   serial: 'reach a virtual lock over lockwire (lab with a sim-capable device)',
   unplug: 'unplug and replug the serial port (needs LOCKBENCH_BENCH_CONTROL)',
+  clockReset: "reset the lock's clock (make it untrusted)",
 };

@@ -43,7 +43,11 @@ export class LabControl implements TargetControl {
       ['tamper', () => this.lab.link.sim('tamper', { on: knobs.tamper })],
       ['jammed', () => this.lab.link.sim('jam', { on: knobs.jammed })],
       ['drift_ppm', () => this.lab.link.sim('drift', { ppm: knobs.drift_ppm })],
-      ['reset_clock', () => this.lab.link.sim('reset_clock')],
+      ['reset_clock', () => {
+        // An untrusted clock is the test's subject now: syncing it to world time would undo the reset.
+        this.lab.takeClock();
+        return this.lab.link.sim('reset_clock');
+      }],
     ];
     for (const k of Object.keys(knobs)) if (!sims.some(([n]) => n === k)) throw new Error(`lab: the lock knob ${k} cannot be set over lockwire`);
     for (const [k, apply] of sims) if (knobs[k] !== undefined) await apply();

@@ -77,6 +77,7 @@ export class LabSession implements TargetSession {
   readonly name = 'lab';
   readonly app = APP;
   private stale = true;
+  private owned = false;
 
   private constructor(
     readonly world: World,
@@ -114,7 +115,7 @@ export class LabSession implements TargetSession {
     if (has.includes('time_sync')) caps.push('clock', 'lockTime');
     if (has.includes('keypad')) caps.push('keypad');
     if (has.includes('ble')) caps.push('ble');
-    if (has.includes('sim')) caps.push('serial');
+    if (has.includes('sim')) caps.push('serial', 'clockReset');
     if (process.env.LOCKBENCH_BENCH_CONTROL) caps.push('unplug');
     const fleet: FleetRoles = { main: lockId, mainGateway: AP_ID, mainSecretHex: secretHex.toLowerCase(), mainMac: info.info.mac, unknown: 3999999999 };
     const session = new LabSession(world, link, profile, capabilities(caps), fleet);
@@ -135,6 +136,11 @@ export class LabSession implements TargetSession {
     return new LabControl(this, request, wire);
   }
 
+  /** The test has taken the lock's clock over (reset it): the harness stops syncing it for this session. */
+  takeClock(): void {
+    this.owned = true;
+  }
+
   /** The lock's clock no longer matches world time; it is synced before the next use of the lock. */
   markStale(stale: boolean): void {
     this.stale = stale;
@@ -142,7 +148,7 @@ export class LabSession implements TargetSession {
 
   /** Set the lock's clock to world time through the cloud's time-sync keys and `ble_time_sync`, if it moved. */
   async syncLock(): Promise<void> {
-    if (!this.stale) return;
+    if (!this.stale || this.owned) return;
     const keys = await this.issueKeys();
     const r = await this.link.bleTimeSync(keys.seq, keys.key1, keys.key2, 3000);
     if (r.result !== 'ok') throw new Error(`lab: the lock refused the harness's time sync (seq ${keys.seq}): ${r.result}`);

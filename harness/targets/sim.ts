@@ -20,7 +20,7 @@ export interface SimOptions {
 /** The embedded simulator: a fresh world on free ports, frozen time, everything controllable. */
 export class SimSession implements TargetSession {
   readonly name = 'sim';
-  readonly caps = capabilities(['clock', 'lock', 'gateway', 'push', 'face', 'keypad', 'ble', 'lockTime', 'broker', 'sinkFaults']);
+  readonly caps = capabilities(['clock', 'lock', 'gateway', 'push', 'face', 'keypad', 'ble', 'lockTime', 'broker', 'sinkFaults', 'clockReset']);
   readonly fleet = SIM_FLEET;
 
   private constructor(readonly world: World, readonly profile: ProfileName) {}
