@@ -1,38 +1,23 @@
 /** `npm run sim`: start a whole simulated world and print one ready line (DESIGN §8). */
-import { parseArgs } from 'node:util';
 import { FixtureError, World, loadFixture } from '../sim/world/index.ts';
 import { isProfileName } from '../sim/protocol/index.ts';
+import { cli, type Cli } from './cli.ts';
 
-function fail(message: string): never {
-  process.stderr.write(`lockbench sim: ${message}\n`);
-  process.exit(2);
-}
+const cmd: Cli = cli('lockbench sim');
+// Annotated so TypeScript narrows after a call that never returns.
+const fail: Cli['fail'] = cmd.fail;
+const port = (v: string | undefined, flag: string): number => (v === undefined ? 0 : cmd.uint(v, flag, 0, 65535));
 
-function port(v: string | undefined, flag: string): number {
-  if (v === undefined) return 0;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`${flag} must be a port number 0…65535, got "${v}"`);
-  return n;
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      fixture: { type: 'string', default: 'fixtures/fleet.json' },
-      'api-port': { type: 'string' },
-      'mqtt-port': { type: 'string' },
-      'control-port': { type: 'string' },
-      profile: { type: 'string' },
-      time: { type: 'string', default: 'running' },
-      'ack-timeout-ms': { type: 'string' },
-      start: { type: 'string' },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  fail((e as Error).message);
-}
+const args = cmd.parse({
+  fixture: { type: 'string', default: 'fixtures/fleet.json' },
+  'api-port': { type: 'string' },
+  'mqtt-port': { type: 'string' },
+  'control-port': { type: 'string' },
+  profile: { type: 'string' },
+  time: { type: 'string', default: 'running' },
+  'ack-timeout-ms': { type: 'string' },
+  start: { type: 'string' },
+});
 if (args.profile !== undefined && !isProfileName(args.profile)) fail(`--profile must be kexin-2017-03 or kexin-2017-10, got "${args.profile}"`);
 if (args.time !== 'frozen' && args.time !== 'running') fail(`--time must be frozen or running, got "${args.time}"`);
 const ackTimeoutMs = args['ack-timeout-ms'] === undefined ? undefined : Number(args['ack-timeout-ms']);
@@ -64,20 +49,5 @@ try {
 // A reader that stops reading (e.g. `| head -1`) must not crash the world.
 process.stdout.on('error', () => undefined);
 process.stdout.write(`${JSON.stringify(world.urls)}\n`);
-process.stderr.write(`lockbench sim: ${world.locks.size} locks, ${world.gateways.size} gateways, time ${world.clock.mode}\n`);
-
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  process.stderr.write(`lockbench sim: ${signal}, stopping\n`);
-  const timer = setTimeout(() => {
-    process.stderr.write('lockbench sim: close took over 5 s, exiting anyway\n');
-    process.exit(1);
-  }, 5000);
-  timer.unref();
-  await world.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+cmd.log(`${world.locks.size} locks, ${world.gateways.size} gateways, time ${world.clock.mode}`);
+cmd.onStop(() => world.close());
