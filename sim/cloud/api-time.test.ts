@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { APP_ID, LOCK, LOCK2, startWorld, type TestWorld } from './test-support.ts';
+import { APP_ID, LOCK, LOCK2, withWorld, type TestWorld } from './test-support.ts';
 
 const vectors = JSON.parse(readFileSync(new URL('../../fixtures/contract-vectors.json', import.meta.url), 'utf8'));
 
-async function withWorld(fn: (w: TestWorld) => Promise<void>): Promise<void> {
-  const w = await startWorld();
-  try {
-    await fn(w);
-  } finally {
-    await w.close();
-  }
-}
 
 const pwdGet = (w: TestWorld, lock_id: number, effective_at: unknown, ...expire: unknown[]) =>
   w.call('/third/lock/pwd/get', { app_id: APP_ID, lock_id, effective_at, ...(expire.length === 0 ? { expire: 300 } : { expire: expire[0] }) });

@@ -2,17 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LockResult } from '../protocol/index.ts';
 import {
-  AP, APP_ID, LOCK, LOCK2, LOCK_NO_AP, LOCK_UNBOUND, startWorld, waitFor, type FakeAnswer, type TestWorld,
+  AP, APP_ID, LOCK, LOCK2, LOCK_NO_AP, LOCK_UNBOUND, startWorld, withWorld, waitFor, type FakeAnswer, type TestWorld,
 } from './test-support.ts';
 
-async function withWorld(fn: (w: TestWorld) => Promise<void>): Promise<void> {
-  const w = await startWorld();
-  try {
-    await fn(w);
-  } finally {
-    await w.close();
-  }
-}
 
 const open = (w: TestWorld, lock_id = LOCK) => w.call('/third/lock/open', { app_id: APP_ID, lock_id, attach: '' });
 const answerAll = (w: TestWorld, a: FakeAnswer) => {

@@ -261,3 +261,13 @@ export async function startPushReceiver(statuses: number[] = []): Promise<{ url:
   });
   return state;
 }
+
+/** Run `fn` against a fresh test world, closing it whatever happens. */
+export async function withWorld(fn: (w: TestWorld) => Promise<void>): Promise<void> {
+  const w = await startWorld();
+  try {
+    await fn(w);
+  } finally {
+    await w.close();
+  }
+}

@@ -1,22 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorldClock } from '../clock/index.ts';
 import { tempPassword, type LockEvent } from '../protocol/index.ts';
 import { pctOneDecimal } from './battery.ts';
 import { defaultLockSpec, type LockSpecInput } from './defaults.ts';
 import { EVENT_LOG_SIZE } from './event-log.ts';
-import { VirtualLock } from './lock.ts';
+import { setup as setupAt, SECRET } from './test-kit.ts';
 
-const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const setup = (spec: Partial<LockSpecInput> = {}) => setupAt(1700000000, spec);
+
 const DAY_S = 86_400;
-
-function setup(spec: Partial<LockSpecInput> = {}) {
-  const world = new WorldClock(1700000000);
-  const lock = new VirtualLock(defaultLockSpec({ lockId: 1000001, secretHex: SECRET, ...spec }), world);
-  const events: LockEvent[] = [];
-  lock.onEvent((ev) => events.push(ev));
-  return { world, lock, events };
-}
 
 const batteryEvents = (events: LockEvent[]) => events.filter((e) => e.type === 'battery');
 

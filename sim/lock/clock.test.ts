@@ -1,22 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { WorldClock } from '../clock/index.ts';
-import { tempPassword, timeSyncKeys, type LockEvent } from '../protocol/index.ts';
-import { defaultLockSpec, type LockSpecInput } from './defaults.ts';
+import { tempPassword, timeSyncKeys } from '../protocol/index.ts';
+import { defaultLockSpec } from './defaults.ts';
 import { VirtualLock } from './lock.ts';
+import { SECRET, setup, vectors } from './test-kit.ts';
 
-const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const DAY_S = 86_400;
-const vectors = JSON.parse(readFileSync(new URL('../../fixtures/contract-vectors.json', import.meta.url), 'utf8'));
-
-function setup(start: number, spec: Partial<LockSpecInput> = {}) {
-  const world = new WorldClock(start);
-  const lock = new VirtualLock(defaultLockSpec({ lockId: 1000001, secretHex: SECRET, ...spec }), world);
-  const events: LockEvent[] = [];
-  lock.onEvent((ev) => events.push(ev));
-  return { world, lock, events };
-}
 
 test('+20 ppm over 10 days puts the lock 17.28 s ahead (DRIFT-01)', () => {
   const start = 1700000000;

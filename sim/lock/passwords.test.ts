@@ -1,22 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { WorldClock } from '../clock/index.ts';
-import { hotp6, slotOf, tempPassword, type LockEvent } from '../protocol/index.ts';
-import { defaultLockSpec, type LockSpecInput } from './defaults.ts';
-import { VirtualLock } from './lock.ts';
+import { hotp6, slotOf, tempPassword } from '../protocol/index.ts';
+import { SECRET, setup, vectors } from './test-kit.ts';
 
-const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const vectors = JSON.parse(readFileSync(new URL('../../fixtures/contract-vectors.json', import.meta.url), 'utf8'));
-
-function setup(start: number, spec: Partial<LockSpecInput> = {}) {
-  const world = new WorldClock(start);
-  const lock = new VirtualLock(defaultLockSpec({ lockId: 1000001, secretHex: SECRET, ...spec }), world);
-  const events: LockEvent[] = [];
-  lock.onEvent((ev) => events.push(ev));
-  return { world, lock, events };
-}
 
 test('temp password vectors open the lock at slot start and end − 1 s, not at end or start − 1 s (PWD-05)', () => {
   const [v0, v1] = vectors.temp_password.filter((v: { secret_hex: string }) => v.secret_hex === SECRET);
