@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import {
@@ -37,6 +37,8 @@ export interface GatewayRpcOptions {
 }
 
 interface Pending {
+  /** The gateway the command went to: only its ack counts (DESIGN §4 security). */
+  apId: number;
   lockId: number;
   timer: NodeJS.Timeout;
   resolve(answer: RpcAnswer): void;
@@ -55,9 +57,6 @@ export class GatewayRpc implements GatewayLink {
   private readonly staleMap = new Map<number, boolean>();
   private readonly pending = new Map<string, Pending>();
   private readonly inFlightCount = new Map<number, number>();
-  // Ids must stay unique across cloud restarts: gateways answer a remembered id from cache (DESIGN §4).
-  private readonly idPrefix = randomUUID();
-  private nextId = 0;
   private closed = false;
 
   private constructor(private readonly client: MqttClient, private readonly opts: GatewayRpcOptions) {}
@@ -106,7 +105,7 @@ export class GatewayRpc implements GatewayLink {
         this.opts.stats.ackTimeouts++;
         this.finish(id, 'timeout');
       }, this.opts.ackTimeoutMs);
-      this.pending.set(id, { lockId, timer, resolve });
+      this.pending.set(id, { apId, lockId, timer, resolve });
       this.publish(apId, { id, lock_id: lockId, ...op });
     });
   }
@@ -123,8 +122,13 @@ export class GatewayRpc implements GatewayLink {
     await this.client.endAsync(true);
   }
 
+  /**
+   * 128 random bits: one seen id must not give away the next (a prefix + counter let any gateway
+   * answer another's commands), and ids stay unique across cloud restarts, since gateways answer
+   * a remembered id from cache (DESIGN §4).
+   */
   private newId(): string {
-    return `${this.idPrefix}-${++this.nextId}`;
+    return randomBytes(16).toString('hex');
   }
 
   private publish(apId: number, cmd: Command): void {
@@ -148,7 +152,7 @@ export class GatewayRpc implements GatewayLink {
     const t = parseGatewayTopic(topic);
     if (!t) return void this.opts.stats.mqttDropped++;
     if (t.kind === 'status') return this.onStatus(t.apId, payload, packet.retain === true);
-    if (t.kind === 'ack') return this.onAck(payload);
+    if (t.kind === 'ack') return this.onAck(t.apId, payload);
     if (t.kind === 'event') return this.onEventMessage(t.apId, payload);
     this.opts.stats.mqttDropped++;
   }
@@ -170,12 +174,14 @@ export class GatewayRpc implements GatewayLink {
     if ((before ?? false) !== s.value.online) this.opts.onStatusChange(apId, s.value.online);
   }
 
-  private onAck(payload: Buffer): void {
+  private onAck(apId: number, payload: Buffer): void {
     const a = parseAck(payload);
     if (!a.ok) return void this.opts.stats.mqttDropped++;
     const p = this.pending.get(a.value.id);
     // Acks for unknown or finished ids are ignored (QoS 1 redelivery, late acks; DESIGN §4).
     if (!p) return void this.opts.stats.acksIgnored++;
+    // An ack counts only from the gateway the command was sent to (the topic's ap_id); any other is forged.
+    if (p.apId !== apId) return void this.opts.stats.acksForged++;
     if (p.lockId !== a.value.lock_id) return void this.opts.stats.mqttDropped++;
     this.finish(a.value.id, a.value);
   }

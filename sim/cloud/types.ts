@@ -100,6 +100,8 @@ export interface CloudStats {
   mqttErrors: number;
   /** Acks for unknown or finished command ids. */
   acksIgnored: number;
+  /** Acks for a pending command that came from another gateway than the one it was sent to (dropped). */
+  acksForged: number;
   /** Commands that got no ack within the ack timeout. */
   ackTimeouts: number;
   /** Gateway events dropped as redeliveries of a seen event_id. */
@@ -117,7 +119,7 @@ export interface CloudStats {
 /** A fresh set of zeroed counters. */
 export function newCloudStats(): CloudStats {
   return {
-    requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, ackTimeouts: 0,
+    requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, acksForged: 0, ackTimeouts: 0,
     eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0,
   };
 }
