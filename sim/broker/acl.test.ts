@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, gatewayOfUsername, type AclConfig, type Identity,
+  authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, gatewayOfUsername, identityKey, type AclConfig, type Identity,
 } from './acl.ts';
 
 const secrets = new Map([[7, 'gw7-secret'], [8, 'gw8-secret'], [9, '']]);
@@ -106,8 +106,14 @@ test('broker-acl-open defect: a gateway may subscribe to any gateway cmd', () =>
 });
 
 test('a client id held by another identity is not taken over', () => {
-  assert.ok(authorizeClientId(gw7, undefined));
-  assert.ok(authorizeClientId(gw7, { kind: 'gateway', apId: 7 }));
-  assert.ok(!authorizeClientId(gw7, cloud));
-  assert.ok(!authorizeClientId(gw7, { kind: 'gateway', apId: 8 }));
+  assert.ok(authorizeClientId(gw7, 'any-id', undefined));
+  assert.ok(authorizeClientId(gw7, 'any-id', 'gw:7'));
+  assert.ok(!authorizeClientId(gw7, 'any-id', identityKey(cloud)));
+  assert.ok(!authorizeClientId(gw7, 'any-id', 'gw:8'));
+  assert.ok(authorizeClientId(gw7, 'gw-7', undefined));
+  assert.ok(!authorizeClientId(gw7, 'gw-8', undefined), 'the gateway id pattern belongs to its gateway');
+  assert.ok(!authorizeClientId(gw7, 'gw:8', undefined));
+  assert.ok(!authorizeClientId(gw7, 'cloud-x', undefined));
+  assert.ok(authorizeClientId(cloud, 'cloud-x', undefined));
+  assert.ok(!authorizeClientId(cloud, 'gw-7', undefined));
 });

@@ -89,11 +89,27 @@ export function authenticate(offer: ConnectOffer, cfg: AclConfig): AuthResult {
 }
 
 /**
- * A client id already held by another identity is not taken over: MQTT lets a new connection with
- * the same id kick the old one (MQTT-3.1.4-2), which would let a gateway knock the cloud offline.
+ * The identity a client id belongs to by its spelling: the gateway id pattern (`gw-{ap_id}`, also
+ * `gw:` and `gw_`) belongs to that gateway, `cloud` and `cloud-…` to the cloud; other ids to no one
+ * until first used.
  */
-export function authorizeClientId(identity: Identity, holder: Identity | undefined): boolean {
-  return holder === undefined || identityKey(holder) === identityKey(identity);
+export function reservedOwner(clientId: string): string | undefined {
+  const gw = /^gw[-:_]([1-9]\d{0,9})$/.exec(clientId);
+  if (gw) return `gw:${gw[1]}`;
+  if (clientId === 'cloud' || clientId.startsWith('cloud-')) return 'cloud';
+  return undefined;
+}
+
+/**
+ * A client id belongs to its owner whether or not the owner is connected: MQTT lets a new
+ * connection with the same id kick the old one (MQTT-3.1.4-2), so a foreign identity taking it
+ * could knock the cloud offline, or lock a gateway out while it is down. The owner is the
+ * reserved one by spelling, else the identity that bound the id by using it first (`boundOwner`).
+ * A gateway may still pick any id nobody owns.
+ */
+export function authorizeClientId(identity: Identity, clientId: string, boundOwner: string | undefined): boolean {
+  const owner = reservedOwner(clientId) ?? boundOwner;
+  return owner === undefined || owner === identityKey(identity);
 }
 
 /**

@@ -181,6 +181,26 @@ test('a client id held by another identity cannot be taken over', T, async () =>
   });
 });
 
+test('a client id stays bound to its owner while the owner is offline; gw-{ap_id} belongs to that gateway', T, async () => {
+  await withBroker([], async (broker, open) => {
+    // Never used yet: the gateway id pattern and the cloud's ids are reserved for their owners.
+    assert.equal(await refusedCode(open, { ...gwOpts(8), clientId: 'gw-7' }), 2);
+    assert.equal(await refusedCode(open, { ...gwOpts(8), clientId: 'cloud-1234' }), 2);
+    // A gateway may choose its own client id; once used, it is bound to that gateway.
+    const own = await open({ ...gwOpts(7), clientId: 'lock-hub-AB12' });
+    await own.endAsync();
+    await new Promise((r) => setTimeout(r, 20)); // real time for the broker to see the DISCONNECT (transport)
+    assert.equal(broker.stats.clients, 0, 'the owner is offline');
+    assert.equal(await refusedCode(open, { ...gwOpts(8), clientId: 'lock-hub-AB12' }), 2);
+    const gw7 = await open(gwOpts(7));
+    await gw7.endAsync();
+    assert.equal(await refusedCode(open, { ...gwOpts(8), clientId: 'gw-7' }), 2, 'squat after the owner left');
+    assert.equal(broker.stats.refusedConnect, 4);
+    assert.ok((await open({ ...gwOpts(7), clientId: 'lock-hub-AB12' })).connected, 'the owner gets its id back');
+    assert.ok((await open(gwOpts(7))).connected);
+  });
+});
+
 test('close does not hang on connected clients or a socket that never sent CONNECT', T, async () => {
   const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => SECRETS.get(id) });
   const client = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, ...cloudOpts });

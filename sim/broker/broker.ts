@@ -1,8 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
 import {
-  CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, type AclConfig, type Identity,
+  CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, identityKey, type AclConfig, type Identity,
 } from './acl.ts';
+import { ClientIdBindings } from './client-ids.ts';
 
 export { BROKER_DEFECTS } from './acl.ts';
 
@@ -65,8 +66,8 @@ export class Broker {
     const counts = { refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0 };
     const identities = new WeakMap<Client, Identity>();
     const wills = new WeakMap<Client, ConnectPacket['will']>();
-    // Who holds each client id now, so another identity cannot take it over (acl.ts authorizeClientId).
-    const holders = new Map<string, { client: Client; identity: Identity }>();
+    // Whom each client id belongs to, connected or not, so another identity cannot take it over (acl.ts authorizeClientId).
+    const bindings = new ClientIdBindings();
 
     const aedes = await Aedes.createBroker({
       preConnect(client, packet, done) {
@@ -80,10 +81,11 @@ export class Broker {
           counts.refusedConnect++;
           return done(refusal(CONNACK_CODE[result.refusal], `connection refused: ${result.refusal}`), false);
         }
-        if (!authorizeClientId(result.identity, holders.get(client.id)?.identity)) {
+        if (!authorizeClientId(result.identity, client.id, bindings.ownerOf(client.id))) {
           counts.refusedConnect++;
           return done(refusal(CONNACK_CODE.client_id_taken, 'connection refused: client_id_taken'), false);
         }
+        bindings.bind(client.id, identityKey(result.identity));
         identities.set(client, result.identity);
         done(null, true);
       },
@@ -102,13 +104,6 @@ export class Broker {
         // null grants 0x80 (failure) for this filter and keeps the connection (MQTT 3.1.1 §3.9.3).
         done(null, null);
       },
-    });
-    aedes.on('client', (client) => {
-      const identity = identities.get(client);
-      if (identity) holders.set(client.id, { client, identity });
-    });
-    aedes.on('clientDisconnect', (client) => {
-      if (holders.get(client.id)?.client === client) holders.delete(client.id);
     });
 
     const server = createServer({ noDelay: true });
