@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { PROFILES, type Body, type Endpoint } from '../protocol/index.ts';
 import { fail, type AnyEndpoint, type CloudDeps, type Reply } from './endpoint.ts';
 import { readBody } from './http-server.ts';
+import { lexicalView, nonIntegralNumberKeys } from './json-lexemes.ts';
 import { signatureValid } from './signature.ts';
 import type { AppRecord, LockRecord } from './types.ts';
 
@@ -13,6 +14,8 @@ export interface RequestState {
   endpoint?: AnyEndpoint;
   raw?: Buffer;
   body?: Body;
+  /** Top-level keys whose number is written with a fraction or exponent (json-lexemes.ts). */
+  nonIntegral?: ReadonlySet<string>;
   app?: AppRecord;
   fields?: unknown;
   lock?: LockRecord;
@@ -70,8 +73,9 @@ function tooDeep(value: unknown, max: number): boolean {
 
 function parseJson(st: RequestState): Reply | undefined {
   let v: unknown;
+  const text = need(st.raw, 'raw').toString('utf8');
   try {
-    v = JSON.parse(need(st.raw, 'raw').toString('utf8'));
+    v = JSON.parse(text);
   } catch {
     return fail('malformed_json', 'body must be JSON');
   }
@@ -79,6 +83,7 @@ function parseJson(st: RequestState): Reply | undefined {
   // The signature's canonical form recurses; a body nested deeper than any request needs is refused first.
   if (tooDeep(v, MAX_DEPTH)) return fail('bad_params', `body must not nest deeper than ${MAX_DEPTH} levels`);
   st.body = v as Body;
+  st.nonIntegral = nonIntegralNumberKeys(text);
   return undefined;
 }
 
@@ -103,7 +108,8 @@ function checkSignature(st: RequestState, deps: CloudDeps): Reply | undefined {
 }
 
 function checkFields(st: RequestState, deps: CloudDeps): Reply | undefined {
-  const r = need(st.endpoint, 'endpoint').fields(need(st.body, 'body'), deps);
+  // DESIGN §3.2 step 4: floats are 400 even when integral (`1000001.0`): decided from the JSON text.
+  const r = need(st.endpoint, 'endpoint').fields(lexicalView(need(st.body, 'body'), st.nonIntegral ?? new Set()), deps);
   if (!r.ok) return fail(r.outcome ?? 'bad_params', r.desc);
   st.fields = r.value;
   return undefined;

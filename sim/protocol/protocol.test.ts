@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  signBody, stringToSign, verifySign, canonicalJson, tempPassword, hotp6, slotOf,
+  signBody, signedContent, stringToSign, verifySign, canonicalJson, tempPassword, hotp6, slotOf,
   timeSyncKeys, decodeTimeSync, isValidIdNumber, PROFILES, OUTCOMES, ENDPOINTS, parseCommand, parseEvent,
 } from './index.ts';
 
@@ -82,4 +82,12 @@ test('MQTT parsers drop malformed messages with a reason', () => {
   assert.ok(ok.ok && ok.value.op === 'pwd_add' && ok.value.args.password === '012345');
   assert.equal(parseEvent('{"event_id":1,"lock_id":1,"type":"unlock","mode":4,"result":1,"uid":0,"lock_time":1}').ok, false);
   fc.assert(fc.property(fc.string(), (s) => { parseCommand(s); parseEvent(s); }));
+});
+
+test('every own key counts in the signed content, __proto__ included (DESIGN §5.1)', () => {
+  const body = JSON.parse('{"app_id":"a","__proto__":{"x":1},"lock_id":1,"sign":"s"}') as Record<string, unknown>;
+  assert.equal(signedContent(body), '{"__proto__":{"x":1},"app_id":"a","lock_id":1}');
+  const changed = JSON.parse('{"app_id":"a","__proto__":{"x":2},"lock_id":1}') as Record<string, unknown>;
+  assert.notEqual(signBody(body, 'k', 0), signBody(changed, 'k', 0), 'the member cannot change under a valid signature');
+  assert.equal(canonicalJson(JSON.parse('{"o":{"__proto__":1}}')), '{"o":{"__proto__":1}}');
 });

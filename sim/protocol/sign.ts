@@ -7,8 +7,14 @@ export type Body = Record<string, unknown>;
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Body)[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Body)[k])}`).join(',')}}`;
+  return canonicalEntries(Object.entries(value));
+}
+
+// Entries, not a rebuilt object: assigning `__proto__` on a plain object sets its prototype
+// instead of a member, which would drop that key from the signed content (DESIGN §5.1).
+function canonicalEntries(entries: [string, unknown][]): string {
+  const kept = entries.filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${kept.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** The hour bucket a unix time falls in: floor(t / 3600). */
@@ -18,12 +24,7 @@ export function hourBucket(unixTime: number): number {
 
 /** The signed content C: the body without `sign` and without the excluded fields. */
 export function signedContent(body: Body, exclude: readonly string[] = []): string {
-  const rest: Body = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (k === 'sign' || exclude.includes(k)) continue;
-    rest[k] = v;
-  }
-  return canonicalJson(rest);
+  return canonicalEntries(Object.entries(body).filter(([k]) => k !== 'sign' && !exclude.includes(k)));
 }
 
 /** The exact string the MD5 runs over: `C + "+" + secret + "+" + bucket`. */
