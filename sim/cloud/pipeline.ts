@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { PROFILES, type Body, type Endpoint } from '../protocol/index.ts';
 import { fail, type AnyEndpoint, type CloudDeps, type Reply } from './endpoint.ts';
 import { readBody } from './http-server.ts';
+import { MAX_JSON_DEPTH as MAX_DEPTH, tooDeep } from './json-depth.ts';
 import { lexicalView, nonIntegralNumberKeys } from './json-lexemes.ts';
 import { signatureValid } from './signature.ts';
 import type { AppRecord, LockRecord } from './types.ts';
@@ -54,21 +55,6 @@ async function checkSize(st: RequestState, deps: CloudDeps): Promise<Reply | und
   deps.stats.bodyTooLarge++;
   // The unread rest of the body is never read: answer and close (DESIGN §3.2 step 1).
   return { ...fail('too_large', `body must be at most ${st.bodyLimitBytes} bytes`), close: true };
-}
-
-/** Deepest JSON nesting accepted in a body; no endpoint needs more than 2. */
-const MAX_DEPTH = 32;
-
-/** Whether a parsed JSON value nests deeper than `max` (iterative, so any depth is safe to check). */
-function tooDeep(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const [v, depth] = item;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 function parseJson(st: RequestState): Reply | undefined {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { World } from './world.ts';
-import { BadInput, ControlError, readJsonObject, sendJson } from './json-http.ts';
+import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from './json-http.ts';
 import { lockKnobs, lockView } from './control-locks.ts';
 
 type Handler = (world: World, body: Record<string, unknown>, params: string[]) => unknown | Promise<unknown>;
@@ -112,8 +112,9 @@ export class ControlServer {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const sink = /^\/sink\/([^/]+)$/.exec(path);
       if (sink && req.method === 'POST') {
+        const appId = pathSegment(sink[1]!, 'the app id in /sink/{app_id}');
         const body = await readJsonObject(req, 256 * 1024);
-        const status = world.sink.deliver(decodeURIComponent(sink[1]!), body);
+        const status = world.sink.deliver(appId, body);
         return sendJson(res, status, { ok: status === 200 });
       }
       const matches = ROUTES.filter(([, re]) => re.test(path));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_JSON_DEPTH, tooDeep } from '../cloud/json-depth.ts';
 
 /** A bad request to the control API: answered 400 with `{error}`. */
 export class BadInput extends Error {}
@@ -30,7 +31,18 @@ export async function readJsonObject(req: IncomingMessage, limitBytes = 64 * 102
     throw new BadInput('body is not valid JSON');
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new BadInput('body must be a JSON object');
+  // Like the API (DESIGN §3.2): a body nested 20,000 deep would later break JSON.stringify of GET /push.
+  if (tooDeep(v)) throw new BadInput(`body must not nest deeper than ${MAX_JSON_DEPTH} levels`);
   return v as Record<string, unknown>;
+}
+
+/** A percent-encoded path segment, decoded; malformed encoding is bad input, not a 500. */
+export function pathSegment(raw: string, what: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new BadInput(`${what} is not valid percent-encoding`);
+  }
 }
 
 /** Write a JSON answer. */

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseFixture } from './fixture.ts';
+import { World } from './world.ts';
+
+const parsed = parseFixture(JSON.parse(readFileSync(new URL('../../fixtures/fleet.json', import.meta.url), 'utf8')));
+if (!parsed.ok) throw new Error('fleet.json invalid');
+const fixture = parsed.fixture;
+
+async function control(world: World, method: string, path: string, body?: string) {
+  const res = await fetch(`${world.urls.control}${path}`, { method, ...(body === undefined ? {} : { body }) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+test('control API /sink/{app}: malformed percent-encoding and over-deep bodies are 400 {error}; GET /push keeps working (DESIGN §8)', async () => {
+  const world = await World.create(fixture);
+  try {
+    const bad = await control(world, 'POST', '/sink/%E0%A4%A', '{"type":1,"data":{}}');
+    assert.equal(bad.status, 400);
+    assert.equal(typeof bad.body.error, 'string');
+    const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const refused = await control(world, 'POST', '/sink/app_test', deep);
+    assert.equal(refused.status, 400);
+    assert.match(String(refused.body.error), /deep|nest/);
+    const lock = await control(world, 'POST', '/locks/1000001', deep);
+    assert.equal(lock.status, 400, 'every control body is depth-checked');
+    assert.equal((await control(world, 'POST', '/sink/app_test', '{"type":1,"data":{"ap_id":1,"online":true}}')).status, 200);
+    const list = await fetch(`${world.urls.control}/push`);
+    assert.equal(list.status, 200);
+    assert.equal(((await list.json()) as unknown[]).length, 1);
+  } finally {
+    await world.close();
+  }
+});
