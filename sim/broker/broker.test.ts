@@ -201,6 +201,68 @@ test('a client id stays bound to its owner while the owner is offline; gw-{ap_id
   });
 });
 
+/** A raw TCP socket to the broker; resolves `closed` with the ms it stayed open. */
+async function rawSocket(broker: Broker): Promise<{ socket: ReturnType<typeof netConnect>; closed: Promise<number> }> {
+  const socket = netConnect({ host: '127.0.0.1', port: broker.port });
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  const opened = performance.now();
+  const closed = once(socket, 'close').then(() => performance.now() - opened);
+  return { socket, closed };
+}
+
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${what}: not within ${ms} ms`)), ms))]);
+
+test('packet sizes are bounded before and after authentication; silent connections time out fast', T, async () => {
+  const broker = await Broker.create({
+    cloudPassword: 'cloud-pw', gatewaySecret: (id) => SECRETS.get(id), connectTimeoutMs: 300,
+    packetLimits: { preAuthMaxBytes: 1024, gatewayMaxBytes: 4096, cloudMaxBytes: 65536 },
+  });
+  const clients: MqttClient[] = [];
+  try {
+    const huge = await rawSocket(broker);
+    huge.socket.write(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x60, 0x00, 0x04])); // CONNECT announcing 200 MB
+    assert.ok((await within(huge.closed, 200, 'oversized CONNECT cut')) < 200);
+    const silent = await rawSocket(broker);
+    const ms = await within(silent.closed, 1500, 'silent socket reaped');
+    assert.ok(ms >= 250, `reaped after the connect timeout (${ms.toFixed(0)} ms)`);
+    const gw = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, ...gwOpts(7) }, false);
+    const cloud = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, ...cloudOpts }, false);
+    clients.push(gw, cloud);
+    gw.on('error', () => {});
+    await cloud.publishAsync('kexin/v1/gw/7/cmd', 'x'.repeat(16 * 1024), { qos: 1 });
+    assert.ok(cloud.connected, 'the cloud may send 16 KiB');
+    const gone = closedOf(gw);
+    gw.publish('kexin/v1/gw/7/event', 'x'.repeat(16 * 1024), { qos: 0 });
+    await gone;
+    assert.equal(broker.stats.cutOversize, 2);
+  } finally {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await broker.close();
+  }
+});
+
+test('unauthenticated connections are capped per listener; the world still connects once they are reaped', T, async () => {
+  const broker = await Broker.create({
+    cloudPassword: 'cloud-pw', gatewaySecret: (id) => SECRETS.get(id), connectTimeoutMs: 300, maxPendingConnections: 5,
+  });
+  const sockets: Awaited<ReturnType<typeof rawSocket>>[] = [];
+  try {
+    for (let i = 0; i < 8; i++) sockets.push(await rawSocket(broker));
+    const fast = await Promise.all(sockets.slice(5).map((s) => within(s.closed, 200, 'socket over the cap cut')));
+    assert.equal(fast.length, 3);
+    assert.equal(broker.stats.cutPending, 3);
+    await Promise.all(sockets.slice(0, 5).map((s) => within(s.closed, 1500, 'reaped')));
+    const gw = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, ...gwOpts(7) }, false);
+    assert.ok(gw.connected);
+    await gw.endAsync(true);
+  } finally {
+    for (const s of sockets) s.socket.destroy();
+    await broker.close();
+  }
+});
+
 test('close does not hang on connected clients or a socket that never sent CONNECT', T, async () => {
   const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => SECRETS.get(id) });
   const client = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, ...cloudOpts });
