@@ -92,7 +92,7 @@ export class Cloud {
     const badRequest = wireOf(opts.profile, 'bad_params');
     try {
       const server = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0, onRequest,
-        rawEnvelopeResponse(badRequest, { code: badRequest.code, desc: 'malformed HTTP request', data: null }));
+        rawEnvelopeResponse(badRequest, { code: badRequest.code, desc: 'malformed HTTP request', data: null }), opts.http);
       return new Cloud(server, rpc, push, closing, store, stats);
     } catch (err) {
       await Promise.all([rpc.close(), push.close()]);

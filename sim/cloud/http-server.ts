@@ -73,11 +73,53 @@ export function rawEnvelopeResponse(wire: Wire, envelope: Envelope): string {
   return `HTTP/1.1 ${wire.http} -\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-/** Start a node:http server on host:port (Nagle off) whose unparseable requests get `clientErrorAnswer`. */
+/**
+ * Bounds of an HTTP listener (DESIGN §2: transport timing is real time, configurable). Node's own
+ * defaults keep a silent socket 60–90 s and a stalled body 300 s; ours reap them in seconds.
+ */
+export interface HttpLimits {
+  /** Most connections at once; more are refused at accept. Default 1024. */
+  maxConnections: number;
+  /** Real-time ms from connection (or the previous request) until the request's headers are complete. Default 5000. */
+  headersTimeoutMs: number;
+  /** Real-time ms until the whole request (headers and body) has arrived. Default 10000. */
+  requestTimeoutMs: number;
+  /** Real-time ms an idle keep-alive connection is kept. Default 5000. */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxConnections: 1024, headersTimeoutMs: 5000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5000 };
+
+/** A node:http server (Nagle off) with the given bounds. */
+export function boundedServer(handler: (req: IncomingMessage, res: ServerResponse) => void, limits: Partial<HttpLimits> = {}): Server {
+  const l = { ...DEFAULT_HTTP_LIMITS, ...limits };
+  // Node checks header/request timeouts every connectionsCheckingInterval (default 30 s): check often enough to honour them.
+  const checkMs = Math.max(50, Math.min(1000, Math.floor(Math.min(l.headersTimeoutMs, l.requestTimeoutMs) / 4)));
+  const server = createServer({
+    noDelay: true, headersTimeout: l.headersTimeoutMs, requestTimeout: l.requestTimeoutMs,
+    keepAliveTimeout: l.keepAliveTimeoutMs, connectionsCheckingInterval: checkMs,
+  }, handler);
+  server.maxConnections = l.maxConnections;
+  // Node's headersTimeout starts with the first byte: a socket that never sends one is reaped here.
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), l.headersTimeoutMs);
+    timer.unref();
+    socket.once('data', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
+  });
+  // With a clientError listener Node leaves a timed-out socket open: close it (no answer is owed to a stalled client).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.destroy();
+  });
+  return server;
+}
+
+/** Start a bounded node:http server on host:port whose unparseable requests get `clientErrorAnswer`. */
 export function listen(
   host: string, port: number, handler: (req: IncomingMessage, res: ServerResponse) => void, clientErrorAnswer: string,
+  limits: Partial<HttpLimits> = {},
 ): Promise<Server> {
-  const server = createServer({ noDelay: true }, handler);
+  const server = boundedServer(handler, limits);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     // Garbage on the wire is refused with an envelope, never fatal (preamble: malformed input is refused).
     if (err.code !== 'ECONNRESET' && socket.writable) socket.end(clientErrorAnswer, () => socket.destroy());

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
+import type { HttpLimits } from './http-server.ts';
 
 /** A third-party app allowed to call the API (fixture `apps[]`). */
 export interface AppRecord {
@@ -82,6 +83,8 @@ export interface CloudOptions {
   push?: PushOptions;
   /** Largest accepted request body in bytes. Default 256 KiB (DESIGN §3.2). */
   bodyLimitBytes?: number;
+  /** Connection cap and socket timeouts of the API listener (http-server.ts DEFAULT_HTTP_LIMITS). */
+  http?: Partial<HttpLimits>;
   /** Seeded defects switched on (see CLOUD_DEFECTS); none by default. */
   defects?: readonly string[];
 }

@@ -33,3 +33,26 @@ test('control API /sink/{app}: malformed percent-encoding and over-deep bodies a
     await world.close();
   }
 });
+
+test('control listener: silent sockets are reaped and connections capped like the API (DESIGN §2)', async () => {
+  const world = await World.create(fixture, { http: { headersTimeoutMs: 300, maxConnections: 3 } });
+  const { connect } = await import('node:net');
+  const port = Number(new URL(world.urls.control).port);
+  const open = () => new Promise<{ closed: Promise<number> }>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.on('error', () => {});
+    s.once('connect', () => {
+      const t0 = performance.now();
+      resolve({ closed: new Promise((r) => s.once('close', () => r(performance.now() - t0))) });
+    });
+  });
+  try {
+    const socks = await Promise.all([open(), open(), open(), open()]);
+    const times = await Promise.all(socks.map((s) => Promise.race([s.closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 2500))])));
+    assert.ok(times.every((t) => t < 2500), `all reaped: ${times.map((t) => t.toFixed(0)).join(',')}`);
+    assert.ok(times.some((t) => t < 150), 'the one over the cap is cut at once');
+    assert.equal((await fetch(`${world.urls.control}/push`)).status, 200);
+  } finally {
+    await world.close();
+  }
+});

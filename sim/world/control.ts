@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { boundedServer, type HttpLimits } from '../cloud/http-server.ts';
 import type { World } from './world.ts';
 import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from './json-http.ts';
 import { lockKnobs, lockView } from './control-locks.ts';
@@ -97,8 +98,9 @@ const ROUTES: [string, RegExp, Handler][] = [
 export class ControlServer {
   private constructor(private readonly server: Server, readonly url: string) {}
 
-  static async create(world: World, opts: { host: string; port: number }): Promise<ControlServer> {
-    const server = createServer({ noDelay: true }, (req, res) => void ControlServer.handle(world, req, res));
+  /** `http`: connection cap and socket timeouts, as the API's (DESIGN §2). */
+  static async create(world: World, opts: { host: string; port: number; http?: Partial<HttpLimits> }): Promise<ControlServer> {
+    const server = boundedServer((req, res) => void ControlServer.handle(world, req, res), opts.http);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port, opts.host, () => resolve());

@@ -7,6 +7,7 @@ import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
 import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
+import type { HttpLimits } from '../cloud/http-server.ts';
 import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
@@ -43,6 +44,8 @@ export interface WorldOptions {
   linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
+  /** Connection cap and socket timeouts of the API and control listeners (DESIGN §2; defaults in http-server.ts). */
+  http?: Partial<HttpLimits>;
 }
 
 function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
@@ -95,7 +98,7 @@ export class World {
     const f = this.fixture;
     const host = opts.host ?? '127.0.0.1';
     this.clock.onMove(() => { for (const l of this.locks.values()) l.tick(); });
-    this.control = await ControlServer.create(this, { host, port: opts.controlPort ?? 0 });
+    this.control = await ControlServer.create(this, { host, port: opts.controlPort ?? 0, ...(opts.http ? { http: opts.http } : {}) });
     this.closers.push(() => this.control.close());
 
     const secrets = new Map(f.gateways.map((g) => [g.ap_id, g.secret]));
@@ -153,6 +156,7 @@ export class World {
       host,
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
+      ...(opts.http ? { http: opts.http } : {}),
       defects,
     });
     this.closers.push(() => this.cloud.close());
