@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
+import { Compensations } from './compensations.ts';
 import { defectSet } from './defects.ts';
 import { fail, type CloudDeps, type Reply } from './endpoint.ts';
 import { ENDPOINT_SPECS } from './endpoints/index.ts';
@@ -44,6 +45,7 @@ export class Cloud {
     private readonly closing: AbortController,
     private readonly store: CloudStore,
     readonly stats: CloudStats,
+    private readonly compensations: Compensations,
   ) {
     this.url = urlOf(server);
   }
@@ -64,18 +66,24 @@ export class Cloud {
     const events = new EventRouter({ store, push, tzOffsetMin: opts.tzOffsetMin, stats, has });
     const closing = new AbortController();
     let rpc: GatewayRpc;
+    // Bound once the RPC exists; a gateway coming back online retries the compensations owed behind it.
+    let compensations: Compensations | undefined;
     try {
       rpc = await GatewayRpc.connect({
         url: opts.mqtt.url, password: opts.mqtt.password, ackTimeoutMs: opts.ackTimeoutMs, stats,
-        onStatusChange: (apId, online) => events.onStatusChange(apId, online),
+        onStatusChange: (apId, online) => {
+          events.onStatusChange(apId, online);
+          if (online) compensations?.onOnline(apId);
+        },
         onEvent: (apId, ev) => events.onEvent(apId, ev),
       });
     } catch (err) {
       await push.close();
       throw err;
     }
+    compensations = new Compensations(rpc, stats);
     const deps: CloudDeps = {
-      clock: opts.clock, profile: opts.profile, store, rpc, stats, has,
+      clock: opts.clock, profile: opts.profile, store, rpc, stats, has, compensations,
       faceRate: new FaceRateLimiter(opts.faceRate.max, opts.faceRate.perS),
       verifyFace: (q) => verifyFace(opts.faceProviderUrl, q, opts.faceTimeoutMs, closing.signal),
       signSkewS: opts.signSkewS, timeSyncTtlS: opts.timeSyncTtlS, tzOffsetMin: opts.tzOffsetMin,
@@ -93,8 +101,9 @@ export class Cloud {
     try {
       const server = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0, onRequest,
         rawEnvelopeResponse(badRequest, { code: badRequest.code, desc: 'malformed HTTP request', data: null }), opts.http);
-      return new Cloud(server, rpc, push, closing, store, stats);
+      return new Cloud(server, rpc, push, closing, store, stats, compensations);
     } catch (err) {
+      compensations.close();
       await Promise.all([rpc.close(), push.close()]);
       throw err;
     }
@@ -110,9 +119,15 @@ export class Cloud {
     return new Map(this.store.passwordsOf(lockId));
   }
 
+  /** Compensating pwd_dels still owed to locks (DESIGN §3.3; none should be left once gateways are back). */
+  pendingCompensations(): number {
+    return this.compensations.size;
+  }
+
   /** Stop: HTTP (keep-alive sockets too), face requests, MQTT and push delivery. */
   async close(): Promise<void> {
     this.closing.abort();
+    this.compensations.close();
     await Promise.all([closeServer(this.server), this.rpc.close(), this.push.close()]);
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/index.ts';
 import type { Body, Endpoint, LockResult, Outcome, ProfileName } from '../protocol/index.ts';
+import type { Compensations } from './compensations.ts';
 import type { CloudDefect } from './defects.ts';
 import type { FaceQuery, FaceRateLimiter, FaceVerdict } from './face.ts';
 import type { FieldResult } from './fields.ts';
@@ -35,6 +36,8 @@ export interface CloudDeps {
   profile: ProfileName;
   store: CloudStore;
   rpc: GatewayLink;
+  /** Compensating pwd_dels owed after a 364 (DESIGN §3.3). */
+  compensations: Compensations;
   faceRate: FaceRateLimiter;
   verifyFace(query: FaceQuery): Promise<FaceVerdict>;
   stats: CloudStats;

@@ -16,10 +16,11 @@ export interface GatewayLink {
   online(apId: number): boolean;
   /** Whether a command for this lock awaits its ack. */
   inFlight(lockId: number): boolean;
-  /** Send a command and wait for its ack (at most the ack timeout). */
-  call(apId: number, lockId: number, op: LockOp): Promise<RpcAnswer>;
-  /** Send a command without waiting for or tracking its ack (best-effort compensation). */
-  send(apId: number, lockId: number, op: LockOp): void;
+  /**
+   * Send a command and wait for its ack (at most the ack timeout). `holdsLock: false` (a
+   * compensation) does not count as the lock's command in flight, so it never makes the API 365.
+   */
+  call(apId: number, lockId: number, op: LockOp, opts?: { holdsLock?: boolean }): Promise<RpcAnswer>;
 }
 
 /** How the cloud's MQTT client connects and whom it tells about status changes and events. */
@@ -40,6 +41,7 @@ interface Pending {
   /** The gateway the command went to: only its ack counts (DESIGN §4 security). */
   apId: number;
   lockId: number;
+  holdsLock: boolean;
   timer: NodeJS.Timeout;
   resolve(answer: RpcAnswer): void;
 }
@@ -96,22 +98,19 @@ export class GatewayRpc implements GatewayLink {
     return (this.inFlightCount.get(lockId) ?? 0) > 0;
   }
 
-  call(apId: number, lockId: number, op: LockOp): Promise<RpcAnswer> {
+  call(apId: number, lockId: number, op: LockOp, opts: { holdsLock?: boolean } = {}): Promise<RpcAnswer> {
     if (this.closed) return Promise.resolve('timeout');
     const id = this.newId();
-    this.inFlightCount.set(lockId, (this.inFlightCount.get(lockId) ?? 0) + 1);
+    const holdsLock = opts.holdsLock ?? true;
+    if (holdsLock) this.inFlightCount.set(lockId, (this.inFlightCount.get(lockId) ?? 0) + 1);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.opts.stats.ackTimeouts++;
         this.finish(id, 'timeout');
       }, this.opts.ackTimeoutMs);
-      this.pending.set(id, { apId, lockId, timer, resolve });
+      this.pending.set(id, { apId, lockId, holdsLock, timer, resolve });
       this.publish(apId, { id, lock_id: lockId, ...op });
     });
-  }
-
-  send(apId: number, lockId: number, op: LockOp): void {
-    if (!this.closed) this.publish(apId, { id: this.newId(), lock_id: lockId, ...op });
   }
 
   /** Disconnect; commands still waiting are answered `timeout`. */
@@ -141,9 +140,11 @@ export class GatewayRpc implements GatewayLink {
     if (!p) return;
     clearTimeout(p.timer);
     this.pending.delete(id);
-    const n = (this.inFlightCount.get(p.lockId) ?? 1) - 1;
-    if (n > 0) this.inFlightCount.set(p.lockId, n);
-    else this.inFlightCount.delete(p.lockId);
+    if (p.holdsLock) {
+      const n = (this.inFlightCount.get(p.lockId) ?? 1) - 1;
+      if (n > 0) this.inFlightCount.set(p.lockId, n);
+      else this.inFlightCount.delete(p.lockId);
+    }
     p.resolve(answer);
   }
 

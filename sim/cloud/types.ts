@@ -117,12 +117,16 @@ export interface CloudStats {
   pushRetries: number;
   /** Push messages dropped because their queue was full. */
   pushDropped: number;
+  /** Compensating pwd_del attempts sent after a 364 (DESIGN §3.3). */
+  compensationsSent: number;
+  /** Compensations given up after every attempt failed. */
+  compensationsGivenUp: number;
 }
 
 /** A fresh set of zeroed counters. */
 export function newCloudStats(): CloudStats {
   return {
     requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, acksForged: 0, ackTimeouts: 0,
-    eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0,
+    eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0, compensationsSent: 0, compensationsGivenUp: 0,
   };
 }

@@ -31,7 +31,7 @@ const WRITE_OUTCOMES = { ok: 'ok', unreachable: 'offline', busy: 'busy' } as con
 /**
  * `/third/v2/lock/pwd/get`: window over 357; 355, 362, 360, 365; RPC `pwd_add`. A write that
  * fails (full, error, no ack) is 364 and leaves nothing assigned to the uid; after an ack timeout
- * a compensating `pwd_del` is sent, best effort (DESIGN §3.3).
+ * a compensating `pwd_del` is owed until the lock acks it (compensations.ts, DESIGN §3.3).
  */
 export const userPasswordGet = endpoint<PwdGetFields>({
   path: '/third/v2/lock/pwd/get',
@@ -52,6 +52,8 @@ export const userPasswordGet = endpoint<PwdGetFields>({
     if (deps.clock.now() >= end && !deps.has('cloud-pwd-window-over-ok')) return fail('expired', 'the window effective_at + expire is already over');
     const ready = gatewayReady(lock, deps);
     if (!ready.ok) return ready.reply;
+    // This write replaces the uid's password on the lock: a compensation still owed for it is stale (DESIGN §3.3).
+    deps.compensations.cancel(lock.lockId, fields.uid);
     const password = drawPassword(lock, fields.uid, deps);
     const args = { uid: fields.uid, password, start: fields.effective_at, end };
     const answer = await deps.rpc.call(ready.apId, lock.lockId, { op: 'pwd_add', args });
@@ -63,8 +65,8 @@ export const userPasswordGet = endpoint<PwdGetFields>({
     if (outcome === 'pwd_write_failed') {
       if (deps.has('cloud-keep-pwd-after-failed-write')) deps.store.setPassword(lock.lockId, fields.uid, password);
       else deps.store.deletePassword(lock.lockId, fields.uid);
-      // The lock may have stored it after all and only the ack got lost.
-      if (answer === 'timeout') deps.rpc.send(ready.apId, lock.lockId, { op: 'pwd_del', args: { uid: fields.uid } });
+      // The lock may have stored it after all and only the ack got lost: owed until the lock acks a pwd_del.
+      if (answer === 'timeout') deps.compensations.add(ready.apId, lock.lockId, fields.uid);
       return fail('pwd_write_failed', answer === 'timeout' ? 'no answer from the lock in time' : `lock answered ${answer.result}`);
     }
     return fail(outcome, outcome === 'busy' ? 'lock is busy' : 'lock is not online');
@@ -85,6 +87,7 @@ export const userPasswordDel = endpoint<{ lock_id: number; uid: number }>({
     const answer = await deps.rpc.call(ready.apId, lock.lockId, { op: 'pwd_del', args: { uid: fields.uid } });
     const outcome = outcomeOf(answer, WRITE_OUTCOMES, 'pwd_write_failed');
     if (outcome === 'ok') {
+      deps.compensations.cancel(lock.lockId, fields.uid);
       deps.store.deletePassword(lock.lockId, fields.uid);
       return ok();
     }
