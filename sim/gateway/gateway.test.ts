@@ -103,7 +103,7 @@ test('a redelivered id acts once and gets the same ack again (GW-04)', T, async 
     assert.deepEqual(acks[1]!.body, acks[0]!.body);
     assert.deepEqual(acks[0]!.body, { id: 'r1', lock_id: LOCK, result: 'ok', data: { n: 1 } });
     assert.equal(lock.ops.length, 1);
-    assert.deepEqual(gw.stats, { commands: 2, duplicates: 1, dropped: 0, events: 0 });
+    assert.deepEqual(gw.stats, { commands: 2, duplicates: 1, dropped: 0, events: 0, eventsDropped: 0 });
   });
 });
 
@@ -161,37 +161,53 @@ test('malformed cmd payloads are dropped and counted; the gateway keeps serving'
   });
 });
 
-test('partitioned: no ack within 300 ms, events dropped; healed: served again', T, async () => {
+test('partitioned: no ack within 300 ms, events buffered; healed: served again and the events delivered', T, async () => {
   await withWorld({}, async ({ probe, gw, lock }) => {
     gw.partitioned = true;
     await probe.send(AP, unlockCmd('x1'));
     lock.emit(unlockEvent);
     await assert.rejects(probe.waitFor(ackOf('x1'), 300), /timed out/);
     assert.equal(lock.ops.length, 0);
-    assert.equal(gw.stats.dropped, 2);
+    assert.equal(gw.stats.dropped, 1, 'the command is dropped');
     assert.equal(probe.on(AP, 'event').length, 0);
     assert.equal(gw.online, true, 'a partitioned gateway stays connected');
     gw.partitioned = false;
+    await probe.waitFor(() => probe.on(AP, 'event').length === 1, WAIT_MS, 'the buffered event');
     await probe.send(AP, unlockCmd('x1'));
     await probe.waitFor(ackOf('x1'), WAIT_MS);
     assert.equal(lock.ops.length, 1);
   });
 });
 
-test('events carry a strictly increasing event_id, kept across reconnects; offline events are dropped', T, async () => {
+test('events carry a strictly increasing event_id, kept across reconnects; offline events are delivered in order on reconnect', T, async () => {
   await withWorld({}, async ({ probe, gw, lock }) => {
     lock.emit(unlockEvent);
     lock.emit({ type: 'battery', lock_id: LOCK, battery_pct: 19.5, low_voltage: true });
     await probe.waitFor(() => probe.on(AP, 'event').length === 2, WAIT_MS, 'two events');
     await gw.setOnline(false);
     lock.emit(unlockEvent);
+    lock.emit({ type: 'battery', lock_id: LOCK, battery_pct: 18, low_voltage: true });
     await gw.setOnline(true);
     lock.emit({ type: 'tamper', lock_id: LOCK, is_abnormal: true });
-    await probe.waitFor(() => probe.on(AP, 'event').length === 3, WAIT_MS, 'third event');
+    await probe.waitFor(() => probe.on(AP, 'event').length === 5, WAIT_MS, 'five events');
     const events = probe.on(AP, 'event').map((m) => m.body as { event_id: number; type: string });
-    assert.deepEqual(events.map((e) => [e.event_id, e.type]), [[1, 'unlock'], [2, 'battery'], [3, 'tamper']]);
+    assert.deepEqual(events.map((e) => [e.event_id, e.type]), [[1, 'unlock'], [2, 'battery'], [3, 'unlock'], [4, 'battery'], [5, 'tamper']]);
     assert.deepEqual(probe.on(AP, 'event')[0]!.body, { ...unlockEvent, event_id: 1 });
-    assert.deepEqual({ events: gw.stats.events, dropped: gw.stats.dropped }, { events: 3, dropped: 1 });
+    assert.deepEqual({ events: gw.stats.events, dropped: gw.stats.dropped, eventsDropped: gw.stats.eventsDropped }, { events: 5, dropped: 0, eventsDropped: 0 });
+  });
+});
+
+test('the offline event buffer is bounded: the oldest are dropped and counted; an abrupt loss buffers too', T, async () => {
+  await withWorld({ eventBufferMax: 3, reconnectPeriodMs: 50 }, async ({ probe, gw, lock }) => {
+    gw.kill(false);
+    for (let i = 1; i <= 5; i++) lock.emit({ ...unlockEvent, uid: i });
+    assert.equal(gw.stats.eventsDropped, 2);
+    await gw.setOnline(true);
+    await probe.waitFor(() => probe.on(AP, 'event').length === 3, WAIT_MS, 'the three kept events');
+    assert.deepEqual(probe.on(AP, 'event').map((m) => (m.body as { uid: number }).uid), [3, 4, 5]);
+    gw.kill(); // reconnects by itself after reconnectPeriodMs
+    lock.emit({ ...unlockEvent, uid: 6 });
+    await probe.waitFor(() => probe.on(AP, 'event').length === 4, 2000, 'the event after the automatic reconnect');
   });
 });
 

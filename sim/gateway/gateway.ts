@@ -3,6 +3,7 @@ import type { MqttClient } from 'mqtt';
 import { gatewayTopic, parseCommand, type Ack, type Command, type LockEvent, type LockOp } from '../protocol/index.ts';
 import type { LockAnswer } from '../lock/types.ts';
 import { CommandDedup } from './command-dedup.ts';
+import { EventBuffer } from './event-buffer.ts';
 import type { LockLink } from './link.ts';
 import { closeSession, openSession } from './session.ts';
 import { TimeoutError, withTimeout } from './with-timeout.ts';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   connectTimeoutMs?: number;
   /** The first `event_id`; default 1. A restarted process should start past the ids it already used. */
   firstEventId?: number;
+  /** Most events kept while the uplink is down or partitioned; the oldest are dropped beyond it. Default 1000. */
+  eventBufferMax?: number;
   /** Named defects (`GATEWAY_DEFECTS`); default none. */
   defects?: readonly string[];
 }
@@ -37,10 +40,12 @@ export interface GatewayStats {
   commands: number;
   /** Commands whose id was already known. */
   duplicates: number;
-  /** Malformed commands, and commands, acks and events dropped while partitioned or offline. */
+  /** Malformed commands, and commands and acks dropped while partitioned or offline. */
   dropped: number;
   /** Events published. */
   events: number;
+  /** Events dropped because the offline buffer was full (oldest first). */
+  eventsDropped: number;
 }
 
 /**
@@ -49,13 +54,14 @@ export interface GatewayStats {
  */
 export class VirtualGateway {
   readonly apId: number;
-  /** Stays connected but answers no command and forwards no event (STYLE §3 fault knob). */
-  partitioned = false;
+  private partitionedNow = false;
   /** Fault knob: deliver each of the next N commands twice, as a QoS 1 redelivery would (TEST-PLAN GW-04). */
   redeliverNext = 0;
   /** Real-time delay before acting on each command and before publishing each ack/event, ms. */
   latencyMs = 0;
-  readonly stats: GatewayStats = { commands: 0, duplicates: 0, dropped: 0, events: 0 };
+  private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0 };
+  private readonly eventBuffer: EventBuffer<object>;
+  private flushing = false;
 
   private readonly defects: readonly string[];
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
@@ -70,6 +76,25 @@ export class VirtualGateway {
     this.apId = opts.apId;
     this.defects = opts.defects ?? [];
     this.nextEventId = opts.firstEventId ?? 1;
+    this.eventBuffer = new EventBuffer(opts.eventBufferMax ?? 1000);
+  }
+
+  /** Counters of the gateway's traffic. */
+  get stats(): GatewayStats {
+    return { ...this.statsNow, eventsDropped: this.eventBuffer.dropped };
+  }
+
+  /**
+   * Stays connected but answers no command and forwards no event (STYLE §3 fault knob); events
+   * are buffered meanwhile and delivered in order when the partition heals.
+   */
+  get partitioned(): boolean {
+    return this.partitionedNow;
+  }
+
+  set partitioned(on: boolean) {
+    this.partitionedNow = on;
+    if (!on) void this.flushEvents();
   }
 
   /** A gateway that is connected, subscribed to its `cmd` and has published `{"online":true}`. */
@@ -149,7 +174,9 @@ export class VirtualGateway {
       connectTimeoutMs: this.connectTimeoutMs,
       will: !this.defects.includes('gateway-no-will'),
       onMessage: (topic, payload) => void this.onMessage(topic, payload),
+      onUp: () => void this.flushEvents(),
     });
+    void this.flushEvents();
   }
 
   private async goOffline(): Promise<void> {
@@ -176,14 +203,14 @@ export class VirtualGateway {
   private async handleCommand(payload: Buffer): Promise<void> {
     const parsed = parseCommand(payload);
     if (!parsed.ok || this.partitioned) {
-      this.stats.dropped++;
+      this.statsNow.dropped++;
       return;
     }
     const cmd = parsed.value;
-    this.stats.commands++;
+    this.statsNow.commands++;
     const known = this.dedup.begin(cmd.id);
     if (known.kind !== 'new') {
-      this.stats.duplicates++;
+      this.statsNow.duplicates++;
       // DESIGN §4: the same ack again, without acting; an id still in progress gets its ack when done.
       if (!this.defects.includes('gateway-double-actuate')) {
         if (known.kind === 'done') await this.publish('ack', known.ack);
@@ -210,14 +237,39 @@ export class VirtualGateway {
   }
 
   private forwardEvent(ev: LockEvent): void {
-    if (!this.online || this.partitioned) {
-      this.stats.dropped++;
-      return;
-    }
     // DESIGN §4: event_id increases per gateway, across reconnects.
     const event_id = this.defects.includes('gateway-event-id-reuse') ? (this.opts.firstEventId ?? 1) : this.nextEventId++;
-    this.stats.events++;
-    void this.publish('event', { ...ev, event_id });
+    // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
+    this.eventBuffer.push({ ...ev, event_id });
+    void this.flushEvents();
+  }
+
+  private get uplinkUp(): boolean {
+    return this.online && !this.partitionedNow;
+  }
+
+  /**
+   * Deliver buffered events oldest first, one PUBACK at a time so order holds; an event leaves the
+   * buffer only once acknowledged. A failed or unanswered publish stops the run until the next
+   * reconnect or heal (a resend is deduplicated by the cloud's event_id).
+   */
+  private async flushEvents(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let ev = this.eventBuffer.peek(); ev !== undefined && this.uplinkUp; ev = this.eventBuffer.peek()) {
+        if (!(await this.delay()) || !this.uplinkUp) return;
+        const client = this.client!;
+        const sent = await withTimeout(
+          client.publishAsync(gatewayTopic(this.apId, 'event'), JSON.stringify(ev), { qos: 1 }), this.connectTimeoutMs, 'event publish',
+        ).then(() => true, () => false);
+        if (!sent) return;
+        this.eventBuffer.shift();
+        this.statsNow.events++;
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   /** Wait `latencyMs`; false if the gateway closed meanwhile. */
@@ -231,11 +283,11 @@ export class VirtualGateway {
     }
   }
 
-  private async publish(kind: 'ack' | 'event', body: object): Promise<void> {
+  private async publish(kind: 'ack', body: object): Promise<void> {
     if (!(await this.delay())) return;
     const client = this.client;
     if (this.partitioned || client === null) {
-      this.stats.dropped++;
+      this.statsNow.dropped++;
       return;
     }
     // QoS 1 while reconnecting is queued by mqtt and sent on reconnect; errors only on a closing client.

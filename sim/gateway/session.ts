@@ -19,6 +19,8 @@ export interface SessionOptions {
   /** Whether the connection carries the retained `{"online":false}` will (off: `gateway-no-will`). */
   will: boolean;
   onMessage: (topic: string, payload: Buffer) => void;
+  /** Called after each (re)connect once `cmd` is subscribed and the online status published. */
+  onUp?: () => void;
 }
 
 /**
@@ -67,6 +69,7 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
     client.on('connect', () => {
       setUp().then(
         () => {
+          o.onUp?.();
           if (!first) return;
           first = false;
           clearTimeout(timer);
