@@ -83,7 +83,7 @@ export class Cloud {
     }
     compensations = new Compensations(rpc, stats);
     const deps: CloudDeps = {
-      clock: opts.clock, profile: opts.profile, store, rpc, stats, has, compensations,
+      clock: opts.clock, profile: opts.profile, store, rpc, stats, has, compensations, events,
       faceRate: new FaceRateLimiter(opts.faceRate.max, opts.faceRate.perS),
       verifyFace: (q) => verifyFace(opts.faceProviderUrl, q, opts.faceTimeoutMs, closing.signal),
       signSkewS: opts.signSkewS, timeSyncTtlS: opts.timeSyncTtlS, tzOffsetMin: opts.tzOffsetMin,

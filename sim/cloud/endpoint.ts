@@ -2,6 +2,7 @@ import type { Clock } from '../clock/index.ts';
 import type { Body, Endpoint, LockResult, Outcome, ProfileName } from '../protocol/index.ts';
 import type { Compensations } from './compensations.ts';
 import type { CloudDefect } from './defects.ts';
+import type { EventRouter } from './events.ts';
 import type { FaceQuery, FaceRateLimiter, FaceVerdict } from './face.ts';
 import type { FieldResult } from './fields.ts';
 import type { GatewayLink, RpcAnswer } from './gateway-rpc.ts';
@@ -38,6 +39,8 @@ export interface CloudDeps {
   rpc: GatewayLink;
   /** Compensating pwd_dels owed after a 364 (DESIGN §3.3). */
   compensations: Compensations;
+  /** Told what `state` replies say, so the low-battery alarm follows the lock's state too (DESIGN §3.4). */
+  events: Pick<EventRouter, 'onLockState'>;
   faceRate: FaceRateLimiter;
   verifyFace(query: FaceQuery): Promise<FaceVerdict>;
   stats: CloudStats;

@@ -70,6 +70,15 @@ export class EventRouter {
     }
   }
 
+  /**
+   * The lock's own state (a `state` reply) says whether its battery is low now: not low re-arms the
+   * alarm even when the event that said so was lost (DESIGN §3.4). Low does not push: the crossing
+   * is the battery event's to report, and it may still be on its way.
+   */
+  onLockState(lockId: number, lowVoltage: boolean): void {
+    if (!lowVoltage) this.lowPushed.delete(lockId);
+  }
+
   private isRedelivery(apId: number, eventId: number): boolean {
     let ids = this.seen.get(apId);
     if (!ids) this.seen.set(apId, (ids = new Set()));

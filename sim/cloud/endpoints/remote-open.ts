@@ -51,6 +51,7 @@ export const lockStateGet = endpoint<{ lock_id: number }>({
     const { is_abnormal, low_voltage } = answer.data;
     if (answer.result === 'ok' && typeof is_abnormal === 'boolean' && typeof low_voltage === 'boolean') {
       deps.store.updateLastKnown(lock.lockId, { is_abnormal, low_voltage, reachable: true });
+      deps.events.onLockState(lock.lockId, low_voltage);
     }
     // Any other answer (busy, a malformed ok) still proves the lock is on the air.
     return stateReply(lock.lockId, true, deps);
