@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
-import { Compensations } from './compensations.ts';
+import { Compensations, DEFAULT_COMPENSATION } from './compensations.ts';
 import { defectSet } from './defects.ts';
 import { fail, type CloudDeps, type Reply } from './endpoint.ts';
 import { ENDPOINT_SPECS } from './endpoints/index.ts';
@@ -81,7 +81,7 @@ export class Cloud {
       await push.close();
       throw err;
     }
-    compensations = new Compensations(rpc, stats);
+    compensations = new Compensations(rpc, stats, { ...DEFAULT_COMPENSATION, ...opts.compensation });
     const deps: CloudDeps = {
       clock: opts.clock, profile: opts.profile, store, rpc, stats, has, compensations, events,
       faceRate: new FaceRateLimiter(opts.faceRate.max, opts.faceRate.perS),

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
+import type { CompensationOptions } from './compensations.ts';
 import type { HttpLimits } from './http-server.ts';
 
 /** A third-party app allowed to call the API (fixture `apps[]`). */
@@ -83,6 +84,8 @@ export interface CloudOptions {
   push?: PushOptions;
   /** Largest accepted request body in bytes. Default 256 KiB (DESIGN §3.2). */
   bodyLimitBytes?: number;
+  /** Retries of the compensating pwd_del after a 364 (compensations.ts DEFAULT_COMPENSATION). */
+  compensation?: Partial<CompensationOptions>;
   /** Connection cap and socket timeouts of the API listener (http-server.ts DEFAULT_HTTP_LIMITS). */
   http?: Partial<HttpLimits>;
   /** Seeded defects switched on (see CLOUD_DEFECTS); none by default. */

@@ -8,6 +8,7 @@ import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
 import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
 import type { HttpLimits } from '../cloud/http-server.ts';
+import type { CompensationOptions } from '../cloud/compensations.ts';
 import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
@@ -46,6 +47,8 @@ export interface WorldOptions {
   defects?: readonly string[];
   /** Connection cap and socket timeouts of the API and control listeners (DESIGN §2; defaults in http-server.ts). */
   http?: Partial<HttpLimits>;
+  /** Retries of the cloud's compensating pwd_del (defaults in compensations.ts). */
+  compensation?: Partial<CompensationOptions>;
 }
 
 function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
@@ -157,6 +160,7 @@ export class World {
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       ...(opts.http ? { http: opts.http } : {}),
+      ...(opts.compensation ? { compensation: opts.compensation } : {}),
       defects,
     });
     this.closers.push(() => this.cloud.close());
