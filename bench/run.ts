@@ -1,8 +1,11 @@
 /**
  * `npm run bench [-- --quick] [--out FILE] [--only a,b]`: the benchmarks of issue 6, each beside a
  * raw baseline measured in the same run; prints a table and writes `reports/bench.json`.
+ * `--soak [--seconds T] [--clients N]` runs only the soak and fault campaign (bench/soak.ts) and
+ * writes its figures under the key `soak` of the same file.
  */
 import { parseArgs } from 'node:util';
+import { runSoak } from './soak-cli.ts';
 import { newReport, table, writeReport } from './report.ts';
 import { roundTrip, type Section } from './round-trip.ts';
 import { throughput } from './throughput.ts';
@@ -21,8 +24,13 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench.json' }, only: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench.json' }, only: { type: 'string' },
+      soak: { type: 'boolean', default: false }, seconds: { type: 'string' }, clients: { type: 'string' }, help: { type: 'boolean', default: false },
+    },
   });
+  if (values.help) return void process.stdout.write(HELP);
+  if (values.soak) return runSoak(values.out!, values.seconds, values.clients);
   const quick = values.quick ?? false;
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const report = newReport(quick);
@@ -45,4 +53,16 @@ async function main(): Promise<void> {
   process.stdout.write(`${table(report.results)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nwritten ${values.out}\n`);
 }
 
-await main();
+const HELP = `npm run bench -- [--quick] [--out FILE] [--only a,b]
+  --quick          short runs (the smoke test in npm test)
+  --out FILE       report path (default reports/bench.json)
+  --only a,b       sections: ${Object.keys(SECTIONS).join(', ')}
+  --soak           only the soak and fault campaign; figures under "soak" in --out
+  --seconds T      soak duration in seconds (default 20, 1…3600)
+  --clients N      concurrent soak API clients (default 8, 1…256)
+`;
+
+await main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exit(2);
+});
