@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const onlineGateways = apIds.filter((id) => world.cloud.gatewayOnline(id)).length;
   settle();
   const after = process.memoryUsage();
-  const brokerClients = world.broker.stats.clients;
+  const brokerClients = world.broker?.stats.clients ?? 0;
   const signer = { appId: BENCH_APP.app_id, appSecret: BENCH_APP.app_secret, now: () => world.clock.now() };
   const api = new JsonClient(world.urls.api, 32);
   // A prime stride spreads the requests over the whole fleet without asking one lock twice at once.

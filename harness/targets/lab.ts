@@ -191,7 +191,7 @@ export class LabSession implements TargetSession {
   }
 
   watchMqtt(wire: WireLog): () => void {
-    const offMqtt = this.world.broker.onPublish((topic, payload) => {
+    const offMqtt = this.world.broker!.onPublish((topic, payload) => {
       if (topic.startsWith('kexin/')) wire.add('mqtt', topic, payload.toString('utf8'));
     });
     const offSerial = this.link.onFrame((dir, hex, decoded) => wire.add('serial', `${dir} ${hex}`, decoded));

@@ -61,8 +61,8 @@ export interface TargetSession {
   readonly fleet: FleetRoles;
   /** The control surface; methods throw when a capability is missing (specs check `needs` first). */
   control(request: APIRequestContext, wire: WireLog): TargetControl;
-  /** MQTT broker access for security checks (sim only). */
-  readonly broker?: { url: string; gateways: { apId: number; secret: string }[] };
+  /** MQTT broker access for security checks (sim only); topics live in `namespace` ('' = DESIGN §4 exactly; §13). */
+  readonly broker?: { url: string; namespace: string; gateways: { apId: number; secret: string }[] };
   /** Base URL of the face provider the cloud calls (sim only; specs substitute it with nock). */
   readonly faceProviderUrl?: string;
   /** Lab only: the serial link's fault hooks and counters (TEST-PLAN LAB-03). */

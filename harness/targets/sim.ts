@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { APIRequestContext } from '@playwright/test';
-import { World, loadFixture } from '../../sim/world/index.ts';
+import { World, loadFixture, parseBrokerUrl } from '../../sim/world/index.ts';
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { capabilities } from './capabilities.ts';
@@ -15,6 +16,8 @@ export interface SimOptions {
   defects?: readonly string[];
   /** Cloud ack timeout in ms; specs keep it short. Default 400. */
   ackTimeoutMs?: number;
+  /** An external broker, `mqtt://cloud:PASSWORD@HOST:PORT` (DESIGN §13, `LOCKBENCH_MQTT_URL`); default the embedded one. */
+  mqttUrl?: string;
 }
 
 /** The embedded simulator: a fresh world on free ports, frozen time, everything controllable. */
@@ -27,7 +30,11 @@ export class SimSession implements TargetSession {
 
   static async start(o: SimOptions): Promise<SimSession> {
     const fixture = await loadFixture(o.fixturePath ?? 'fixtures/fleet.json');
+    const external = o.mqttUrl === undefined ? undefined : parseBrokerUrl(o.mqttUrl);
+    if (external && !external.ok) throw new Error(`LOCKBENCH_MQTT_URL ${external.error}`);
     const world = await World.create(fixture, {
+      // On a shared broker every world (one per test) takes its own namespace (DESIGN §13).
+      ...(external ? { externalBroker: external.value, namespace: `w${randomBytes(6).toString('hex')}` } : {}),
       profile: o.profile,
       time: 'frozen',
       ackTimeoutMs: o.ackTimeoutMs ?? 400,
@@ -51,7 +58,7 @@ export class SimSession implements TargetSession {
     return a && { appId: a.app_id, appSecret: a.app_secret };
   }
   get broker() {
-    return { url: this.world.urls.mqtt, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) };
+    return { url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) };
   }
   get faceProviderUrl(): string {
     return this.world.faceProviderUrl;
@@ -62,6 +69,8 @@ export class SimSession implements TargetSession {
   }
 
   watchMqtt(wire: WireLog): () => void {
+    // An external broker is not ours to tap: the wire log then holds HTTP and pushes only.
+    if (!this.world.broker) return () => undefined;
     return this.world.broker.onPublish((topic, payload) => {
       if (!topic.startsWith('kexin/')) return;
       let body: unknown = payload.toString('utf8');

@@ -70,7 +70,7 @@ function pushFaults(world: World, body: Record<string, unknown>): unknown {
 
 function stats(world: World): unknown {
   return {
-    broker: world.broker.stats,
+    broker: world.broker?.stats ?? null,
     cloud: world.cloud.stats,
     gateways: Object.fromEntries([...world.gateways].map(([id, g]) => [id, g.stats])),
     sink: world.sink.stats,

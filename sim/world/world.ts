@@ -6,7 +6,8 @@ import { RadioLink } from '../gateway/radio-link.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
 import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
-import type { ProfileName } from '../protocol/index.ts';
+import { namespaceProblem, type ProfileName } from '../protocol/index.ts';
+import type { ExternalBroker } from './broker-url.ts';
 import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
@@ -43,6 +44,12 @@ export interface WorldOptions {
   linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
+  /** An external broker instead of the embedded one (DESIGN §13); `mqttPort` is then unused. */
+  externalBroker?: ExternalBroker;
+  /** The world's namespace on the broker (DESIGN §13: topics and client ids prefixed); default '' = §4 exactly. */
+  namespace?: string;
+  /** Start the fixture's virtual gateways (default true); false runs the cloud alone (`--gateways none`). */
+  gateways?: boolean;
 }
 
 function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
@@ -64,7 +71,12 @@ export class World {
     readonly sink: PushSink,
   ) {}
 
-  broker!: Broker;
+  /** The embedded broker; absent on an external one (DESIGN §13). */
+  broker: Broker | undefined;
+  /** URL of the broker every part uses, without credentials. */
+  mqttUrl = '';
+  /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
+  namespace = '';
   cloud!: Cloud;
   control!: ControlServer;
   readonly gateways = new Map<number, VirtualGateway>();
@@ -76,6 +88,8 @@ export class World {
   /** Build and start a world; on failure everything already started is closed again. */
   static async create(fixture: Fixture, opts: WorldOptions = {}): Promise<World> {
     const defects = [...fixture.defects, ...(opts.defects ?? [])];
+    const nsProblem = namespaceProblem(opts.namespace ?? '');
+    if (nsProblem) throw new Error(`namespace "${opts.namespace}" ${nsProblem}`);
     const unknown = defects.map((d, i) => ({ d, i })).filter(({ d }) => !KNOWN_DEFECTS.includes(d));
     if (unknown.length > 0) throw new FixtureError(unknown.map(({ d, i }) => ({ path: `$.defects[${i}]`, message: `unknown defect "${d}"` })));
     const clock = new WorldClock(fixture.world.start);
@@ -99,13 +113,21 @@ export class World {
     this.closers.push(() => this.control.close());
 
     const secrets = new Map(f.gateways.map((g) => [g.ap_id, g.secret]));
-    const cloudPassword = randomBytes(16).toString('hex');
-    this.broker = await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
-    this.closers.push(() => this.broker.close());
+    const namespace = (this.namespace = opts.namespace ?? '');
+    let cloudPassword: string;
+    if (opts.externalBroker) {
+      ({ url: this.mqttUrl, cloudPassword } = opts.externalBroker);
+    } else {
+      cloudPassword = randomBytes(16).toString('hex');
+      const broker = await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+      this.closers.push(() => broker.close());
+      this.broker = broker;
+      this.mqttUrl = broker.url;
+    }
 
     // Gateways first, so the cloud learns their status from retained messages without pushing a change.
-    for (const g of f.gateways) {
-      for (const id of g.locks) this.apOf.set(id, g.ap_id);
+    for (const g of f.gateways) for (const id of g.locks) this.apOf.set(id, g.ap_id);
+    for (const g of opts.gateways === false ? [] : f.gateways) {
       const links = g.locks.flatMap((id) => {
         const external = opts.linkFor?.(id);
         if (external) return [external];
@@ -113,7 +135,7 @@ export class World {
         return lock ? [new RadioLink(lock)] : [];
       });
       const gw = await VirtualGateway.create({
-        apId: g.ap_id, secret: g.secret, mqttUrl: this.broker.url, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
+        apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
       });
       this.gateways.set(g.ap_id, gw);
       this.closers.push(() => gw.close());
@@ -149,7 +171,7 @@ export class World {
         members: l.members.map((m) => ({ uid: m.uid, name: m.name, idNum: m.id_num, faceSha256: m.face_sha256 })),
         apId: this.apOf.get(l.lock_id) ?? null,
       })),
-      mqtt: { url: this.broker.url, password: cloudPassword },
+      mqtt: { url: this.mqttUrl, password: cloudPassword, namespace },
       host,
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
@@ -166,7 +188,7 @@ export class World {
 
   /** The three URLs of the ready line (DESIGN §8). */
   get urls(): { api: string; mqtt: string; control: string } {
-    return { api: this.cloud.url, mqtt: this.broker.url, control: this.control.url };
+    return { api: this.cloud.url, mqtt: this.mqttUrl, control: this.control.url };
   }
 
   /** Stop everything, newest first; safe to call twice. */
