@@ -50,7 +50,12 @@ export interface WorldOptions {
   namespace?: string;
   /** Start the fixture's virtual gateways (default true); false runs the cloud alone (`--gateways none`). */
   gateways?: boolean;
+  /** Start the cloud, its face provider and API (default true); false runs devices only (`npm run fleet`, DESIGN §13). */
+  cloud?: boolean;
 }
+
+/** Gateways connecting at once while a world starts: a fleet of thousands starts in seconds, a bounded burst for the broker. */
+const GATEWAY_START_BATCH = 100;
 
 function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
   return defaultLockSpec({
@@ -77,7 +82,8 @@ export class World {
   mqttUrl = '';
   /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
   namespace = '';
-  cloud!: Cloud;
+  /** The stub cloud; absent in a devices-only world (`npm run fleet`). */
+  cloud: Cloud | undefined;
   control!: ControlServer;
   readonly gateways = new Map<number, VirtualGateway>();
   /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
@@ -127,19 +133,23 @@ export class World {
 
     // Gateways first, so the cloud learns their status from retained messages without pushing a change.
     for (const g of f.gateways) for (const id of g.locks) this.apOf.set(id, g.ap_id);
-    for (const g of opts.gateways === false ? [] : f.gateways) {
-      const links = g.locks.flatMap((id) => {
-        const external = opts.linkFor?.(id);
-        if (external) return [external];
-        const lock = this.locks.get(id);
-        return lock ? [new RadioLink(lock)] : [];
-      });
-      const gw = await VirtualGateway.create({
-        apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
-      });
-      this.gateways.set(g.ap_id, gw);
-      this.closers.push(() => gw.close());
+    const started = opts.gateways === false ? [] : f.gateways;
+    for (let i = 0; i < started.length; i += GATEWAY_START_BATCH) {
+      await Promise.all(started.slice(i, i + GATEWAY_START_BATCH).map(async (g) => {
+        const links = g.locks.flatMap((id) => {
+          const external = opts.linkFor?.(id);
+          if (external) return [external];
+          const lock = this.locks.get(id);
+          return lock ? [new RadioLink(lock)] : [];
+        });
+        const gw = await VirtualGateway.create({
+          apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
+        });
+        this.gateways.set(g.ap_id, gw);
+        this.closers.push(() => gw.close());
+      }));
     }
+    if (opts.cloud === false) return;
 
     let faceUrl = f.cloud.face_provider_url;
     if (faceUrl === 'builtin') {
@@ -150,7 +160,7 @@ export class World {
       faceUrl = provider.url;
     }
     this.faceProviderUrl = faceUrl;
-    this.cloud = await Cloud.create({
+    const cloud = await Cloud.create({
       clock: this.clock,
       profile: opts.profile ?? f.cloud.profile,
       signSkewS: f.cloud.sign_skew_s,
@@ -177,18 +187,19 @@ export class World {
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       defects,
     });
-    this.closers.push(() => this.cloud.close());
+    this.cloud = cloud;
+    this.closers.push(() => cloud.close());
     // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
     const deadline = performance.now() + 10_000;
-    while ([...this.gateways.values()].some((g) => g.online && !this.cloud.gatewayOnline(g.apId))) {
+    while ([...this.gateways.values()].some((g) => g.online && !cloud.gatewayOnline(g.apId))) {
       if (performance.now() > deadline) throw new Error('the cloud did not learn every gateway status within 10 s');
       await new Promise((r) => setTimeout(r, 5));
     }
   }
 
-  /** The three URLs of the ready line (DESIGN §8). */
+  /** The three URLs of the ready line (DESIGN §8); `api` is '' in a devices-only world. */
   get urls(): { api: string; mqtt: string; control: string } {
-    return { api: this.cloud.url, mqtt: this.mqttUrl, control: this.control.url };
+    return { api: this.cloud?.url ?? '', mqtt: this.mqttUrl, control: this.control.url };
   }
 
   /** Stop everything, newest first; safe to call twice. */
