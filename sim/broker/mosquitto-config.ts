@@ -113,6 +113,10 @@ export function mosquittoConf(o: ListenerOptions, plugin = DYNSEC_PLUGIN): strin
     'connection_messages true',
     // A fleet of 10,000 gateways on one broker has as many connections (DESIGN §13 fleets).
     'max_connections -1',
+    // The cloud learns online/offline from `status` only (DESIGN §4): a fleet coming up sends it one
+    // QoS 1 message per gateway at once. Mosquitto's default queue (1000 per client) drops the rest.
+    'max_inflight_messages 1000',
+    'max_queued_messages 1000000',
     '',
   ].join('\n');
 }
