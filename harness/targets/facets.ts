@@ -145,12 +145,15 @@ export interface MqttFacet {
   readonly gateways: readonly { apId: number; secret: string }[];
 }
 
-/** The lockwire link to a virtual lock that can lose responses (TEST-PLAN LAB-03). */
+/** The lockwire link to the device (TEST-PLAN LAB-03, LAB-05). */
 export interface SerialFacet {
-  dropResponses(count: number): Promise<void>;
+  /** Make a virtual lock lose its next `count` responses (a device with `sim` caps only). */
+  dropResponses?(count: number): Promise<void>;
   stats(): { retransmits: number; reconnects: number; timeouts: number };
   /** One `clock_get` straight over the link (LAB-05), with the host's real-time instants around it. */
   clockGet(): Promise<{ lockTime: number; sentMs: number; receivedMs: number }>;
+  /** Hold the lock's clock for the caller: no harness time sync until the returned release is called (LAB-05). */
+  holdClock(): () => void;
 }
 
 /** The bench's cable: pull the serial port and put it back (TEST-PLAN LAB-04). */
@@ -217,7 +220,7 @@ const FACET_REASONS: Record<FacetName, string> = {
   gateways: 'control gateways: online, partition, latency (G)',
   pushes: 'read the push inbox (P)',
   mqtt: 'reach the MQTT broker with gateway credentials',
-  serial: 'reach a virtual lock over lockwire (lab with a sim-capable device)',
+  serial: 'reach the lock over lockwire (lab)',
   bench: 'unplug and replug the serial port (needs LOCKBENCH_BENCH_CONTROL)',
   face: 'substitute the face provider (F)',
   otherApp: 'sign as a second app of another corp',
