@@ -224,13 +224,13 @@ export class LabSession implements TargetSession {
         } : {}),
         stats: () => this.link.stats,
         maxPpm: this.cfg.maxPpm,
-        clockGet: async () => {
+        ...(has('clock') ? { clockGet: async () => {
           const sentMs = performance.now();
           const c = await this.link.clockGet(LAB_CALL_MS);
           const receivedMs = performance.now();
           if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
           return { lockTime: c.lock_time, sentMs, receivedMs };
-        },
+        } } : {}),
         holdClock: () => {
           this.holds++;
           let held = true;
