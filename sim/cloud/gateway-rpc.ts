@@ -118,6 +118,11 @@ export class GatewayRpc implements GatewayLink {
     if (!this.closed) this.publish(apId, { id: this.newId(), lock_id: lockId, ...op });
   }
 
+  /** No command waiting for its ack. */
+  get idle(): boolean {
+    return this.pending.size === 0;
+  }
+
   /** Disconnect; commands still waiting are answered `timeout`. */
   async close(): Promise<void> {
     if (this.closed) return;

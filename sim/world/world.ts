@@ -12,6 +12,7 @@ import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
+import { resetWorld } from './reset.ts';
 
 /** Every defect the simulator can seed (issue 4), by the room that implements it. */
 export const KNOWN_DEFECTS: readonly string[] = [...LOCK_DEFECTS, ...GATEWAY_DEFECTS, ...BROKER_DEFECTS, ...CLOUD_DEFECTS];
@@ -90,6 +91,10 @@ export class World {
   faceProviderUrl = '';
   /** The gateway each lock is behind (absent: no AP). */
   readonly apOf = new Map<number, number>();
+  /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
+  readonly external = new Set<number>();
+  /** The defects this world was built with (a reset builds its locks with them again). */
+  defects: readonly string[] = [];
 
   /** Build and start a world; on failure everything already started is closed again. */
   static async create(fixture: Fixture, opts: WorldOptions = {}): Promise<World> {
@@ -113,6 +118,7 @@ export class World {
 
   private async start(opts: WorldOptions, defects: readonly string[]): Promise<void> {
     const f = this.fixture;
+    this.defects = defects;
     const host = opts.host ?? '127.0.0.1';
     this.clock.onMove(() => { for (const l of this.locks.values()) l.tick(); });
     this.control = await ControlServer.create(this, { host, port: opts.controlPort ?? 0 });
@@ -138,7 +144,10 @@ export class World {
       await Promise.all(started.slice(i, i + GATEWAY_START_BATCH).map(async (g) => {
         const links = g.locks.flatMap((id) => {
           const external = opts.linkFor?.(id);
-          if (external) return [external];
+          if (external) {
+            this.external.add(id);
+            return [external];
+          }
           const lock = this.locks.get(id);
           return lock ? [new RadioLink(lock)] : [];
         });
@@ -195,6 +204,14 @@ export class World {
       if (performance.now() > deadline) throw new Error('the cloud did not learn every gateway status within 10 s');
       await new Promise((r) => setTimeout(r, 5));
     }
+  }
+
+  /**
+   * Back to the fixture's start without restarting a server: clock frozen at `world.start`, fresh
+   * locks, gateways online without faults, the cloud's state forgotten, the sink empty.
+   */
+  reset(): Promise<void> {
+    return resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
   }
 
   /** The three URLs of the ready line (DESIGN §8); `api` is '' in a devices-only world. */
