@@ -66,7 +66,10 @@ export default class MatrixReporter implements Reporter {
       } catch {
         previous = undefined;
       }
-      const matrix = buildMatrix(this.records, previous, this.startedAt, this.htmlReport);
+      // Other targets' columns are kept (each keeps its own date); a column of this target that this run
+      // did not fill is stale and goes (DESIGN §13).
+      const kept = previous && { ...previous, columns: previous.columns.filter((c) => !c.startsWith(`${this.target} `)) };
+      const matrix = buildMatrix(this.records, kept, this.startedAt, this.htmlReport);
       writeFileSync(jsonPath, `${JSON.stringify(matrix, null, 1)}\n`);
       writeFileSync(join(this.outputDir, 'conformance.html'), matrixHtml(matrix));
       process.stdout.write(`conformance matrix: ${join(this.outputDir, 'conformance.html')}\n`);

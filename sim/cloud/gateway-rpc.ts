@@ -68,7 +68,7 @@ export class GatewayRpc implements GatewayLink {
   static async connect(opts: GatewayRpcOptions): Promise<GatewayRpc> {
     const root = topicRoot(opts.namespace);
     const client = await connectAsync(opts.url, {
-      protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `cloud-${randomUUID()}`,
+      protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `${opts.namespace ? `${opts.namespace}/` : ''}cloud-${randomUUID()}`,
       clean: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectPeriod: 1000,
     }, false);
     // With Nagle on a request/reply costs ~88 ms (DESIGN §10); reconnects build a new stream.
