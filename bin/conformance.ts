@@ -35,7 +35,10 @@ if (mqttUrl) {
   }
   if (target !== 'sim') process.stderr.write(`lockbench conformance: LOCKBENCH_MQTT_URL is for the sim target; ignored on ${target}\n`);
 }
-const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...rest], {
+// DESIGN §11: one port, one worker. The config forces it; a --workers given here would override the config.
+const isWorkers = (a: string): boolean => a === '--workers' || a === '-j';
+const playwrightArgs = target !== 'lab' ? rest : rest.filter((a, i) => !isWorkers(a) && !a.startsWith('--workers=') && !(i > 0 && isWorkers(rest[i - 1]!)));
+const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...playwrightArgs], {
   stdio: 'inherit',
   env: { ...process.env, LOCKBENCH_TARGET: target },
 });
