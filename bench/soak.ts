@@ -89,6 +89,8 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
   const fixture = fleetFixture(LOCKS, GATEWAYS);
   for (const app of fixture.apps) app.push_url = 'sink';
   const world = await World.create(fixture, { ackTimeoutMs: 300, pushBackoffMs: 20, lockTimeoutMs: 200, compensation: { retryMs: 200, maxTries: 8 } });
+  const { cloud, broker } = world;
+  if (!cloud || !broker) throw new Error('soak: the world must run its own cloud and broker');
   const api = new JsonClient(world.urls.api, opts.clients);
   const figures: SoakFigures = {
     seconds: opts.seconds, clients: opts.clients, locks: LOCKS, gateways: GATEWAYS, apiCalls: 0, http5xx: 0, codes: {},
@@ -113,8 +115,8 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
   const gwSecret = (ap: number) => fixture.gateways.find((g) => g.ap_id === ap)!.secret;
   // A gateway with its own credentials that learns every other gateway's command ids (a leak) and acks them ok.
   const forger = await mqtt.connectAsync(world.urls.mqtt, { protocolVersion: 4, username: `gw:${forgerAp}`, password: gwSecret(forgerAp), clientId: 'soak-forger', reconnectPeriod: 0 });
-  const acksForgedBefore = world.cloud.stats.acksForged;
-  const untap = world.broker.onPublish((topic, payload) => {
+  const acksForgedBefore = cloud.stats.acksForged;
+  const untap = broker.onPublish((topic, payload) => {
     const t = parseGatewayTopic(topic);
     if (!t || t.kind !== 'cmd' || t.apId === forgerAp) return;
     const c = parseCommand(payload);
@@ -125,9 +127,9 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
 
   try {
     figures.hostile.rssBeforeMb = rssMb();
-    await hostilePreAuth(world.broker.port, figures.hostile.sockets);
+    await hostilePreAuth(broker.port, figures.hostile.sockets);
     figures.hostile.rssAfterMb = rssMb();
-    figures.hostile.cut = world.broker.stats.cutOversize;
+    figures.hostile.cut = broker.stats.cutOversize;
 
     const stopAt = performance.now() + opts.seconds * 1000;
     const running = () => performance.now() < stopAt;
@@ -189,14 +191,14 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
       gw.partitioned = false;
       await gw.setOnline(true).catch(() => undefined);
     }
-    await until(() => [...world.gateways.keys()].every((ap) => world.cloud.gatewayOnline(ap)), 5000);
-    await until(() => world.cloud.pendingCompensations() === 0, 10_000);
+    await until(() => [...world.gateways.keys()].every((ap) => cloud.gatewayOnline(ap)), 5000);
+    await until(() => cloud.pendingCompensations() === 0, 10_000);
     let last = -1;
     await until(() => {
       const n = world.sink.list().length;
       const stable = n === last;
       last = n;
-      return stable && world.cloud.pendingCompensations() === 0;
+      return stable && cloud.pendingCompensations() === 0;
     }, 15_000);
     await sleep(500);
 
@@ -216,13 +218,13 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
     for (const gw of world.gateways.values()) figures.pushes.gatewayBufferDropped += gw.stats.eventsDropped;
     for (const lock of world.locks.values()) {
       const onLock = new Set(lock.storedPasswords().map((p) => p.uid));
-      const inCloud = world.cloud.assignedPasswords(lock.lockId);
+      const inCloud = cloud.assignedPasswords(lock.lockId);
       for (const uid of onLock) if (!inCloud.has(uid)) figures.phantomPasswords++;
       for (const uid of inCloud.keys()) if (!onLock.has(uid)) figures.lostPasswordWrites++;
     }
-    figures.compensationsPending = world.cloud.pendingCompensations();
-    figures.compensationsGivenUp = world.cloud.stats.compensationsGivenUp;
-    figures.forgedAcksDropped = world.cloud.stats.acksForged - acksForgedBefore;
+    figures.compensationsPending = cloud.pendingCompensations();
+    figures.compensationsGivenUp = cloud.stats.compensationsGivenUp;
+    figures.forgedAcksDropped = cloud.stats.acksForged - acksForgedBefore;
     // An open answered 200 without the lock unlocking can only be a forged ack accepted.
     figures.forgedAcksAccepted = Math.max(0, opens200 - remoteOk);
     return figures;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const T = { timeout: 30_000 };
+const T = { timeout: 60_000 };
 
 /** Every descendant of `pid` now (from `ps`). */
 function descendants(pid: number): number[] {
@@ -70,7 +70,7 @@ async function stopBySignal(script: string, args: string[], signal: NodeJS.Signa
   const exited = once(npm, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let tree: number[] = [];
   try {
-    const ready = await firstLine(npm, 20_000);
+    const ready = await firstLine(npm, 30_000);
     tree = descendants(npm.pid!);
     assert.ok(tree.length > 0, 'npm runs the command as a child');
     npm.kill(signal);

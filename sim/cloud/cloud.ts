@@ -46,6 +46,7 @@ export class Cloud {
     private readonly store: CloudStore,
     readonly stats: CloudStats,
     private readonly compensations: Compensations,
+    private readonly forget: () => void,
   ) {
     this.url = urlOf(server);
   }
@@ -70,7 +71,7 @@ export class Cloud {
     let compensations: Compensations | undefined;
     try {
       rpc = await GatewayRpc.connect({
-        url: opts.mqtt.url, password: opts.mqtt.password, ackTimeoutMs: opts.ackTimeoutMs, stats,
+        url: opts.mqtt.url, password: opts.mqtt.password, namespace: opts.mqtt.namespace, ackTimeoutMs: opts.ackTimeoutMs, stats,
         onStatusChange: (apId, online) => {
           events.onStatusChange(apId, online);
           if (online) compensations?.onOnline(apId);
@@ -101,7 +102,13 @@ export class Cloud {
     try {
       const server = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0, onRequest,
         rawEnvelopeResponse(badRequest, { code: badRequest.code, desc: 'malformed HTTP request', data: null }), opts.http);
-      return new Cloud(server, rpc, push, closing, store, stats, compensations);
+      const forget = (): void => {
+        store.reset();
+        deps.faceRate.reset();
+        events.reset();
+        compensations.clear();
+      };
+      return new Cloud(server, rpc, push, closing, store, stats, compensations, forget);
     } catch (err) {
       compensations.close();
       await Promise.all([rpc.close(), push.close()]);
@@ -122,6 +129,20 @@ export class Cloud {
   /** Compensating pwd_dels still owed to locks (DESIGN §3.3; none should be left once gateways are back). */
   pendingCompensations(): number {
     return this.compensations.size;
+  }
+
+  /**
+   * Back to the state of `create` without restarting a server (a world reset between tests): wait until
+   * no command awaits its ack and no push is queued (bounded by `timeoutMs`), then forget seqs, user
+   * passwords, flags, face attempts and seen events.
+   */
+  async reset(timeoutMs = 5000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!this.rpc.idle || !this.push.idle) {
+      if (performance.now() > deadline) throw new Error(`cloud reset: still ${this.rpc.idle ? '' : 'awaiting acks '}${this.push.idle ? '' : 'delivering pushes '}after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    this.forget();
   }
 
   /** Stop: HTTP (keep-alive sockets too), face requests, MQTT and push delivery. */

@@ -64,10 +64,15 @@ export class Compensations {
     }
   }
 
-  close(): void {
-    this.closed = true;
+  /** Forget everything owed (a world reset: the locks are reset too). */
+  clear(): void {
     for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer);
     this.pending.clear();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.clear();
   }
 
   private async attempt(p: Pending): Promise<void> {
