@@ -68,6 +68,7 @@ export class Cloud {
       rpc = await GatewayRpc.connect({
         url: opts.mqtt.url, password: opts.mqtt.password, ackTimeoutMs: opts.ackTimeoutMs, stats,
         onStatusChange: (apId, online) => events.onStatusChange(apId, online),
+        onSessionStart: (apId) => events.onSessionStart(apId),
         onEvent: (apId, ev) => events.onEvent(apId, ev),
       });
     } catch (err) {

@@ -4,8 +4,41 @@ import type { PushMessage, PushSink } from './push.ts';
 import type { CloudStore } from './store.ts';
 import type { AppRecord, CloudStats, LockRecord } from './types.ts';
 
-/** Event ids remembered per gateway for dedup (DESIGN §3.4). */
+/** Events remembered per gateway session for dedup (DESIGN §3.4). */
 const SEEN_KEPT = 1024;
+
+/**
+ * The events one gateway sent in its current session and in the one before (DESIGN §3.4, TEST-PLAN
+ * GWP-04). Within a session a repeated `event_id` is a QoS-1 redelivery. A gateway that reboots
+ * counts from 1 again, so a new session starts an empty id set; an event redelivered across the
+ * reconnect (sent before, its PUBACK lost) is recognised by its whole body in the previous session.
+ */
+class GatewaySeen {
+  private current = new Map<number, string>();
+  private previous = new Set<string>();
+
+  /** The gateway opened a new connection (it published `{"online": true}`). */
+  newSession(): void {
+    if (this.current.size === 0) return;
+    this.previous = new Set(this.current.values());
+    this.current = new Map();
+  }
+
+  /** Whether `ev` was seen already; remembers it otherwise. */
+  isRedelivery(ev: GatewayEvent): boolean {
+    const body = canonical(ev);
+    if (this.current.has(ev.event_id) || this.previous.has(body)) return true;
+    this.current.set(ev.event_id, body);
+    if (this.current.size > SEEN_KEPT) this.current.delete(this.current.keys().next().value as number);
+    return false;
+  }
+}
+
+/** An event's fields in key order, so a redelivered copy compares equal whatever order its JSON had. */
+function canonical(ev: GatewayEvent): string {
+  const o = ev as unknown as Record<string, unknown>;
+  return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
 
 /** `YYYY-MM-DD HH:MM:SS` of a unix time in the zone `tzOffsetMin` east of UTC (DESIGN §3.4 type 2). */
 export function formatLocalTime(unixS: number, tzOffsetMin: number): string {
@@ -25,10 +58,11 @@ export interface EventRouterOptions {
 /**
  * Turns what gateways report into push messages and last known flags (DESIGN §3.4): gateway
  * status changes → type 1; unlock events → type 2; a battery falling low → one type 3, re-armed
- * when it reports not low again. Redelivered events (same ap_id and event_id) are dropped.
+ * when it reports not low again. Redelivered events are dropped (same event_id within a gateway
+ * session, or the same event again right after a reconnect — see `GatewaySeen`).
  */
 export class EventRouter {
-  private readonly seen = new Map<number, Set<number>>();
+  private readonly seen = new Map<number, GatewaySeen>();
   private readonly lowPushed = new Set<number>();
 
   constructor(private readonly opts: EventRouterOptions) {}
@@ -40,13 +74,18 @@ export class EventRouter {
     }
   }
 
+  /** Gateway `apId` published `{"online": true}`: a new connection, whose event ids may start at 1 again. */
+  onSessionStart(apId: number): void {
+    this.seen.get(apId)?.newSession();
+  }
+
   /** An event from gateway `apId`. */
   onEvent(apId: number, ev: GatewayEvent): void {
     const { store, stats } = this.opts;
     const lock = store.lock(ev.lock_id);
     // A gateway may only speak for the locks behind it.
     if (!lock || lock.isDel || lock.apId !== apId) return void stats.mqttDropped++;
-    if (!this.opts.has('cloud-push-duplicate') && this.isRedelivery(apId, ev.event_id)) return void stats.eventsDuplicate++;
+    if (!this.opts.has('cloud-push-duplicate') && this.isRedelivery(apId, ev)) return void stats.eventsDuplicate++;
     switch (ev.type) {
       case 'unlock':
         this.toApps(lock, {
@@ -70,13 +109,10 @@ export class EventRouter {
     }
   }
 
-  private isRedelivery(apId: number, eventId: number): boolean {
-    let ids = this.seen.get(apId);
-    if (!ids) this.seen.set(apId, (ids = new Set()));
-    if (ids.has(eventId)) return true;
-    ids.add(eventId);
-    if (ids.size > SEEN_KEPT) ids.delete(ids.values().next().value as number);
-    return false;
+  private isRedelivery(apId: number, ev: GatewayEvent): boolean {
+    let seen = this.seen.get(apId);
+    if (!seen) this.seen.set(apId, (seen = new GatewaySeen()));
+    return seen.isRedelivery(ev);
   }
 
   private toApps(lock: LockRecord, message: PushMessage): void {

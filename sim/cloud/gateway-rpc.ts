@@ -33,6 +33,8 @@ export interface GatewayRpcOptions {
   stats: CloudStats;
   /** A gateway's online state changed (not called for the initial retained state). */
   onStatusChange(apId: number, online: boolean): void;
+  /** The gateway published `{"online": true}`: a new connection of it (DESIGN §3.4 reboot). */
+  onSessionStart?(apId: number): void;
   onEvent(apId: number, ev: GatewayEvent): void;
 }
 
@@ -165,6 +167,7 @@ export class GatewayRpc implements GatewayLink {
     const before = this.onlineMap.get(apId) ?? this.staleMap.get(apId);
     this.staleMap.delete(apId);
     this.onlineMap.set(apId, s.value.online);
+    if (s.value.online) this.opts.onSessionStart?.(apId);
     // A retained status seen at subscribe time is the initial state, not a change (no push).
     if (before === undefined && retained) return;
     if ((before ?? false) !== s.value.online) this.opts.onStatusChange(apId, s.value.online);
