@@ -18,6 +18,12 @@ export interface SessionOptions {
   connectTimeoutMs: number;
   /** Whether the connection carries the retained `{"online":false}` will (off: `gateway-no-will`). */
   will: boolean;
+  /** MQTT client id; default `gw-{ap_id}`. */
+  clientId?: string;
+  /** Whether `{"online":true}` is retained (off: `gateway-status-not-retained`); default true. */
+  statusRetained?: boolean;
+  /** Called when each session (the first and every reconnect) is set up, before its status goes out. */
+  onSession?: () => void;
   onMessage: (topic: string, payload: Buffer) => void;
 }
 
@@ -32,7 +38,7 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
   const cmd = gatewayTopic(o.apId, 'cmd');
   const client = connectNoDelay(o.mqttUrl, {
     protocolVersion: 4,
-    clientId: `gw-${o.apId}`,
+    clientId: o.clientId ?? `gw-${o.apId}`,
     username: `gw:${o.apId}`,
     password: o.secret,
     clean: true,
@@ -46,7 +52,8 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
   client.on('message', (topic, payload) => o.onMessage(topic, payload));
   const setUp = async (): Promise<void> => {
     await client.subscribeAsync(cmd, { qos: 1 });
-    await client.publishAsync(status, ONLINE, { qos: 1, retain: true });
+    o.onSession?.();
+    await client.publishAsync(status, ONLINE, { qos: 1, retain: o.statusRetained ?? true });
   };
 
   return new Promise<MqttClient>((resolve, reject) => {
