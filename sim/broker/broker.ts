@@ -168,6 +168,17 @@ export class Broker {
     return this.records.all();
   }
 
+  /** Whether gateway `apId`'s latest status was a retained `{"online": true}` (what a new subscriber is told). */
+  retainedOnline(apId: number): boolean {
+    const last = this.records.all()[`gw:${apId}`]?.lastStatus;
+    if (!last?.retain) return false;
+    try {
+      return (JSON.parse(last.payload) as { online?: unknown }).online === true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Drop every connection of `username` without a DISCONNECT, as a network loss would: the broker
    * publishes each one's will (TEST-PLAN GWP-05). Returns how many connections were dropped.

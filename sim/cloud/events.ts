@@ -8,36 +8,28 @@ import type { AppRecord, CloudStats, LockRecord } from './types.ts';
 const SEEN_KEPT = 1024;
 
 /**
- * The events one gateway sent in its current session and in the one before (DESIGN §3.4, TEST-PLAN
- * GWP-04). Within a session a repeated `event_id` is a QoS-1 redelivery. A gateway that reboots
- * counts from 1 again, so a new session starts an empty id set; an event redelivered across the
- * reconnect (sent before, its PUBACK lost) is recognised by its whole body in the previous session.
+ * The event ids one gateway used in its current session (DESIGN §3.4, TEST-PLAN GWP-04). Within a
+ * session a repeated `event_id` is a QoS-1 redelivery. A gateway that reboots counts from 1 again,
+ * so each `{"online": true}` it publishes starts a new, empty set. An event resent after a reconnect
+ * but before the new session's status still counts against the old session's ids (mqtt.js resends
+ * its unacknowledged publishes first). Ids are the only key: with a frozen world clock a rebooted
+ * gateway's new event 1 can be byte-identical to the old event 1, and dropping it would be a lost push.
  */
 class GatewaySeen {
-  private current = new Map<number, string>();
-  private previous = new Set<string>();
+  private ids = new Set<number>();
 
   /** The gateway opened a new connection (it published `{"online": true}`). */
   newSession(): void {
-    if (this.current.size === 0) return;
-    this.previous = new Set(this.current.values());
-    this.current = new Map();
+    this.ids = new Set();
   }
 
-  /** Whether `ev` was seen already; remembers it otherwise. */
-  isRedelivery(ev: GatewayEvent): boolean {
-    const body = canonical(ev);
-    if (this.current.has(ev.event_id) || this.previous.has(body)) return true;
-    this.current.set(ev.event_id, body);
-    if (this.current.size > SEEN_KEPT) this.current.delete(this.current.keys().next().value as number);
+  /** Whether `eventId` was seen already in this session; remembers it otherwise. */
+  isRedelivery(eventId: number): boolean {
+    if (this.ids.has(eventId)) return true;
+    this.ids.add(eventId);
+    if (this.ids.size > SEEN_KEPT) this.ids.delete(this.ids.values().next().value as number);
     return false;
   }
-}
-
-/** An event's fields in key order, so a redelivered copy compares equal whatever order its JSON had. */
-function canonical(ev: GatewayEvent): string {
-  const o = ev as unknown as Record<string, unknown>;
-  return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
 }
 
 /** `YYYY-MM-DD HH:MM:SS` of a unix time in the zone `tzOffsetMin` east of UTC (DESIGN §3.4 type 2). */
@@ -58,8 +50,8 @@ export interface EventRouterOptions {
 /**
  * Turns what gateways report into push messages and last known flags (DESIGN §3.4): gateway
  * status changes → type 1; unlock events → type 2; a battery falling low → one type 3, re-armed
- * when it reports not low again. Redelivered events are dropped (same event_id within a gateway
- * session, or the same event again right after a reconnect — see `GatewaySeen`).
+ * when it reports not low again. Redelivered events (a repeated event_id within one session of the
+ * gateway — see `GatewaySeen`) are dropped.
  */
 export class EventRouter {
   private readonly seen = new Map<number, GatewaySeen>();
@@ -112,7 +104,7 @@ export class EventRouter {
   private isRedelivery(apId: number, ev: GatewayEvent): boolean {
     let seen = this.seen.get(apId);
     if (!seen) this.seen.set(apId, (seen = new GatewaySeen()));
-    return seen.isRedelivery(ev);
+    return seen.isRedelivery(ev.event_id);
   }
 
   private toApps(lock: LockRecord, message: PushMessage): void {

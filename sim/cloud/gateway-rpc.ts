@@ -61,6 +61,7 @@ export class GatewayRpc implements GatewayLink {
   private readonly idPrefix = randomUUID();
   private nextId = 0;
   private closed = false;
+  private readonly ackTaps = new Set<(apId: number, payload: Buffer) => void>();
 
   private constructor(private readonly client: MqttClient, private readonly opts: GatewayRpcOptions) {}
 
@@ -117,6 +118,18 @@ export class GatewayRpc implements GatewayLink {
     if (!this.closed) this.publish(apId, { id: this.newId(), lock_id: lockId, ...op });
   }
 
+  /** Harness lever (TEST-PLAN GWP-02, GWP-03): publish a raw payload on a gateway's `cmd`, untracked. */
+  publishRaw(apId: number, payload: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.client.publishAsync(gatewayTopic(apId, 'cmd'), payload, { qos: 1 }).then(() => undefined, () => undefined);
+  }
+
+  /** See every ack payload as it arrives (before matching); returns the function that stops it. */
+  tapAcks(listener: (apId: number, payload: Buffer) => void): () => void {
+    this.ackTaps.add(listener);
+    return () => void this.ackTaps.delete(listener);
+  }
+
   /** Disconnect; commands still waiting are answered `timeout`. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -150,7 +163,10 @@ export class GatewayRpc implements GatewayLink {
     const t = parseGatewayTopic(topic);
     if (!t) return void this.opts.stats.mqttDropped++;
     if (t.kind === 'status') return this.onStatus(t.apId, payload, packet.retain === true);
-    if (t.kind === 'ack') return this.onAck(payload);
+    if (t.kind === 'ack') {
+      for (const tap of this.ackTaps) tap(t.apId, payload);
+      return this.onAck(payload);
+    }
     if (t.kind === 'event') return this.onEventMessage(t.apId, payload);
     this.opts.stats.mqttDropped++;
   }

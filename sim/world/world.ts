@@ -5,7 +5,7 @@ import { VirtualGateway, GATEWAY_DEFECTS } from '../gateway/gateway.ts';
 import { RadioLink } from '../gateway/radio-link.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
-import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
+import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider, type CloudOptions } from '../cloud/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
 import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
@@ -43,6 +43,11 @@ export interface WorldOptions {
   linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
+  /**
+   * Gateways of the fixture that connect by themselves (a physical gateway, `npm run gateway`): the
+   * broker accepts their credentials and the cloud knows them, but no virtual gateway starts (DESIGN §12).
+   */
+  externalGateways?: readonly number[];
 }
 
 function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
@@ -72,6 +77,9 @@ export class World {
   faceProviderUrl = '';
   /** The gateway each lock is behind (absent: no AP). */
   readonly apOf = new Map<number, number>();
+  /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
+  readonly external = new Set<number>();
+  private cloudOptions!: CloudOptions;
 
   /** Build and start a world; on failure everything already started is closed again. */
   static async create(fixture: Fixture, opts: WorldOptions = {}): Promise<World> {
@@ -106,6 +114,10 @@ export class World {
     // Gateways first, so the cloud learns their status from retained messages without pushing a change.
     for (const g of f.gateways) {
       for (const id of g.locks) this.apOf.set(id, g.ap_id);
+      if (opts.externalGateways?.includes(g.ap_id)) {
+        this.external.add(g.ap_id);
+        continue;
+      }
       const links = g.locks.flatMap((id) => {
         const external = opts.linkFor?.(id);
         if (external) return [external];
@@ -128,7 +140,7 @@ export class World {
       faceUrl = provider.url;
     }
     this.faceProviderUrl = faceUrl;
-    this.cloud = await Cloud.create({
+    this.cloudOptions = {
       clock: this.clock,
       profile: opts.profile ?? f.cloud.profile,
       signSkewS: f.cloud.sign_skew_s,
@@ -154,12 +166,31 @@ export class World {
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       defects,
-    });
+    };
+    this.cloud = await Cloud.create(this.cloudOptions);
     this.closers.push(() => this.cloud.close());
     // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
     const deadline = performance.now() + 10_000;
     while ([...this.gateways.values()].some((g) => g.online && !this.cloud.gatewayOnline(g.apId))) {
       if (performance.now() > deadline) throw new Error('the cloud did not learn every gateway status within 10 s');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /**
+   * A fresh cloud on the same API port and an empty push sink, with broker, gateways and locks left
+   * as they are (DESIGN §12: between tests the world is reset without restarting the broker). The
+   * new cloud learns the gateways' state from their retained statuses.
+   */
+  async resetCloud(): Promise<void> {
+    const port = Number(new URL(this.cloud.url).port);
+    await this.cloud.close();
+    this.cloud = await Cloud.create({ ...this.cloudOptions, port });
+    this.sink.clear();
+    const deadline = performance.now() + 5000;
+    const known = [...this.gateways.keys(), ...this.external];
+    // Retained statuses arrive just after the subscription; wait for the ones the broker holds.
+    while (known.some((id) => this.broker.retainedOnline(id) && !this.cloud.gatewayOnline(id)) && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 5));
     }
   }
