@@ -25,7 +25,7 @@ function setClock(world: World, body: Record<string, unknown>): unknown {
 
 function gatewayOf(world: World, id: string | undefined) {
   const gw = world.gateways.get(Number(id));
-  if (!gw && world.external.has(Number(id))) throw new ControlError(404, `gateway ${id} connects by itself: it has no knobs here`);
+  if (!gw && world.externalGateways.has(Number(id))) throw new ControlError(404, `gateway ${id} connects by itself: it has no knobs here`);
   if (!gw) throw new ControlError(404, `no gateway ${id}`);
   return gw;
 }
@@ -64,7 +64,7 @@ function worldView(world: World): unknown {
     }),
     gateways: [
       ...[...world.gateways.values()].map((g) => ({ ap_id: g.apId, online: g.online })),
-      ...[...world.external].map((apId) => ({ ap_id: apId, online: world.cloud.gatewayOnline(apId), external: true })),
+      ...[...world.externalGateways].map((apId) => ({ ap_id: apId, online: world.cloud.gatewayOnline(apId), external: true })),
     ],
   };
 }

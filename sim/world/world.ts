@@ -78,7 +78,7 @@ export class World {
   /** The gateway each lock is behind (absent: no AP). */
   readonly apOf = new Map<number, number>();
   /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
-  readonly external = new Set<number>();
+  readonly externalGateways = new Set<number>();
   private cloudOptions!: CloudOptions;
 
   /** Build and start a world; on failure everything already started is closed again. */
@@ -115,7 +115,7 @@ export class World {
     for (const g of f.gateways) {
       for (const id of g.locks) this.apOf.set(id, g.ap_id);
       if (opts.externalGateways?.includes(g.ap_id)) {
-        this.external.add(g.ap_id);
+        this.externalGateways.add(g.ap_id);
         continue;
       }
       const links = g.locks.flatMap((id) => {
@@ -188,7 +188,7 @@ export class World {
     this.cloud = await Cloud.create({ ...this.cloudOptions, port });
     this.sink.clear();
     const deadline = performance.now() + 5000;
-    const known = [...this.gateways.keys(), ...this.external];
+    const known = [...this.gateways.keys(), ...this.externalGateways];
     // Retained statuses arrive just after the subscription; wait for the ones the broker holds.
     while (known.some((id) => this.broker.retainedOnline(id) && !this.cloud.gatewayOnline(id)) && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 5));
