@@ -50,7 +50,8 @@ export interface WorldOptions {
   externalGateways?: readonly number[];
 }
 
-function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
+/** The virtual lock spec of a fixture lock (also used by `npm run gateway`). */
+export function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
   return defaultLockSpec({
     lockId: l.lock_id, mac: l.mac, secretHex: l.secret_hex, firmwareVer: l.firmware_ver, driftPpm: l.drift_ppm,
     clockOffsetS: l.clock_offset_s, batteryPct: l.battery_pct, lowBatteryPct: l.low_battery_pct, tolerance: l.tolerance,
