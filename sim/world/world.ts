@@ -48,6 +48,8 @@ export interface WorldOptions {
    * broker accepts their credentials and the cloud knows them, but no virtual gateway starts (DESIGN §12).
    */
   externalGateways?: readonly number[];
+  /** Interface the broker alone listens on (e.g. `0.0.0.0` for a gateway on the LAN, DESIGN §12); default `host`. */
+  brokerHost?: string;
 }
 
 /** The virtual lock spec of a fixture lock (also used by `npm run gateway`). */
@@ -109,7 +111,10 @@ export class World {
 
     const secrets = new Map(f.gateways.map((g) => [g.ap_id, g.secret]));
     const cloudPassword = randomBytes(16).toString('hex');
-    this.broker = await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+    const brokerHost = opts.brokerHost ?? host;
+    this.broker = await Broker.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+    // A broker on every interface is reached over loopback from inside the world.
+    const brokerUrl = brokerHost === '0.0.0.0' || brokerHost === '::' ? `mqtt://127.0.0.1:${this.broker.port}` : this.broker.url;
     this.closers.push(() => this.broker.close());
 
     // Gateways first, so the cloud learns their status from retained messages without pushing a change.
@@ -126,7 +131,7 @@ export class World {
         return lock ? [new RadioLink(lock)] : [];
       });
       const gw = await VirtualGateway.create({
-        apId: g.ap_id, secret: g.secret, mqttUrl: this.broker.url, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
+        apId: g.ap_id, secret: g.secret, mqttUrl: brokerUrl, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
       });
       this.gateways.set(g.ap_id, gw);
       this.closers.push(() => gw.close());
@@ -162,7 +167,7 @@ export class World {
         members: l.members.map((m) => ({ uid: m.uid, name: m.name, idNum: m.id_num, faceSha256: m.face_sha256 })),
         apId: this.apOf.get(l.lock_id) ?? null,
       })),
-      mqtt: { url: this.broker.url, password: cloudPassword },
+      mqtt: { url: brokerUrl, password: cloudPassword },
       host,
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
