@@ -85,7 +85,7 @@ export function diagnose(world: World, apId: number): string {
   }
   if (mine) {
     if (mine.refused.connect > 0) {
-      said.push(`CONNECT as gw:${apId} refused ${mine.refused.connect}× (${[...new Set(mine.refusals.filter((r) => r.startsWith('connect')))].join('; ')}; bad_credentials = wrong LOCKBENCH_GATEWAY_SECRET or username)`);
+      said.push(`CONNECT as gw:${apId} refused ${mine.refused.connect}× (${[...new Set(mine.refusals.filter((r) => r.startsWith('connect ')).map((r) => r.slice('connect '.length)))].join('; ')}; bad_credentials = wrong LOCKBENCH_GATEWAY_SECRET or username)`);
     }
     if (mine.errors > 0) said.push(`${mine.errors} connection(s) closed for a protocol error (not MQTT 3.1.1, garbage or oversize packets)`);
     if (mine.connects > 0 && !mine.lastStatus) said.push(`connected ${mine.connects}× (client id ${mine.clientId}) but published no status on ${gatewayTopic(apId, 'status')}`);
