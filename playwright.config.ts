@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { isProfileName, type ProfileName } from './sim/protocol/index.ts';
 import type { Options } from './harness/fixtures/index.ts';
-import type { TargetName } from './harness/targets/session.ts';
+import type { TargetName } from './harness/targets/facets.ts';
 import { CATALOGUE, specsOf } from './harness/defects/catalogue.ts';
 
 // `npm run conformance -- --target X` sets LOCKBENCH_TARGET; the default is the embedded simulator.

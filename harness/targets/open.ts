@@ -1,10 +1,10 @@
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import { RemoteSession } from './remote.ts';
-import type { TargetName, TargetSession } from './session.ts';
+import type { TargetName, TargetSession } from './facets.ts';
 import { SimSession } from './sim.ts';
 import { LabSession } from './lab.ts';
 
-/** Open a session on the named target. */
+/** Open a worker's session on the named target. */
 export async function openSession(target: TargetName, profile: ProfileName, defects: readonly string[]): Promise<TargetSession> {
   switch (target) {
     case 'sim':
@@ -13,5 +13,7 @@ export async function openSession(target: TargetName, profile: ProfileName, defe
       return new RemoteSession(profile);
     case 'lab':
       return LabSession.start(profile);
+    case 'gateway':
+      throw new Error('the gateway target (DESIGN §12) is not built yet');
   }
 }

@@ -130,6 +130,11 @@ export class GatewayRpc implements GatewayLink {
     return () => void this.ackTaps.delete(listener);
   }
 
+  /** No command waiting for its ack. */
+  get idle(): boolean {
+    return this.pending.size === 0;
+  }
+
   /** Disconnect; commands still waiting are answered `timeout`. */
   async close(): Promise<void> {
     if (this.closed) return;

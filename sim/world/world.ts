@@ -5,12 +5,13 @@ import { VirtualGateway, GATEWAY_DEFECTS } from '../gateway/gateway.ts';
 import { RadioLink } from '../gateway/radio-link.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
-import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider, type CloudOptions } from '../cloud/index.ts';
+import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
 import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
+import { resetWorld } from './reset.ts';
 
 /** Every defect the simulator can seed (issue 4), by the room that implements it. */
 export const KNOWN_DEFECTS: readonly string[] = [...LOCK_DEFECTS, ...GATEWAY_DEFECTS, ...BROKER_DEFECTS, ...CLOUD_DEFECTS];
@@ -82,7 +83,10 @@ export class World {
   readonly apOf = new Map<number, number>();
   /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
   readonly externalGateways = new Set<number>();
-  private cloudOptions!: CloudOptions;
+  /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
+  readonly external = new Set<number>();
+  /** The defects this world was built with (a reset builds its locks with them again). */
+  defects: readonly string[] = [];
 
   /** Build and start a world; on failure everything already started is closed again. */
   static async create(fixture: Fixture, opts: WorldOptions = {}): Promise<World> {
@@ -104,6 +108,7 @@ export class World {
 
   private async start(opts: WorldOptions, defects: readonly string[]): Promise<void> {
     const f = this.fixture;
+    this.defects = defects;
     const host = opts.host ?? '127.0.0.1';
     this.clock.onMove(() => { for (const l of this.locks.values()) l.tick(); });
     this.control = await ControlServer.create(this, { host, port: opts.controlPort ?? 0 });
@@ -126,7 +131,10 @@ export class World {
       }
       const links = g.locks.flatMap((id) => {
         const external = opts.linkFor?.(id);
-        if (external) return [external];
+        if (external) {
+          this.external.add(id);
+          return [external];
+        }
         const lock = this.locks.get(id);
         return lock ? [new RadioLink(lock)] : [];
       });
@@ -146,7 +154,7 @@ export class World {
       faceUrl = provider.url;
     }
     this.faceProviderUrl = faceUrl;
-    this.cloudOptions = {
+    this.cloud = await Cloud.create({
       clock: this.clock,
       profile: opts.profile ?? f.cloud.profile,
       signSkewS: f.cloud.sign_skew_s,
@@ -172,8 +180,7 @@ export class World {
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       defects,
-    };
-    this.cloud = await Cloud.create(this.cloudOptions);
+    });
     this.closers.push(() => this.cloud.close());
     // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
     const deadline = performance.now() + 10_000;
@@ -184,21 +191,21 @@ export class World {
   }
 
   /**
-   * A fresh cloud on the same API port and an empty push sink, with broker, gateways and locks left
-   * as they are (DESIGN §12: between tests the world is reset without restarting the broker). The
-   * new cloud learns the gateways' state from their retained statuses.
+   * Back to the fixture's start without restarting a server: clock frozen at `world.start`, fresh
+   * locks, gateways online without faults, the cloud's state forgotten, the sink empty.
    */
-  async resetCloud(): Promise<void> {
-    const port = Number(new URL(this.cloud.url).port);
-    await this.cloud.close();
-    this.cloud = await Cloud.create({ ...this.cloudOptions, port });
-    this.sink.clear();
-    const deadline = performance.now() + 5000;
-    const known = [...this.gateways.keys(), ...this.externalGateways];
-    // Retained statuses arrive just after the subscription; wait for the ones the broker holds.
-    while (known.some((id) => this.broker.retainedOnline(id) && !this.cloud.gatewayOnline(id)) && performance.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+  reset(): Promise<void> {
+    return resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+  }
+
+  /**
+   * The cloud's state forgotten once no command awaits its ack, and the sink emptied; broker,
+   * gateways, locks and clock left as they are (DESIGN §12: a gateway the harness does not control
+   * stays connected between tests).
+   */
+  async resetCloud(timeoutMs = 5000): Promise<void> {
+    await this.cloud.reset(timeoutMs);
+    this.sink.reset();
   }
 
   /** The three URLs of the ready line (DESIGN §8). */
