@@ -24,6 +24,10 @@ const defectProjects = [
     use: { targetName: 'sim' as const, profile: 'kexin-2017-03' as const, defects: [d.name] },
   })),
 ];
+// DESIGN §12: the gateway target's cloud and broker live for the whole run in the runner process
+// (global setup); one gateway serves one test at a time, so one worker, tests in file order.
+const gatewayRun = target === 'gateway' && !defectRun;
+
 const conformanceReporters = [
   ['list'],
   ['html', { outputFolder: `${reports}/html`, open: 'never' }],
@@ -36,10 +40,11 @@ export default defineConfig<Options>({
   testDir: 'specs',
   testMatch: '**/*.spec.ts',
   outputDir: defectRun ? 'test-results/defects' : `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`,
-  fullyParallel: true,
+  fullyParallel: !gatewayRun,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2,
+  workers: gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2,
+  ...(gatewayRun ? { globalSetup: './harness/targets/gateway-setup.ts' } : {}),
   timeout: 20_000,
   expect: { timeout: 2_000 },
   reporter: defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,

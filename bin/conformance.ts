@@ -1,4 +1,4 @@
-/** `npm run conformance -- [--target sim|remote|lab] [Playwright options]`: run the specs and write reports/. */
+/** `npm run conformance -- [--target sim|remote|lab|gateway] [Playwright options]`: run the specs and write reports/. */
 import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
@@ -10,8 +10,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--target=')) target = a.slice('--target='.length);
   else rest.push(a);
 }
-if (!['sim', 'remote', 'lab'].includes(target)) {
-  process.stderr.write(`lockbench conformance: --target must be sim, remote or lab, got "${target}"\n`);
+if (!['sim', 'remote', 'lab', 'gateway'].includes(target)) {
+  process.stderr.write(`lockbench conformance: --target must be sim, remote, lab or gateway, got "${target}"\n`);
   process.exit(2);
 }
 const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...rest], {

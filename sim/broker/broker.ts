@@ -168,6 +168,11 @@ export class Broker {
     return this.records.all();
   }
 
+  /** Forget every record (a sim world reset between tests); who is connected now stays known. */
+  resetRecords(): void {
+    this.records.reset(this.live);
+  }
+
   /** Whether gateway `apId`'s latest status was a retained `{"online": true}` (what a new subscriber is told). */
   retainedOnline(apId: number): boolean {
     const last = this.records.all()[`gw:${apId}`]?.lastStatus;

@@ -97,6 +97,20 @@ export class ClientRecords {
     else push(r.events, { connection: r.connects, body: message.payload });
   }
 
+  /**
+   * Start over, keeping for each client connected now its connection and subscriptions (so a
+   * record after the reset still describes the live session) but no counts, refusals or events.
+   */
+  reset(live: ReadonlyMap<string, ReadonlySet<unknown>>): void {
+    for (const [key, r] of this.records) {
+      if (!(live.get(key)?.size)) {
+        this.records.delete(key);
+        continue;
+      }
+      Object.assign(r, { connects: 1, refused: { connect: 0, publish: 0, subscribe: 0 }, refusals: [], errors: 0, drops: 0, events: [] });
+    }
+  }
+
   /** Every record, by username. */
   all(): Record<string, ClientRecord> {
     return Object.fromEntries(this.records);
