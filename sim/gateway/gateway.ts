@@ -10,7 +10,7 @@ import { TimeoutError, withTimeout } from './with-timeout.ts';
 /** Named gateway defects for mutation testing (issue 4); all off by default. */
 export const GATEWAY_DEFECTS = [
   'gateway-double-actuate', 'gateway-no-will', 'gateway-event-id-reuse',
-  'gateway-status-not-retained', 'gateway-ack-wrong-id', 'gateway-slow-ack',
+  'gateway-status-not-retained', 'gateway-ack-wrong-id', 'gateway-slow-ack', 'gateway-stray-publish',
 ] as const;
 export type GatewayDefect = (typeof GATEWAY_DEFECTS)[number];
 
@@ -259,6 +259,10 @@ export class VirtualGateway {
     const event_id = this.defects.includes('gateway-event-id-reuse') ? (this.opts.firstEventId ?? 1) : this.nextEventId++;
     this.stats.events++;
     void this.publish('event', { ...ev, event_id });
+    // Defect: the event also goes to the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
+    if (this.defects.includes('gateway-stray-publish')) {
+      void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
+    }
   }
 
   /** Wait `latencyMs`; false if the gateway closed meanwhile. */
