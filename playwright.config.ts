@@ -36,16 +36,21 @@ const conformanceReporters = [
   ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html` }],
 ] as const;
 
+// DESIGN §11: one port, one worker — the lab target runs by itself whatever --workers says.
+const lab = target === 'lab' && !defectRun;
+const workers = lab || gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2;
+
 export default defineConfig<Options>({
   testDir: 'specs',
+  globalSetup: './harness/targets/global-setup.ts',
   testMatch: '**/*.spec.ts',
   outputDir: defectRun ? 'test-results/defects' : `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`,
-  fullyParallel: !gatewayRun,
+  fullyParallel: !lab && !gatewayRun,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2,
-  ...(gatewayRun ? { globalSetup: './harness/targets/gateway-setup.ts' } : {}),
-  timeout: 20_000,
+  workers,
+  // A real device runs on real time: placing its clock takes up to a second per boundary.
+  timeout: lab ? 120_000 : gatewayRun ? 60_000 : 20_000,
   expect: { timeout: 2_000 },
   reporter: defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
   projects: defectRun

@@ -95,6 +95,8 @@ export interface LockHandle {
   wrongCode?(t: number, taken?: readonly string[]): string;
   /** The lock's clock in whole seconds (part `time`). */
   time?(): Promise<number>;
+  /** Whether the lock trusts its clock (false after a reset until a time sync; part `trusted`). */
+  trusted?(): Promise<boolean>;
   /**
    * Place the lock's clock at `lockTime` (part `setTime`) and confirm it reads that second. On a
    * real-time clock the lock is left 0.3–0.5 s inside that second, so a round trip stays in it.
@@ -115,7 +117,7 @@ export interface LockHandle {
 }
 
 /** The optional parts of a lock handle. */
-export type LockPart = 'codeOf' | 'wrongCode' | 'time' | 'setTime' | 'keypad' | 'ble' | 'timeSync' | 'state' | 'set' | 'resetClock';
+export type LockPart = 'codeOf' | 'wrongCode' | 'time' | 'trusted' | 'setTime' | 'keypad' | 'ble' | 'timeSync' | 'state' | 'set' | 'resetClock';
 
 /** A lock handle with the parts asked for. */
 export type LockWith<P extends LockPart> = LockHandle & Required<Pick<LockHandle, P>>;
@@ -150,8 +152,10 @@ export interface SerialFacet {
   /** Make a virtual lock lose its next `count` responses (a device with `sim` caps only). */
   dropResponses?(count: number): Promise<void>;
   stats(): { retransmits: number; reconnects: number; timeouts: number };
-  /** One `clock_get` straight over the link (LAB-05), with the host's real-time instants around it. */
-  clockGet(): Promise<{ lockTime: number; sentMs: number; receivedMs: number }>;
+  /** One `clock_get` straight over the link (LAB-05), with the host's real-time instants around it; a device with `clock` in its caps only. */
+  clockGet?(): Promise<{ lockTime: number; sentMs: number; receivedMs: number }>;
+  /** The clock accuracy the device is held to, ppm (LOCKBENCH_LOCK_MAX_PPM, default 50; LAB-05). */
+  readonly maxPpm: number;
   /** Hold the lock's clock for the caller: no harness time sync until the returned release is called (LAB-05). */
   holdClock(): () => void;
 }
@@ -276,6 +280,7 @@ export const LOCK_PART_REASONS: Record<LockPart, string> = {
   codeOf: "compute the lock's codes (its secret is unknown)",
   wrongCode: "pick a wrong code (the lock's secret is unknown)",
   time: "read the lock's clock",
+  trusted: 'read whether the lock trusts its clock',
   setTime: "set the lock's clock",
   keypad: 'type on the lock keypad',
   ble: 'unlock over Bluetooth',

@@ -17,10 +17,14 @@ const EDGE_POLL_MS = 80;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function clockOf(lab: LabSession): Promise<number> {
+async function clockRead(lab: LabSession): Promise<{ lock_time: number; trusted: boolean }> {
   const c = await lab.link.clockGet(LAB_CALL_MS);
   if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
-  return c.lock_time;
+  return c;
+}
+
+async function clockOf(lab: LabSession): Promise<number> {
+  return (await clockRead(lab)).lock_time;
 }
 
 /**
@@ -72,7 +76,7 @@ export function labLocks(lab: LabSession, wire: WireLog): LocksFacet {
     secretHex: secret,
     codeOf: (slot) => codeOf(secret, slot),
     wrongCode: (t, taken) => wrongCode(secret, t, taken),
-    ...(has('clock') ? { time: () => use(() => clockOf(lab)) } : {}),
+    ...(has('clock') ? { time: () => use(() => clockOf(lab)), trusted: async () => (await use(() => clockRead(lab))).trusted } : {}),
     ...(has('clock') && has('time_sync') ? { setTime: (t: number) => placeClock(lab, t, wire) } : {}),
     ...(has('keypad') ? { keypad: (code: string) => use(() => lab.link.keypad(code, LAB_CALL_MS)) } : {}),
     ...(has('ble') ? { ble: (uid: number) => use(() => lab.link.bleUnlock(uid, LAB_CALL_MS)) } : {}),

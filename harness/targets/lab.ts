@@ -122,7 +122,9 @@ export class LabSession implements TargetSession {
     return this.world.urls.api;
   }
 
+  /** World time for signing; first the lock is synced to it if the world moved, so the API sees a lock on world time. */
   async now(): Promise<number> {
+    await this.syncLock();
     return this.world.clock.now();
   }
 
@@ -221,13 +223,14 @@ export class LabSession implements TargetSession {
           },
         } : {}),
         stats: () => this.link.stats,
-        clockGet: async () => {
+        maxPpm: this.cfg.maxPpm,
+        ...(has('clock') ? { clockGet: async () => {
           const sentMs = performance.now();
           const c = await this.link.clockGet(LAB_CALL_MS);
           const receivedMs = performance.now();
           if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
           return { lockTime: c.lock_time, sentMs, receivedMs };
-        },
+        } } : {}),
         holdClock: () => {
           this.holds++;
           let held = true;

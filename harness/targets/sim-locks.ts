@@ -24,6 +24,7 @@ export function simLocks(fixture: Fixture, roles: FleetRoles, ctl: ControlClient
       codeOf: (slot) => codeOf(l.secret_hex, slot),
       wrongCode: (t, taken) => wrongCode(l.secret_hex, t, taken, Math.max(2, l.tolerance.behind + 1, l.tolerance.ahead + 1)),
       time,
+      trusted: async () => (await state()).trusted === true,
       async setTime(target) {
         const w = (await ctl.call<{ time: number }>('GET', '/world')).time;
         await ctl.call('POST', '/clock', { set: w + (target - (await time())) });
