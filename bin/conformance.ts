@@ -14,7 +14,10 @@ if (!['sim', 'remote', 'lab', 'gateway'].includes(target)) {
   process.stderr.write(`lockbench conformance: --target must be sim, remote, lab or gateway, got "${target}"\n`);
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...rest], {
+// DESIGN §11: one port, one worker. The config forces it; a --workers given here would override the config.
+const isWorkers = (a: string): boolean => a === '--workers' || a === '-j';
+const playwrightArgs = target !== 'lab' ? rest : rest.filter((a, i) => !isWorkers(a) && !a.startsWith('--workers=') && !(i > 0 && isWorkers(rest[i - 1]!)));
+const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...playwrightArgs], {
   stdio: 'inherit',
   env: { ...process.env, LOCKBENCH_TARGET: target },
 });

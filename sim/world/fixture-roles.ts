@@ -32,7 +32,9 @@ export function readRoles(r: FieldReader, raw: unknown, lockIds: ReadonlySet<num
       r.problem(p, 'a role name is a letter then letters or digits');
       continue;
     }
+    const before = r.problems.length;
     const id = r.numAt(v, p, { int: true, min: 1, max: 0xffffffff });
+    if (r.problems.length > before) continue;
     const known = lockIds.has(id) || apIds.has(id);
     if (name === 'unknown' && known) r.problem(p, `must be an id that is no lock or gateway of the fixture, ${id} is one`);
     if (name !== 'unknown' && !known) r.problem(p, `${id} is no lock in $.locks nor gateway in $.gateways`);
