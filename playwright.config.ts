@@ -3,6 +3,7 @@ import { isProfileName, type ProfileName } from './sim/protocol/index.ts';
 import type { Options } from './harness/fixtures/index.ts';
 import type { TargetName } from './harness/targets/facets.ts';
 import { CATALOGUE, specsOf } from './harness/defects/catalogue.ts';
+import { runTag, shardOfArgv } from './harness/report/shard-records.ts';
 
 // `npm run conformance -- --target X` sets LOCKBENCH_TARGET; the default is the embedded simulator.
 const target = (process.env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
@@ -28,12 +29,16 @@ const defectProjects = [
 // (global setup); one gateway serves one test at a time, so one worker, tests in file order.
 const gatewayRun = target === 'gateway' && !defectRun;
 
+// DESIGN §13 suite shards: each run adds its blob (own folder: the blob reporter empties its folder) and matrix records.
+const blobDir = process.env.LOCKBENCH_BLOB_DIR ?? '';
+const blobReporter = blobDir ? [['blob', { outputDir: `${blobDir}/${runTag(target, shardOfArgv(process.argv))}` }]] as const : [];
 const conformanceReporters = [
   ['list'],
+  ...blobReporter,
   ['html', { outputFolder: `${reports}/html`, open: 'never' }],
   ['junit', { outputFile: `${reports}/junit.xml` }],
   ['json', { outputFile: `${reports}/results.json` }],
-  ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html` }],
+  ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html`, blobDir, target }],
 ] as const;
 
 // DESIGN §11: one port, one worker — the lab target runs by itself whatever --workers says.

@@ -144,6 +144,8 @@ export interface PushesFacet {
 /** Direct MQTT access with gateway credentials (SEC-01, GW-04). */
 export interface MqttFacet {
   readonly url: string;
+  /** The world's topic namespace on the broker (DESIGN §13); '' is DESIGN §4 exactly. */
+  readonly namespace: string;
   readonly gateways: readonly { apId: number; secret: string }[];
 }
 

@@ -65,7 +65,7 @@ test('a gateway that connects late is waited for, then the cloud knows it online
     const gw = await VirtualGateway.create({ apId: 7001, secret: 's3cret', mqttUrl: info.mqtt });
     try {
       await wait;
-      assert.equal(world.cloud.gatewayOnline(7001), true);
+      assert.equal(world.cloud!.gatewayOnline(7001), true);
       assert.equal(world.gateways.size, 0);
     } finally {
       await gw.close();

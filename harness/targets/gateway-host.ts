@@ -73,9 +73,16 @@ export function instructions(s: GatewaySettings): string {
   ].join('\n');
 }
 
+/** The host's embedded broker and cloud (it always starts both). */
+export function hostParts(world: World): { broker: NonNullable<World['broker']>; cloud: NonNullable<World['cloud']> } {
+  if (!world.broker || !world.cloud) throw new Error('gateway target: the host world has no embedded broker or cloud');
+  return { broker: world.broker, cloud: world.cloud };
+}
+
 /** What the broker saw of the gateway, in words, for a wait that timed out. */
 export function diagnose(world: World, apId: number): string {
-  const records = world.broker.clientRecords();
+  const { broker } = hostParts(world);
+  const records = broker.clientRecords();
   const mine = records[`gw:${apId}`];
   const others = Object.values(records).filter((r) => r.username !== 'cloud' && r.username !== `gw:${apId}`);
   const said: string[] = [];
@@ -90,7 +97,7 @@ export function diagnose(world: World, apId: number): string {
     if (mine.errors > 0) said.push(`${mine.errors} connection(s) closed for a protocol error (not MQTT 3.1.1, garbage or oversize packets)`);
     if (mine.connects > 0 && !mine.lastStatus) said.push(`connected ${mine.connects}× (client id ${mine.clientId}) but published no status on ${gatewayTopic(apId, 'status')}`);
     if (mine.lastStatus && !mine.lastStatus.retain) said.push(`published status ${mine.lastStatus.payload} without the retain flag`);
-    if (mine.lastStatus?.retain && !world.broker.retainedOnline(apId)) said.push(`its retained status is ${mine.lastStatus.payload}, not {"online": true}`);
+    if (mine.lastStatus?.retain && !broker.retainedOnline(apId)) said.push(`its retained status is ${mine.lastStatus.payload}, not {"online": true}`);
     if (mine.refused.publish + mine.refused.subscribe > 0) said.push(`refused: ${mine.refusals.filter((r) => !r.startsWith('connect')).join('; ')}`);
   }
   return said.join('\n  ') || 'nothing more to say: the broker saw no problem';
@@ -101,8 +108,9 @@ export function diagnose(world: World, apId: number): string {
  * retries as long as the gateway is still connecting. Throws once with `diagnose` on timeout.
  */
 export async function waitForGateway(world: World, apId: number, waitS: number): Promise<void> {
+  const { broker, cloud } = hostParts(world);
   const deadline = performance.now() + waitS * 1000;
-  while (!(world.broker.retainedOnline(apId) && world.cloud.gatewayOnline(apId))) {
+  while (!(broker.retainedOnline(apId) && cloud.gatewayOnline(apId))) {
     if (performance.now() > deadline) {
       throw new Error(`gateway target: gateway ${apId} did not come online within ${waitS} s (LOCKBENCH_GATEWAY_WAIT_S). The broker saw:\n  ${diagnose(world, apId)}`);
     }

@@ -6,7 +6,7 @@
  * anything of the gateway after the GWP-06 test looked (TEST-PLAN GWP-06 "over the whole run").
  */
 import { gatewaySettings } from './gateway-settings.ts';
-import { HOST_ENV, instructions, startGatewayHost, waitForGateway } from './gateway-host.ts';
+import { HOST_ENV, hostParts, instructions, startGatewayHost, waitForGateway } from './gateway-host.ts';
 
 export default async function gatewaySetup(): Promise<() => Promise<void>> {
   const settings = gatewaySettings();
@@ -18,12 +18,13 @@ export default async function gatewaySetup(): Promise<() => Promise<void>> {
     await world.close();
     throw e;
   }
-  const record = world.broker.clientRecords()[`gw:${settings.apId}`];
+  const { broker } = hostParts(world);
+  const record = broker.clientRecords()[`gw:${settings.apId}`];
   process.stdout.write(`gateway ${settings.apId} is online (client id ${record?.clientId ?? '?'}); running the suite\n`);
   // Workers are started after global setup and inherit its environment.
   process.env[HOST_ENV] = JSON.stringify(info);
   return async () => {
-    const end = world.broker.clientRecords()[`gw:${settings.apId}`];
+    const end = broker.clientRecords()[`gw:${settings.apId}`];
     await world.close();
     const refused = end ? end.refused.connect + end.refused.publish + end.refused.subscribe + end.errors : 0;
     if (refused > 0) {

@@ -1,4 +1,5 @@
-import { World, loadFixture } from '../../sim/world/index.ts';
+import { randomBytes } from 'node:crypto';
+import { World, loadFixture, parseBrokerUrl } from '../../sim/world/index.ts';
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { ControlClient } from './control-client.ts';
@@ -15,6 +16,8 @@ export interface SimOptions {
   defects?: readonly string[];
   /** Cloud ack timeout in ms; specs keep it short. Default 400. */
   ackTimeoutMs?: number;
+  /** An external broker, `mqtt://cloud:PASSWORD@HOST:PORT` (DESIGN §13, `LOCKBENCH_MQTT_URL`); default the embedded one. */
+  mqttUrl?: string;
 }
 
 /** The embedded simulator: one world per worker on free ports, frozen time, everything controllable, reset per test. */
@@ -27,7 +30,11 @@ export class SimSession implements TargetSession {
     const path = o.fixturePath ?? 'fixtures/fleet.json';
     const fixture = await loadFixture(path);
     const roles = rolesOfFixture(fixture, path);
+    const external = o.mqttUrl === undefined ? undefined : parseBrokerUrl(o.mqttUrl);
+    if (external && !external.ok) throw new Error(`LOCKBENCH_MQTT_URL ${external.error}`);
     const world = await World.create(fixture, {
+      // On a shared broker every world (one per worker) takes its own namespace (DESIGN §13).
+      ...(external ? { externalBroker: external.value, namespace: `w${randomBytes(6).toString('hex')}` } : {}),
       profile: o.profile,
       time: 'frozen',
       ackTimeoutMs: o.ackTimeoutMs ?? 400,
@@ -68,7 +75,7 @@ export class SimSession implements TargetSession {
           await ctl.call('POST', '/push/faults', { fail_next: count, status });
         },
       },
-      mqtt: { url: this.world.urls.mqtt, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) },
+      mqtt: { url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) },
       face: { providerUrl: this.world.faceProviderUrl },
       link: linkFacet(ctl, { ackTimeoutMs: this.ackTimeoutMs, reconnectWaitMs: 3000, simulated: true }),
       ...(other ? { otherApp: { appId: other.app_id, appSecret: other.app_secret } } : {}),
@@ -80,6 +87,8 @@ export class SimSession implements TargetSession {
   }
 
   watch(wire: WireLog): () => void {
+    // An external broker is not ours to tap: the wire log then holds HTTP and pushes only.
+    if (!this.world.broker) return () => undefined;
     return this.world.broker.onPublish((topic, payload) => {
       if (!topic.startsWith('kexin/')) return;
       let body: unknown = payload.toString('utf8');

@@ -68,7 +68,7 @@ export class Cloud {
     let rpc: GatewayRpc;
     try {
       rpc = await GatewayRpc.connect({
-        url: opts.mqtt.url, password: opts.mqtt.password, ackTimeoutMs: opts.ackTimeoutMs, stats,
+        url: opts.mqtt.url, password: opts.mqtt.password, namespace: opts.mqtt.namespace, ackTimeoutMs: opts.ackTimeoutMs, stats,
         onStatusChange: (apId, online) => events.onStatusChange(apId, online),
         onSessionStart: (apId) => events.onSessionStart(apId),
         onEvent: (apId, ev) => events.onEvent(apId, ev),

@@ -64,7 +64,7 @@ function worldView(world: World): unknown {
     }),
     gateways: [
       ...[...world.gateways.values()].map((g) => ({ ap_id: g.apId, online: g.online })),
-      ...[...world.externalGateways].map((apId) => ({ ap_id: apId, online: world.cloud.gatewayOnline(apId), external: true })),
+      ...[...world.externalGateways].map((apId) => ({ ap_id: apId, online: world.cloud?.gatewayOnline(apId) ?? false, external: true })),
     ],
   };
 }
@@ -78,10 +78,12 @@ function pushFaults(world: World, body: Record<string, unknown>): unknown {
 
 function stats(world: World): unknown {
   return {
-    broker: world.broker.stats,
-    // Per client (username): refusals with reasons, protocol errors, drops (TEST-PLAN GWP-06).
-    clients: world.broker.clientRecords(),
-    cloud: world.cloud.stats,
+    broker: world.broker?.stats ?? null,
+    // Per client (username): refusals with reasons, protocol errors, drops (TEST-PLAN GWP-06); embedded broker only.
+    clients: world.broker?.clientRecords() ?? null,
+    cloud: world.cloud?.stats ?? null,
+    // DESIGN §13: with `--gateways none` the fleet is elsewhere; this is how many of its gateways the cloud sees online.
+    gateways_online_at_cloud: world.cloud ? world.fixture.gateways.filter((g) => world.cloud!.gatewayOnline(g.ap_id)).length : null,
     gateways: Object.fromEntries([...world.gateways].map(([id, g]) => [id, g.stats])),
     sink: world.sink.stats,
   };

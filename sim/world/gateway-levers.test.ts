@@ -24,7 +24,7 @@ async function control(world: World, method: string, path: string, body?: unknow
 async function open(world: World, lockId = LOCK): Promise<number> {
   const body: Record<string, unknown> = { app_id: app.app_id, lock_id: lockId, attach: '' };
   body.sign = signBody(body, app.app_secret, world.clock.now());
-  const res = await fetch(`${world.cloud.url}/third/lock/open`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${world.cloud!.url}/third/lock/open`, { method: 'POST', body: JSON.stringify(body) });
   return ((await res.json()) as { code: number }).code;
 }
 
@@ -83,7 +83,7 @@ test('drop: the broker cuts the gateway, its will marks it offline, it reconnect
     const r = await control(w, 'POST', `/gateways/${AP}/drop`);
     assert.deepEqual(r.body, { ap_id: AP, dropped: 1 });
     await until('type 1 false', () => w.sink.list().some((p) => (p.body as any).type === 1 && (p.body as any).data.online === false));
-    await until('back online', () => w.cloud.gatewayOnline(AP) && w.gateways.get(AP)!.online);
+    await until('back online', () => w.cloud!.gatewayOnline(AP) && w.gateways.get(AP)!.online);
     assert.equal(await open(w), 200);
     const stats = (await control(w, 'GET', '/stats')).body;
     assert.equal(stats.clients[`gw:${AP}`].drops, 1);
@@ -92,13 +92,13 @@ test('drop: the broker cuts the gateway, its will marks it offline, it reconnect
 
 test('reset: a fresh cloud on the same API port, pushes cleared, gateways still online', T, () =>
   withWorld(async (w) => {
-    const url = w.cloud.url;
+    const url = w.cloud!.url;
     assert.equal(await open(w), 200);
     await until('the push', () => unlockPushes(w).length === 1);
     assert.equal((await control(w, 'POST', '/reset')).status, 200);
-    assert.equal(w.cloud.url, url);
+    assert.equal(w.cloud!.url, url);
     assert.deepEqual(w.sink.list(), []);
-    assert.equal(w.cloud.gatewayOnline(AP), true);
+    assert.equal(w.cloud!.gatewayOnline(AP), true);
     assert.equal(await open(w), 200);
   }));
 
