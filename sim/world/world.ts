@@ -5,6 +5,7 @@ import { VirtualGateway, GATEWAY_DEFECTS } from '../gateway/gateway.ts';
 import { RadioLink } from '../gateway/radio-link.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
+import { BrokerThread, type BrokerHandle } from '../broker/broker-thread.ts';
 import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
 import type { Fixture, FixtureLock } from './fixture.ts';
@@ -43,6 +44,8 @@ export interface WorldOptions {
   linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
+  /** Run the broker in its own worker thread (issue 15 §3: the second core); default false (in-process, as tests use it). */
+  brokerThread?: boolean;
 }
 
 function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
@@ -67,7 +70,7 @@ export class World {
     readonly sink: PushSink,
   ) {}
 
-  broker!: Broker;
+  broker!: BrokerHandle;
   cloud!: Cloud;
   control!: ControlServer;
   readonly gateways = new Map<number, VirtualGateway>();
@@ -103,7 +106,9 @@ export class World {
 
     const secrets = new Map(f.gateways.map((g) => [g.ap_id, g.secret]));
     const cloudPassword = randomBytes(16).toString('hex');
-    this.broker = await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+    this.broker = opts.brokerThread
+      ? await BrokerThread.create({ host, port: opts.mqttPort ?? 0, cloudPassword, secrets, defects })
+      : await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
     this.closers.push(() => this.broker.close());
 
     // Gateways first, so the cloud learns their status from retained messages without pushing a change.
