@@ -20,25 +20,14 @@ export class ControlClient implements TargetControl {
     return parsed as T;
   }
 
-  /**
-   * World time while the world's clock is frozen: it then moves only through `advance`/`setTime`
-   * here, so signing a request needs no `GET /world` (issue 15 §5). Null while running or unknown.
-   */
-  private frozenTime: number | null = null;
-
-  private clock(answer: { time: number; mode?: string }): number {
-    this.frozenTime = answer.mode === 'frozen' ? answer.time : null;
-    return answer.time;
-  }
-
   async now(): Promise<number> {
-    return this.frozenTime ?? this.clock(await this.call<{ time: number; mode?: string }>('GET', '/world'));
+    return (await this.call<{ time: number }>('GET', '/world')).time;
   }
   async advance(seconds: number): Promise<number> {
-    return this.clock(await this.call<{ time: number; mode?: string }>('POST', '/clock', { advance: seconds }));
+    return (await this.call<{ time: number }>('POST', '/clock', { advance: seconds })).time;
   }
   async setTime(unix: number): Promise<number> {
-    return this.clock(await this.call<{ time: number; mode?: string }>('POST', '/clock', { set: unix }));
+    return (await this.call<{ time: number }>('POST', '/clock', { set: unix })).time;
   }
   lockState(lockId: number) {
     return this.call<Record<string, unknown>>('GET', `/locks/${lockId}`);
