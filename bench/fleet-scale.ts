@@ -15,12 +15,13 @@ const MB = 1024 * 1024;
 type ChildRun = { ok: true; sample: FleetSample; wallMs: number } | { ok: false; why: string; wallMs: number };
 
 /** Start one fleet in a fresh `node --expose-gc` process (under `--cpu-prof` into `cpuProfDir` if given), killed after `timeoutMs`. */
-export function measureFleet(locks: number, gateways: number, requests: number, timeoutMs: number, cpuProfDir?: string): Promise<ChildRun> {
+export function measureFleet(locks: number, gateways: number, requests: number, timeoutMs: number, cpuProfDir?: string, brokerThread = false): Promise<ChildRun> {
   const t0 = performance.now();
   const prof = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
+  const thread = brokerThread ? ['--broker-thread'] : [];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...prof, '--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', CHILD,
-      '--locks', String(locks), '--gateways', String(gateways), '--requests', String(requests)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--locks', String(locks), '--gateways', String(gateways), '--requests', String(requests), ...thread], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
@@ -74,6 +75,10 @@ export async function fleetScale(quick: boolean): Promise<Section> {
   }
   if (s.stateGetFailed > 0) notes.push(`fleet scale: ${s.stateGetFailed}/${s.stateGetDone} state/get failed: ${s.failures.join('; ')}`);
   notes.push(`fleet scale: ${label} World.create ${round(s.startMs)} ms, ready ${round(s.readyMs)} ms, close ${round(s.closeMs)} ms, broker clients ${s.brokerClients}`);
+  // Informational: the same fleet with the broker in its own thread (issue 15 §3).
+  const threaded = await measureFleet(locks, gws, 0, 120_000, undefined, true);
+  if (threaded.ok) results.push(result(`${label}: ready, broker thread`, threaded.sample.readyMs / 1000, 's'));
+  else notes.push(`fleet scale: ${label} with the broker thread did not start: ${threaded.why}`);
   if (!quick) results.push(...(await startLinearity(s, notes)), ...(await largestFleet(notes)));
   return { results, notes };
 }

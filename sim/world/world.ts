@@ -56,9 +56,6 @@ function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
   });
 }
 
-/** Gateways connecting at once during start-up: enough to keep the broker busy, few enough to bound sockets in flight. */
-const GATEWAYS_AT_ONCE = 64;
-
 /** A whole simulated world on loopback: broker, gateways, locks, cloud, push sink, face provider and control API. */
 export class World {
   private closers: (() => Promise<void>)[] = [];
@@ -112,28 +109,19 @@ export class World {
     this.closers.push(() => this.broker.close());
 
     // Gateways first, so the cloud learns their status from retained messages without pushing a change.
-    // Started GATEWAYS_AT_ONCE at a time: one by one, a fleet's start is a chain of idle round trips.
-    for (let i = 0; i < f.gateways.length; i += GATEWAYS_AT_ONCE) {
-      const batch = f.gateways.slice(i, i + GATEWAYS_AT_ONCE);
-      const started = await Promise.allSettled(batch.map((g) => {
-        for (const id of g.locks) this.apOf.set(id, g.ap_id);
-        const links = g.locks.flatMap((id) => {
-          const external = opts.linkFor?.(id);
-          if (external) return [external];
-          const lock = this.locks.get(id);
-          return lock ? [new RadioLink(lock)] : [];
-        });
-        return VirtualGateway.create({
-          apId: g.ap_id, secret: g.secret, mqttUrl: this.broker.url, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
-        });
-      }));
-      for (const s of started) {
-        if (s.status !== 'fulfilled') continue;
-        this.gateways.set(s.value.apId, s.value);
-        this.closers.push(() => s.value.close());
-      }
-      const failed = started.find((s) => s.status === 'rejected');
-      if (failed) throw failed.reason;
+    for (const g of f.gateways) {
+      for (const id of g.locks) this.apOf.set(id, g.ap_id);
+      const links = g.locks.flatMap((id) => {
+        const external = opts.linkFor?.(id);
+        if (external) return [external];
+        const lock = this.locks.get(id);
+        return lock ? [new RadioLink(lock)] : [];
+      });
+      const gw = await VirtualGateway.create({
+        apId: g.ap_id, secret: g.secret, mqttUrl: this.broker.url, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
+      });
+      this.gateways.set(g.ap_id, gw);
+      this.closers.push(() => gw.close());
     }
 
     let faceUrl = f.cloud.face_provider_url;
