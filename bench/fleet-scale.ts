@@ -75,10 +75,12 @@ export async function fleetScale(quick: boolean): Promise<Section> {
   }
   if (s.stateGetFailed > 0) notes.push(`fleet scale: ${s.stateGetFailed}/${s.stateGetDone} state/get failed: ${s.failures.join('; ')}`);
   notes.push(`fleet scale: ${label} World.create ${round(s.startMs)} ms, ready ${round(s.readyMs)} ms, close ${round(s.closeMs)} ms, broker clients ${s.brokerClients}`);
-  // Informational: the same fleet with the broker in its own thread (issue 15 §3).
-  const threaded = await measureFleet(locks, gws, 0, 120_000, undefined, true);
-  if (threaded.ok) results.push(result(`${label}: ready, broker thread`, threaded.sample.readyMs / 1000, 's'));
-  else notes.push(`fleet scale: ${label} with the broker thread did not start: ${threaded.why}`);
+  // Informational (full runs only): the same fleet with the broker in its own thread (issue 15 §3).
+  const threaded = quick ? null : await measureFleet(locks, gws, 0, 120_000, undefined, true);
+  if (threaded?.ok) {
+    results.push(result(`${label}: ready, broker thread`, threaded.sample.readyMs / 1000, 's'),
+      result(`${label}: RSS delta, broker thread`, rssDelta(threaded.sample) / MB, 'MB'));
+  } else if (threaded) notes.push(`fleet scale: ${label} with the broker thread did not start: ${threaded.why}`);
   if (!quick) results.push(...(await startLinearity(s, notes)), ...(await largestFleet(notes)));
   return { results, notes };
 }
