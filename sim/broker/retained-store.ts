@@ -90,11 +90,16 @@ export function withRetainedIndex<P extends object>(inner: P, index = new Retain
     createRetainedStream: (pattern) => Readable.from(index.matching(pattern)),
     createRetainedStreamCombi: (patterns) => Readable.from(index.matchingAny(patterns)),
   };
+  // aedes looks a method up for every packet: bind each of inner's methods once.
+  const bound = new Map<PropertyKey, { of: unknown; fn: unknown }>();
   return new Proxy(inner, {
     get(target, prop) {
       if (Object.hasOwn(own, prop)) return own[prop as keyof RetainedMethods];
       const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      if (typeof v !== 'function') return v;
+      let b = bound.get(prop);
+      if (b?.of !== v) bound.set(prop, (b = { of: v, fn: (v as (...a: unknown[]) => unknown).bind(target) }));
+      return b.fn;
     },
   });
 }
