@@ -1,13 +1,15 @@
 /**
- * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--compare OLD.json]`: the benchmarks of
- * issues 6 and 15, each beside a raw baseline measured in the same run; prints a table, marks each
- * target met or not, and writes `reports/bench.json`.
+ * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--compare OLD.json] [--fleet-shards]`: the
+ * benchmarks of issues 6 and 15, each beside a raw baseline measured in the same run; prints a table,
+ * marks each target met or not, and writes `reports/bench.json`. `--fleet-shards` adds the DESIGN §13
+ * fleet on Mosquitto (100k locks as 4 shards; several minutes), off by default.
  */
 import { parseArgs } from 'node:util';
 import { newReport, table, writeReport } from './report.ts';
 import { roundTrip, type Section } from './round-trip.ts';
 import { throughput } from './throughput.ts';
 import { fleetScale } from './fleet-scale.ts';
+import { fleetShards } from './fleet-shards.ts';
 import { suite } from './suite.ts';
 import { profileSection } from './profile.ts';
 import { compare, compareTable, CompareError, readReport } from './compare.ts';
@@ -30,6 +32,8 @@ target met or not, and writes a JSON report.
   --out FILE         where the JSON report goes (default: reports/bench.json)
   --only A,B         run only these sections, comma-separated: ${Object.keys(SECTIONS).join(', ')}
                      (default: all)
+  --fleet-shards     also run the DESIGN §13 fleet on Mosquitto: 100k locks as 4 shards, several
+                     minutes (default: off; section fleet-shards)
   --compare OLD      also print each figure against OLD (an earlier bench.json): before, after,
                      after/before and the target met before → after
   --help             this text
@@ -41,7 +45,7 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-function options(): { quick: boolean; out: string; only: string[] | undefined; compare: string | undefined } {
+function options(): { quick: boolean; out: string; only: string[] | undefined; compare: string | undefined; sections: typeof SECTIONS } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -52,6 +56,7 @@ function options(): { quick: boolean; out: string; only: string[] | undefined; c
         out: { type: 'string', default: 'reports/bench.json' },
         only: { type: 'string' },
         compare: { type: 'string' },
+        'fleet-shards': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -62,10 +67,11 @@ function options(): { quick: boolean; out: string; only: string[] | undefined; c
     process.stdout.write(HELP);
     process.exit(0);
   }
+  const sections = { ...SECTIONS, ...(values['fleet-shards'] ? { 'fleet-shards': fleetShards } : {}) };
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = only?.filter((s) => !(s in SECTIONS)) ?? [];
-  if (unknown.length > 0) usageError(`--only: unknown section ${unknown.map((s) => `"${s}"`).join(', ')} (sections: ${Object.keys(SECTIONS).join(', ')})`);
-  return { quick: values.quick ?? false, out: values.out ?? 'reports/bench.json', only, compare: values.compare };
+  const unknown = only?.filter((s) => !(s in sections)) ?? [];
+  if (unknown.length > 0) usageError(`--only: unknown section ${unknown.map((s) => `"${s}"`).join(', ')} (sections: ${Object.keys(sections).join(', ')})`);
+  return { quick: values.quick ?? false, out: values.out ?? 'reports/bench.json', only, compare: values.compare, sections };
 }
 
 async function main(): Promise<void> {
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
     throw e;
   });
   const report = newReport(opts.quick);
-  for (const [name, section] of Object.entries(SECTIONS)) {
+  for (const [name, section] of Object.entries(opts.sections)) {
     if (opts.only && !opts.only.includes(name)) continue;
     const t0 = performance.now();
     process.stderr.write(`bench: ${name}…\n`);
