@@ -176,7 +176,7 @@ test('an event redelivered with the same event_id is pushed once', { tag: '@GW-0
   });
   try {
     (client.stream as unknown as Socket).setNoDelay?.(true);
-    for (let i = 0; i < 2; i++) await client.publishAsync(gatewayTopic(apId, 'event'), JSON.stringify(event), { qos: 1 });
+    for (let i = 0; i < 2; i++) await client.publishAsync(gatewayTopic(apId, 'event', broker.namespace), JSON.stringify(event), { qos: 1 });
   } finally {
     await client.endAsync();
   }

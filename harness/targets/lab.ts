@@ -249,7 +249,8 @@ export class LabSession implements TargetSession {
   }
 
   watch(wire: WireLog): () => void {
-    const offMqtt = this.world.broker.onPublish((topic, payload) => {
+    // The lab world always runs the embedded broker.
+    const offMqtt = this.world.broker!.onPublish((topic, payload) => {
       if (topic.startsWith('kexin/')) wire.add('mqtt', topic, payload.toString('utf8'));
     });
     const offSerial = this.link.onFrame((dir, hex, decoded) => wire.add('serial', `${dir} ${hex}`, decoded));

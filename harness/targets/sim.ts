@@ -1,10 +1,12 @@
-import { World, loadFixture } from '../../sim/world/index.ts';
+import { randomBytes } from 'node:crypto';
+import { World, loadFixture, parseBrokerUrl } from '../../sim/world/index.ts';
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { ControlClient } from './control-client.ts';
 import type { Facets, InboxPush, TargetSession } from './facets.ts';
 import { rolesOfFixture, type FleetRoles } from './fleet.ts';
 import { simLocks } from './sim-locks.ts';
+import { linkFacet } from './gateway-link.ts';
 
 export interface SimOptions {
   profile: ProfileName;
@@ -14,19 +16,25 @@ export interface SimOptions {
   defects?: readonly string[];
   /** Cloud ack timeout in ms; specs keep it short. Default 400. */
   ackTimeoutMs?: number;
+  /** An external broker, `mqtt://cloud:PASSWORD@HOST:PORT` (DESIGN §13, `LOCKBENCH_MQTT_URL`); default the embedded one. */
+  mqttUrl?: string;
 }
 
 /** The embedded simulator: one world per worker on free ports, frozen time, everything controllable, reset per test. */
 export class SimSession implements TargetSession {
   readonly name = 'sim';
 
-  private constructor(readonly world: World, readonly profile: ProfileName, readonly roles: FleetRoles) {}
+  private constructor(readonly world: World, readonly profile: ProfileName, readonly roles: FleetRoles, private readonly ackTimeoutMs: number) {}
 
   static async start(o: SimOptions): Promise<SimSession> {
     const path = o.fixturePath ?? 'fixtures/fleet.json';
     const fixture = await loadFixture(path);
     const roles = rolesOfFixture(fixture, path);
+    const external = o.mqttUrl === undefined ? undefined : parseBrokerUrl(o.mqttUrl);
+    if (external && !external.ok) throw new Error(`LOCKBENCH_MQTT_URL ${external.error}`);
     const world = await World.create(fixture, {
+      // On a shared broker every world (one per worker) takes its own namespace (DESIGN §13).
+      ...(external ? { externalBroker: external.value, namespace: `w${randomBytes(6).toString('hex')}` } : {}),
       profile: o.profile,
       time: 'frozen',
       ackTimeoutMs: o.ackTimeoutMs ?? 400,
@@ -35,7 +43,7 @@ export class SimSession implements TargetSession {
       faceTimeoutMs: 300,
       defects: o.defects,
     });
-    return new SimSession(world, o.profile, roles);
+    return new SimSession(world, o.profile, roles, o.ackTimeoutMs ?? 400);
   }
 
   get apiUrl(): string {
@@ -67,8 +75,9 @@ export class SimSession implements TargetSession {
           await ctl.call('POST', '/push/faults', { fail_next: count, status });
         },
       },
-      mqtt: { url: this.world.urls.mqtt, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) },
+      mqtt: { url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) },
       face: { providerUrl: this.world.faceProviderUrl },
+      link: linkFacet(ctl, { ackTimeoutMs: this.ackTimeoutMs, reconnectWaitMs: 3000, simulated: true }),
       ...(other ? { otherApp: { appId: other.app_id, appSecret: other.app_secret } } : {}),
     };
   }
@@ -78,6 +87,8 @@ export class SimSession implements TargetSession {
   }
 
   watch(wire: WireLog): () => void {
+    // An external broker is not ours to tap: the wire log then holds HTTP and pushes only.
+    if (!this.world.broker) return () => undefined;
     return this.world.broker.onPublish((topic, payload) => {
       if (!topic.startsWith('kexin/')) return;
       let body: unknown = payload.toString('utf8');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import {
-  gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, TOPIC_ROOT,
+  gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, topicRoot,
   type Ack, type Command, type GatewayEvent, type LockOp,
 } from '../protocol/index.ts';
 import type { CloudStats } from './types.ts';
@@ -28,11 +28,15 @@ export interface GatewayRpcOptions {
   url: string;
   /** Password of MQTT user `cloud` (DESIGN §4 security). */
   password: string;
+  /** The world's namespace on a shared broker (DESIGN §13); default '' = §4 exactly. */
+  namespace?: string;
   /** Real-time ms to wait for an ack (DESIGN §4). */
   ackTimeoutMs: number;
   stats: CloudStats;
   /** A gateway's online state changed (not called for the initial retained state). */
   onStatusChange(apId: number, online: boolean): void;
+  /** The gateway published `{"online": true}`: a new connection of it (DESIGN §3.4 reboot). */
+  onSessionStart?(apId: number): void;
   onEvent(apId: number, ev: GatewayEvent): void;
 }
 
@@ -59,13 +63,15 @@ export class GatewayRpc implements GatewayLink {
   private readonly idPrefix = randomUUID();
   private nextId = 0;
   private closed = false;
+  private readonly ackTaps = new Set<(apId: number, payload: Buffer) => void>();
 
   private constructor(private readonly client: MqttClient, private readonly opts: GatewayRpcOptions) {}
 
   /** Connect as `cloud` and subscribe to every gateway's status, ack and event topics (QoS 1). */
   static async connect(opts: GatewayRpcOptions): Promise<GatewayRpc> {
+    const root = topicRoot(opts.namespace);
     const client = await connectAsync(opts.url, {
-      protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `cloud-${randomUUID()}`,
+      protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `${opts.namespace ? `${opts.namespace}/` : ''}cloud-${randomUUID()}`,
       clean: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectPeriod: 1000,
     }, false);
     // With Nagle on a request/reply costs ~88 ms (DESIGN §10); reconnects build a new stream.
@@ -79,7 +85,7 @@ export class GatewayRpc implements GatewayLink {
     client.on('error', () => void opts.stats.mqttErrors++);
     try {
       const grants = await client.subscribeAsync(
-        [`${TOPIC_ROOT}/+/status`, `${TOPIC_ROOT}/+/ack`, `${TOPIC_ROOT}/+/event`], { qos: 1 },
+        [`${root}/+/status`, `${root}/+/ack`, `${root}/+/event`], { qos: 1 },
       );
       if (grants.some((g) => g.qos === 128)) throw new Error('the broker refused the cloud\'s subscriptions');
     } catch (err) {
@@ -115,6 +121,18 @@ export class GatewayRpc implements GatewayLink {
     if (!this.closed) this.publish(apId, { id: this.newId(), lock_id: lockId, ...op });
   }
 
+  /** Harness lever (TEST-PLAN GWP-02, GWP-03): publish a raw payload on a gateway's `cmd`, untracked. */
+  publishRaw(apId: number, payload: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.client.publishAsync(gatewayTopic(apId, 'cmd'), payload, { qos: 1 }).then(() => undefined, () => undefined);
+  }
+
+  /** See every ack payload as it arrives (before matching); returns the function that stops it. */
+  tapAcks(listener: (apId: number, payload: Buffer) => void): () => void {
+    this.ackTaps.add(listener);
+    return () => void this.ackTaps.delete(listener);
+  }
+
   /** No command waiting for its ack. */
   get idle(): boolean {
     return this.pending.size === 0;
@@ -134,7 +152,7 @@ export class GatewayRpc implements GatewayLink {
 
   private publish(apId: number, cmd: Command): void {
     // A failed publish needs no handling here: the ack timeout answers the caller.
-    this.client.publish(gatewayTopic(apId, 'cmd'), JSON.stringify(cmd), { qos: 1 }, () => undefined);
+    this.client.publish(gatewayTopic(apId, 'cmd', this.opts.namespace), JSON.stringify(cmd), { qos: 1 }, () => undefined);
   }
 
   private finish(id: string, answer: RpcAnswer): void {
@@ -151,9 +169,12 @@ export class GatewayRpc implements GatewayLink {
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (this.closed) return;
     const t = parseGatewayTopic(topic);
-    if (!t) return void this.opts.stats.mqttDropped++;
+    if (!t || t.ns !== (this.opts.namespace ?? '')) return void this.opts.stats.mqttDropped++;
     if (t.kind === 'status') return this.onStatus(t.apId, payload, packet.retain === true);
-    if (t.kind === 'ack') return this.onAck(payload);
+    if (t.kind === 'ack') {
+      for (const tap of this.ackTaps) tap(t.apId, payload);
+      return this.onAck(payload);
+    }
     if (t.kind === 'event') return this.onEventMessage(t.apId, payload);
     this.opts.stats.mqttDropped++;
   }
@@ -170,6 +191,7 @@ export class GatewayRpc implements GatewayLink {
     const before = this.onlineMap.get(apId) ?? this.staleMap.get(apId);
     this.staleMap.delete(apId);
     this.onlineMap.set(apId, s.value.online);
+    if (s.value.online) this.opts.onSessionStart?.(apId);
     // A retained status seen at subscribe time is the initial state, not a change (no push).
     if (before === undefined && retained) return;
     if ((before ?? false) !== s.value.online) this.opts.onStatusChange(apId, s.value.online);

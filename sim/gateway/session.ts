@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { gatewayTopic } from '../protocol/index.ts';
+import { gatewayClientId, gatewayTopic } from '../protocol/index.ts';
 import { connectNoDelay } from './mqtt-client.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -11,6 +11,8 @@ export interface SessionOptions {
   mqttUrl: string;
   apId: number;
   secret: string;
+  /** The world's namespace on a shared broker (DESIGN §13); '' is §4 exactly. */
+  namespace: string;
   keepaliveS: number;
   /** Delay before reconnecting after an abrupt loss, ms. */
   reconnectPeriodMs: number;
@@ -18,6 +20,12 @@ export interface SessionOptions {
   connectTimeoutMs: number;
   /** Whether the connection carries the retained `{"online":false}` will (off: `gateway-no-will`). */
   will: boolean;
+  /** MQTT client id; default `gw-{ap_id}`. */
+  clientId?: string;
+  /** Whether `{"online":true}` is retained (off: `gateway-status-not-retained`); default true. */
+  statusRetained?: boolean;
+  /** Called when each session (the first and every reconnect) is set up, before its status goes out. */
+  onSession?: () => void;
   onMessage: (topic: string, payload: Buffer) => void;
 }
 
@@ -28,11 +36,11 @@ export interface SessionOptions {
  * client once the first session is set up; rejects (and ends the client) on refusal or timeout.
  */
 export function openSession(o: SessionOptions): Promise<MqttClient> {
-  const status = gatewayTopic(o.apId, 'status');
-  const cmd = gatewayTopic(o.apId, 'cmd');
+  const status = gatewayTopic(o.apId, 'status', o.namespace);
+  const cmd = gatewayTopic(o.apId, 'cmd', o.namespace);
   const client = connectNoDelay(o.mqttUrl, {
     protocolVersion: 4,
-    clientId: `gw-${o.apId}`,
+    clientId: o.clientId ?? gatewayClientId(o.apId, o.namespace),
     username: `gw:${o.apId}`,
     password: o.secret,
     clean: true,
@@ -46,7 +54,8 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
   client.on('message', (topic, payload) => o.onMessage(topic, payload));
   const setUp = async (): Promise<void> => {
     await client.subscribeAsync(cmd, { qos: 1 });
-    await client.publishAsync(status, ONLINE, { qos: 1, retain: true });
+    o.onSession?.();
+    await client.publishAsync(status, ONLINE, { qos: 1, retain: o.statusRetained ?? true });
   };
 
   return new Promise<MqttClient>((resolve, reject) => {
@@ -86,9 +95,9 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
  * Clean disconnect (DESIGN §4): publish retained `{"online":false}`, then DISCONNECT so the broker
  * discards the will. Bounded by `timeoutMs`; a connection that does not answer is destroyed.
  */
-export async function closeSession(client: MqttClient, apId: number, timeoutMs: number): Promise<void> {
+export async function closeSession(client: MqttClient, apId: number, namespace: string, timeoutMs: number): Promise<void> {
   const ok = (p: Promise<unknown>, what: string): Promise<boolean> => withTimeout(p, timeoutMs, what).then(() => true, () => false);
-  if (client.connected && (await ok(client.publishAsync(gatewayTopic(apId, 'status'), OFFLINE, { qos: 1, retain: true }), 'status offline'))) {
+  if (client.connected && (await ok(client.publishAsync(gatewayTopic(apId, 'status', namespace), OFFLINE, { qos: 1, retain: true }), 'status offline'))) {
     if (!(await ok(client.endAsync(), 'disconnect'))) client.stream.destroy();
     return;
   }

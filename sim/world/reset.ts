@@ -30,8 +30,8 @@ export async function resetWorld(world: World, newLock: (l: FixtureLock) => Virt
   // A delayed ack or event of the last test is still on its way: let it land before forgetting.
   if (latencyMs > 0) await new Promise((r) => setTimeout(r, 2 * latencyMs + 20));
   for (const g of world.gateways.values()) if (!g.online) await g.setOnline(true);
-  await until('the cloud did not see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud.gatewayOnline(g.apId)));
-  await world.cloud.reset(RESET_WAIT_MS);
+  await until('the cloud did not see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true));
+  await world.cloud?.reset(RESET_WAIT_MS);
 
   world.clock.freeze();
   world.clock.set(world.fixture.world.start);
@@ -42,4 +42,6 @@ export async function resetWorld(world: World, newLock: (l: FixtureLock) => Virt
     if (ap !== undefined && !world.external.has(l.lock_id)) world.gateways.get(ap)?.addLink(radio(lock));
   }
   world.sink.reset();
+  // Each test starts with a clean broker record of every client (TEST-PLAN GWP-06 on sim).
+  world.broker?.resetRecords();
 }
