@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--fleet-shards]`: the benchmarks of issue 6, each beside a
- * raw baseline measured in the same run; prints a table and writes `reports/bench.json`. `--fleet-shards`
- * adds the DESIGN §13 fleet on Mosquitto (100k locks as 4 shards; several minutes), off by default.
-  * `--soak [--seconds T] [--clients N]` runs only the soak and fault campaign (bench/soak.ts) and
-  * writes its figures under the key `soak` of the same file.
+ * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--compare OLD.json] [--fleet-shards]`: the
+ * benchmarks of issues 6 and 15, each beside a raw baseline measured in the same run; prints a table,
+ * marks each target met or not, and writes `reports/bench.json`. `--fleet-shards` adds the DESIGN §13
+ * fleet on Mosquitto (100k locks as 4 shards; several minutes), off by default.
+ * `--soak [--seconds T] [--clients N]` runs only the soak and fault campaign (bench/soak.ts) and
+ * writes its figures under the key `soak` of the same file.
  */
 import { parseArgs } from 'node:util';
 import { runSoak } from './soak-cli.ts';
@@ -14,6 +15,7 @@ import { fleetScale } from './fleet-scale.ts';
 import { fleetShards } from './fleet-shards.ts';
 import { suite } from './suite.ts';
 import { profileSection } from './profile.ts';
+import { compare, compareTable, CompareError, readReport } from './compare.ts';
 import { result } from './stats.ts';
 
 const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
@@ -24,26 +26,83 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
   profile: profileSection,
 };
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench.json' }, only: { type: 'string' },
-      'fleet-shards': { type: 'boolean', default: false },
-      soak: { type: 'boolean', default: false }, seconds: { type: 'string' }, clients: { type: 'string' }, help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) return void process.stdout.write(HELP);
-  if (values.soak) return runSoak(values.out!, values.seconds, values.clients);
-  const quick = values.quick ?? false;
-  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-  const report = newReport(quick);
+const HELP = `usage: npm run bench -- [options]
+
+Runs each benchmark section beside a baseline measured in the same run, prints a table with each
+target met or not, and writes a JSON report.
+
+  --quick            the CI smoke run: small counts, no suite or profile section (default: off)
+  --out FILE         where the JSON report goes (default: reports/bench.json)
+  --only A,B         run only these sections, comma-separated: ${Object.keys(SECTIONS).join(', ')}
+                     (default: all)
+  --fleet-shards     also run the DESIGN §13 fleet on Mosquitto: 100k locks as 4 shards, several
+                     minutes (default: off; section fleet-shards)
+  --compare OLD      also print each figure against OLD (an earlier bench.json): before, after,
+                     after/before and the target met before → after
+  --soak             only the soak and fault campaign (bench/soak.ts); figures under "soak" in --out
+  --seconds T        soak duration in seconds (default: 20, 1…3600)
+  --clients N        concurrent soak API clients (default: 8, 1…256)
+  --help             this text
+`;
+
+/** A bad command line: one line naming the flag, no stack trace. */
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n(npm run bench -- --help lists the options)\n`);
+  process.exit(2);
+}
+
+interface Options {
+  quick: boolean; out: string; only: string[] | undefined; compare: string | undefined; sections: typeof SECTIONS;
+  /** `--soak`: run only the soak campaign, with its raw `--seconds` and `--clients` (checked by soak-cli.ts). */
+  soak: { seconds: string | undefined; clients: string | undefined } | undefined;
+}
+
+function options(): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: 'boolean', default: false },
+        out: { type: 'string', default: 'reports/bench.json' },
+        only: { type: 'string' },
+        compare: { type: 'string' },
+        'fleet-shards': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+        soak: { type: 'boolean', default: false }, seconds: { type: 'string' }, clients: { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    usageError((e as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
   const sections = { ...SECTIONS, ...(values['fleet-shards'] ? { 'fleet-shards': fleetShards } : {}) };
-  for (const [name, section] of Object.entries(sections)) {
-    if (only && !only.includes(name)) continue;
+  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only?.filter((s) => !(s in sections)) ?? [];
+  if (unknown.length > 0) usageError(`--only: unknown section ${unknown.map((s) => `"${s}"`).join(', ')} (sections: ${Object.keys(sections).join(', ')})`);
+  const soak = values.soak ? { seconds: values.seconds, clients: values.clients } : undefined;
+  return { quick: values.quick ?? false, out: values.out ?? 'reports/bench.json', only, compare: values.compare, sections, soak };
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  if (opts.soak) return runSoak(opts.out, opts.soak.seconds, opts.soak.clients);
+  // Read the old report first: a bad --compare file stops the run before minutes of measuring.
+  const old = opts.compare === undefined ? undefined : await readReport(opts.compare).catch((e: unknown) => {
+    if (e instanceof CompareError) usageError(e.message);
+    throw e;
+  });
+  const report = newReport(opts.quick);
+  for (const [name, section] of Object.entries(opts.sections)) {
+    if (opts.only && !opts.only.includes(name)) continue;
     const t0 = performance.now();
     process.stderr.write(`bench: ${name}…\n`);
     try {
-      const s = await section(quick);
+      const s = await section(opts.quick);
       report.results.push(...s.results);
       report.notes.push(...s.notes);
     } catch (e) {
@@ -51,20 +110,13 @@ async function main(): Promise<void> {
       report.notes.push(`${name}: failed: ${(e as Error).stack ?? String(e)}`);
     }
     report.results.push(result(`section ${name} wall time`, (performance.now() - t0) / 1000, 's'));
-    await writeReport(values.out!, report);
+    await writeReport(opts.out, report);
   }
-  await writeReport(values.out!, report);
-  process.stdout.write(`${table(report.results)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nwritten ${values.out}\n`);
+  await writeReport(opts.out, report);
+  process.stdout.write(`${table(report.results)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nwritten ${opts.out}\n`);
+  if (old) process.stdout.write(`\ncompared with ${opts.compare}:\n${compareTable(compare(old.results, report.results))}\n`);
 }
 
-const HELP = `npm run bench -- [--quick] [--out FILE] [--only a,b]
-  --quick          short runs (the smoke test in npm test)
-  --out FILE       report path (default reports/bench.json)
-  --only a,b       sections: ${Object.keys(SECTIONS).join(', ')}
-  --soak           only the soak and fault campaign; figures under "soak" in --out
-  --seconds T      soak duration in seconds (default 20, 1…3600)
-  --clients N      concurrent soak API clients (default 8, 1…256)
-`;
 
 await main().catch((e: unknown) => {
   process.stderr.write(`bench: ${(e as Error).message}\n`);

@@ -5,6 +5,7 @@ import { VirtualGateway, GATEWAY_DEFECTS } from '../gateway/gateway.ts';
 import { RadioLink } from '../gateway/radio-link.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
+import { BrokerThread, type BrokerHandle } from '../broker/broker-thread.ts';
 import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
 import { namespaceProblem, type ProfileName } from '../protocol/index.ts';
 import type { ExternalBroker } from './broker-url.ts';
@@ -66,6 +67,8 @@ export interface WorldOptions {
   externalGateways?: readonly number[];
   /** Interface the embedded broker alone listens on (e.g. `0.0.0.0` for a gateway on the LAN, DESIGN §12); default `host`. */
   brokerHost?: string;
+  /** Run the broker in its own worker thread (issue 15 §3: the second core); default false (in-process, as tests use it). */
+  brokerThread?: boolean;
 }
 
 /** Gateways connecting at once while a world starts: a fleet of thousands starts in seconds, a bounded burst for the broker. */
@@ -91,8 +94,10 @@ export class World {
     readonly sink: PushSink,
   ) {}
 
-  /** The embedded broker; absent on an external one (DESIGN §13). */
+  /** The embedded broker; absent on an external one (DESIGN §13) and in its own thread (the bench's `brokerThread`, which offers no levers). */
   broker: Broker | undefined;
+  /** The embedded broker when it runs in a worker thread. */
+  brokerThread: BrokerThread | undefined;
   /** URL of the broker every part uses, without credentials. */
   mqttUrl = '';
   /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
@@ -148,9 +153,10 @@ export class World {
     } else {
       cloudPassword = randomBytes(16).toString('hex');
       const brokerHost = opts.brokerHost ?? host;
-      const broker = await Broker.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+      const broker: BrokerHandle = opts.brokerThread
+        ? (this.brokerThread = await BrokerThread.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, secrets, defects }))
+        : (this.broker = await Broker.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects }));
       this.closers.push(() => broker.close());
-      this.broker = broker;
       // A broker on every interface is reached over loopback from inside the world.
       this.mqttUrl = brokerHost === '0.0.0.0' || brokerHost === '::' ? `mqtt://127.0.0.1:${broker.port}` : broker.url;
     }
