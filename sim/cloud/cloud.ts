@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
 import { defectSet } from './defects.ts';
-import { fail, type CloudDeps, type Reply } from './endpoint.ts';
+import { fail, recordInternalError, type CloudDeps, type Reply } from './endpoint.ts';
+import { seededRng } from '../random.ts';
 import { ENDPOINT_SPECS } from './endpoints/index.ts';
 import { EventRouter } from './events.ts';
 import { FaceRateLimiter, verifyFace } from './face.ts';
@@ -75,7 +76,7 @@ export class Cloud {
       throw err;
     }
     const deps: CloudDeps = {
-      clock: opts.clock, profile: opts.profile, store, rpc, stats, has,
+      clock: opts.clock, profile: opts.profile, store, rpc, stats, has, rng: opts.rng ?? seededRng(0),
       faceRate: new FaceRateLimiter(opts.faceRate.max, opts.faceRate.perS),
       verifyFace: (q) => verifyFace(opts.faceProviderUrl, q, opts.faceTimeoutMs, closing.signal),
       signSkewS: opts.signSkewS, timeSyncTtlS: opts.timeSyncTtlS, tzOffsetMin: opts.tzOffsetMin,
@@ -83,8 +84,8 @@ export class Cloud {
     const bodyLimitBytes = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       void runPipeline({ req, bodyLimitBytes, endpoints: ENDPOINT_SPECS }, deps)
-        .catch((): Reply => {
-          stats.internalErrors++;
+        .catch((e: unknown): Reply => {
+          recordInternalError(stats, opts.clock.now(), req.url ?? '', e);
           return fail('internal');
         })
         .then((reply) => answer(res, reply, deps));
@@ -121,6 +122,8 @@ function answer(res: ServerResponse, reply: Reply, deps: CloudDeps): void {
   deps.stats.requests++;
   const wire = wireOf(deps.profile, reply.outcome);
   const data = reply.outcome === 'ok' ? (reply.data ?? null) : null;
-  const opts = { ...(reply.close ? { close: true } : {}), ...(reply.headers ? { headers: reply.headers } : {}) };
+  // `Date` is world time: a client whose clock disagrees can see by how much (issue 14: remote clock diagnosis).
+  const headers = { Date: new Date(deps.clock.now() * 1000).toUTCString(), ...reply.headers };
+  const opts = { ...(reply.close ? { close: true } : {}), headers };
   sendEnvelope(res, wire, { code: wire.code, desc: reply.desc ?? DEFAULT_DESC[reply.outcome], data }, opts);
 }

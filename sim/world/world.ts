@@ -11,6 +11,7 @@ import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
+import { seededRng } from '../random.ts';
 
 /** Every defect the simulator can seed (issue 4), by the room that implements it. */
 export const KNOWN_DEFECTS: readonly string[] = [...LOCK_DEFECTS, ...GATEWAY_DEFECTS, ...BROKER_DEFECTS, ...CLOUD_DEFECTS];
@@ -43,6 +44,8 @@ export interface WorldOptions {
   linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
+  /** The seed of all domain randomness, forked per subsystem (STYLE §2; `LOCKBENCH_SEED`). Default 0. */
+  seed?: number;
 }
 
 function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
@@ -154,6 +157,7 @@ export class World {
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       defects,
+      rng: seededRng(opts.seed ?? 0).fork('cloud'),
     });
     this.closers.push(() => this.cloud.close());
     // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
