@@ -28,6 +28,8 @@ const conformanceReporters = [
   ['list'],
   ['html', { outputFolder: `${reports}/html`, open: 'never' }],
   ['junit', { outputFile: `${reports}/junit.xml` }],
+  // After junit on purpose: it appends check IDs to the names junit just wrote (DESIGN §14).
+  ['./harness/report/junit-ids.ts', { junitFile: `${reports}/junit.xml` }],
   ['json', { outputFile: `${reports}/results.json` }],
   ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html` }],
 ] as const;
@@ -42,6 +44,9 @@ export default defineConfig<Options>({
   workers: process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2,
   timeout: 20_000,
   expect: { timeout: 2_000 },
+  // Settings, seed and remote clock checked once before any test (issue 14).
+  globalSetup: './harness/targets/preflight.ts',
+  use: { trace: 'retain-on-failure' },
   reporter: defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
   projects: defectRun
     ? defectProjects

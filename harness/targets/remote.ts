@@ -31,5 +31,9 @@ export class RemoteSession implements TargetSession {
     return new NoControl(this.name);
   }
 
+  worldNow(): number {
+    return Date.now() / 1000;
+  }
+
   async close(): Promise<void> {}
 }

@@ -69,6 +69,8 @@ export interface TargetSession {
   readonly serial?: { dropResponses(count: number): Promise<void>; stats(): { retransmits: number; reconnects: number; timeouts: number } };
   /** Lab bench only: pull the serial port and put it back (TEST-PLAN LAB-04). */
   readonly bench?: { unplug(): Promise<void>; replug(): Promise<void> };
+  /** World time now, unix seconds (DESIGN §2), read synchronously: each wire-log entry carries it (DESIGN §14). */
+  worldNow?(): number;
   /** Watch MQTT traffic into the wire log; returns a function that stops watching. */
   watchMqtt?(wire: WireLog): () => void;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import type { WireLog } from '../client/wire-log.ts';
 import { capabilities } from './capabilities.ts';
 import { ControlClient } from './control-client.ts';
 import { SIM_FLEET } from './fleet.ts';
+import { runSeed } from './preflight.ts';
 import type { TargetSession } from './session.ts';
 
 export interface SimOptions {
@@ -35,6 +36,7 @@ export class SimSession implements TargetSession {
       pushBackoffMs: 20,
       faceTimeoutMs: 300,
       defects: o.defects,
+      seed: runSeed(),
     });
     return new SimSession(world, o.profile);
   }
@@ -59,6 +61,10 @@ export class SimSession implements TargetSession {
 
   control(request: APIRequestContext, wire: WireLog): ControlClient {
     return new ControlClient(request, this.world.urls.control, wire);
+  }
+
+  worldNow(): number {
+    return this.world.clock.now();
   }
 
   watchMqtt(wire: WireLog): () => void {
