@@ -47,7 +47,8 @@ export default defineConfig<Options>({
   // Settings, seed and remote clock checked once before any test (issue 14).
   globalSetup: './harness/targets/preflight.ts',
   use: { trace: 'retain-on-failure' },
-  reporter: defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
+  // `--list` runs no test, so it writes no report: reports/ stays as the last run left it (issue 14).
+  reporter: process.argv.includes('--list') ? [['list']] : defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
   projects: defectRun
     ? defectProjects
     : profiles.map((profile) => ({
