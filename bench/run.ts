@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [--out FILE] [--only a,b]`: the benchmarks of issue 6, each beside a
  * raw baseline measured in the same run; prints a table and writes `reports/bench.json`.
  */
-import { parseArgs } from 'node:util';
+import { cli } from '../bin/cli.ts';
 import { newReport, table, writeReport } from './report.ts';
 import { roundTrip, type Section } from './round-trip.ts';
 import { throughput } from './throughput.ts';
@@ -19,10 +19,18 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
   profile: profileSection,
 };
 
+const cmd = cli('lockbench bench', {
+  synopsis: 'lockbench bench [--quick] [--out FILE] [--only a,b]',
+  about: 'Run the benchmarks, each beside a raw baseline measured in the same run; print a table and write a JSON report.',
+  options: [
+    ['--quick', 'a short smoke run (seconds, not minutes); default off'],
+    ['--out FILE', 'where the JSON report goes; default reports/bench.json'],
+    ['--only a,b', `sections to run, comma-separated, of: ${Object.keys(SECTIONS).join(', ')}; default all`],
+  ],
+});
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench.json' }, only: { type: 'string' } },
-  });
+  const values = cmd.parse({ quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench.json' }, only: { type: 'string' } });
   const quick = values.quick ?? false;
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const report = newReport(quick);

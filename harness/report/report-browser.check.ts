@@ -85,12 +85,16 @@ test('a failing run shows its wire log and its sequence diagram from the HTML re
     const page = await browser.newPage();
     await page.goto(pathToFileURL(resolve(`${DEMO}/html/index.html`)).href);
     await page.getByText(/behind no gateway/).first().click({ timeout: 10_000 });
+    // The report links the diagram (an attachment of the test).
+    const fromReport = await page.locator('a', { hasText: 'sequence.html' }).first().getAttribute('href', { timeout: 10_000 });
+    assert.ok(fromReport, 'the HTML report links sequence.html');
     const attachment = page.getByText('wire.log').first();
     await attachment.waitFor({ timeout: 10_000 });
     await attachment.click();
     await page.getByText(/\/third\/lock\/open → /).first().waitFor({ timeout: 10_000 });
-    await page.getByText('sequence.html').first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: `${DEMO}/failing-test.png`, fullPage: true });
+    await page.goto(new URL(fromReport, page.url()).href);
+    assert.ok((await page.locator('#sequence g.msg').count()) >= 2, 'the diagram from the HTML report draws the log');
 
     // The matrix cell of GW-02 links the diagram; its arrows are the wire log's entries, in order.
     await page.goto(pathToFileURL(resolve(`${DEMO}/conformance.html`)).href);

@@ -9,17 +9,23 @@ import type { WireEntry, WireHeader } from '../client/wire-log.ts';
 import { payloadText, sequenceOf, type Message, type Participant } from './sequence-model.ts';
 
 /** Layout in CSS pixels; the character widths are those of the monospace font at the sizes used. */
-const L = { timeW: 200, colW: 170, headH: 34, rowH: 46, pad: 24, labelCharW: 7.3, payloadCharW: 6.1 } as const;
+const L = { timeW: 200, colW: 170, headH: 8, rowH: 46, pad: 24, labelCharW: 7.3, payloadCharW: 6.1 } as const;
 
 /** World time as ISO UTC (the wire log's own text rendering uses the same form). */
 const worldTimeText = (unix: number): string => (Number.isFinite(unix) && Math.abs(unix) < 8.64e12 ? new Date(unix * 1000).toISOString() : String(unix));
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Cut `s` to `max` characters, marking the cut. */
+/** Cut `s` to `max` monospace cells (wide CJK characters take two), marking the cut. */
 function fit(s: string, max: number): string {
   const n = Math.max(1, Math.floor(max));
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+  let cells = 0;
+  const chars = [...s];
+  for (let i = 0; i < chars.length; i++) {
+    cells += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(chars[i]!) ? 2 : 1;
+    if (cells > n - 1 && i < chars.length - 1) return `${chars.slice(0, i).join('')}…`;
+  }
+  return s;
 }
 
 const KIND_COLOUR: Record<WireEntry['kind'], string> = { http: '#1f5fa8', control: '#777', mqtt: '#2b7a3d', serial: '#8a4b08', push: '#8b1f8b' };
@@ -71,6 +77,7 @@ export function sequenceHtml(page: SequencePage): string {
   const x = new Map(participants.map((p, i) => [p, L.timeW + L.colW / 2 + i * L.colW] as const));
   const width = L.timeW + participants.length * L.colW + L.pad;
   const height = L.headH + messages.length * L.rowH + 12;
+  // Participant names live in the sticky strip above, so they stay in view while a long log scrolls.
   const names = (h: number) => participants.map((p) => `<text class="who" x="${x.get(p)}" y="${h}" text-anchor="middle">${esc(p)}</text>`).join('');
   const lifelines = participants.map((p) => `<line class="lifeline" data-participant="${esc(p)}" x1="${x.get(p)}" y1="${L.headH - 6}" x2="${x.get(p)}" y2="${height}" stroke="#bbb" stroke-dasharray="4 3"/>`).join('');
   const h = page.header;
@@ -90,7 +97,7 @@ text.payload{font-size:10px;fill:#444}.msg:hover rect.band{fill:#eef4ff}pre{whit
 ${page.error ? `<pre id="error">${esc(page.error)}</pre>` : ''}
 <div class="sticky"><svg id="names" width="${width}" height="24" xmlns="http://www.w3.org/2000/svg"><text class="time" x="8" y="16">real · world time</text>${names(17)}</svg></div>
 <svg id="sequence" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="sequence diagram of ${messages.length} messages">
-<defs>${markers()}</defs>${lifelines}${names(18)}
+<defs>${markers()}</defs>${lifelines}
 ${messages.map((m) => row(m, x, width)).join('\n')}
 </svg>
 <h2>Messages</h2>
