@@ -2,7 +2,7 @@ import type { APIRequestContext } from '@playwright/test';
 import { request as httpRequest } from 'undici';
 import { parseFixture } from '../../sim/world/fixture.ts';
 import { World } from '../../sim/world/world.ts';
-import { runSeed } from './preflight.ts';
+import { worldSeed } from './preflight.ts';
 import { signBody, tempPassword, type ProfileName } from '../../sim/protocol/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { SerialLink } from '../serial/serial-link.ts';
@@ -109,7 +109,7 @@ export class LabSession implements TargetSession {
       throw new Error(`lab: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     }
     const world = await World.create(parsed.fixture, {
-      profile, time: 'frozen', ackTimeoutMs: 2500, lockTimeoutMs: 2000, pushBackoffMs: 20, linkFor: (id) => (id === lockId ? sessionLink(link) : undefined), seed: runSeed(),
+      profile, time: 'frozen', ackTimeoutMs: 2500, lockTimeoutMs: 2000, pushBackoffMs: 20, linkFor: (id) => (id === lockId ? sessionLink(link) : undefined), seed: worldSeed(),
     });
     const has = info.info.caps;
     const caps: Capability[] = ['gateway', 'push', 'sinkFaults'];

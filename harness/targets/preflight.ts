@@ -11,7 +11,8 @@ import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isProfileName, wireOf, type ProfileName } from '../../sim/protocol/index.ts';
-import { parseSeed, SEED_MAX } from '../../sim/random.ts';
+import { test } from '@playwright/test';
+import { parseSeed, seededRng, SEED_MAX } from '../../sim/random.ts';
 import { loadSigner } from '../client/signer.ts';
 
 /** Settings each target cannot run without (DESIGN §8, §11, §12); `a|b` means either. */
@@ -39,6 +40,22 @@ export function runSeed(env: NodeJS.ProcessEnv = process.env): number {
   const r = parseSeed(env.LOCKBENCH_SEED);
   if (!r.ok) throw new PreflightError(r.error);
   return r.seed ?? 0;
+}
+
+/**
+ * The seed of the world of the running test: the run's seed forked by the test's file and titles.
+ * Replaying a run (or one test of it) redraws the same numbers, while different tests draw
+ * different ones — a lab device keeps its state between tests, and two tests handed the same
+ * "random" password would collide on it. Outside a test, the run's seed itself.
+ */
+export function worldSeed(): number {
+  let id: string;
+  try {
+    id = test.info().titlePath.join(' › ');
+  } catch {
+    return runSeed();
+  }
+  return seededRng(runSeed()).fork(id).seed;
 }
 
 /** The settings of `target` that are missing from `env`, as the names to print. */

@@ -5,7 +5,7 @@ import type { WireLog } from '../client/wire-log.ts';
 import { capabilities } from './capabilities.ts';
 import { ControlClient } from './control-client.ts';
 import { SIM_FLEET } from './fleet.ts';
-import { runSeed } from './preflight.ts';
+import { worldSeed } from './preflight.ts';
 import type { TargetSession } from './session.ts';
 
 export interface SimOptions {
@@ -36,7 +36,7 @@ export class SimSession implements TargetSession {
       pushBackoffMs: 20,
       faceTimeoutMs: 300,
       defects: o.defects,
-      seed: runSeed(),
+      seed: worldSeed(),
     });
     return new SimSession(world, o.profile);
   }
