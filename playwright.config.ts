@@ -46,7 +46,8 @@ export default defineConfig<Options>({
   expect: { timeout: 2_000 },
   // Settings, seed and remote clock checked once before any test (issue 14).
   globalSetup: './harness/targets/preflight.ts',
-  use: { trace: 'retain-on-failure' },
+  // Traces of failing tests (DESIGN §14); a defect run fails on purpose and keeps none.
+  use: { trace: defectRun ? 'off' : 'retain-on-failure' },
   // `--list` runs no test, so it writes no report: reports/ stays as the last run left it (issue 14).
   reporter: process.argv.includes('--list') ? [['list']] : defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
   projects: defectRun
