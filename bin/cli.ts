@@ -13,7 +13,7 @@ export interface Usage {
 
 /** The help text of a command. */
 export function helpText(u: Usage): string {
-  const width = Math.max(0, ...(u.options ?? []).map(([f]) => f.length));
+  const width = Math.max('--help'.length, ...(u.options ?? []).map(([f]) => f.length));
   const opts = (u.options ?? []).map(([f, m]) => `  ${f.padEnd(width)}  ${m}`);
   return [`usage: ${u.synopsis}`, '', u.about, ...(opts.length ? ['', 'options:', ...opts, `  ${'--help'.padEnd(width)}  print this help and exit`] : []), ...(u.more?.length ? ['', ...u.more] : [])].join('\n');
 }
