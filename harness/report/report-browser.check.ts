@@ -119,7 +119,7 @@ test('a 500-message sequence diagram stays readable: one arrow per entry in orde
   for (let i = 0; i < 500; i++) {
     const k = kinds[i % kinds.length]!;
     w += 0.25;
-    const summary = k === 'http' ? `POST /third/lock/open → 200 code 200 ${'x'.repeat(i % 90)}` : k === 'mqtt' ? `kexin/1000002/${['cmd', 'ack', 'event'][i % 3]}` : k === 'serial' ? `${i % 2 ? 'rx' : 'tx'} 7e0102${'ab'.repeat(40)}7e` : k === 'push' ? '→ app_test type 2' : 'POST /clock → 200';
+    const summary = k === 'http' ? `POST /third/lock/open → 200 code 200 ${'x'.repeat(i % 90)}` : k === 'mqtt' ? `kexin/v1/gw/1000002/${['cmd', 'ack', 'event'][i % 3]}` : k === 'serial' ? `${i % 2 ? 'rx' : 'tx'} 7e0102${'ab'.repeat(40)}7e` : k === 'push' ? '→ app_test type 2' : 'POST /clock → 200';
     wire.add(k, summary, { n: i, note: '张三 '.repeat(i % 7), long: 'y'.repeat(400) });
   }
   const file = resolve('reports/sequence-500.html');

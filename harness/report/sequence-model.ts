@@ -19,8 +19,8 @@ export interface Message {
   label: string;
 }
 
-/** DESIGN §4 topics `…kexin/{ap_id}/{cmd|status|ack|event}` (a world namespace may prefix them). */
-const GATEWAY_TOPIC = /(?:^|\/)kexin\/(\d+)\/(cmd|status|ack|event)$/;
+/** DESIGN §4 topics `kexin/v1/gw/{ap_id}/{cmd|status|ack|event}` (a world namespace may prefix them). */
+const GATEWAY_TOPIC = /(?:^|\/)kexin\/v1\/gw\/(\d+)\/(cmd|status|ack|event)$/;
 
 /** The arrow of one wire-log entry. */
 export function messageOf(entry: WireEntry, index: number): Message {

@@ -5,6 +5,7 @@ import { WireLog } from '../client/wire-log.ts';
 import { messageOf, sequenceOf } from './sequence-model.ts';
 import { sequenceHtml } from './sequence-html.ts';
 import { withCheckIds } from './junit-ids.ts';
+import { gatewayTopic } from '../../sim/protocol/index.ts';
 
 const entry = (kind: 'http' | 'control' | 'mqtt' | 'push' | 'serial', summary: string) => ({ ms: 0, kind, summary });
 
@@ -15,10 +16,13 @@ test('each kind of entry goes between its participants', () => {
   };
   assert.equal(arrow('http', 'POST /third/lock/open → 200 code 200'), 'client>cloud ⇄');
   assert.equal(arrow('control', 'POST /clock → 200'), 'client>control ⇄');
-  assert.equal(arrow('mqtt', 'kexin/1000002/cmd'), 'cloud>gateway via broker');
-  assert.equal(arrow('mqtt', 'kexin/1000002/ack'), 'gateway>cloud via broker');
-  assert.equal(arrow('mqtt', 'w3/kexin/7/status'), 'gateway>cloud via broker');
-  assert.equal(arrow('mqtt', 'kexin/7/nonsense'), 'gateway>broker');
+  assert.equal(arrow('mqtt', 'kexin/v1/gw/1000002/cmd'), 'cloud>gateway via broker');
+  assert.equal(arrow('mqtt', 'kexin/v1/gw/1000002/ack'), 'gateway>cloud via broker');
+  assert.equal(arrow('mqtt', 'w3/kexin/v1/gw/7/status'), 'gateway>cloud via broker');
+  assert.equal(arrow('mqtt', 'kexin/v1/gw/7/nonsense'), 'gateway>broker');
+  // The topics the world really uses (DESIGN §4), not a copy of their shape.
+  assert.equal(arrow('mqtt', gatewayTopic(7, 'cmd')), 'cloud>gateway via broker');
+  for (const k of ['status', 'ack', 'event'] as const) assert.equal(arrow('mqtt', gatewayTopic(7, k)), 'gateway>cloud via broker');
   assert.equal(arrow('serial', 'tx 7e01'), 'gateway>lock');
   assert.equal(arrow('serial', 'rx 7e02'), 'lock>gateway');
   assert.equal(arrow('push', '→ app_test type 2'), 'cloud>push receiver');
@@ -26,14 +30,14 @@ test('each kind of entry goes between its participants', () => {
 
 test('lifelines: client and cloud always, others only when used, in a fixed order', () => {
   assert.deepEqual(sequenceOf([entry('http', 'x')]).participants, ['client', 'cloud']);
-  assert.deepEqual(sequenceOf([entry('serial', 'tx 7e'), entry('push', '→ a type 1'), entry('mqtt', 'kexin/1/cmd')]).participants, ['client', 'cloud', 'broker', 'gateway', 'lock', 'push receiver']);
+  assert.deepEqual(sequenceOf([entry('serial', 'tx 7e'), entry('push', '→ a type 1'), entry('mqtt', 'kexin/v1/gw/1/cmd')]).participants, ['client', 'cloud', 'broker', 'gateway', 'lock', 'push receiver']);
 });
 
 test('the page has one arrow per entry in log order, world time on the left, payload escaped and whole in the title', () => {
   const wire = new WireLog();
   wire.useWorldClock(() => 1_700_000_000.5);
   wire.add('http', 'POST /third/lock/get → 200 code 200', { request: { name: '<script>' } });
-  wire.add('mqtt', 'kexin/9/cmd', { op: 'unlock', app_secret: 'hush' });
+  wire.add('mqtt', 'kexin/v1/gw/9/cmd', { op: 'unlock', app_secret: 'hush' });
   const html = sequenceHtml({ title: 't', header: { seed: 5 }, startedAt: wire.startedAt, entries: wire.entries });
   assert.deepEqual([...html.matchAll(/<g class="msg" data-index="(\d+)" data-kind="(\w+)"/g)].map((m) => `${m[1]} ${m[2]}`), ['0 http', '1 mqtt']);
   assert.match(html, /W 2023-11-14T22:13:20\.500Z/);
