@@ -1,8 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import { isProfileName, type ProfileName } from './sim/protocol/index.ts';
 import type { Options } from './harness/fixtures/index.ts';
-import type { TargetName } from './harness/targets/session.ts';
+import type { TargetName } from './harness/targets/facets.ts';
 import { CATALOGUE, specsOf } from './harness/defects/catalogue.ts';
+import { runTag, shardOfArgv } from './harness/report/shard-records.ts';
 
 // `npm run conformance -- --target X` sets LOCKBENCH_TARGET; the default is the embedded simulator.
 const target = (process.env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
@@ -24,28 +25,37 @@ const defectProjects = [
     use: { targetName: 'sim' as const, profile: 'kexin-2017-03' as const, defects: [d.name] },
   })),
 ];
+// DESIGN §13 suite shards: each run adds its blob (own folder: the blob reporter empties its folder) and matrix records.
+const blobDir = process.env.LOCKBENCH_BLOB_DIR ?? '';
+const blobReporter = blobDir ? [['blob', { outputDir: `${blobDir}/${runTag(target, shardOfArgv(process.argv))}` }]] as const : [];
 const conformanceReporters = [
   ['list'],
+  ...blobReporter,
   ['html', { outputFolder: `${reports}/html`, open: 'never' }],
   ['junit', { outputFile: `${reports}/junit.xml` }],
   // After junit on purpose: it appends check IDs to the names junit just wrote (DESIGN §14).
   ['./harness/report/junit-ids.ts', { junitFile: `${reports}/junit.xml` }],
   ['json', { outputFile: `${reports}/results.json` }],
-  ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html` }],
+  ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html`, blobDir, target }],
 ] as const;
+
+// DESIGN §11: one port, one worker — the lab target runs by itself whatever --workers says.
+const lab = target === 'lab' && !defectRun;
+const workers = lab ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2;
 
 export default defineConfig<Options>({
   testDir: 'specs',
+  // Settings, seed, remote clock and lab device checked once before any test (issue 14, DESIGN §11).
+  globalSetup: './harness/targets/global-setup.ts',
   testMatch: '**/*.spec.ts',
   outputDir: defectRun ? 'test-results/defects' : `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`,
-  fullyParallel: true,
+  fullyParallel: !lab,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2,
-  timeout: 20_000,
+  workers,
+  // A real device runs on real time: placing its clock takes up to a second per boundary.
+  timeout: lab ? 120_000 : 20_000,
   expect: { timeout: 2_000 },
-  // Settings, seed and remote clock checked once before any test (issue 14).
-  globalSetup: './harness/targets/preflight.ts',
   // Traces of failing tests (DESIGN §14); a defect run fails on purpose and keeps none.
   use: { trace: defectRun ? 'off' : 'retain-on-failure' },
   // `--list` runs no test, so it writes no report: reports/ stays as the last run left it (issue 14).

@@ -44,11 +44,15 @@ export interface Cli {
   helpIfAsked(argv?: readonly string[]): void;
 }
 
-/** The shared command-line helpers of the command called `name`, whose `--help` prints `usage`. */
-export function cli(name: string, usage: Usage): Cli {
+/**
+ * The shared command-line helpers of the command called `name`, whose `--help` prints `usage`;
+ * without one, `--help` lists the flags `parse` was given, with their defaults.
+ */
+export function cli(name: string, usage?: Usage): Cli {
+  let flags: Usage['options'] = [];
   const helpIfAsked = (argv: readonly string[] = process.argv.slice(2)): void => {
     if (!wantsHelp(argv)) return;
-    process.stdout.write(`${helpText(usage)}\n`);
+    process.stdout.write(`${helpText(usage ?? { synopsis: `${name} [options]`, about: 'See README.md for what each option means.', options: flags })}\n`);
     process.exit(0);
   };
   const fail = (message: string, code = 2): never => {
@@ -68,6 +72,7 @@ export function cli(name: string, usage: Usage): Cli {
       return n;
     },
     parse(options) {
+      flags = Object.entries(options).map(([k, o]) => [`--${k}${o.type === 'string' ? ' V' : ''}`, o.default === undefined ? 'no default' : `default ${JSON.stringify(o.default)}`] as const);
       helpIfAsked();
       try {
         return parseArgs({ options, strict: true }).values;

@@ -1,12 +1,12 @@
 /** `npm run sim`: start a whole simulated world and print one ready line (DESIGN §8). */
-import { FixtureError, World, loadFixture } from '../sim/world/index.ts';
-import { isProfileName } from '../sim/protocol/index.ts';
+import { FixtureError, World, loadFixture, parseBrokerUrl } from '../sim/world/index.ts';
+import { isProfileName, namespaceProblem } from '../sim/protocol/index.ts';
 import { parseSeed, SEED_MAX } from '../sim/random.ts';
 import { cli, type Cli } from './cli.ts';
 import { randomInt } from 'node:crypto';
 
 const cmd: Cli = cli('lockbench sim', {
-  synopsis: 'lockbench sim [--fixture F] [--api-port N] [--mqtt-port N] [--control-port N] [--profile P] [--time frozen|running] [--start now|UNIX] [--ack-timeout-ms N] [--seed N]',
+  synopsis: 'lockbench sim [--fixture F] [--api-port N] [--mqtt-port N] [--control-port N] [--profile P] [--time frozen|running] [--start now|UNIX] [--ack-timeout-ms N] [--mqtt-url URL] [--namespace NS] [--gateways all|none] [--seed N]',
   about: 'Start a whole simulated world (DESIGN §8): broker, gateways, locks, cloud, push sink, control API.\nPrints one JSON line {"api", "mqtt", "control"} on stdout when ready; logs go to stderr; SIGINT/SIGTERM stop it with exit 0.',
   options: [
     ['--fixture F', 'fixture file (DESIGN §7); default fixtures/fleet.json'],
@@ -17,6 +17,9 @@ const cmd: Cli = cli('lockbench sim', {
     ['--time MODE', 'world clock: running (real time x 1) or frozen (moves only by POST /clock); default running'],
     ['--start T', 'world time at start: "now" (the host clock) or unix seconds; default: the fixture\'s world.start'],
     ['--ack-timeout-ms N', 'real-time ms the cloud waits for a gateway ack; default: the fixture\'s cloud.ack_timeout_ms'],
+    ['--mqtt-url URL', 'an external MQTT 3.1.1 broker (mqtt://cloud:PASSWORD@HOST:PORT) instead of the embedded one (DESIGN §13); default: embedded'],
+    ['--namespace NS', 'prefix of this world\'s client ids and topics on a shared broker (DESIGN §13); default "" (DESIGN §4 exactly)'],
+    ['--gateways G', 'all (start the fixture\'s virtual gateways) or none (the cloud alone, for npm run fleet); default all'],
     ['--seed N', 'seed of all domain randomness (v2 passwords), 0…4294967295; default $LOCKBENCH_SEED, else picked and logged'],
   ],
 })
@@ -34,11 +37,22 @@ const args = cmd.parse({
   'ack-timeout-ms': { type: 'string' },
   start: { type: 'string' },
   seed: { type: 'string' },
+  // DESIGN §13: an external broker (no embedded one), the world's namespace on it, the cloud alone.
+  'mqtt-url': { type: 'string' },
+  namespace: { type: 'string', default: '' },
+  gateways: { type: 'string', default: 'all' },
 });
 if (args.profile !== undefined && !isProfileName(args.profile)) fail(`--profile must be kexin-2017-03 or kexin-2017-10, got "${args.profile}"`);
 if (args.time !== 'frozen' && args.time !== 'running') fail(`--time must be frozen or running, got "${args.time}"`);
 const ackTimeoutMs = args['ack-timeout-ms'] === undefined ? undefined : Number(args['ack-timeout-ms']);
 if (ackTimeoutMs !== undefined && !(Number.isInteger(ackTimeoutMs) && ackTimeoutMs > 0)) fail('--ack-timeout-ms must be a positive integer');
+
+const external = args['mqtt-url'] === undefined ? undefined : parseBrokerUrl(args['mqtt-url']);
+if (external && !external.ok) fail(`--mqtt-url ${external.error}`);
+if (args['mqtt-url'] !== undefined && args['mqtt-port'] !== undefined) fail('--mqtt-port and --mqtt-url exclude each other (--mqtt-url starts no broker)');
+const nsProblem = namespaceProblem(args.namespace!);
+if (nsProblem) fail(`--namespace ${nsProblem}`);
+if (args.gateways !== 'all' && args.gateways !== 'none') fail(`--gateways must be all or none, got "${args.gateways}"`);
 
 // `--start now` puts world time at real time, so a client signing with its own clock (a remote-target run) agrees.
 let start: number | undefined;
@@ -65,6 +79,9 @@ try {
     time: args.time,
     ackTimeoutMs,
     seed,
+    externalBroker: external?.value,
+    namespace: args.namespace,
+    gateways: args.gateways === 'all',
   });
 } catch (e) {
   if (e instanceof FixtureError) fail(`invalid fixture ${args.fixture}:\n${e.message}`);

@@ -4,12 +4,11 @@
  *   environment, so all domain randomness and the fast-check runs of this run replay (STYLE §2).
  * - The target's settings (DESIGN §8, §11, §12): a missing one stops the run once, naming it,
  *   instead of failing every test.
+ * - The lab device probe follows in global-setup.ts (DESIGN §11).
  * - Remote: the host clock against the cloud's HTTP `Date`. Signatures carry the hour bucket
  *   (DESIGN §5.1), so a clock hours off makes every signed request "sign is invalid"; say so first.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { isProfileName, wireOf, type ProfileName } from '../../sim/protocol/index.ts';
 import { test } from '@playwright/test';
 import { parseSeed, seededRng, SEED_MAX } from '../../sim/random.ts';
@@ -102,15 +101,6 @@ export async function diagnoseRemoteClock(env: NodeJS.ProcessEnv, hostNowS: () =
   return { offsetS, signRefused: res.status === badSign.http && code === badSign.code };
 }
 
-/** A device probe another module may provide (`harness/targets/lab-preflight.ts`, DESIGN §11: a device that does not answer `info` stops the run). */
-async function probeLabIfPresent(env: NodeJS.ProcessEnv): Promise<void> {
-  const file = new URL('./lab-preflight.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(file))) return;
-  const mod = (await import(file.href)) as { probeLab?: (env: NodeJS.ProcessEnv) => Promise<unknown> };
-  const r = (await mod.probeLab?.(env)) as { ok?: boolean; error?: string } | undefined;
-  if (r && r.ok === false) throw new PreflightError(r.error ?? 'the lab device probe failed');
-}
-
 /** Everything the preflight checks; `log` prints the run's first lines. */
 export async function preflight(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = (l) => console.log(l)): Promise<void> {
   const seed = parseSeed(env.LOCKBENCH_SEED);
@@ -123,7 +113,6 @@ export async function preflight(env: NodeJS.ProcessEnv = process.env, log: (line
   if (missing.length > 0) {
     throw new PreflightError(`--target ${target} needs ${missing.map((m) => m.split('|').join(' or ')).join(', ')} (see README: Variables); no test was run`);
   }
-  if (target === 'lab') await probeLabIfPresent(env);
   if (target === 'remote') {
     const d = await diagnoseRemoteClock(env);
     if ('error' in d) log(`lockbench: ${d.error}`);
@@ -134,6 +123,3 @@ export async function preflight(env: NodeJS.ProcessEnv = process.env, log: (line
   }
 }
 
-export default async function globalSetup(): Promise<void> {
-  await preflight();
-}
