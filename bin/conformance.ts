@@ -1,12 +1,12 @@
-/** `npm run conformance -- [--target sim|remote|lab] [Playwright options]`: run the specs and write reports/. */
+/** `npm run conformance -- [--target sim|remote|lab|gateway] [Playwright options]`: run the specs and write reports/. */
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
 import { cli, playwrightCli } from './cli.ts';
 
-const TARGETS = ['sim', 'remote', 'lab'];
+const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {
-  synopsis: 'lockbench conformance [--target sim|remote|lab] [Playwright test options]',
+  synopsis: 'lockbench conformance [--target sim|remote|lab|gateway] [Playwright test options]',
   about: 'Run the conformance specs (DESIGN §8, §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
   options: [
     ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
