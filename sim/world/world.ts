@@ -13,6 +13,7 @@ import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
+import { seededRng } from '../random.ts';
 import { resetWorld } from './reset.ts';
 
 /** Every defect the simulator can seed (issue 4), by the room that implements it. */
@@ -46,6 +47,8 @@ export interface WorldOptions {
   linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
+  /** The seed of all domain randomness, forked per subsystem (STYLE §2; `LOCKBENCH_SEED`). Default 0. */
+  seed?: number;
   /** An external broker instead of the embedded one (DESIGN §13); `mqttPort` is then unused. */
   externalBroker?: ExternalBroker;
   /** The world's namespace on the broker (DESIGN §13: topics and client ids prefixed); default '' = §4 exactly. */
@@ -214,6 +217,7 @@ export class World {
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       defects,
+      rng: seededRng(opts.seed ?? 0).fork('cloud'),
     });
     this.cloud = cloud;
     this.closers.push(() => cloud.close());
@@ -227,10 +231,17 @@ export class World {
 
   /**
    * Back to the fixture's start without restarting a server: clock frozen at `world.start`, fresh
-   * locks, gateways online without faults, the cloud's state forgotten, the sink empty.
+   * locks, gateways online without faults, the cloud's state forgotten, the sink empty; `seed` reseeds
+   * the world's randomness.
    */
-  reset(): Promise<void> {
-    return resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+  async reset(seed?: number): Promise<void> {
+    await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+    if (seed !== undefined) this.reseed(seed);
+  }
+
+  /** Draw all domain randomness from `seed` from now on (STYLE §2): a test replays exactly with the seed it was given. */
+  reseed(seed: number): void {
+    this.cloud?.reseed(seededRng(seed).fork('cloud'));
   }
 
   /**
