@@ -3,7 +3,7 @@ import { parseFixture } from '../../sim/world/fixture.ts';
 import { World } from '../../sim/world/world.ts';
 import { signBody, type ProfileName } from '../../sim/protocol/index.ts';
 import type { DeviceInfo } from '../../sim/protocol/lockwire.ts';
-import type { LockLink } from '../../sim/gateway/link.ts';
+import type { LockLink } from '../../sim/world/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { SerialLink } from '../serial/serial-link.ts';
 import { ControlClient } from './control-client.ts';
