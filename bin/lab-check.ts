@@ -13,6 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Matrix } from '../harness/report/matrix.ts';
+import { cli } from './cli.ts';
+
+cli('lockbench conformance:lab', {
+  synopsis: 'npm run conformance:lab [-- Playwright test options]',
+  about: 'CI proof of lab mode: a socat pty pair, the virtual serial lock on one end and the suite with --target lab on\nthe other (reports/lab). Without socat it skips, except under CI=true where that fails.',
+}).helpIfAsked();
 
 const LOCK_ID = '1000001';
 const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';

@@ -8,7 +8,20 @@ import { VirtualLock, defaultLockSpec } from '../sim/lock/lock.ts';
 import { SerialLock } from '../sim/serial-lock/serial-lock.ts';
 import { cli, type Cli } from './cli.ts';
 
-const cmd: Cli = cli('lockbench serial-lock');
+const cmd: Cli = cli('lockbench serial-lock', {
+  synopsis: 'lockbench serial-lock --port PATH --lock-id N --secret HEX [--start UNIX] [--mac MAC] [--firmware-ver S] [--open-timeout-ms N] [--time running|frozen]',
+  about: 'A virtual lock speaking lockwire (DESIGN §6) on a serial port, for lab runs without hardware.\nPrints {"ready": true, "port": PATH} on stdout when the port is open; logs go to stderr.',
+  options: [
+    ['--port PATH', 'serial port to open (e.g. one end of a socat pty pair); required'],
+    ['--lock-id N', 'lock id, 1…4294967295; required'],
+    ['--secret HEX', 'the lock\'s secret, an even number of hex digits (16 bytes = 32 digits); required, never logged'],
+    ['--start UNIX', 'world time the lock\'s clock starts at, unix seconds; default 1700000000'],
+    ['--mac MAC', 'xx:xx:xx:xx:xx:xx reported by info; default 72:00:03:16:7d:f0'],
+    ['--firmware-ver S', 'firmware version reported by info; default serial-lock'],
+    ['--open-timeout-ms N', 'real-time ms to wait for the port to open; default 10000'],
+    ['--time MODE', 'running (the clock follows real time) or frozen (moves only by time sync); default running'],
+  ],
+})
 // Annotated so TypeScript narrows after a call that never returns.
 const fail: Cli['fail'] = cmd.fail;
 const { log, uint, parse, onStop } = cmd;

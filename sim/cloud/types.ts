@@ -2,6 +2,7 @@ import type { Clock } from '../clock/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
 import type { CompensationOptions } from './compensations.ts';
 import type { HttpLimits } from './http-server.ts';
+import type { Rng } from '../random.ts';
 
 /** A third-party app allowed to call the API (fixture `apps[]`). */
 export interface AppRecord {
@@ -90,7 +91,20 @@ export interface CloudOptions {
   http?: Partial<HttpLimits>;
   /** Seeded defects switched on (see CLOUD_DEFECTS); none by default. */
   defects?: readonly string[];
+  /** Domain randomness (v2 password draws); default seed 0, so a run replays (STYLE §2). */
+  rng?: Rng;
 }
+
+/** One handler that threw: kept so `GET /stats` shows what broke, not only that something did. */
+export interface InternalError {
+  /** World time of the request, unix seconds. */
+  at: number;
+  path: string;
+  stack: string;
+}
+
+/** How many internal errors `GET /stats` keeps (the newest). */
+export const INTERNAL_ERRORS_KEPT = 10;
 
 /** Counters of a running cloud: refused, dropped and delivered things are counted, never fatal. */
 export interface CloudStats {
@@ -124,12 +138,14 @@ export interface CloudStats {
   compensationsSent: number;
   /** Compensations given up after every attempt failed. */
   compensationsGivenUp: number;
+  /** The last INTERNAL_ERRORS_KEPT internal errors, oldest first. */
+  recentErrors: InternalError[];
 }
 
 /** A fresh set of zeroed counters. */
 export function newCloudStats(): CloudStats {
   return {
     requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, acksForged: 0, ackTimeouts: 0,
-    eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0, compensationsSent: 0, compensationsGivenUp: 0,
+    eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0, compensationsSent: 0, compensationsGivenUp: 0, recentErrors: [],
   };
 }

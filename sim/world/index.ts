@@ -4,3 +4,4 @@ export * from './world.ts';
 export * from './push-sink.ts';
 export * from './load.ts';
 export * from './broker-url.ts';
+export type { LockLink } from '../gateway/link.ts';

@@ -15,6 +15,7 @@ import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
+import { seededRng } from '../random.ts';
 import { resetWorld } from './reset.ts';
 
 /** Every defect the simulator can seed (issue 4), by the room that implements it. */
@@ -52,6 +53,8 @@ export interface WorldOptions {
   http?: Partial<HttpLimits>;
   /** Retries of the cloud's compensating pwd_del (defaults in compensations.ts). */
   compensation?: Partial<CompensationOptions>;
+  /** The seed of all domain randomness, forked per subsystem (STYLE §2; `LOCKBENCH_SEED`). Default 0. */
+  seed?: number;
   /** An external broker instead of the embedded one (DESIGN §13); `mqttPort` is then unused. */
   externalBroker?: ExternalBroker;
   /** The world's namespace on the broker (DESIGN §13: topics and client ids prefixed); default '' = §4 exactly. */
@@ -222,6 +225,7 @@ export class World {
       ...(opts.http ? { http: opts.http } : {}),
       ...(opts.compensation ? { compensation: opts.compensation } : {}),
       defects,
+      rng: seededRng(opts.seed ?? 0).fork('cloud'),
     });
     this.cloud = cloud;
     this.closers.push(() => cloud.close());
@@ -235,10 +239,17 @@ export class World {
 
   /**
    * Back to the fixture's start without restarting a server: clock frozen at `world.start`, fresh
-   * locks, gateways online without faults, the cloud's state forgotten, the sink empty.
+   * locks, gateways online without faults, the cloud's state forgotten, the sink empty; `seed` reseeds
+   * the world's randomness.
    */
-  reset(): Promise<void> {
-    return resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+  async reset(seed?: number): Promise<void> {
+    await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+    if (seed !== undefined) this.reseed(seed);
+  }
+
+  /** Draw all domain randomness from `seed` from now on (STYLE §2): a test replays exactly with the seed it was given. */
+  reseed(seed: number): void {
+    this.cloud?.reseed(seededRng(seed).fork('cloud'));
   }
 
   /**
