@@ -203,6 +203,7 @@ test('--cache-ms 10000: a repeated seq is answered from the cache for 10 s, acte
   const r = await rig({ nowMs: () => now, cacheMs: 10_000 });
   try {
     r.send(9, 1, { op: 'unlock' });
+    await r.waitFrames((f) => f.seq === 9 && f.type === 2, 1);
     now = 10_000;
     r.send(9, 1, { op: 'unlock' });
     await r.waitFrames((f) => f.seq === 9 && f.type === 2, 2);
