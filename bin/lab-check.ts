@@ -57,6 +57,8 @@ const REQUIRED = [
   'V2-01', 'V2-02', 'V2-03', 'V2-05', 'GW-01', 'PUSH-03', 'LAB-01', 'LAB-02', 'LAB-03', 'LAB-04', 'LAB-05',
 ];
 const VARIANT_A = ['--time', 'running'];
+/** One suite run may take this long before it is stopped, ms. */
+const SUITE_TIMEOUT_MS = 300_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'lockbench-labcheck-'));
 // One harness state file for every run: the harness's seqs only grow, whichever device it meets.
@@ -130,9 +132,12 @@ async function runSuite(rig: BenchRig, run: Run, deviceFlags: string[]): Promise
   const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'lab', '--workers', '1', '--output', join('test-results', 'lab', run.name.replace(/[^\w.-]+/g, '_')), ...run.pwArgs], {
     stdio: ['ignore', 'pipe', 'pipe'], env,
   });
+  // Bounded: a wedged run is stopped (Playwright's own timeouts should come first).
+  const stopAfter = setTimeout(() => suite.kill('SIGTERM'), SUITE_TIMEOUT_MS);
   suite.stdout!.pipe(log, { end: false });
   suite.stderr!.pipe(log, { end: false });
   const code = await new Promise<number | null>((resolve) => suite.once('exit', (c) => resolve(c)));
+  clearTimeout(stopAfter);
   await new Promise<void>((r) => log.end(r));
   let outcomes: ReturnType<typeof outcomesOf> = [];
   try {

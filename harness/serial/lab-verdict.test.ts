@@ -15,7 +15,7 @@ test('a variant run passes only with exit 0, nothing failed and every required c
   assert.match(skippedRequired.reason, /not passed: PWD-06/);
   const mixed = judgeLabRun({ kind: 'pass', required: ['PWD-05'] }, 1, [...good, o('PWD-05', 'failed', 'boundary')]);
   assert.equal(mixed.ok, false);
-  assert.match(mixed.reason, /1 failed: boundary; not passed: PWD-05/);
+  assert.match(mixed.reason, /1 failed \(PWD-05\): boundary; not passed: PWD-05/);
   assert.equal(judgeLabRun({ kind: 'pass', required: [] }, 0, []).ok, false, 'no test ran');
 });
 

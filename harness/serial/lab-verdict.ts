@@ -19,6 +19,7 @@ export interface LabVerdict {
   reason: string;
 }
 
+const short = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
 const isFailed = (o: Outcome): boolean => o.status === 'failed' || o.status === 'timedOut' || o.status === 'interrupted';
 
 /** Judge a run from its exit code and its tests' outcomes. */
@@ -36,7 +37,7 @@ export function judgeLabRun(expect: LabExpectation, exitCode: number | null, out
   }
   const problems: string[] = [];
   if (exitCode !== 0) problems.push(`exit ${exitCode}`);
-  if (failed.length > 0) problems.push(`${failed.length} failed: ${failed.slice(0, 5).map((o) => o.title.split(' › ').pop()).join('; ')}${failed.length > 5 ? '; …' : ''}`);
+  if (failed.length > 0) problems.push(`${failed.length} failed (${[...new Set(failed.flatMap((f) => f.checkIds))].join(' ') || 'untagged'}): ${failed.slice(0, 3).map((f) => short(f.title.split(' › ').pop()!)).join('; ')}${failed.length > 3 ? '; …' : ''}`);
   const missing = expect.required.filter((id) => !greenIds.has(id));
   if (missing.length > 0) problems.push(`not passed: ${missing.join(' ')}`);
   if (outcomes.length === 0) problems.push('no test ran');
