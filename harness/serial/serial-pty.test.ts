@@ -50,8 +50,8 @@ function stopped(child: ChildProcess, timeoutMs: number): Promise<number | null>
 }
 
 /** Start `bin/serial-lock.ts` and wait for its ready line. */
-async function serialLock(port: string): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', '--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET], {
+async function serialLock(port: string, flags: string[] = []): Promise<{ child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', '--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET, ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -134,5 +134,52 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
     if ((await stopped(socat, 2000)) === null) socat.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     assert.equal(lockExit, 0, 'serial-lock exits 0 on SIGTERM');
+  }
+});
+
+test('serial-lock --state FILE: a restarted device keeps its last seq, passwords and clock; --defects seeds it (DESIGN §11)', async (t) => {
+  const missing = socatMissing();
+  if (missing) {
+    if (process.env.CI === 'true') assert.fail(`CI=true and ${missing}`);
+    t.skip(missing);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-pty-'));
+  const hostPath = join(dir, 'host');
+  const lockPath = join(dir, 'lock');
+  const stateFile = join(dir, 'flash', 'lock.json');
+  const socat = await ptyPair(hostPath, lockPath);
+  const flags = ['--state', stateFile, '--lockout-clock', 'real', '--defects', 'lock-ignores-time-sync'];
+  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let link: SerialLink | undefined;
+  const stop = async (): Promise<number | null> => {
+    lock!.child.kill('SIGTERM');
+    const code = await stopped(lock!.child, 3000);
+    if (code === null) lock!.child.kill('SIGKILL');
+    return code;
+  };
+  try {
+    lock = await serialLock(lockPath, flags);
+    link = new SerialLink({ path: hostPath, lockId: LOCK_ID, retransmitMs: 100, reopenMs: 50 });
+    const before = await link.clockGet();
+    assert.ok(before.ok);
+    const keys = timeSyncKeys(SECRET, LOCK_ID, 50, 1_700_000_000);
+    const sync = await link.bleTimeSync(50, keys.key1, keys.key2);
+    assert.equal(sync.result, 'ok');
+    assert.ok(Math.abs(sync.lock_time - before.lock_time) <= 1, 'lock-ignores-time-sync: the clock stayed where it was');
+    assert.equal((await link.request({ op: 'pwd_add', args: { uid: 4, password: '135790', start: 0, end: 4_000_000_000 } }, 2000)).result, 'ok');
+    assert.equal(await stop(), 0);
+    lock = await serialLock(lockPath, flags);
+    assert.equal((await link.bleTimeSync(50, keys.key1, keys.key2)).result, 'replay', 'last seq kept across the restart');
+    assert.equal(await link.keypad('135790'), 'ok', 'user password kept');
+    const after = await link.clockGet();
+    assert.ok(after.ok && after.lock_time >= before.lock_time && after.lock_time - before.lock_time < 30, 'clock runs on from its anchor');
+  } finally {
+    await link?.close();
+    const code = lock ? await stop() : 0;
+    socat.kill('SIGTERM');
+    if ((await stopped(socat, 2000)) === null) socat.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(code, 0, 'serial-lock exits 0 on SIGTERM');
   }
 });
