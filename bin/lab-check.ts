@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { LAB_CATALOGUE } from '../harness/defects/catalogue.ts';
 import { outcomesOf } from '../harness/defects/kill-matrix.ts';
 import { BenchRig } from '../harness/serial/bench-rig.ts';
-import { judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/serial/lab-verdict.ts';
+import { confirmKill, judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/serial/lab-verdict.ts';
 import { cli, type Cli } from './cli.ts';
 
 const HELP = `usage: npm run conformance:lab -- [--jobs N] [--only NAME,…]
@@ -106,6 +106,8 @@ interface Row {
   device: string;
   verdict: LabVerdict;
   seconds: number;
+  log: string;
+  expect: LabExpectation;
 }
 const rows: Row[] = [];
 const problems: string[] = [];
@@ -147,8 +149,7 @@ async function runSuite(rig: BenchRig, run: Run, deviceFlags: string[]): Promise
   }
   const verdict = judgeLabRun(run.expect, code, outcomes);
   const seconds = (performance.now() - t0) / 1000;
-  rows.push({ run: run.name, device: deviceFlags.join(' ').replace(tmp, '$TMP'), verdict, seconds });
-  if (!verdict.ok) problems.push(`${run.name}: ${verdict.reason} (see ${reports}/output.log)`);
+  rows.push({ run: run.name, device: deviceFlags.join(' ').replace(tmp, '$TMP'), verdict, seconds, log: join(reports, 'output.log'), expect: run.expect });
   console.log(`lab check: ${run.name} ${verdict.ok ? 'ok' : 'WRONG'} in ${seconds.toFixed(1)} s — ${verdict.reason}`);
 }
 
@@ -186,6 +187,13 @@ const total = (performance.now() - t0) / 1000;
 
 const order = selected.flatMap((c) => c.runs.map((r) => r.name));
 rows.sort((a, b) => order.indexOf(a.run) - order.indexOf(b.run));
+// A defect's kill counts only by checks the clean device A passed (without A in the selection, unconfirmed).
+const clean = rows.find((r) => r.run === 'A')?.verdict;
+for (const r of rows) {
+  if (r.expect.kind === 'caught' && clean) r.verdict = confirmKill(r.verdict, r.expect.caughtBy, clean);
+  else if (r.expect.kind === 'caught' && r.verdict.ok) r.verdict = { ...r.verdict, reason: `${r.verdict.reason} (unconfirmed: run A not selected)` };
+  if (!r.verdict.ok) problems.push(`${r.run}: ${r.verdict.reason} (see ${r.log})`);
+}
 const w = Math.max(...rows.map((r) => r.run.length), 3);
 console.log(`\n${'run'.padEnd(w)}  verdict  pass fail skip      s  expected / why`);
 for (const r of rows) {

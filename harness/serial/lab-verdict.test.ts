@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Outcome } from '../defects/kill-matrix.ts';
-import { judgeLabRun } from './lab-verdict.ts';
+import { confirmKill, judgeLabRun } from './lab-verdict.ts';
 
 const o = (id: string, status: string, title = `t ${id}`): Outcome => ({ project: 'lab · kexin-2017-03', checkIds: [id], title: `file › ${title}`, status });
 
@@ -30,4 +30,14 @@ test('a defect run is right when one of its catching checks is red, whatever els
   const survived = judgeLabRun({ kind: 'caught', caughtBy: ['PWD-05'] }, 1, [o('PWD-05', 'passed'), o('PWD-01', 'failed')]);
   assert.equal(survived.ok, false);
   assert.match(survived.reason, /SURVIVED: none of PWD-05 failed \(1 of their tests passed/);
+});
+
+test('a kill is confirmed only by a check the clean device passed', () => {
+  const clean = judgeLabRun({ kind: 'pass', required: [] }, 1, [o('PWD-07', 'passed'), o('V2-05', 'failed')]);
+  const defect = judgeLabRun({ kind: 'caught', caughtBy: ['PWD-07', 'V2-05'] }, 1, [o('PWD-07', 'failed'), o('V2-05', 'failed')]);
+  assert.equal(confirmKill(defect, ['PWD-07', 'V2-05'], clean).reason, 'killed by PWD-07');
+  const onlyV2 = judgeLabRun({ kind: 'caught', caughtBy: ['V2-05'] }, 1, [o('V2-05', 'failed')]);
+  const v = confirmKill(onlyV2, ['V2-05'], clean);
+  assert.equal(v.ok, false);
+  assert.match(v.reason, /not proven: V2-05 failed on the clean device too/);
 });

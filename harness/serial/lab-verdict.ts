@@ -15,6 +15,8 @@ export interface LabVerdict {
   skipped: number;
   /** Check IDs with at least one failed test. */
   redIds: string[];
+  /** Check IDs with a passed test and none failed. */
+  greenIds: string[];
   /** One line: why the run is right or wrong. */
   reason: string;
 }
@@ -28,20 +30,32 @@ export function judgeLabRun(expect: LabExpectation, exitCode: number | null, out
   const passed = outcomes.filter((o) => o.status === 'passed' || o.status === 'expected');
   const counts = { passed: passed.length, failed: failed.length, skipped: outcomes.length - passed.length - failed.length };
   const redIds = [...new Set(failed.flatMap((o) => o.checkIds))].sort();
-  const greenIds = new Set(passed.flatMap((o) => o.checkIds).filter((id) => !redIds.includes(id)));
+  const green = new Set(passed.flatMap((o) => o.checkIds).filter((id) => !redIds.includes(id)));
+  const ids = { redIds, greenIds: [...green].sort() };
   if (expect.kind === 'caught') {
     const caught = expect.caughtBy.filter((id) => redIds.includes(id));
-    if (caught.length > 0) return { ok: true, ...counts, redIds, reason: `killed by ${caught.join(' ')}` };
+    if (caught.length > 0) return { ok: true, ...counts, ...ids, reason: `killed by ${caught.join(' ')}` };
     const ran = outcomes.filter((o) => o.checkIds.some((id) => expect.caughtBy.includes(id)) && !isFailed(o) && o.status !== 'skipped').length;
-    return { ok: false, ...counts, redIds, reason: `SURVIVED: none of ${expect.caughtBy.join('/')} failed (${ran} of their tests passed; exit ${exitCode})` };
+    return { ok: false, ...counts, ...ids, reason: `SURVIVED: none of ${expect.caughtBy.join('/')} failed (${ran} of their tests passed; exit ${exitCode})` };
   }
   const problems: string[] = [];
   if (exitCode !== 0) problems.push(`exit ${exitCode}`);
   if (failed.length > 0) problems.push(`${failed.length} failed (${[...new Set(failed.flatMap((f) => f.checkIds))].join(' ') || 'untagged'}): ${failed.slice(0, 3).map((f) => short(f.title.split(' › ').pop()!)).join('; ')}${failed.length > 3 ? '; …' : ''}`);
-  const missing = expect.required.filter((id) => !greenIds.has(id));
+  const missing = expect.required.filter((id) => !green.has(id));
   if (missing.length > 0) problems.push(`not passed: ${missing.join(' ')}`);
   if (outcomes.length === 0) problems.push('no test ran');
   return problems.length
-    ? { ok: false, ...counts, redIds, reason: problems.join('; ') }
-    : { ok: true, ...counts, redIds, reason: `all ${expect.required.length} required checks pass` };
+    ? { ok: false, ...counts, ...ids, reason: problems.join('; ') }
+    : { ok: true, ...counts, ...ids, reason: `all ${expect.required.length} required checks pass` };
+}
+
+/**
+ * A kill counts only where the clean device passed: a defect run's red checks that are not green
+ * on the clean run prove nothing (the kill matrix's rule that the clean world passes everything).
+ */
+export function confirmKill(defect: LabVerdict, caughtBy: readonly string[], clean: LabVerdict): LabVerdict {
+  if (!defect.ok) return defect;
+  const proven = caughtBy.filter((id) => defect.redIds.includes(id) && clean.greenIds.includes(id));
+  if (proven.length > 0) return { ...defect, reason: `killed by ${proven.join(' ')}` };
+  return { ...defect, ok: false, reason: `not proven: ${caughtBy.filter((id) => defect.redIds.includes(id)).join(' ')} failed on the clean device too` };
 }
