@@ -6,7 +6,7 @@
  * wrong verdict. Without socat it skips with the reason — unless CI=true, where that is a failure.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_CATALOGUE } from '../harness/defects/catalogue.ts';
@@ -23,8 +23,8 @@ Runs the lab suite (--target lab) against virtual serial locks on socat pty pair
               --event-resend-ms 200 --state FILE
   defect:X    variant A seeded with each lab-run defect of harness/defects/catalogue.ts; only
               the tests of the checks that must catch it
-Reports per run under reports/lab/NAME/ (output.log, results.json, html); run A also adds the lab
-column to reports/conformance.*.
+Reports per run under reports/lab/NAME/ (output.log, results.json, html), the table in
+reports/lab/summary.json; run A also adds the lab column to reports/conformance.*.
 
   --jobs N        runs at once, 1…8; default 2
   --only A,B,…    run only these (names as above; the A chain is "A")
@@ -202,6 +202,8 @@ for (const r of rows) {
   console.log(`${''.padEnd(w)}           device: serial-lock ${r.device}`);
 }
 console.log(`lab check: ${rows.filter((r) => r.verdict.ok).length}/${order.length} runs right in ${total.toFixed(0)} s (${jobs} at once)`);
+mkdirSync(join('reports', 'lab'), { recursive: true });
+writeFileSync(join('reports', 'lab', 'summary.json'), `${JSON.stringify({ seconds: Math.round(total), jobs, runs: rows.map((r) => ({ run: r.run, device: r.device, ok: r.verdict.ok, reason: r.verdict.reason, passed: r.verdict.passed, failed: r.verdict.failed, skipped: r.verdict.skipped, seconds: Math.round(r.seconds) })), problems }, null, 1)}\n`);
 if (problems.length) {
   console.error(`lab check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);
