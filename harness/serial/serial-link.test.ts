@@ -73,7 +73,7 @@ test('helpers send the lockwire device ops', async () => {
   const r = await rig();
   try {
     const info = await r.link.info();
-    assert.deepEqual(info, { ok: true, info: { lock_id: LOCK_ID, mac: '72:00:03:16:7d:f0', firmware_ver: 't1', caps: ['keypad', 'ble', 'time_sync', 'sim'] } });
+    assert.deepEqual(info, { ok: true, info: { lock_id: LOCK_ID, mac: '72:00:03:16:7d:f0', firmware_ver: 't1', caps: ['keypad', 'ble', 'time_sync', 'clock', 'sim'] } });
     r.fw.keypadResult = 'bad_password';
     assert.equal(await r.link.keypad('000000'), 'bad_password');
     assert.deepEqual(r.fw.typed, ['000000']);

@@ -61,8 +61,8 @@ const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, m
 test('ops: info, both request forms, device ops, sim knobs and refusals (DESIGN §6)', () => {
   const fw = new FakeFirmware(LOCK_ID);
   const device = { lock: fw, knobs: fw, mac: 'aa:bb:cc:dd:ee:ff', firmwareVer: '1.2' };
-  assert.deepEqual(deviceInfo(device), { lock_id: LOCK_ID, mac: 'aa:bb:cc:dd:ee:ff', firmware_ver: '1.2', caps: ['keypad', 'ble', 'time_sync', 'sim'] });
-  assert.deepEqual(deviceInfo({ lock: fw, mac: 'm', firmwareVer: '' }).caps, ['keypad', 'ble', 'time_sync'], 'no "sim" without knobs');
+  assert.deepEqual(deviceInfo(device), { lock_id: LOCK_ID, mac: 'aa:bb:cc:dd:ee:ff', firmware_ver: '1.2', caps: ['keypad', 'ble', 'time_sync', 'clock', 'sim'] });
+  assert.deepEqual(deviceInfo({ lock: fw, mac: 'm', firmwareVer: '' }).caps, ['keypad', 'ble', 'time_sync', 'clock'], 'no "sim" without knobs');
 
   assert.equal(answerRequest(device, { op: 'unlock', args: { uid: 9 } }).result, 'ok');
   assert.equal(answerRequest(device, { op: 'unlock', args: {}, lockId: LOCK_ID }).result, 'ok', 'the vectors form');
