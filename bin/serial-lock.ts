@@ -27,6 +27,7 @@ const HELP = `usage: npm run serial-lock -- --port PATH --lock-id N --secret HEX
   --event-resend-ms N         an unacked event is sent again after N ms; default 500 (DESIGN §6)
   --state FILE                keep last time-sync seq, user passwords, lockout and clock anchor
                               in FILE across restarts (default: nothing kept)
+  --no-sim                    no sim_* ops and no "sim" capability, as real firmware (default: offered)
   --defects a,b               seeded defects: ${[...LOCK_DEFECTS, ...SERIAL_LOCK_DEFECTS].join(', ')}
   --open-timeout-ms N         give up opening the port after N ms; default 10000
   --help                      this text
@@ -52,6 +53,7 @@ const args = parse({
   'event-resend-ms': { type: 'string', default: '500' },
   state: { type: 'string' },
   defects: { type: 'string', default: '' },
+  'no-sim': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 });
 if (args.help) {
@@ -103,7 +105,7 @@ const save = (): void => {
   }
 };
 const serial = new SerialLock({
-  path: args.port, lock, knobs: lock, mac: spec.mac, firmwareVer: spec.firmwareVer, log, cacheMs, eventResendMs,
+  path: args.port, lock, ...(args['no-sim'] ? {} : { knobs: lock }), mac: spec.mac, firmwareVer: spec.firmwareVer, log, cacheMs, eventResendMs,
   defects: defects.filter((d) => !d.startsWith('lock-')), ...(state ? { afterRequest: save } : {}),
 });
 
@@ -118,4 +120,4 @@ if (!(await serial.whenOpen(openTimeoutMs))) {
 }
 save();
 process.stdout.write(`${JSON.stringify({ ready: true, port: args.port })}\n`);
-log(`lock ${lockId} on ${args.port}: time ${args.time} from ${Math.floor(start)}, lockout in ${lockoutClock} time${args['lockout-survives-set-back'] ? ' (survives a set-back)' : ''}, cache ${cacheMs} ms, event resend ${eventResendMs} ms${state ? `, state in ${state.path}` : ''}${defects.length ? `, defects ${defects.join(',')}` : ''}`);
+log(`lock ${lockId} on ${args.port}: time ${args.time} from ${Math.floor(start)}, lockout in ${lockoutClock} time${args['lockout-survives-set-back'] ? ' (survives a set-back)' : ''}, cache ${cacheMs} ms, event resend ${eventResendMs} ms${state ? `, state in ${state.path}` : ''}${args['no-sim'] ? ', no sim ops' : ''}${defects.length ? `, defects ${defects.join(',')}` : ''}`);

@@ -149,7 +149,7 @@ test('serial-lock --state FILE: a restarted device keeps its last seq, passwords
   const lockPath = join(dir, 'lock');
   const stateFile = join(dir, 'flash', 'lock.json');
   const socat = await ptyPair(hostPath, lockPath);
-  const flags = ['--state', stateFile, '--lockout-clock', 'real', '--defects', 'lock-ignores-time-sync'];
+  const flags = ['--state', stateFile, '--lockout-clock', 'real', '--defects', 'lock-ignores-time-sync', '--no-sim'];
   let lock: { child: ChildProcess; stderr: () => string } | undefined;
   let link: SerialLink | undefined;
   const stop = async (): Promise<number | null> => {
@@ -163,6 +163,9 @@ test('serial-lock --state FILE: a restarted device keeps its last seq, passwords
     link = new SerialLink({ path: hostPath, lockId: LOCK_ID, retransmitMs: 100, reopenMs: 50 });
     const before = await link.clockGet();
     assert.ok(before.ok);
+    const info = await link.info();
+    assert.ok(info.ok && !info.info.caps.includes('sim') && info.info.caps.includes('clock'), '--no-sim: no sim capability');
+    assert.equal((await link.sim('battery', { battery_pct: 10 })).result, 'error', '--no-sim: sim ops refused');
     const keys = timeSyncKeys(SECRET, LOCK_ID, 50, 1_700_000_000);
     const sync = await link.bleTimeSync(50, keys.key1, keys.key2);
     assert.equal(sync.result, 'ok');

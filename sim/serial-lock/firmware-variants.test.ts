@@ -160,7 +160,7 @@ test('npm run serial-lock answers --help with every switch and its default, and 
   const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
   const help = run('--help');
   assert.equal(help.status, 0);
-  for (const flag of ['--time', '--start', '--lockout-clock', '--lockout-survives-set-back', '--cache-ms', '--event-resend-ms', '--state', '--defects']) assert.ok(help.stdout.includes(flag), flag);
+  for (const flag of ['--no-sim', '--time', '--start', '--lockout-clock', '--lockout-survives-set-back', '--cache-ms', '--event-resend-ms', '--state', '--defects']) assert.ok(help.stdout.includes(flag), flag);
   const bad = run('--port', '/nonexistent', '--lock-id', '5', '--secret', 'aa', '--lockout-clock', 'wall');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--lockout-clock must be lock or real/);
