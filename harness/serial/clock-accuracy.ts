@@ -20,7 +20,9 @@ export interface FindEdgeOptions {
   finePollMs?: number;
   /** Predict the next edge from the first one and catch it with fine polls. Default true. */
   refine?: boolean;
-  /** Give up after this long, ms. Default 4000 (two device seconds plus round trips). */
+  /** Fine catches at most (one device second each), stopping once an edge is bounded by about one read. Default 3. */
+  refineTries?: number;
+  /** Give up after this long, ms. Default 6000 (the coarse edge and three fine ones, plus round trips). */
   timeoutMs?: number;
   /** Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
@@ -38,18 +40,21 @@ const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r
  * Poll `clockGet` (whole seconds of device time) until its value changes and return the edge.
  * The device read its clock somewhere inside each call, so the edge lies after the start of the
  * last read that showed the old second and before the end of the first that shows the new one.
- * With `refine`, a second edge one device second later is caught with back-to-back reads started
- * shortly before it is due, which shrinks the bound to about one round trip.
+ * With `refine`, a later edge is caught with back-to-back reads started shortly before it is due,
+ * which shrinks the bound to about one round trip (tried again on a slow pair, bounded).
  */
 export async function findEdge(clockGet: () => Promise<number>, hostNowMs: () => number, opts: FindEdgeOptions = {}): Promise<Edge> {
   const sleep = opts.sleep ?? realSleep;
-  const timeoutMs = opts.timeoutMs ?? 4000;
+  const timeoutMs = opts.timeoutMs ?? 6000;
   const deadline = hostNowMs() + timeoutMs;
+  let minReadMs = Infinity;
   const read = async (): Promise<Read> => {
     const beforeMs = hostNowMs();
     const v = await clockGet();
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`clock accuracy: clock_get gave ${String(v)}, not a number`);
-    return { lockS: Math.floor(v), beforeMs, afterMs: hostNowMs() };
+    const afterMs = hostNowMs();
+    minReadMs = Math.min(minReadMs, afterMs - beforeMs);
+    return { lockS: Math.floor(v), beforeMs, afterMs };
   };
   const edgeAfter = async (first: Read, waitMs: number): Promise<Edge> => {
     let prev = first;
@@ -68,17 +73,19 @@ export async function findEdge(clockGet: () => Promise<number>, hostNowMs: () =>
   };
   const coarse = await edgeAfter(await read(), opts.pollMs ?? 20);
   if (opts.refine === false) return coarse;
-  // The next edge is due about 1000 host ms later (a clock 0.5 % off moves it by 5 ms); start the
-  // fine reads early enough that the last old reading is surely before it.
-  const leadMs = coarse.uncertaintyMs + 60;
-  const dueMs = coarse.hostMs + 1000 - leadMs;
-  const waitMs = dueMs - hostNowMs();
-  if (waitMs > 0) await sleep(waitMs);
-  const start = await read();
-  // Already past the edge (a slow read): the coarse edge is the answer.
-  if (start.lockS > coarse.lockS) return coarse;
-  const fine = await edgeAfter(start, opts.finePollMs ?? 0);
-  return fine.uncertaintyMs < coarse.uncertaintyMs ? fine : coarse;
+  let best = coarse;
+  let last = coarse;
+  for (let i = 0; i < (opts.refineTries ?? 3) && deadline - hostNowMs() > 1500; i++) {
+    // The next edge is due about 1000 host ms after the last (a clock 0.5 % off moves it by 5 ms);
+    // start the fine reads early enough that the last old reading is surely before it.
+    const waitMs = last.hostMs + 1000 - (last.uncertaintyMs + 60) - hostNowMs();
+    if (waitMs > 0) await sleep(waitMs);
+    last = await edgeAfter(await read(), opts.finePollMs ?? 0);
+    if (last.uncertaintyMs < best.uncertaintyMs) best = last;
+    // Back-to-back reads bound an edge by about one read; a slower pair (load) is worth another try.
+    if (best.uncertaintyMs <= 1.5 * minReadMs) break;
+  }
+  return best;
 }
 
 /** A device's rate against the host clock between two edges. */

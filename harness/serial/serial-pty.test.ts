@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempPassword, timeSyncKeys, type LockEvent } from '../../sim/protocol/index.ts';
+import { measureDrift, verdict } from './clock-accuracy.ts';
 import { SerialLink } from './serial-link.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -184,5 +185,49 @@ test('serial-lock --state FILE: a restarted device keeps its last seq, passwords
     if ((await stopped(socat, 2000)) === null) socat.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     assert.equal(code, 0, 'serial-lock exits 0 on SIGTERM');
+  }
+});
+
+test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes, at +5000 ppm fails', async (t) => {
+  const missing = socatMissing();
+  if (missing) {
+    if (process.env.CI === 'true') assert.fail(`CI=true and ${missing}`);
+    t.skip(missing);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-pty-'));
+  const hostPath = join(dir, 'host');
+  const lockPath = join(dir, 'lock');
+  const socat = await ptyPair(hostPath, lockPath);
+  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let link: SerialLink | undefined;
+  try {
+    lock = await serialLock(lockPath, ['--time', 'running']);
+    link = new SerialLink({ path: hostPath, lockId: LOCK_ID, retransmitMs: 100, reopenMs: 50 });
+    const l = link;
+    const clockGet = async (): Promise<number> => {
+      const c = await l.clockGet(1000);
+      if (!c.ok) throw new Error(`clock_get: ${c.result}`);
+      return c.lock_time;
+    };
+    const host = (): number => performance.now();
+    const good = await measureDrift(clockGet, host, { intervalMs: 3000, refineTries: 2 });
+    assert.ok(verdict(good, 50).pass, verdict(good, 50).sentence);
+    t.diagnostic(`${verdict(good, 50).sentence}; round trip mean ${l.stats.roundTrip.meanMs.toFixed(2)} ms`);
+    assert.ok(good.uncertaintyPpm < 5000, `uncertainty ${good.uncertaintyPpm.toFixed(0)} ppm; round trip ${JSON.stringify(l.stats.roundTrip)}`);
+    assert.equal((await l.sim('drift', { ppm: 5000 })).result, 'ok');
+    const off = await measureDrift(clockGet, host, { intervalMs: 3000, refineTries: 2 });
+    assert.equal(verdict(off, 50).pass, false, verdict(off, 50).sentence);
+    t.diagnostic(verdict(off, 50).sentence);
+    assert.ok(Math.abs(off.ppm - 5000) <= off.uncertaintyPpm, `5000 within ${off.ppm.toFixed(0)} ± ${off.uncertaintyPpm.toFixed(0)}`);
+  } finally {
+    await link?.close();
+    if (lock) {
+      lock.child.kill('SIGTERM');
+      if ((await stopped(lock.child, 3000)) === null) lock.child.kill('SIGKILL');
+    }
+    socat.kill('SIGTERM');
+    if ((await stopped(socat, 2000)) === null) socat.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 });
