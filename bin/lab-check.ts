@@ -19,21 +19,23 @@ const HELP = `usage: npm run conformance:lab -- [--jobs N] [--only NAME,…]
 
 Runs the lab suite (--target lab) against virtual serial locks on socat pty pairs:
   A, A-again  --time running, every other switch at its default; twice on one device process
-  B           --time running --lockout-clock real --lockout-survives-set-back --cache-ms 10000
-              --event-resend-ms 200 --state FILE --no-sim
+  B           --time running --lockout-survives-set-back --cache-ms 10000 --event-resend-ms 200
+              --state FILE --no-sim
+  C           --time running --lockout-clock real --lockout-survives-set-back; only the checks
+              that meet a keypad lockout (PWD-07, STATE-01, V2-05), each waiting it out
   defect:X    variant A seeded with each lab-run defect of harness/defects/catalogue.ts; only
               the tests of the checks that must catch it
 Reports per run under reports/lab/NAME/ (output.log, results.json, html), the table in
 reports/lab/summary.json; run A also adds the lab column to reports/conformance.*.
 
-  --jobs N        runs at once, 1…8; default 2
+  --jobs N        runs at once, 1…8; default 3 (the runs mostly wait on real time)
   --only A,B,…    run only these (names as above; the A chain is "A")
   --help          this text
 `;
 
 const cmd: Cli = cli('lockbench conformance:lab');
 const fail: Cli['fail'] = cmd.fail;
-const args = cmd.parse({ jobs: { type: 'string', default: '2' }, only: { type: 'string' }, help: { type: 'boolean', default: false } });
+const args = cmd.parse({ jobs: { type: 'string', default: '3' }, only: { type: 'string' }, help: { type: 'boolean', default: false } });
 if (args.help) {
   process.stdout.write(HELP);
   process.exit(0);
@@ -63,8 +65,12 @@ const SUITE_TIMEOUT_MS = 300_000;
 const tmp = mkdtempSync(join(tmpdir(), 'lockbench-labcheck-'));
 // One harness state file for every run: the harness's seqs only grow, whichever device it meets.
 const labState = join(tmp, 'lab-state.json');
-// B also drops the sim ops, as real firmware may: nothing but §4–§6 to lean on (LAB-03 needs them).
-const VARIANT_B = ['--time', 'running', '--lockout-clock', 'real', '--lockout-survives-set-back', '--cache-ms', '10000', '--event-resend-ms', '200', '--state', join(tmp, 'device-b.json'), '--no-sim'];
+// B: every other open choice at once, without the sim ops (real firmware need not offer them; LAB-03 needs them).
+const VARIANT_B = ['--time', 'running', '--lockout-survives-set-back', '--cache-ms', '10000', '--event-resend-ms', '200', '--state', join(tmp, 'device-b.json'), '--no-sim'];
+// C: lockout in the device's own real time (DESIGN §11: waited out, bounded by lockout.seconds). Only
+// the checks that meet a lockout: each waits a lockout out in real time, so a full run would take minutes.
+const VARIANT_C = ['--time', 'running', '--lockout-clock', 'real', '--lockout-survives-set-back'];
+const LOCKOUT_CHECKS = ['PWD-07', 'STATE-01', 'V2-05'];
 
 interface Run {
   name: string;
@@ -84,15 +90,17 @@ interface Chain {
 }
 
 const pass: LabExpectation = { kind: 'pass', required: REQUIRED };
+const grepOf = (ids: readonly string[]): string => ids.map((id) => `@${id}\\b`).join('|');
 const chains: Chain[] = [
   { name: 'A', deviceFlags: VARIANT_A, runs: [{ name: 'A', expect: pass, pwArgs: [], mainMatrix: true }, { name: 'A-again', expect: pass, pwArgs: [] }] },
   { name: 'B', deviceFlags: VARIANT_B, runs: [{ name: 'B', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }] },
+  { name: 'C', deviceFlags: VARIANT_C, runs: [{ name: 'C', expect: { kind: 'pass', required: ['PWD-07', 'V2-05'] }, pwArgs: ['--grep', grepOf(LOCKOUT_CHECKS)] }] },
   ...LAB_CATALOGUE.map((d): Chain => {
     const onLink = d.name.startsWith('link-');
     const run: Run = {
       name: `defect:${d.name}`,
       expect: { kind: 'caught', caughtBy: d.caughtBy },
-      pwArgs: ['--grep', d.caughtBy.map((id) => `@${id}\\b`).join('|')],
+      pwArgs: ['--grep', grepOf(d.caughtBy)],
       ...(onLink ? { linkDefects: d.name } : {}),
     };
     return { name: run.name, deviceFlags: onLink ? VARIANT_A : [...VARIANT_A, '--defects', d.name], runs: [run] };
