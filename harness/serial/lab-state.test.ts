@@ -44,15 +44,23 @@ test('the record only grows: a lower seq is refused, the file unchanged', () => 
 
 test('a corrupt or malformed file is an error naming the path, never a silent reset', () => withDir((dir) => {
   const path = join(dir, 's.json');
-  writeFileSync(path, '{"locks": {"7": {"last_seq": 10');
+  writeFileSync(path, '{"lastSeq": {"7": 10');
   assert.throws(() => readLastSeq(path, 7), (e: Error) => e.message.includes(path) && /not JSON/.test(e.message));
   assert.throws(() => writeLastSeq(path, 7, 11), (e: Error) => e.message.includes(path));
-  assert.equal(readFileSync(path, 'utf8'), '{"locks": {"7": {"last_seq": 10', 'a failed write leaves the file as it was');
-  writeFileSync(path, JSON.stringify({ locks: { 7: { last_seq: 'ten' } } }));
-  assert.throws(() => readLastSeq(path, 7), (e: Error) => e.message.includes(path) && e.message.includes('$.locks.7.last_seq'));
+  assert.equal(readFileSync(path, 'utf8'), '{"lastSeq": {"7": 10', 'a failed write leaves the file as it was');
+  writeFileSync(path, JSON.stringify({ lastSeq: { 7: 'ten' } }));
+  assert.throws(() => readLastSeq(path, 7), (e: Error) => e.message.includes(path) && e.message.includes('$.lastSeq.7'));
   writeFileSync(path, '[]');
-  assert.throws(() => readLastSeq(path, 7), /\$\.locks must be an object/);
+  assert.throws(() => readLastSeq(path, 7), /\$\.lastSeq must be an object/);
   mkdtempSync(join(dir, 'd'));
   const folder = readdirSync(dir).find((n) => n.startsWith('d'))!;
   assert.throws(() => readLastSeq(join(dir, folder), 7), (e: Error) => e.message.includes('cannot read'));
+}));
+
+test('the file format is the lab target\u2019s: {"lastSeq": {lock id: seq}}', () => withDir((dir) => {
+  const path = join(dir, 's.json');
+  writeFileSync(path, JSON.stringify({ lastSeq: { 4100007: 123 } }));
+  assert.equal(readLastSeq(path, 4100007), 123);
+  writeLastSeq(path, 5, 9);
+  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { lastSeq: { 4100007: 123, 5: 9 } });
 }));

@@ -9,9 +9,9 @@ export function labStatePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.LOCKBENCH_LAB_STATE || DEFAULT_LAB_STATE;
 }
 
-/** The file's shape: per lock id, the last time-sync seq the harness ever issued to it. */
+/** The file's shape: lock id → the last time-sync seq the harness ever issued to it (the lab target's format). */
 interface LabState {
-  locks: Record<string, { last_seq: number }>;
+  lastSeq: Record<string, number>;
 }
 
 const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
@@ -26,7 +26,7 @@ function load(path: string): LabState {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { locks: {} };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { lastSeq: {} };
     throw new Error(`lab state ${path}: cannot read it: ${(e as Error).message}`);
   }
   let raw: unknown;
@@ -35,21 +35,19 @@ function load(path: string): LabState {
   } catch (e) {
     throw new Error(`lab state ${path}: not JSON (${(e as Error).message}); fix or remove it by hand — a lower seq means replay on the device`);
   }
-  const locks = (raw as { locks?: unknown } | null)?.locks;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof locks !== 'object' || locks === null || Array.isArray(locks)) {
-    throw new Error(`lab state ${path}: $.locks must be an object of {last_seq} by lock id`);
+  const last = (raw as { lastSeq?: unknown } | null)?.lastSeq;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof last !== 'object' || last === null || Array.isArray(last)) {
+    throw new Error(`lab state ${path}: $.lastSeq must be an object of seqs by lock id`);
   }
-  for (const [id, entry] of Object.entries(locks)) {
-    if (!/^\d+$/.test(id) || !isU32((entry as { last_seq?: unknown } | null)?.last_seq)) {
-      throw new Error(`lab state ${path}: $.locks.${id}.last_seq must be a uint32`);
-    }
+  for (const [id, seq] of Object.entries(last)) {
+    if (!/^\d+$/.test(id) || !isU32(seq)) throw new Error(`lab state ${path}: $.lastSeq.${id} must be a uint32`);
   }
   return raw as LabState;
 }
 
 /** The last seq issued to `lockId`, or undefined if the harness never synced it. */
 export function readLastSeq(path: string, lockId: number): number | undefined {
-  return load(path).locks[String(lockId)]?.last_seq;
+  return load(path).lastSeq[String(lockId)];
 }
 
 /**
@@ -60,9 +58,9 @@ export function readLastSeq(path: string, lockId: number): number | undefined {
 export function writeLastSeq(path: string, lockId: number, seq: number): void {
   if (!isU32(seq)) throw new RangeError(`lab state: seq must be a uint32, got ${seq}`);
   const state = load(path);
-  const before = state.locks[String(lockId)]?.last_seq;
+  const before = state.lastSeq[String(lockId)];
   if (before !== undefined && seq < before) throw new RangeError(`lab state ${path}: seq ${seq} for lock ${lockId} is below the recorded ${before}`);
-  state.locks[String(lockId)] = { last_seq: seq };
+  state.lastSeq[String(lockId)] = seq;
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(state, null, 1)}\n`);
