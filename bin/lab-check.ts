@@ -107,7 +107,11 @@ const chains: Chain[] = [
   }),
 ];
 const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
-for (const n of only ?? []) if (!chains.some((c) => c.name === n)) fail(`--only: unknown run "${n}" (known: ${chains.map((c) => c.name).join(', ')})`);
+for (const n of only ?? []) {
+  if (chains.some((c) => c.name === n)) continue;
+  rmSync(tmp, { recursive: true, force: true });
+  fail(`--only: unknown run "${n}" (known: ${chains.map((c) => c.name).join(', ')})`);
+}
 const selected = only ? chains.filter((c) => only.includes(c.name)) : chains;
 
 interface Row {
