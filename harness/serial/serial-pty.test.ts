@@ -188,7 +188,7 @@ test('serial-lock --state FILE: a restarted device keeps its last seq, passwords
   }
 });
 
-test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes, at +5000 ppm fails', async (t) => {
+test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes, at +2 % fails within seconds (the 0.5 % in a minute law is the fake bench\u2019s)', async (t) => {
   const missing = socatMissing();
   if (missing) {
     if (process.env.CI === 'true') assert.fail(`CI=true and ${missing}`);
@@ -215,11 +215,11 @@ test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes,
     assert.ok(verdict(good, 50).pass, verdict(good, 50).sentence);
     t.diagnostic(`${verdict(good, 50).sentence}; round trip mean ${l.stats.roundTrip.meanMs.toFixed(2)} ms`);
     assert.ok(good.uncertaintyPpm < 5000, `uncertainty ${good.uncertaintyPpm.toFixed(0)} ppm; round trip ${JSON.stringify(l.stats.roundTrip)}`);
-    assert.equal((await l.sim('drift', { ppm: 5000 })).result, 'ok');
+    assert.equal((await l.sim('drift', { ppm: 20_000 })).result, 'ok');
     const off = await measureDrift(clockGet, host, { intervalMs: 3000, refineTries: 2 });
     assert.equal(verdict(off, 50).pass, false, verdict(off, 50).sentence);
     t.diagnostic(verdict(off, 50).sentence);
-    assert.ok(Math.abs(off.ppm - 5000) <= off.uncertaintyPpm, `5000 within ${off.ppm.toFixed(0)} ± ${off.uncertaintyPpm.toFixed(0)}`);
+    assert.ok(Math.abs(off.ppm - 20_000) <= off.uncertaintyPpm, `20000 within ${off.ppm.toFixed(0)} ± ${off.uncertaintyPpm.toFixed(0)}`);
   } finally {
     await link?.close();
     if (lock) {
