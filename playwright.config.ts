@@ -1,8 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import { isProfileName, type ProfileName } from './sim/protocol/index.ts';
 import type { Options } from './harness/fixtures/index.ts';
-import type { TargetName } from './harness/targets/session.ts';
+import type { TargetName } from './harness/targets/facets.ts';
 import { SIM_CATALOGUE, specsOf } from './harness/defects/catalogue.ts';
+import { runTag, shardOfArgv } from './harness/report/shard-records.ts';
 
 // `npm run conformance -- --target X` sets LOCKBENCH_TARGET; the default is the embedded simulator.
 const target = (process.env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
@@ -24,23 +25,33 @@ const defectProjects = [
     use: { targetName: 'sim' as const, profile: 'kexin-2017-03' as const, defects: [d.name] },
   })),
 ];
+// DESIGN §13 suite shards: each run adds its blob (own folder: the blob reporter empties its folder) and matrix records.
+const blobDir = process.env.LOCKBENCH_BLOB_DIR ?? '';
+const blobReporter = blobDir ? [['blob', { outputDir: `${blobDir}/${runTag(target, shardOfArgv(process.argv))}` }]] as const : [];
 const conformanceReporters = [
   ['list'],
+  ...blobReporter,
   ['html', { outputFolder: `${reports}/html`, open: 'never' }],
   ['junit', { outputFile: `${reports}/junit.xml` }],
   ['json', { outputFile: `${reports}/results.json` }],
-  ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html` }],
+  ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html`, blobDir, target }],
 ] as const;
+
+// DESIGN §11: one port, one worker — the lab target runs by itself whatever --workers says.
+const lab = target === 'lab' && !defectRun;
+const workers = lab ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2;
 
 export default defineConfig<Options>({
   testDir: 'specs',
+  globalSetup: './harness/targets/global-setup.ts',
   testMatch: '**/*.spec.ts',
   outputDir: defectRun ? 'test-results/defects' : `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`,
-  fullyParallel: true,
+  fullyParallel: !lab,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2,
-  timeout: 20_000,
+  workers,
+  // A real device runs on real time: placing its clock takes up to a second per boundary.
+  timeout: lab ? 120_000 : 20_000,
   expect: { timeout: 2_000 },
   reporter: defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
   projects: defectRun

@@ -53,14 +53,14 @@ async function main(): Promise<void> {
   // World.create resolves before the cloud has read every gateway's retained `status` (DESIGN §4),
   // so "ready" is when the cloud sees all of them online; bounded so a stuck fleet still reports.
   const apIds = fixture.gateways.map((g) => g.ap_id);
-  while (!apIds.every((id) => world.cloud.gatewayOnline(id)) && performance.now() - t0 < startMs + 60_000) {
+  while (!apIds.every((id) => world.cloud!.gatewayOnline(id)) && performance.now() - t0 < startMs + 60_000) {
     await new Promise((r) => setTimeout(r, 5));
   }
   const readyMs = performance.now() - t0;
-  const onlineGateways = apIds.filter((id) => world.cloud.gatewayOnline(id)).length;
+  const onlineGateways = apIds.filter((id) => world.cloud!.gatewayOnline(id)).length;
   settle();
   const after = process.memoryUsage();
-  const brokerClients = world.broker.stats.clients;
+  const brokerClients = world.broker?.stats.clients ?? 0;
   const signer = { appId: BENCH_APP.app_id, appSecret: BENCH_APP.app_secret, now: () => world.clock.now() };
   const api = new JsonClient(world.urls.api, 32);
   // A prime stride spreads the requests over the whole fleet without asking one lock twice at once.

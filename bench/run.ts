@@ -1,12 +1,14 @@
 /**
- * `npm run bench [-- --quick] [--out FILE] [--only a,b]`: the benchmarks of issue 6, each beside a
- * raw baseline measured in the same run; prints a table and writes `reports/bench.json`.
+ * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--fleet-shards]`: the benchmarks of issue 6, each beside a
+ * raw baseline measured in the same run; prints a table and writes `reports/bench.json`. `--fleet-shards`
+ * adds the DESIGN §13 fleet on Mosquitto (100k locks as 4 shards; several minutes), off by default.
  */
 import { parseArgs } from 'node:util';
 import { newReport, table, writeReport } from './report.ts';
 import { roundTrip, type Section } from './round-trip.ts';
 import { throughput } from './throughput.ts';
 import { fleetScale } from './fleet-scale.ts';
+import { fleetShards } from './fleet-shards.ts';
 import { suite } from './suite.ts';
 import { profileSection } from './profile.ts';
 import { result } from './stats.ts';
@@ -21,12 +23,16 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench.json' }, only: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench.json' }, only: { type: 'string' },
+      'fleet-shards': { type: 'boolean', default: false },
+    },
   });
   const quick = values.quick ?? false;
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const report = newReport(quick);
-  for (const [name, section] of Object.entries(SECTIONS)) {
+  const sections = { ...SECTIONS, ...(values['fleet-shards'] ? { 'fleet-shards': fleetShards } : {}) };
+  for (const [name, section] of Object.entries(sections)) {
     if (only && !only.includes(name)) continue;
     const t0 = performance.now();
     process.stderr.write(`bench: ${name}…\n`);

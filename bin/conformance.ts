@@ -1,5 +1,7 @@
 /** `npm run conformance -- [--target sim|remote|lab] [Playwright options]`: run the specs and write reports/. */
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { parseBrokerUrl } from '../sim/world/broker-url.ts';
 
 const args = process.argv.slice(2);
 let target = process.env.LOCKBENCH_TARGET ?? 'sim';
@@ -14,7 +16,29 @@ if (!['sim', 'remote', 'lab'].includes(target)) {
   process.stderr.write(`lockbench conformance: --target must be sim, remote or lab, got "${target}"\n`);
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...rest], {
+// DESIGN §13: a bad external broker URL stops the run once, up front, not once per test.
+const mqttUrl = process.env.LOCKBENCH_MQTT_URL;
+if (mqttUrl) {
+  const parsed = parseBrokerUrl(mqttUrl);
+  if (!parsed.ok) {
+    process.stderr.write(`lockbench conformance: LOCKBENCH_MQTT_URL ${parsed.error}\n`);
+    process.exit(2);
+  }
+  const u = new URL(parsed.value.url);
+  const reachable = await new Promise<boolean>((resolve) => {
+    const c = connect({ host: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(u.port || 1883), timeout: 2000 }, () => { c.destroy(); resolve(true); });
+    c.on('error', () => resolve(false)).on('timeout', () => { c.destroy(); resolve(false); });
+  });
+  if (!reachable) {
+    process.stderr.write(`lockbench conformance: LOCKBENCH_MQTT_URL: no broker answers at ${parsed.value.url}\n`);
+    process.exit(2);
+  }
+  if (target !== 'sim') process.stderr.write(`lockbench conformance: LOCKBENCH_MQTT_URL is for the sim target; ignored on ${target}\n`);
+}
+// DESIGN §11: one port, one worker. The config forces it; a --workers given here would override the config.
+const isWorkers = (a: string): boolean => a === '--workers' || a === '-j';
+const playwrightArgs = target !== 'lab' ? rest : rest.filter((a, i) => !isWorkers(a) && !a.startsWith('--workers=') && !(i > 0 && isWorkers(rest[i - 1]!)));
+const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...playwrightArgs], {
   stdio: 'inherit',
   env: { ...process.env, LOCKBENCH_TARGET: target },
 });

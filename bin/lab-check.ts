@@ -144,7 +144,7 @@ async function runSuite(rig: BenchRig, run: Run, deviceFlags: string[]): Promise
     LOCKBENCH_LINK_DEFECTS: run.linkDefects ?? '',
   };
   // Asynchronous on purpose: the rig's bench-control server must keep answering while the suite runs.
-  const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'lab', '--workers', '1', '--output', join('test-results', 'lab', run.name.replace(/[^\w.-]+/g, '_')), ...run.pwArgs], {
+  const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'lab', '--output', join('test-results', 'lab', run.name.replace(/[^\w.-]+/g, '_')), ...run.pwArgs], {
     stdio: ['ignore', 'pipe', 'pipe'], env,
   });
   // Bounded: a wedged run is stopped (Playwright's own timeouts should come first).

@@ -8,10 +8,10 @@ import { INT_FIELDS, badValues, endpointsOf, expectEnvelope, validFields } from 
 const UNKNOWN_MAC = '00:00:00:00:00:01';
 
 for (const path of ENDPOINTS.filter((e) => INT_FIELDS[e].length > 0)) {
-  test(`${path}: each integer field refuses strings, floats, negatives, out of range and missing, naming the field`, { tag: '@ENV-03' }, async ({ api, fleet, ctl, needsEndpoint, session }) => {
+  test(`${path}: each integer field refuses strings, floats, negatives, out of range and missing, naming the field`, { tag: '@ENV-03' }, async ({ api, fleet, needsEndpoint, session }) => {
     needsEndpoint(path);
     const lockId = fleet.need('main');
-    const base = validFields(path, { lockId, mac: '', now: await ctl.now() });
+    const base = validFields(path, { lockId, mac: '', now: await session.now() });
     for (const f of INT_FIELDS[path]) {
       for (const { label, value } of badValues(f, base[f.name] as number)) {
         const fields: Body = { ...base, [f.name]: value };
@@ -36,28 +36,28 @@ function requests(profile: Parameters<typeof endpointsOf>[0], lockId: number, ma
   return endpointsOf(profile).map((path) => [path, validFields(path, { lockId, mac, now })]);
 }
 
-test('an unknown lock → 350 on every lock endpoint', { tag: '@ENV-04' }, async ({ api, fleet, ctl, session }) => {
-  for (const [path, fields] of requests(session.profile, fleet.roles.unknown, UNKNOWN_MAC, await ctl.now())) {
+test('an unknown lock → 350 on every lock endpoint', { tag: '@ENV-04' }, async ({ api, fleet, session }) => {
+  for (const [path, fields] of requests(session.profile, fleet.roles.unknown, UNKNOWN_MAC, await session.now())) {
     expect(await api.send(path, fields)).toBeOutcome('no_lock');
   }
 });
 
-test('a deleted lock → 350 on every lock endpoint', { tag: '@ENV-04' }, async ({ api, fleet, ctl, session }) => {
+test('a deleted lock → 350 on every lock endpoint', { tag: '@ENV-04' }, async ({ api, fleet, session }) => {
   const deleted = fleet.need('deleted');
   // The deleted lock's MAC is not known to the suite (it cannot be read through the API), so by_mac is not asked.
-  for (const [path, fields] of requests(session.profile, deleted, UNKNOWN_MAC, await ctl.now())) {
+  for (const [path, fields] of requests(session.profile, deleted, UNKNOWN_MAC, await session.now())) {
     if (path === '/third/lock/by_mac/get') continue;
     expect(await api.send(path, fields)).toBeOutcome('no_lock');
   }
 });
 
-test("another corp's lock → 354 on every lock endpoint", { tag: '@ENV-04' }, async ({ api, otherApi, fleet, ctl, session }) => {
+test("another corp's lock → 354 on every lock endpoint", { tag: '@ENV-04' }, async ({ api, otherApi, fleet, session }) => {
   const foreign = fleet.need('otherCorp');
   // The lock exists: its own corp's app reads it (so 354 is about rights, not existence).
   const own = await otherApi.lockGet(foreign);
   expect(own).toBeOutcome('ok');
   const mac = String(own.envelope?.data?.mac);
-  for (const [path, fields] of requests(session.profile, foreign, mac, await ctl.now())) {
+  for (const [path, fields] of requests(session.profile, foreign, mac, await session.now())) {
     expect(await api.send(path, fields)).toBeOutcome('no_right');
   }
 });

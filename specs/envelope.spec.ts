@@ -28,8 +28,8 @@ function runs(numRuns: number): { numRuns: number; seed?: number } {
   return Number.isInteger(seed) ? { numRuns, seed } : { numRuns };
 }
 
-test('every endpoint answers {code, desc, data} JSON, data null on errors', { tag: '@ENV-01' }, async ({ api, fleet, ctl, session }) => {
-  const c = await mainContext(api, fleet.need('main'), await ctl.now());
+test('every endpoint answers {code, desc, data} JSON, data null on errors', { tag: '@ENV-01' }, async ({ api, fleet, session }) => {
+  const c = await mainContext(api, fleet.need('main'), await session.now());
   for (const path of ENDPOINTS) {
     const fields = validFields(path, c);
     if (!PROFILES[session.profile].endpoints.has(path)) {
@@ -90,9 +90,9 @@ test('a body over 256 KiB → 413; exactly 256 KiB is read', { tag: '@ENV-02' },
   expect(await api.lockGet(lock)).toBeOutcome('ok');
 });
 
-test('random bodies never get a 5xx or a non-envelope, and the world keeps serving', { tag: '@ENV-05' }, async ({ api, fleet, ctl, session }) => {
+test('random bodies never get a 5xx or a non-envelope, and the world keeps serving', { tag: '@ENV-05' }, async ({ api, fleet, session }) => {
   const lock = fleet.need('main');
-  const c = await mainContext(api, lock, await ctl.now());
+  const c = await mainContext(api, lock, await session.now());
   const paths = endpointsOf(session.profile);
   const malformed = wireOf(session.profile, 'malformed_json');
   const judge = async (path: string, res: Awaited<ReturnType<ApiClient['send']>>, what: string): Promise<void> => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { test, expect, pushOf, type Fixtures } from '../harness/fixtures/index.ts';
+import type { LockWith } from '../harness/targets/facets.ts';
 import { isValidIdNumber } from '../sim/protocol/index.ts';
 
 // TEST-PLAN FACE — face unlock (DESIGN §3.3 open/face, §5.5 ID check, §5.6 provider and rate limit).
@@ -11,7 +12,7 @@ type Member = NonNullable<Fixtures['fleet']['roles']['faces']>[number];
 function faceSetup({ fleet, needsEndpoint }: Pick<Fixtures, 'fleet' | 'needsEndpoint'>): { lock: number; a: Member; b: Member } {
   needsEndpoint(FACE);
   const lock = fleet.need('main');
-  const [a, b] = fleet.roles.faces ?? [];
+  const [a, b] = fleet.roles.faces;
   if (!a || !b) test.skip(true, 'target has no two face members on main');
   return { lock, a: a!, b: b! };
 }
@@ -27,13 +28,12 @@ function validId(first17: string): string {
 }
 
 /** Unlock events the lock logged, through the control API. */
-async function unlocks(ctl: Fixtures['ctl'], lock: number): Promise<Record<string, unknown>[]> {
-  const events = ((await ctl.lockState(lock)).events ?? []) as Record<string, unknown>[];
+async function unlocks(lock: LockWith<'state'>): Promise<Record<string, unknown>[]> {
+  const events = ((await lock.state()).events ?? []) as Record<string, unknown>[];
   return events.filter((e) => e.type === 'unlock');
 }
 
-test('a member with a matching image opens the lock: push type 2, mode 3, the member uid', { tag: '@FACE-01' }, async ({ api, fleet, needsEndpoint, needs, pushes, session }) => {
-  needs('push');
+test('a member with a matching image opens the lock: push type 2, mode 3, the member uid', { tag: '@FACE-01' }, async ({ api, fleet, needsEndpoint, pushes, session }) => {
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
   for (const m of [a, b]) {
     expect(await api.openFace(attempt(lock, m))).toBeOutcome('ok');
@@ -46,11 +46,11 @@ test('a member with a matching image opens the lock: push type 2, mode 3, the me
   ]);
 });
 
-test('the lock itself records a network unlock with the member uid', { tag: '@FACE-01' }, async ({ api, fleet, needsEndpoint, needs, ctl }) => {
-  needs('lock');
+test('the lock itself records a network unlock with the member uid', { tag: '@FACE-01' }, async ({ api, fleet, locks, needsEndpoint }) => {
+  const main = locks.get('main', 'state');
   const { lock, a } = faceSetup({ fleet, needsEndpoint });
   expect(await api.openFace(attempt(lock, a))).toBeOutcome('ok');
-  expect(await unlocks(ctl, lock)).toEqual([expect.objectContaining({ mode: 3, result: 1, uid: a.uid })]);
+  expect(await unlocks(main)).toEqual([expect.objectContaining({ mode: 3, result: 1, uid: a.uid })]);
 });
 
 test('a lowercase x check character is the same ID number', { tag: '@FACE-01' }, async ({ api, fleet, needsEndpoint }) => {
@@ -92,12 +92,12 @@ test('an image decoding to 102401 bytes → too large; 102400 bytes is still jud
   expect(await api.openFace(attempt(lock, a, Buffer.alloc(102_400, 7).toString('base64')))).toBeOutcome('face_mismatch');
 });
 
-test('another face → mismatch, and the lock does not move', { tag: '@FACE-03' }, async ({ api, fleet, needsEndpoint, needs, ctl }) => {
-  needs('lock');
+test('another face → mismatch, and the lock does not move', { tag: '@FACE-03' }, async ({ api, fleet, locks, needsEndpoint }) => {
+  const main = locks.get('main', 'state');
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
   expect(await api.openFace(attempt(lock, a, b.image_base64))).toBeOutcome('face_mismatch');
   expect(await api.openFace(attempt(lock, b, a.image_base64))).toBeOutcome('face_mismatch');
-  expect(await unlocks(ctl, lock)).toEqual([]);
+  expect(await unlocks(main)).toEqual([]);
 });
 
 test('not a member: wrong name, unknown valid id, swapped name and id, a member of another lock → no right', { tag: '@FACE-03' }, async ({ api, fleet, needsEndpoint }) => {
@@ -106,11 +106,11 @@ test('not a member: wrong name, unknown valid id, swapped name and id, a member 
   const stranger = validId('44030419850101123');
   expect(await api.openFace({ ...attempt(lock, a), id_num: stranger })).toBeOutcome('no_right');
   expect(await api.openFace({ ...attempt(lock, a), name: b.name })).toBeOutcome('no_right');
-  const sibling = fleet.roles.sibling;
+  const sibling = fleet.roles.ids.sibling;
   if (sibling !== undefined) expect(await api.openFace(attempt(sibling, a))).toBeOutcome('no_right');
 });
 
-test('provider 5xx → provider failed; with the provider back the member opens', { tag: '@FACE-03' }, async ({ api, fleet, needsEndpoint, needs, faceProvider }) => {
+test('provider 5xx → provider failed; with the provider back the member opens', { tag: '@FACE-03' }, async ({ api, fleet, needsEndpoint, faceProvider, needs }) => {
   needs('face');
   const { lock, a } = faceSetup({ fleet, needsEndpoint });
   await faceProvider.failWith(500);
@@ -122,7 +122,7 @@ test('provider 5xx → provider failed; with the provider back the member opens'
   expect(await api.openFace(attempt(lock, a))).toBeOutcome('ok');
 });
 
-test('provider slower than the face timeout → provider failed, answered near the timeout', { tag: '@FACE-03' }, async ({ api, fleet, needsEndpoint, needs, faceProvider }) => {
+test('provider slower than the face timeout → provider failed, answered near the timeout', { tag: '@FACE-03' }, async ({ api, fleet, needsEndpoint, faceProvider, needs }) => {
   needs('face');
   const { lock, a } = faceSetup({ fleet, needsEndpoint });
   await faceProvider.hang(1500);
@@ -132,7 +132,7 @@ test('provider slower than the face timeout → provider failed, answered near t
   expect(performance.now() - t0).toBeLessThan(1200);
 });
 
-test('similarity threshold: 69 → mismatch, 70 → open', { tag: '@FACE-03' }, async ({ api, fleet, needsEndpoint, needs, faceProvider }) => {
+test('similarity threshold: 69 → mismatch, 70 → open', { tag: '@FACE-03' }, async ({ api, fleet, needsEndpoint, faceProvider, needs }) => {
   needs('face');
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
   await faceProvider.similarity(69);
@@ -141,28 +141,26 @@ test('similarity threshold: 69 → mismatch, 70 → open', { tag: '@FACE-03' }, 
   expect(await api.openFace(attempt(lock, a, b.image_base64))).toBeOutcome('ok');
 });
 
-test('rate limit: 3 attempts, the 4th refused until 60 s after; other ids and locks are not limited', { tag: '@FACE-04' }, async ({ api, fleet, needsEndpoint, needs, ctl }) => {
-  needs('clock');
+test('rate limit: 3 attempts, the 4th refused until 60 s after; other ids and locks are not limited', { tag: '@FACE-04' }, async ({ api, fleet, needsEndpoint, clock }) => {
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
-  const w = await ctl.now();
+  const w = await clock.now();
   for (let i = 0; i < 3; i++) expect(await api.openFace(attempt(lock, a, b.image_base64))).toBeOutcome('face_mismatch');
   // Refused whatever the face: the matching image is refused too.
   expect(await api.openFace(attempt(lock, a))).toBeOutcome('face_too_frequent');
   expect(await api.openFace(attempt(lock, b))).toBeOutcome('ok');
-  const sibling = fleet.roles.sibling;
+  const sibling = fleet.roles.ids.sibling;
   if (sibling !== undefined) expect(await api.openFace(attempt(sibling, a))).toBeOutcome('no_right');
-  await ctl.setTime(w + 59);
+  await clock.set(w + 59);
   expect(await api.openFace(attempt(lock, a))).toBeOutcome('face_too_frequent');
-  await ctl.setTime(w + 60);
+  await clock.set(w + 60);
   expect(await api.openFace(attempt(lock, a))).toBeOutcome('ok');
 });
 
-test('the window slides per attempt and refused attempts do not extend it', { tag: '@FACE-04' }, async ({ api, fleet, needsEndpoint, needs, ctl }) => {
-  needs('clock');
+test('the window slides per attempt and refused attempts do not extend it', { tag: '@FACE-04' }, async ({ api, fleet, needsEndpoint, clock }) => {
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
-  const w = await ctl.now();
+  const w = await clock.now();
   const at = async (dt: number) => {
-    await ctl.setTime(w + dt);
+    await clock.set(w + dt);
     return api.openFace(attempt(lock, a, b.image_base64));
   };
   // [dt, expected]: accepted attempts at 0, 10, 20; the one at 0 leaves at 60, the one at 10 at 70.
@@ -175,19 +173,18 @@ test('the window slides per attempt and refused attempts do not extend it', { ta
   for (const [dt, outcome] of plan) expect(await at(dt), `attempt at W+${dt}`).toBeOutcome(outcome);
 });
 
-test('random attempt times follow the sliding-window prediction', { tag: '@FACE-04' }, async ({ api, fleet, needsEndpoint, needs, ctl }) => {
-  needs('clock');
+test('random attempt times follow the sliding-window prediction', { tag: '@FACE-04' }, async ({ api, fleet, needsEndpoint, clock }) => {
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
   await fc.assert(
     fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 45 }), { minLength: 4, maxLength: 7 }), async (gaps) => {
       // Leave every earlier run's attempts behind the window (DESIGN §5.6: per_s 60, max 3).
-      let t = Math.ceil(await ctl.now()) + 61;
+      let t = Math.ceil(await clock.now()) + 61;
       const accepted: number[] = [];
       for (const gap of gaps) {
         t += gap;
         const allowed = accepted.filter((x) => x > t - 60).length < 3;
         if (allowed) accepted.push(t);
-        await ctl.setTime(t);
+        await clock.set(t);
         expect(await api.openFace(attempt(lock, a, b.image_base64)), `gaps ${gaps.join(',')}`).toBeOutcome(allowed ? 'face_mismatch' : 'face_too_frequent');
       }
     }),
@@ -195,11 +192,11 @@ test('random attempt times follow the sliding-window prediction', { tag: '@FACE-
   );
 });
 
-test('face OK but the gateway offline → offline; a mismatch or a provider failure is answered first', { tag: '@FACE-05' }, async ({ api, fleet, needsEndpoint, needs, ctl, pushes, faceProvider }) => {
-  needs('gateway', 'push', 'face');
+test('face OK but the gateway offline → offline; a mismatch or a provider failure is answered first', { tag: '@FACE-05' }, async ({ api, fleet, needsEndpoint, pushes, faceProvider, gateways, needs }) => {
+  needs('face');
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
   const ap = fleet.need('mainGateway');
-  await ctl.setGateway(ap, { online: false });
+  await gateways.set(ap, { online: false });
   // The cloud has seen the gateway go: it pushed type 1 online:false.
   await pushes.waitFor((p) => pushOf(1, { apId: ap })(p) && p.body.data.online === false, { timeoutMs: 3000, what: 'gateway offline' });
   expect(await api.openFace(attempt(lock, a))).toBeOutcome('offline');
@@ -208,14 +205,14 @@ test('face OK but the gateway offline → offline; a mismatch or a provider fail
   expect(await api.openFace(attempt(lock, b))).toBeOutcome('provider_failed');
 });
 
-test('face OK but the lock powered off or out of radio range → offline; powered again → open', { tag: '@FACE-05' }, async ({ api, fleet, needsEndpoint, needs, ctl }) => {
-  needs('lock');
+test('face OK but the lock powered off or out of radio range → offline; powered again → open', { tag: '@FACE-05' }, async ({ api, fleet, locks, needsEndpoint }) => {
+  const main = locks.get('main', 'set');
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
-  await ctl.setLock(lock, { power: 'off' });
+  await main.set({ power: 'off' });
   expect(await api.openFace(attempt(lock, a))).toBeOutcome('offline');
-  await ctl.setLock(lock, { power: 'on', reachable: false });
+  await main.set({ power: 'on', reachable: false });
   expect(await api.openFace(attempt(lock, b))).toBeOutcome('offline');
-  await ctl.setLock(lock, { reachable: true });
+  await main.set({ reachable: true });
   expect(await api.openFace(attempt(lock, a))).toBeOutcome('ok');
 });
 
@@ -226,7 +223,7 @@ test('order: rate limit (327) before membership (354)', { tag: '@FACE-05' }, asy
   expect(await api.openFace(stranger)).toBeOutcome('face_too_frequent');
 });
 
-test('order: membership (354) before the provider is asked', { tag: '@FACE-05' }, async ({ api, fleet, needsEndpoint, needs, faceProvider }) => {
+test('order: membership (354) before the provider is asked', { tag: '@FACE-05' }, async ({ api, fleet, needsEndpoint, faceProvider, needs }) => {
   needs('face');
   const { lock, a, b } = faceSetup({ fleet, needsEndpoint });
   await faceProvider.similarity(99);

@@ -36,8 +36,9 @@ function expectDetail(d: Record<string, unknown> | null | undefined, lockId: num
   return detail;
 }
 
-test('lock/get returns every documented field with its type; times RFC 3339 +08:00, mac lowercase', { tag: '@INFO-01' }, async ({ api, fleet }) => {
-  const lock = fleet.need('main');
+test('lock/get returns every documented field with its type; times RFC 3339 +08:00, mac lowercase', { tag: '@INFO-01' }, async ({ api, locks }) => {
+  const main = locks.get('main');
+  const lock = main.id;
   const res = await api.lockGet(lock);
   expect(res).toBeOutcome('ok');
   const detail = expectDetail(res.envelope?.data, lock);
@@ -45,7 +46,7 @@ test('lock/get returns every documented field with its type; times RFC 3339 +08:
   expect(detail.is_del).toBe(false);
   expect(detail.is_bind).toBe(true);
   expect(detail.state).toBe(0);
-  if (fleet.roles.mainMac) expect(detail.mac).toBe(fleet.roles.mainMac.toLowerCase());
+  if (main.mac) expect(detail.mac).toBe(main.mac.toLowerCase());
 });
 
 test('lock/get reflects is_bind false for an unbound lock', { tag: '@INFO-01' }, async ({ api, fleet }) => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
-import type { InboxPush } from '../harness/targets/session.ts';
+import type { InboxPush } from '../harness/targets/facets.ts';
 import { slotOf } from '../sim/protocol/index.ts';
 
 // TEST-PLAN PUSH — push delivery (DESIGN §3.4): shapes, the lock's clock, retries, order, modes.
@@ -16,14 +16,14 @@ const to = (appId: string, type: number, key: { lockId?: number; apId?: number }
 /** The type 2 fields that tell unlocks apart. */
 const unlockOf = (p: InboxPush) => ({ mode: p.body.data.mode, result: p.body.data.result, uid: p.body.data.uid });
 
-test('type 2 is exactly {lock_id, result, uid, mode, time}; time is the lock clock, not world time', { tag: '@PUSH-01' }, async ({ api, ctl, fleet, needs, pushes, session }) => {
-  needs('push', 'lock');
+test('type 2 is exactly {lock_id, result, uid, mode, time}; time is the lock clock, not world time', { tag: '@PUSH-01' }, async ({ api, pushes, session, locks }) => {
   // The oracle itself: 1700000000 is 2023-11-14 22:13:20 UTC.
   expect(utc8(1700000000.9)).toBe('2023-11-15 06:13:20');
-  const lock = fleet.need('main');
-  await ctl.setLock(lock, { clock_offset_s: 3600 });
-  const w = Math.floor(await ctl.now());
-  expect((await ctl.lockState(lock)).lock_time).toBe(w + 3600);
+  const lockH = locks.get('main', 'set', 'state');
+  const lock = lockH.id;
+  await lockH.set({ clock_offset_s: 3600 });
+  const w = Math.floor(await session.now());
+  expect((await lockH.state()).lock_time).toBe(w + 3600);
   expect(await api.open(lock)).toBeOutcome('ok');
   const [p] = await pushes.waitFor(to(session.app.appId, 2, { lockId: lock }), { timeoutMs: 3000, what: 'network unlock' });
   expect(Object.keys(p!.body).sort()).toEqual(['data', 'type']);
@@ -34,21 +34,21 @@ test('type 2 is exactly {lock_id, result, uid, mode, time}; time is the lock clo
   expect(p!.body.data.time).not.toBe(utc8(w));
 });
 
-test('type 2 time follows a drifting lock clock (property)', { tag: '@PUSH-01' }, async ({ ctl, fleet, needs, pushes, session }) => {
-  needs('push', 'clock', 'ble', 'lock');
-  const lock = fleet.need('drifting');
-  const ppm = fleet.roles.driftingPpm ?? 0;
-  const w0 = await ctl.now();
-  const l0 = Number((await ctl.lockState(lock)).lock_time);
+test('type 2 time follows a drifting lock clock (property)', { tag: '@PUSH-01' }, async ({ pushes, session, clock, locks }) => {
+  const lockH = locks.get('drifting', 'ble', 'state');
+  const lock = lockH.id;
+  const ppm = lockH.driftPpm ?? 0;
+  const w0 = await clock.now();
+  const l0 = Number((await lockH.state()).lock_time);
   const mine = to(session.app.appId, 2, { lockId: lock });
   let uid = 0;
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 1, max: 30 * 86400 }), async (advanceS) => {
       uid++;
-      const w = await ctl.advance(advanceS);
+      const w = await clock.advance(advanceS);
       // DESIGN §2: L = L0 + (W − W0)·(1 + ppm·1e-6); the wire carries whole seconds.
       const l = l0 + (w - w0) * (1 + ppm * 1e-6);
-      expect(await ctl.bleUnlock(lock, uid)).toBe('ok');
+      expect(await lockH.ble(uid)).toBe('ok');
       const [p] = await pushes.waitFor((q) => mine(q) && q.body.data.uid === uid, { timeoutMs: 3000, what: `unlock uid ${uid}` });
       const time = String(p!.body.data.time);
       expect(time).toMatch(TIME);
@@ -58,14 +58,13 @@ test('type 2 time follows a drifting lock clock (property)', { tag: '@PUSH-01' }
   );
 });
 
-test('type 1 is exactly {ap_id, online}: false on disconnect, then true on reconnect', { tag: '@PUSH-01' }, async ({ ctl, fleet, needs, pushes, session }) => {
-  needs('push', 'gateway');
+test('type 1 is exactly {ap_id, online}: false on disconnect, then true on reconnect', { tag: '@PUSH-01' }, async ({ fleet, pushes, session, gateways }) => {
   const ap = fleet.need('mainGateway');
   const mine = to(session.app.appId, 1, { apId: ap });
   const before = (await pushes.list()).filter(mine).length;
-  await ctl.setGateway(ap, { online: false });
+  await gateways.set(ap, { online: false });
   await pushes.waitFor(mine, { count: before + 1, timeoutMs: 3000, what: 'type 1 offline' });
-  await ctl.setGateway(ap, { online: true });
+  await gateways.set(ap, { online: true });
   await pushes.waitFor(mine, { count: before + 2, timeoutMs: 3000, what: 'type 1 online' });
   const got = (await pushes.settled(mine, 200)).slice(before);
   expect(got.map((p) => p.body)).toEqual([
@@ -75,10 +74,10 @@ test('type 1 is exactly {ap_id, online}: false on disconnect, then true on recon
   for (const p of got) expect(Object.keys(p.body.data).sort()).toEqual(['ap_id', 'online']);
 });
 
-test('type 3 is exactly {lock_id, remain} with remain in percent, one decimal', { tag: '@PUSH-01' }, async ({ ctl, fleet, needs, pushes, session }) => {
-  needs('push', 'lock');
-  const lock = fleet.need('lowBattery');
-  await ctl.setLock(lock, { battery_pct: 15.3 });
+test('type 3 is exactly {lock_id, remain} with remain in percent, one decimal', { tag: '@PUSH-01' }, async ({ pushes, session, locks }) => {
+  const lockH = locks.get('lowBattery', 'set');
+  const lock = lockH.id;
+  await lockH.set({ battery_pct: 15.3 });
   const mine = to(session.app.appId, 3, { lockId: lock });
   await pushes.waitFor(mine, { timeoutMs: 3000, what: 'low battery' });
   const got = await pushes.settled(mine, 200);
@@ -86,8 +85,7 @@ test('type 3 is exactly {lock_id, remain} with remain in percent, one decimal', 
   expect(Object.keys(got[0]!.body.data).sort()).toEqual(['lock_id', 'remain']);
 });
 
-test('a receiver answering 500 twice, then 200, gets the message exactly once', { tag: '@PUSH-02' }, async ({ api, fleet, needs, pushes, session }) => {
-  needs('push', 'sinkFaults');
+test('a receiver answering 500 twice, then 200, gets the message exactly once', { tag: '@PUSH-02' }, async ({ api, fleet, pushes, session }) => {
   const lock = fleet.need('main');
   const mine = to(session.app.appId, 2, { lockId: lock });
   // Let any earlier delivery finish so the two failures fall on this message.
@@ -100,12 +98,12 @@ test('a receiver answering 500 twice, then 200, gets the message exactly once', 
   }
 });
 
-test('retried deliveries keep the order of the lock events', { tag: '@PUSH-02' }, async ({ api, ctl, fleet, needs, pushes, session }) => {
-  needs('push', 'sinkFaults', 'clock', 'keypad');
-  const lock = fleet.need('main');
+test('retried deliveries keep the order of the lock events', { tag: '@PUSH-02' }, async ({ api, pushes, session, clock, locks }) => {
+  const lockH = locks.get('main', 'keypad');
+  const lock = lockH.id;
   const mine = to(session.app.appId, 2, { lockId: lock });
-  const slot = slotOf(await ctl.now()) + 1;
-  await ctl.setTime(slot * 300 + 10);
+  const slot = slotOf(await clock.now()) + 1;
+  await clock.set(slot * 300 + 10);
   const res = await api.pwdGet(lock, slot * 300);
   expect(res).toBeOutcome('ok');
   const code = res.envelope!.data!.password;
@@ -113,8 +111,8 @@ test('retried deliveries keep the order of the lock events', { tag: '@PUSH-02' }
   // The first event waits 20 + 40 ms in back-off while the next two are queued behind it.
   await pushes.failNext(2);
   for (let i = 0; i < 3; i++) {
-    if (i > 0) await ctl.advance(1);
-    expect(await ctl.keypad(lock, code)).toBe('ok');
+    if (i > 0) await clock.advance(1);
+    expect(await lockH.keypad(code)).toBe('ok');
   }
   await pushes.waitFor(mine, { count: 3, timeoutMs: 3000, what: 'three keypad unlocks' });
   const got = await pushes.settled(mine, 300);
@@ -124,11 +122,11 @@ test('retried deliveries keep the order of the lock events', { tag: '@PUSH-02' }
   for (const p of got) expect(unlockOf(p)).toEqual({ mode: 1, result: 1, uid: 0 });
 });
 
-test('keypad (mode 1) and bluetooth (mode 2) unlocks are pushed with their uid; a wrong code with result 2', { tag: '@PUSH-03' }, async ({ api, ctl, fleet, needs, pushes, session }) => {
-  needs('push', 'keypad', 'ble');
-  const lock = fleet.need('main');
+test('keypad (mode 1) and bluetooth (mode 2) unlocks are pushed with their uid; a wrong code with result 2', { tag: '@PUSH-03' }, async ({ api, pushes, session, locks }) => {
+  const lockH = locks.get('main', 'ble', 'keypad');
+  const lock = lockH.id;
   const mine = to(session.app.appId, 2, { lockId: lock });
-  const now = Math.floor(await ctl.now());
+  const now = Math.floor(await session.now());
   const temp = await api.pwdGet(lock, slotOf(now) * 300);
   expect(temp).toBeOutcome('ok');
   const user = await api.v2PwdGet(lock, 4321, now, 3600);
@@ -137,10 +135,10 @@ test('keypad (mode 1) and bluetooth (mode 2) unlocks are pushed with their uid; 
   const userCode = user.envelope!.data!.password;
   const wrong = ['000000', '111111', '222222'].find((c) => c !== tempCode && c !== userCode)!;
 
-  expect(await ctl.keypad(lock, tempCode)).toBe('ok');
-  expect(await ctl.keypad(lock, userCode)).toBe('ok');
-  expect(await ctl.keypad(lock, wrong)).toBe('bad_password');
-  expect(await ctl.bleUnlock(lock, 100001)).toBe('ok');
+  expect(await lockH.keypad(tempCode)).toBe('ok');
+  expect(await lockH.keypad(userCode)).toBe('ok');
+  expect(await lockH.keypad(wrong)).toBe('bad_password');
+  expect(await lockH.ble(100001)).toBe('ok');
 
   await pushes.waitFor(mine, { count: 4, timeoutMs: 3000, what: 'four unlocks' });
   const got = await pushes.settled(mine, 200);
@@ -153,14 +151,14 @@ test('keypad (mode 1) and bluetooth (mode 2) unlocks are pushed with their uid; 
   for (const p of got) expect(p.body.data.time).toMatch(TIME);
 });
 
-test('a refused bluetooth unlock (jammed motor) is pushed with result 2', { tag: '@PUSH-03' }, async ({ ctl, fleet, needs, pushes, session }) => {
-  needs('push', 'ble', 'lock');
-  const lock = fleet.need('main');
+test('a refused bluetooth unlock (jammed motor) is pushed with result 2', { tag: '@PUSH-03' }, async ({ pushes, session, locks }) => {
+  const lockH = locks.get('main', 'ble', 'set');
+  const lock = lockH.id;
   const mine = to(session.app.appId, 2, { lockId: lock });
-  await ctl.setLock(lock, { jammed: true });
-  expect(await ctl.bleUnlock(lock, 7)).toBe('jammed');
-  await ctl.setLock(lock, { jammed: false });
-  expect(await ctl.bleUnlock(lock, 8)).toBe('ok');
+  await lockH.set({ jammed: true });
+  expect(await lockH.ble(7)).toBe('jammed');
+  await lockH.set({ jammed: false });
+  expect(await lockH.ble(8)).toBe('ok');
   await pushes.waitFor(mine, { count: 2, timeoutMs: 3000, what: 'two bluetooth unlocks' });
   expect((await pushes.settled(mine, 200)).map(unlockOf)).toEqual([
     { mode: 2, result: 2, uid: 7 },

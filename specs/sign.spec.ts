@@ -22,10 +22,10 @@ test('uppercase hex, a sign for another body, a missing sign and an unknown app 
   expect(await api.send('/third/lock/get', { lock_id: lock, app_id: 'no_such_app' }, { noAppId: true })).toBeOutcome('bad_sign');
 });
 
-test('tampering a signed field after signing is refused', { tag: '@SIGN-03' }, async ({ api, fleet, ctl }) => {
+test('tampering a signed field after signing is refused', { tag: '@SIGN-03' }, async ({ api, fleet, session }) => {
   const lock = fleet.need('main');
-  const now = Math.floor(await ctl.now());
-  expect(await api.lockGet(lock, { tamper: { lock_id: fleet.roles.sibling ?? lock + 2 } })).toBeOutcome('bad_sign');
+  const now = Math.floor(await session.now());
+  expect(await api.lockGet(lock, { tamper: { lock_id: fleet.roles.ids.sibling ?? lock + 2 } })).toBeOutcome('bad_sign');
   expect(await api.pwdGet(lock, now, 300, { tamper: { effective_at: now + 300 } })).toBeOutcome('bad_sign');
   expect(await api.open(lock, '', { tamper: { attach: 'test' } })).toBeOutcome('bad_sign');
 });
@@ -45,26 +45,25 @@ test('img_code is outside the signature on open/face, every other field inside',
   expect(await api.openFace(fields, { tamper: { id_num: '11010519491231002X' } })).toBeOutcome('bad_sign');
 });
 
-test('hour buckets: W ± sign_skew_s accepted, two hours away refused', { tag: '@SIGN-05' }, async ({ api, fleet, ctl, needs }) => {
-  needs('clock');
+test('hour buckets: W ± sign_skew_s accepted, two hours away refused', { tag: '@SIGN-05' }, async ({ api, fleet, clock }) => {
   const lock = fleet.need('main');
   // Put W 100 s into an hour so that W − 300 is in the previous bucket and W + 300 in the same.
-  const w = (hourBucket(await ctl.now()) + 1) * 3600 + 100;
-  await ctl.setTime(w);
+  const w = (hourBucket(await clock.now()) + 1) * 3600 + 100;
+  await clock.set(w);
   expect(await api.lockGet(lock, { signAt: w - 300 })).toBeOutcome('ok');
   expect(await api.lockGet(lock, { signAt: w })).toBeOutcome('ok');
-  await ctl.setTime(w + 3600 - 200);
+  await clock.set(w + 3600 - 200);
   expect(await api.lockGet(lock, { signAt: w + 3600 })).toBeOutcome('ok');
   expect(await api.lockGet(lock, { signAt: w - 7200 })).toBeOutcome('bad_sign');
   expect(await api.lockGet(lock, { signAt: w + 7200 + 3600 })).toBeOutcome('bad_sign');
   // The previous bucket stops being accepted once W − skew has left it.
-  await ctl.setTime(w + 3600 + 300);
+  await clock.set(w + 3600 + 300);
   expect(await api.lockGet(lock, { signAt: w })).toBeOutcome('bad_sign');
 });
 
-test('canonical form: raw UTF-8, empty strings kept, key order and whitespace of the body do not matter', { tag: '@SIGN-06' }, async ({ api, fleet, ctl, session }) => {
+test('canonical form: raw UTF-8, empty strings kept, key order and whitespace of the body do not matter', { tag: '@SIGN-06' }, async ({ api, fleet, session }) => {
   const lock = fleet.need('main');
-  const t = await ctl.now();
+  const t = await session.now();
   // Hand-built bodies: reversed keys, extra whitespace, a CJK field outside the schema (extra fields are signed too).
   const fields = { lock_id: lock, attach: '', app_id: session.app.appId, note: '张三' };
   const sign = signBody(fields, session.app.appSecret, t);
@@ -81,9 +80,9 @@ test('canonical form: raw UTF-8, empty strings kept, key order and whitespace of
   expect(await api.send('/third/lock/get', { lock_id: lock, attach: '' }, { tamper: { attach: undefined } })).toBeOutcome('bad_sign');
 });
 
-test('the k=v&… scheme and the hour-less scheme are refused', { tag: '@SIGN-07' }, async ({ api, fleet, ctl, session }) => {
+test('the k=v&… scheme and the hour-less scheme are refused', { tag: '@SIGN-07' }, async ({ api, fleet, session }) => {
   const lock = fleet.need('main');
-  const t = await ctl.now();
+  const t = await session.now();
   const secret = session.app.appSecret;
   const body = { app_id: session.app.appId, lock_id: lock };
   const kv = createHash('md5').update(`app_id=${body.app_id}&lock_id=${lock}+${secret}`).digest('hex');

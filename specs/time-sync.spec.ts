@@ -1,25 +1,12 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { test, expect } from '../harness/fixtures/index.ts';
+import { test, expect, FC_RUNS } from '../harness/fixtures/index.ts';
+import { VECTORS } from '../harness/fixtures/vectors.ts';
 import { timeSyncKeys } from '../sim/protocol/index.ts';
 import type { ApiClient } from '../harness/client/api-client.ts';
-import type { TargetControl } from '../harness/targets/session.ts';
+import type { LockWith } from '../harness/targets/facets.ts';
 
 // TEST-PLAN TSYNC-01…TSYNC-03 — time sync: seq and keys from the cloud, keys carried to the lock
 // over Bluetooth, the result report (DESIGN §3.3, §5.3). The endpoints do not exist under kexin-2017-10.
-
-interface SyncVector {
-  secret_hex: string;
-  lock_id: number;
-  seq: number;
-  server_time: number;
-  key1: number;
-  key2: number;
-}
-const VECTORS = (JSON.parse(readFileSync(new URL('../fixtures/contract-vectors.json', import.meta.url), 'utf8')) as { time_sync: SyncVector[] }).time_sync;
-
-/** Property runs are HTTP calls: few, no shrinking on a stateful world, replayable with LOCKBENCH_SEED. */
-const FC_RUNS = { numRuns: 15, endOnFailure: true, ...(process.env.LOCKBENCH_SEED ? { seed: Number(process.env.LOCKBENCH_SEED) } : {}) };
 
 /** The fleet's `time_sync_ttl_s` (DESIGN §7 default). */
 const TTL_S = 300;
@@ -38,11 +25,11 @@ async function issue(api: ApiClient, lockId: number): Promise<Keys> {
   return { seq: d.seq, key1: d.key1, key2: d.key2 };
 }
 
-/** The lock's clock in whole seconds, as the control API reports it. */
-async function lockTime(ctl: TargetControl, lockId: number): Promise<number> {
-  const t = (await ctl.lockState(lockId)).lock_time;
+/** The lock's clock in whole seconds. */
+async function lockTime(lock: LockWith<'time'>): Promise<number> {
+  const t = await lock.time();
   expect(typeof t, 'lock_time is a number').toBe('number');
-  return t as number;
+  return t;
 }
 
 test.describe('time sync endpoints', () => {
@@ -64,25 +51,24 @@ test.describe('time sync endpoints', () => {
     }
   });
 
-  test("the main lock's first keys match the contract vector", { tag: '@TSYNC-01' }, async ({ api, ctl, fleet, needs }) => {
-    needs('clock');
-    const lock = fleet.need('main');
-    const v = VECTORS.find((x) => x.lock_id === lock && x.secret_hex === fleet.roles.mainSecretHex);
-    test.skip(!v || fleet.roles.mainSeqStart !== v.seq, 'no contract vector for this lock and its first seq');
+  test("the main lock's first keys match the contract vector", { tag: '@TSYNC-01' }, async ({ api, clock, locks }) => {
+    const main = locks.get('main');
+    const v = VECTORS.time_sync.find((x) => x.lock_id === main.id && x.secret_hex === main.secretHex);
+    test.skip(!v || main.seqStart !== v.seq, 'no contract vector for this lock and its first seq');
     expect(timeSyncKeys(v!.secret_hex, v!.lock_id, v!.seq, v!.server_time)).toEqual({ key1: v!.key1, key2: v!.key2 });
-    await ctl.setTime(v!.server_time);
-    expect(await issue(api, lock)).toEqual({ seq: v!.seq, key1: v!.key1, key2: v!.key2 });
+    await clock.set(v!.server_time);
+    expect(await issue(api, main.id)).toEqual({ seq: v!.seq, key1: v!.key1, key2: v!.key2 });
   });
 
-  test('property: keys are those of the issue time floor(W) and the seq', { tag: '@TSYNC-01' }, async ({ api, ctl, fleet, needs }) => {
-    needs('clock');
-    const lock = fleet.need('main');
-    const secret = fleet.roles.mainSecretHex;
+  test('property: keys are those of the issue time floor(W) and the seq', { tag: '@TSYNC-01' }, async ({ api, clock, locks }) => {
+    const main = locks.get('main');
+    const lock = main.id;
+    const secret = main.secretHex;
     test.skip(!secret, 'target does not disclose the main lock secret');
     let last = 0;
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 40000 }), async (hundredths) => {
-        const w = await ctl.advance(hundredths / 100);
+        const w = await clock.advance(hundredths / 100);
         const keys = await issue(api, lock);
         expect(keys.seq).toBeGreaterThan(last);
         last = keys.seq;
@@ -92,49 +78,49 @@ test.describe('time sync endpoints', () => {
     );
   });
 
-  test('keys delivered later set the lock clock to their issue time', { tag: '@TSYNC-02' }, async ({ api, ctl, fleet, needs }) => {
-    needs('clock', 'lock', 'ble');
-    const lock = fleet.need('main');
+  test('keys delivered later set the lock clock to their issue time', { tag: '@TSYNC-02' }, async ({ api, clock, locks }) => {
+    const main = locks.get('main', 'timeSync', 'state', 'time');
+    const lock = main.id;
     // A fractional world time: the issue time is floor(W) (DESIGN §5.3).
-    const issuedAt = Math.floor(await ctl.advance(0.75));
+    const issuedAt = Math.floor(await clock.advance(0.75));
     const keys = await issue(api, lock);
-    await ctl.advance(437);
-    expect(await ctl.bleTimeSync(lock, keys)).toMatchObject({ result: 'ok', lock_time: issuedAt });
-    const state = await ctl.lockState(lock);
+    await clock.advance(437);
+    expect(await main.timeSync(keys)).toMatchObject({ result: 'ok', lock_time: issuedAt });
+    const state = await main.state();
     expect(state).toMatchObject({ lock_time: issuedAt, trusted: true, last_seq: keys.seq });
-    await ctl.advance(100);
-    expect(await lockTime(ctl, lock), 'the clock runs on from the synced time').toBe(issuedAt + 100);
+    await clock.advance(100);
+    expect(await lockTime(main), 'the clock runs on from the synced time').toBe(issuedAt + 100);
   });
 
-  test('an older seq after a newer one is a replay and leaves the clock alone', { tag: '@TSYNC-02' }, async ({ api, ctl, fleet, needs }) => {
-    needs('clock', 'lock', 'ble');
-    const lock = fleet.need('main');
+  test('an older seq after a newer one is a replay and leaves the clock alone', { tag: '@TSYNC-02' }, async ({ api, clock, locks }) => {
+    const main = locks.get('main', 'timeSync', 'state');
+    const lock = main.id;
     const older = await issue(api, lock);
-    await ctl.advance(50);
-    const newerAt = Math.floor(await ctl.now());
+    await clock.advance(50);
+    const newerAt = Math.floor(await clock.now());
     const newer = await issue(api, lock);
     expect(newer.seq).toBeGreaterThan(older.seq);
-    await ctl.advance(50);
-    expect(await ctl.bleTimeSync(lock, newer)).toMatchObject({ result: 'ok', lock_time: newerAt });
-    expect((await ctl.bleTimeSync(lock, older)).result, 'older seq').toBe('replay');
-    expect((await ctl.bleTimeSync(lock, newer)).result, 'same seq again').toBe('replay');
-    expect(await ctl.lockState(lock)).toMatchObject({ lock_time: newerAt, last_seq: newer.seq });
+    await clock.advance(50);
+    expect(await main.timeSync(newer)).toMatchObject({ result: 'ok', lock_time: newerAt });
+    expect((await main.timeSync(older)).result, 'older seq').toBe('replay');
+    expect((await main.timeSync(newer)).result, 'same seq again').toBe('replay');
+    expect(await main.state()).toMatchObject({ lock_time: newerAt, last_seq: newer.seq });
   });
 
-  test('forged keys are refused, change nothing, and do not use up the seq', { tag: '@TSYNC-02' }, async ({ api, ctl, fleet, needs }) => {
-    needs('clock', 'lock', 'ble');
-    const lock = fleet.need('main');
+  test('forged keys are refused, change nothing, and do not use up the seq', { tag: '@TSYNC-02' }, async ({ api, clock, locks, fleet }) => {
+    const main = locks.get('main', 'timeSync', 'state');
+    const lock = main.id;
     const sibling = fleet.need('sibling');
-    const issuedAt = Math.floor(await ctl.now());
+    const issuedAt = Math.floor(await clock.now());
     const keys = await issue(api, lock);
-    await ctl.advance(200);
-    const before = await ctl.lockState(lock);
-    expect((await ctl.bleTimeSync(lock, { ...keys, key2: (keys.key2 ^ 1) >>> 0 })).result, 'key2 flipped').toBe('bad_key');
-    expect((await ctl.bleTimeSync(lock, { ...keys, key1: (keys.key1 ^ 0x100) >>> 0 })).result, 'key1 changed').toBe('bad_key');
-    expect((await ctl.bleTimeSync(lock, { ...keys, seq: keys.seq + 1 })).result, 'keys under another seq').toBe('bad_key');
-    expect((await ctl.bleTimeSync(lock, await issue(api, sibling))).result, "another lock's keys").toBe('bad_key');
-    expect(await ctl.lockState(lock)).toMatchObject({ lock_time: before.lock_time, last_seq: before.last_seq });
-    expect(await ctl.bleTimeSync(lock, keys)).toMatchObject({ result: 'ok', lock_time: issuedAt });
+    await clock.advance(200);
+    const before = await main.state();
+    expect((await main.timeSync({ ...keys, key2: (keys.key2 ^ 1) >>> 0 })).result, 'key2 flipped').toBe('bad_key');
+    expect((await main.timeSync({ ...keys, key1: (keys.key1 ^ 0x100) >>> 0 })).result, 'key1 changed').toBe('bad_key');
+    expect((await main.timeSync({ ...keys, seq: keys.seq + 1 })).result, 'keys under another seq').toBe('bad_key');
+    expect((await main.timeSync(await issue(api, sibling))).result, "another lock's keys").toBe('bad_key');
+    expect(await main.state()).toMatchObject({ lock_time: before.lock_time, last_seq: before.last_seq });
+    expect(await main.timeSync(keys)).toMatchObject({ result: 'ok', lock_time: issuedAt });
   });
 
   test('result: state 1 and 2 are accepted, the same state again too, the other state is refused', { tag: '@TSYNC-03' }, async ({ api, fleet }) => {
@@ -164,16 +150,15 @@ test.describe('time sync endpoints', () => {
     expect(await api.seqResult(lock, mine.seq, 1), 'this lock reporting its own').toBeOutcome('ok');
   });
 
-  test('result: reported TTL seconds after issue or later is 357', { tag: '@TSYNC-03' }, async ({ api, ctl, fleet, needs }) => {
-    needs('clock');
+  test('result: reported TTL seconds after issue or later is 357', { tag: '@TSYNC-03' }, async ({ api, clock, fleet }) => {
     const lock = fleet.need('main');
     const late = await issue(api, lock);
     const inTime = await issue(api, lock);
-    await ctl.advance(TTL_S - 1);
+    await clock.advance(TTL_S - 1);
     expect(await api.seqResult(lock, inTime.seq, 1), 'TTL − 1 s').toBeOutcome('ok');
-    await ctl.advance(1);
+    await clock.advance(1);
     expect(await api.seqResult(lock, late.seq, 1), 'TTL').toBeOutcome('expired');
-    await ctl.advance(3600);
+    await clock.advance(3600);
     expect(await api.seqResult(lock, late.seq, 2), 'long after').toBeOutcome('expired');
   });
 
@@ -187,19 +172,23 @@ test.describe('time sync endpoints', () => {
     // None of the refused reports was recorded: either state may still be reported first.
     expect(await api.seqResult(lock, seq, 2)).toBeOutcome('ok');
   });
-  test('keys set the lock clock to their issue time; an older seq is a replay; a forged key2 is refused (no state read)', { tag: '@TSYNC-02' }, async ({ api, ctl, fleet, needs }) => {
-    needs('clock', 'ble', 'lockTime');
-    const lock = fleet.need('main');
-    const olderAt = Math.floor(await ctl.now());
+  test('keys set the lock clock to their issue time; an older seq is a replay; a forged key2 is refused (no state read)', { tag: '@TSYNC-02' }, async ({ api, clock, locks }) => {
+    const main = locks.get('main', 'timeSync', 'time');
+    const lock = main.id;
+    const olderAt = Math.floor(await clock.now());
     const older = await issue(api, lock);
-    const newerAt = Math.floor(await ctl.advance(10));
+    const newerAt = Math.floor(await clock.advance(10));
     const newer = await issue(api, lock);
-    await ctl.advance(250);
-    expect(await ctl.bleTimeSync(lock, newer)).toMatchObject({ result: 'ok', lock_time: newerAt });
-    expect((await ctl.bleTimeSync(lock, older)).result).toBe('replay');
+    await clock.advance(250);
+    expect(await main.timeSync(newer)).toMatchObject({ result: 'ok', lock_time: newerAt });
+    // The clock reads the issue time (a running device clock may have ticked once since).
+    const read = await lockTime(main);
+    expect(read - newerAt, `clock_get ${read} after syncing to ${newerAt}`).toBeGreaterThanOrEqual(0);
+    expect(read - newerAt).toBeLessThanOrEqual(main.realTime ? 1 : 0);
+    expect((await main.timeSync(older)).result).toBe('replay');
     expect(olderAt).toBeLessThan(newerAt);
     const next = await issue(api, lock);
-    expect((await ctl.bleTimeSync(lock, { ...next, key2: (next.key2 ^ 1) >>> 0 })).result).toBe('bad_key');
-    expect((await ctl.bleTimeSync(lock, next)).result).toBe('ok');
+    expect((await main.timeSync({ ...next, key2: (next.key2 ^ 1) >>> 0 })).result).toBe('bad_key');
+    expect((await main.timeSync(next)).result).toBe('ok');
   });
 });

@@ -62,4 +62,5 @@ export const CHECKS: readonly Check[] = [
   { id: "LAB-02", area: "LAB", title: "The same specs that need only C-through-time-sync, keypad and bluetooth pass against the serial lock." },
   { id: "LAB-03", area: "LAB", title: "A lost response is retransmitted with the same seq and acted on once." },
   { id: "LAB-04", area: "LAB", title: "Unplugging the port (closing the pty) mid-command → 360/359 within the timeout, and the bridge reconnects when the port returns." },
+  { id: "LAB-05", area: "LAB", title: "Clock accuracy of the device: `clock_get` against the host clock over ≥ 30 s without a time sync drifts by at most `LOCKBENCH_LOCK_MAX_PPM` (default 50) beyond the measurement's uncertainty; the measured ppm ± uncertainty is in the report; a clock 0.5 % off fails." },
 ];

@@ -11,7 +11,7 @@ td.id{font-family:monospace;white-space:nowrap}small{color:#555}.sum span{margin
 export function matrixHtml(m: Matrix): string {
   const htmlReport = Object.values(m.reports)[0] ?? 'html/index.html';
   const count = (status: string) => m.rows.reduce((n, r) => n + Object.values(r.cells).filter((c) => c.status === status).length, 0);
-  const head = m.columns.map((c) => `<th>${esc(c)}</th>`).join('');
+  const head = m.columns.map((c) => `<th>${esc(c)}${m.dates?.[c] ? `<br><small class="date">${esc(m.dates[c])}</small>` : ''}</th>`).join('');
   const body = m.rows
     .map((r) => {
       const cells = m.columns

@@ -24,6 +24,8 @@ export interface Cell {
 export interface Matrix {
   generatedAt: string;
   columns: string[];
+  /** When each column's tests ran (ISO 8601): a column kept from an older run shows its own date. */
+  dates: Record<string, string>;
   /** Per column, the Playwright HTML report its cells link to (relative to the matrix). */
   reports: Record<string, string>;
   rows: { id: string; area: string; title: string; cells: Record<string, Cell> }[];
@@ -42,8 +44,14 @@ export function cellOf(tests: TestRecord[]): Cell {
   return { status: 'skip', reasons: reasons.length ? reasons : ['skipped'], tests: list };
 }
 
-/** Build the matrix of this run's columns, keeping other columns of a previous matrix (other targets). */
-export function buildMatrix(records: TestRecord[], previous: Matrix | undefined, now: string, htmlReport = 'html/index.html'): Matrix {
+/**
+ * Build the matrix of this run's columns, keeping other columns of a previous matrix (other targets).
+ * `columnDates` dates this run's columns (default `now`); `report:merge` passes no previous matrix,
+ * so only the merged runs' columns appear (DESIGN §13).
+ */
+export function buildMatrix(
+  records: TestRecord[], previous: Matrix | undefined, now: string, htmlReport = 'html/index.html', columnDates: Record<string, string> = {},
+): Matrix {
   const columns = [...new Set(records.map((r) => r.column))];
   const keptColumns = (previous?.columns ?? []).filter((c) => !columns.includes(c));
   const known = new Set(CHECKS.map((c) => c.id));
@@ -63,6 +71,10 @@ export function buildMatrix(records: TestRecord[], previous: Matrix | undefined,
   return {
     generatedAt: now,
     columns: [...keptColumns, ...columns],
+    dates: {
+      ...Object.fromEntries(keptColumns.map((c) => [c, previous?.dates?.[c] ?? previous?.generatedAt ?? now])),
+      ...Object.fromEntries(columns.map((c) => [c, columnDates[c] ?? now])),
+    },
     reports: {
       ...Object.fromEntries(keptColumns.map((c) => [c, previous?.reports?.[c] ?? 'html/index.html'])),
       ...Object.fromEntries(columns.map((c) => [c, htmlReport])),
@@ -71,4 +83,10 @@ export function buildMatrix(records: TestRecord[], previous: Matrix | undefined,
     findings,
     unknownIds: [...new Set(records.flatMap((r) => r.checkIds).filter((id) => !known.has(id)))],
   };
+}
+
+/** Checks (other than LAB-*) without any test in one of `columns` that are sim columns: they fail a whole-suite run. */
+export function missingOnSim(matrix: Matrix, columns: Iterable<string>): string[] {
+  const sim = [...columns].filter((c) => c.startsWith('sim'));
+  return matrix.rows.filter((r) => !r.id.startsWith('LAB-') && sim.some((c) => r.cells[c]?.status === 'missing')).map((r) => r.id);
 }

@@ -1,67 +1,68 @@
-/**
- * The parts locks play in the suite. On `sim` they come from fixtures/fleet.json; on `remote`
- * and `lab` only `main` is known (LOCKBENCH_LOCK_ID) and a spec needing another role is skipped.
- */
-export interface FleetRoles {
+import type { Fixture } from '../../sim/world/fixture.ts';
+
+/** The parts locks play in the suite; a spec asks for a role, never for an id. */
+export const LOCK_ROLES = [
   /** A bound lock reachable through a gateway, with face members. */
-  main?: number;
+  'main',
   /** Another lock behind main's gateway. */
-  sibling?: number;
+  'sibling',
   /** A lock with tolerance {behind: 1, ahead: 1}. */
-  tolerant?: number;
-  /** A lock whose clock drifts by `drifting_ppm`. */
-  drifting?: number;
-  driftingPpm?: number;
+  'tolerant',
+  /** A lock whose clock drifts (its handle declares the ppm). */
+  'drifting',
   /** A lock just above its low-battery threshold. */
-  lowBattery?: number;
+  'lowBattery',
   /** A bound lock behind no gateway. */
-  noAp?: number;
+  'noAp',
   /** A lock behind a gateway that is not bound. */
-  unbound?: number;
+  'unbound',
   /** A deleted lock. */
-  deleted?: number;
+  'deleted',
   /** A lock of a corp the default app may not use. */
-  otherCorp?: number;
+  'otherCorp',
   /** A lock that stores only two user passwords. */
-  smallStorage?: number;
-  /** The gateway main is behind, and another gateway. */
-  mainGateway?: number;
-  otherGateway?: number;
-  /** A lock id that exists nowhere. */
-  unknown: number;
-  /** Members of main with an image that matches their face. */
-  faces?: { uid: number; name: string; id_num: string; image_base64: string }[];
-  /** main's lock secret (hex), needed to predict codes and time-sync keys. */
-  mainSecretHex?: string;
-  /** The first time-sync seq the target issues for main (fixture `seq_start`), when known. */
-  mainSeqStart?: number;
-  /** main's MAC. */
-  mainMac?: string;
+  'smallStorage',
+] as const;
+
+/** The gateway main is behind, and another gateway. */
+export const GATEWAY_ROLES = ['mainGateway', 'otherGateway'] as const;
+
+export type LockRole = (typeof LOCK_ROLES)[number];
+export type GatewayRole = (typeof GATEWAY_ROLES)[number];
+export type Role = LockRole | GatewayRole;
+
+/** A face member of main with an image that matches their face (DESIGN §5.6). */
+export interface FaceMember {
+  uid: number;
+  name: string;
+  id_num: string;
+  image_base64: string;
 }
 
-export type Role = Exclude<keyof FleetRoles, 'unknown' | 'faces' | 'driftingPpm' | 'mainSecretHex' | 'mainMac' | 'mainSeqStart'>;
+/** Lock and gateway ids by role; a target without a lock in some role leaves it out. */
+export interface FleetRoles {
+  ids: Partial<Record<Role, number>>;
+  /** A lock id that exists nowhere. */
+  unknown: number;
+  /** Members of main whose image matches their face. */
+  faces: FaceMember[];
+}
 
-/** Roles of fixtures/fleet.json (the default fleet). */
-export const SIM_FLEET: FleetRoles = {
-  main: 1000001,
-  sibling: 1000003,
-  tolerant: 1000003,
-  drifting: 1000005,
-  driftingPpm: 200,
-  lowBattery: 1000007,
-  noAp: 1000009,
-  unbound: 1000011,
-  deleted: 1000013,
-  otherCorp: 1000015,
-  smallStorage: 1000017,
-  mainGateway: 1000002,
-  otherGateway: 1000004,
-  unknown: 3999999999,
-  faces: [
-    { uid: 100001, name: '张三', id_num: '110101199003074477', image_base64: 'iVBORw0KGgo=' },
-    { uid: 100002, name: '李四', id_num: '11010519491231002X', image_base64: 'R0lGODlhAQABAAAAACw=' },
-  ],
-  mainSecretHex: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
-  mainMac: '72:00:03:16:7d:f0',
-  mainSeqStart: 1,
-};
+/** The id every target may use as "no such lock" when its fleet names none. */
+export const UNKNOWN_LOCK = 3999999999;
+
+const ROLE_NAMES: readonly string[] = [...LOCK_ROLES, ...GATEWAY_ROLES, 'unknown'];
+
+/** Roles of a fixture's `"roles"` (DESIGN §7 extension); a role name the suite does not know is an error naming its JSON path. */
+export function rolesOfFixture(f: Fixture, source: string): FleetRoles {
+  const bad = Object.keys(f.roles.ids).filter((n) => !ROLE_NAMES.includes(n));
+  if (bad.length > 0) throw new Error(`${source}: ${bad.map((n) => `$.roles.${n}: is not a role (${ROLE_NAMES.join(', ')})`).join('; ')}`);
+  const ids: Partial<Record<Role, number>> = {};
+  for (const [name, id] of Object.entries(f.roles.ids)) if (name !== 'unknown') ids[name as Role] = id;
+  const main = f.locks.find((l) => l.lock_id === ids.main);
+  const faces = (main?.members ?? []).flatMap((m) => {
+    const image = f.roles.faceImages[m.uid];
+    return image ? [{ uid: m.uid, name: m.name, id_num: m.id_num, image_base64: image }] : [];
+  });
+  return { ids, unknown: f.roles.ids.unknown ?? UNKNOWN_LOCK, faces };
+}

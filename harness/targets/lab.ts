@@ -1,37 +1,26 @@
-import type { APIRequestContext } from '@playwright/test';
 import { request as httpRequest } from 'undici';
 import { parseFixture } from '../../sim/world/fixture.ts';
 import { World } from '../../sim/world/world.ts';
-import { signBody, tempPassword, type ProfileName } from '../../sim/protocol/index.ts';
+import { signBody, type ProfileName } from '../../sim/protocol/index.ts';
+import type { DeviceInfo } from '../../sim/protocol/lockwire.ts';
+import type { LockLink } from '../../sim/gateway/link.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { SerialLink } from '../serial/serial-link.ts';
-import type { LockLink } from '../../sim/gateway/link.ts';
-import { capabilities, type Capability } from './capabilities.ts';
-import { LabControl } from './lab-control.ts';
-import type { FleetRoles } from './fleet.ts';
-import type { TargetSession } from './session.ts';
+import { ControlClient } from './control-client.ts';
+import type { Facets, InboxPush, TargetSession, TimeSyncKeys } from './facets.ts';
+import { UNKNOWN_LOCK, type FleetRoles } from './fleet.ts';
+import { LAB_CALL_MS, labConfig, type LabConfig } from './lab-config.ts';
+import { labLocks } from './lab-lock.ts';
+import { settleLab } from './lab-settle.ts';
+import { labStatePath, loadLabState, saveLabSeq } from './lab-state.ts';
 
 const APP = { appId: 'app_lab', appSecret: 'a0cc195a3034c6de34c9dfccf765117b' };
 const AP_ID = 1000002;
-/** The next seq a session's cloud may start from, carried across the sessions of this worker. */
-let nextSeq = 0;
-/**
- * One serial link per worker, kept across sessions: the device answers a repeated lockwire seq from
- * its cache (DESIGN §6), so a fresh link restarting at seq 1 would get stale answers to its requests.
- */
-let shared: { path: string; lockId: number; link: SerialLink } | undefined;
+/** DESIGN §11: on `replay` the harness jumps this far ahead, once. */
+const SEQ_JUMP = 2 ** 20;
 
-async function sharedLink(path: string, lockId: number): Promise<SerialLink> {
-  if (shared && (shared.path !== path || shared.lockId !== lockId)) {
-    await shared.link.close();
-    shared = undefined;
-  }
-  shared ??= { path, lockId, link: new SerialLink({ path, lockId, retransmitMs: 300, tries: 3, reopenMs: 200 }) };
-  return shared.link;
-}
-
-/** A session's view of the shared link: the world's gateway may close it without closing the port. */
-function sessionLink(link: SerialLink): LockLink {
+/** The gateway's view of the worker's link: the world may close it without closing the port. */
+function bridgeLink(link: SerialLink): LockLink {
   const subscriptions = new Set<() => void>();
   return {
     lockId: link.lockId,
@@ -51,147 +40,217 @@ function sessionLink(link: SerialLink): LockLink {
   };
 }
 
-function env(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`--target lab needs ${name} (see README: LOCKBENCH_SERIAL, LOCKBENCH_LOCK_ID, LOCKBENCH_LOCK_SECRET)`);
-  return v;
+/** The embedded cloud, broker and bridge for one device, its seqs starting at `seqStart`, world time frozen at `startS`. */
+async function labWorld(profile: ProfileName, cfg: LabConfig, info: DeviceInfo, link: SerialLink, seqStart: number, startS: number): Promise<World> {
+  const parsed = parseFixture({
+    world: { start: startS },
+    cloud: { profile },
+    apps: [{ app_id: APP.appId, app_secret: APP.appSecret, corp_ids: [0], push_url: 'sink' }],
+    gateways: [{ ap_id: AP_ID, secret: 'lab-bridge-secret', locks: [cfg.lockId] }],
+    locks: [{ lock_id: cfg.lockId, mac: info.mac, secret_hex: cfg.secretHex, firmware_ver: info.firmware_ver, seq_start: seqStart }],
+  });
+  if (!parsed.ok) throw new Error(`lab: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  return World.create(parsed.fixture, {
+    profile, time: 'frozen', ackTimeoutMs: 2500, lockTimeoutMs: 2000, pushBackoffMs: 20, linkFor: (id) => (id === cfg.lockId ? bridgeLink(link) : undefined),
+  });
 }
 
 /**
- * The lock keeps its last time-sync seq across sessions while each session's embedded cloud starts
- * afresh, so seqs continue from where the previous session of this worker stopped. A worker's first
- * session starts from wall-clock seconds since 2020 × 8, so a bench lock kept across runs still sees
- * growing seqs (uint32 until 2036). Transport bookkeeping, not domain time.
- */
-function nextSeqStart(): number {
-  if (nextSeq === 0) nextSeq = (Math.floor(Date.now() / 1000) - 1_577_836_800) * 8;
-  return nextSeq;
-}
-
-/**
- * A lab bench (DESIGN §9): the embedded cloud and broker, a gateway whose radio is a lockwire link to
- * the device on LOCKBENCH_SERIAL, and capabilities from the device's `info.caps`. The lock's clock is
- * moved through `ble_time_sync` to the world time a test needs, instead of a world clock.
+ * A lab bench (DESIGN §11): the embedded cloud and broker, a gateway whose radio is a lockwire link to
+ * the device on LOCKBENCH_SERIAL, for the whole worker. The device keeps its state between tests, so
+ * each test begins with `reset()` settling it through public ops; its clock runs on real time and is
+ * moved only through time sync, with seqs that grow over the device's life (the state file).
  */
 export class LabSession implements TargetSession {
   readonly name = 'lab';
   readonly app = APP;
-  private stale = true;
-  private owned = false;
+  readonly roles: FleetRoles;
+  /** The lock clock no longer matches world time; it is synced before the next use of the lock. */
+  stale = true;
+  /** The test took the lock's clock over (reset it): the harness does not sync it until the next test. */
+  owned = false;
+  /** Holds on the clock (LAB-05 measuring): no harness sync while any is held. */
+  holds = 0;
+  /** The device's clock runs in real time (a frozen virtual lock's does not). */
+  realTime = true;
+  /** Measured serial round trip of the last sync, ms. */
+  roundTripMs = 0;
 
   private constructor(
     readonly world: World,
     readonly link: SerialLink,
+    readonly cfg: LabConfig,
+    readonly info: DeviceInfo,
     readonly profile: ProfileName,
-    readonly caps: ReturnType<typeof capabilities>,
-    readonly fleet: FleetRoles,
-  ) {}
+    readonly statePath: string,
+  ) {
+    this.roles = { ids: { main: cfg.lockId, mainGateway: AP_ID }, unknown: UNKNOWN_LOCK, faces: [] };
+  }
 
   static async start(profile: ProfileName): Promise<LabSession> {
-    const path = env('LOCKBENCH_SERIAL');
-    const lockId = Number(env('LOCKBENCH_LOCK_ID'));
-    const secretHex = env('LOCKBENCH_LOCK_SECRET');
-    if (!Number.isInteger(lockId) || lockId < 1) throw new Error('LOCKBENCH_LOCK_ID must be a lock id (a positive integer)');
-    if (!/^[0-9a-fA-F]{32}$/.test(secretHex)) throw new Error('LOCKBENCH_LOCK_SECRET must be 32 hex digits');
-    const link = await sharedLink(path, lockId);
-    if (!(await link.whenOpen(5000))) throw new Error(`lab: cannot open serial port ${path}`);
-    const info = await link.info(3000);
-    if (!info.ok) throw new Error(`lab: the device on ${path} does not answer info (${info.result})`);
-    if (info.info.lock_id !== lockId) throw new Error(`lab: the device on ${path} is lock ${info.info.lock_id}, not LOCKBENCH_LOCK_ID ${lockId}`);
-    const parsed = parseFixture({
-      cloud: { profile },
-      apps: [{ app_id: APP.appId, app_secret: APP.appSecret, corp_ids: [0], push_url: 'sink' }],
-      gateways: [{ ap_id: AP_ID, secret: 'lab-bridge-secret', locks: [lockId] }],
-      locks: [{ lock_id: lockId, mac: info.info.mac, secret_hex: secretHex, firmware_ver: info.info.firmware_ver, seq_start: nextSeqStart() }],
-    });
-    if (!parsed.ok) {
-      throw new Error(`lab: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-    }
-    const world = await World.create(parsed.fixture, {
-      profile, time: 'frozen', ackTimeoutMs: 2500, lockTimeoutMs: 2000, pushBackoffMs: 20, linkFor: (id) => (id === lockId ? sessionLink(link) : undefined),
-    });
-    const has = info.info.caps;
-    const caps: Capability[] = ['gateway', 'push', 'sinkFaults'];
-    if (has.includes('time_sync')) caps.push('clock', 'lockTime');
-    if (has.includes('keypad')) caps.push('keypad');
-    if (has.includes('ble')) caps.push('ble');
-    if (has.includes('sim')) caps.push('serial', 'clockReset');
-    if (process.env.LOCKBENCH_BENCH_CONTROL) caps.push('unplug');
-    const fleet: FleetRoles = { main: lockId, mainGateway: AP_ID, mainSecretHex: secretHex.toLowerCase(), mainMac: info.info.mac, unknown: 3999999999 };
-    const session = new LabSession(world, link, profile, capabilities(caps), fleet);
+    const cfg = labConfig(process.env);
+    const statePath = labStatePath(process.env);
+    const link = new SerialLink({ path: cfg.path, lockId: cfg.lockId, retransmitMs: 300, tries: 3, reopenMs: 200 });
     try {
-      if (has.includes('keypad') && has.includes('time_sync')) await session.settle();
+      if (!(await link.whenOpen(5000))) throw new Error(`lab: cannot open serial port ${cfg.path}`);
+      const info = await link.info(LAB_CALL_MS);
+      if (!info.ok) throw new Error(`lab: the device on ${cfg.path} does not answer info (${info.result})`);
+      if (info.info.lock_id !== cfg.lockId) throw new Error(`lab: the device on ${cfg.path} is lock ${info.info.lock_id}, not LOCKBENCH_LOCK_ID ${cfg.lockId}`);
+      // The world starts at the host's now: the device runs on real time and will be synced to it.
+      const startS = Math.floor(Date.now() / 1000);
+      let seqStart = (loadLabState(statePath).lastSeq[cfg.lockId] ?? 0) + 1;
+      for (let attempt = 0; ; attempt++) {
+        const session = new LabSession(await labWorld(profile, cfg, info.info, link, seqStart, startS), link, cfg, info.info, profile, statePath);
+        const first = session.info.caps.includes('time_sync') ? await session.trySync() : 'ok';
+        if (first === 'ok') {
+          await session.measureRunning();
+          return session;
+        }
+        await session.world.close();
+        if (first !== 'replay' || attempt === 1) {
+          throw new Error(`lab: the device refused the harness's time sync at seq ${seqStart} (${first})${attempt === 1 ? ` after jumping ahead by ${SEQ_JUMP}` : ''}; its last seq is above every seq this harness issued (${statePath})`);
+        }
+        seqStart += SEQ_JUMP;
+      }
     } catch (e) {
-      await world.close();
+      await link.close();
       throw e;
     }
-    return session;
   }
 
   get apiUrl(): string {
     return this.world.urls.api;
   }
 
-  control(request: APIRequestContext, wire: WireLog): LabControl {
-    return new LabControl(this, request, wire);
+  /** World time for signing; first the lock is synced to it if the world moved, so the API sees a lock on world time. */
+  async now(): Promise<number> {
+    await this.syncLock();
+    return this.world.clock.now();
   }
 
-  /** The test has taken the lock's clock over (reset it): the harness stops syncing it for this session. */
-  takeClock(): void {
-    this.owned = true;
-  }
-
-  /** The lock's clock no longer matches world time; it is synced before the next use of the lock. */
-  markStale(stale: boolean): void {
-    this.stale = stale;
-  }
-
-  /** Set the lock's clock to world time through the cloud's time-sync keys and `ble_time_sync`, if it moved. */
+  /** Sync the lock's clock to world time if it moved (DESIGN §5.3 keys from the embedded cloud, `ble_time_sync`). */
   async syncLock(): Promise<void> {
-    if (!this.stale || this.owned) return;
+    if (!this.stale || this.owned || this.holds > 0) return;
+    const r = await this.trySync();
+    if (r !== 'ok') throw new Error(`lab: the lock refused the harness's time sync: ${r}`);
+  }
+
+  private async trySync(): Promise<string> {
     const keys = await this.issueKeys();
-    const r = await this.link.bleTimeSync(keys.seq, keys.key1, keys.key2, 3000);
-    if (r.result !== 'ok') throw new Error(`lab: the lock refused the harness's time sync (seq ${keys.seq}): ${r.result}`);
-    this.stale = false;
+    const t0 = performance.now();
+    const r = await this.link.bleTimeSync(keys.seq, keys.key1, keys.key2, LAB_CALL_MS);
+    this.roundTripMs = performance.now() - t0;
+    if (r.result === 'ok') {
+      this.recordSeq(keys.seq);
+      this.stale = false;
+    }
+    return r.result === 'replay' ? 'replay' : r.result === 'ok' ? 'ok' : `${r.result} at seq ${keys.seq}`;
+  }
+
+  /** A seq reached the device: keep it in the state file so no later run goes below it. */
+  recordSeq(seq: number): void {
+    saveLabSeq(this.statePath, this.cfg.lockId, seq);
+  }
+
+  /** Whether the device clock moves in real time: read it across 1.5 s. */
+  private async measureRunning(): Promise<void> {
+    if (!this.info.caps.includes('clock')) return;
+    const first = await this.link.clockGet(LAB_CALL_MS);
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await this.link.clockGet(LAB_CALL_MS);
+    if (!first.ok || !second.ok) throw new Error(`lab: clock_get answered ${first.ok ? '' : first.result} ${second.ok ? '' : second.result}`);
+    this.realTime = second.lock_time > first.lock_time;
   }
 
   /** Time-sync keys from the embedded cloud at the current world time (a signed seq/get). */
-  private async issueKeys(): Promise<{ seq: number; key1: number; key2: number }> {
-    const body: Record<string, unknown> = { app_id: APP.appId, lock_id: this.fleet.main! };
+  async issueKeys(): Promise<TimeSyncKeys> {
+    const body: Record<string, unknown> = { app_id: APP.appId, lock_id: this.cfg.lockId };
     body.sign = signBody(body, APP.appSecret, this.world.clock.now());
-    const res = await httpRequest(`${this.apiUrl}/third/lock/time_sync/seq/get`, {
-      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, headersTimeout: 3000, bodyTimeout: 3000,
+    return (await this.post('/third/lock/time_sync/seq/get', body)) as unknown as TimeSyncKeys;
+  }
+
+  /** A signed call to the embedded cloud that must answer 200. */
+  async api(path: string, fields: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+    const body: Record<string, unknown> = { app_id: APP.appId, ...fields };
+    body.sign = signBody(body, APP.appSecret, this.world.clock.now());
+    return this.post(path, body);
+  }
+
+  private async post(path: string, body: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+    const res = await httpRequest(`${this.apiUrl}${path}`, {
+      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, headersTimeout: LAB_CALL_MS * 2, bodyTimeout: LAB_CALL_MS * 2,
     });
-    const env = (await res.body.json()) as { code: number; data: { seq: number; key1: number; key2: number } | null };
-    if (env.code !== 200 || !env.data) throw new Error(`lab: time_sync/seq/get answered ${JSON.stringify(env)}`);
-    nextSeq = Math.max(nextSeq, env.data.seq + 1);
+    const env = (await res.body.json()) as { code: number; data: Record<string, unknown> | null };
+    if (env.code !== 200) throw new Error(`lab: ${path} answered ${JSON.stringify(env)}`);
     return env.data;
   }
 
-  /**
-   * A bench lock keeps its state between tests: end any keypad lockout and reset the wrong-code count
-   * with a good code an hour ahead, come back to the session's start, and clear the pushes this caused.
-   */
-  private async settle(): Promise<void> {
-    const w0 = this.world.clock.now();
-    const secret = this.fleet.mainSecretHex!;
-    this.world.clock.set(w0 + 3600);
-    this.stale = true;
-    await this.syncLock();
-    const r = await this.link.keypad(tempPassword(secret, w0 + 3600), 3000);
-    if (r !== 'ok') throw new Error(`lab: settling the lock, a valid code was answered ${r}`);
-    this.world.clock.set(w0);
-    this.stale = true;
-    await this.syncLock();
-    const deadline = performance.now() + 2000;
-    while (!this.world.sink.list().some((p) => (p.body as { type?: number }).type === 2) && performance.now() < deadline) {
-      await new Promise((res) => setTimeout(res, 20));
-    }
-    this.world.sink.clear();
+  facets(wire: WireLog): Facets {
+    const ctl = new ControlClient(this.world.urls.control, wire);
+    const has = (cap: string) => this.info.caps.includes(cap);
+    const move = (what: string, t: number) => {
+      this.stale = true;
+      wire.add('control', `lab clock ${what} → ${t}`, { time: t });
+      return t;
+    };
+    const url = this.cfg.benchControl;
+    const bench = async (path: string) => {
+      const res = await httpRequest(`${url}${path}`, { method: 'POST', headersTimeout: 15000, bodyTimeout: 15000 });
+      await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`bench control ${path} answered ${res.statusCode}`);
+    };
+    return {
+      ...(has('time_sync') ? {
+        clock: {
+          now: async () => this.world.clock.now(),
+          advance: async (s: number) => move(`advance ${s}`, this.world.clock.advance(s)),
+          set: async (t: number) => move('set', this.world.clock.set(t)),
+        },
+      } : {}),
+      locks: labLocks(this, wire),
+      gateways: { set: (apId, knobs) => ctl.call('POST', `/gateways/${apId}`, knobs) },
+      pushes: {
+        list: () => ctl.call<InboxPush[]>('GET', '/push'),
+        failNext: async (count, status) => {
+          await ctl.call('POST', '/push/faults', { fail_next: count, status });
+        },
+      },
+      serial: {
+        ...(has('sim') ? {
+          dropResponses: async (count: number) => {
+            const a = await this.link.call('sim_drop_responses', { count }, LAB_CALL_MS);
+            if (a.result !== 'ok') throw new Error(`lab: sim_drop_responses answered ${a.result}`);
+          },
+        } : {}),
+        stats: () => this.link.stats,
+        maxPpm: this.cfg.maxPpm,
+        ...(has('clock') ? { clockGet: async () => {
+          const sentMs = performance.now();
+          const c = await this.link.clockGet(LAB_CALL_MS);
+          const receivedMs = performance.now();
+          if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
+          return { lockTime: c.lock_time, sentMs, receivedMs };
+        } } : {}),
+        holdClock: () => {
+          this.holds++;
+          let held = true;
+          return () => {
+            if (held) this.holds--;
+            held = false;
+          };
+        },
+      },
+      ...(url ? { bench: { unplug: () => bench('/unplug'), replug: () => bench('/replug') } } : {}),
+    };
   }
 
-  watchMqtt(wire: WireLog): () => void {
-    const offMqtt = this.world.broker.onPublish((topic, payload) => {
+  reset(): Promise<void> {
+    return settleLab(this);
+  }
+
+  watch(wire: WireLog): () => void {
+    // The lab world always runs the embedded broker.
+    const offMqtt = this.world.broker!.onPublish((topic, payload) => {
       if (topic.startsWith('kexin/')) wire.add('mqtt', topic, payload.toString('utf8'));
     });
     const offSerial = this.link.onFrame((dir, hex, decoded) => wire.add('serial', `${dir} ${hex}`, decoded));
@@ -201,31 +260,8 @@ export class LabSession implements TargetSession {
     };
   }
 
-  get serial() {
-    if (!this.caps.serial) return undefined;
-    return {
-      dropResponses: async (count: number) => {
-        const a = await this.link.call('sim_drop_responses', { count }, 3000);
-        if (a.result !== 'ok') throw new Error(`lab: sim_drop_responses answered ${a.result}`);
-      },
-      stats: () => this.link.stats,
-    };
-  }
-
-  get bench() {
-    const url = process.env.LOCKBENCH_BENCH_CONTROL;
-    if (!url) return undefined;
-    const call = async (path: string) => {
-      const res = await httpRequest(`${url}${path}`, { method: 'POST', headersTimeout: 15000, bodyTimeout: 15000 });
-      await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`bench control ${path} answered ${res.statusCode}`);
-    };
-    return { unplug: () => call('/unplug'), replug: () => call('/replug') };
-  }
-
   async close(): Promise<void> {
-    // Note the cloud's last seq so the next session continues above it (the lock remembers it).
-    await this.issueKeys().catch(() => undefined);
     await this.world.close();
+    await this.link.close();
   }
 }

@@ -1,17 +1,19 @@
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import { RemoteSession } from './remote.ts';
-import type { TargetName, TargetSession } from './session.ts';
+import type { TargetName, TargetSession } from './facets.ts';
 import { SimSession } from './sim.ts';
 import { LabSession } from './lab.ts';
 
-/** Open a session on the named target. */
+/** Open a worker's session on the named target. */
 export async function openSession(target: TargetName, profile: ProfileName, defects: readonly string[]): Promise<TargetSession> {
   switch (target) {
     case 'sim':
-      return SimSession.start({ profile, defects, fixturePath: process.env.LOCKBENCH_FIXTURE });
+      return SimSession.start({ profile, defects, fixturePath: process.env.LOCKBENCH_FIXTURE, mqttUrl: process.env.LOCKBENCH_MQTT_URL || undefined });
     case 'remote':
       return new RemoteSession(profile);
     case 'lab':
       return LabSession.start(profile);
+    case 'gateway':
+      throw new Error('the gateway target (DESIGN §12) is not built yet');
   }
 }

@@ -1,10 +1,8 @@
-import type { APIRequestContext } from '@playwright/test';
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
-import { capabilities } from './capabilities.ts';
-import { NoControl } from './control-client.ts';
-import type { FleetRoles } from './fleet.ts';
-import type { TargetSession } from './session.ts';
+import { withParts, type Facets, type LockPart, type TargetSession } from './facets.ts';
+import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from './fleet.ts';
+import { LOCKOUT_DEFAULT } from './lockout.ts';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -12,24 +10,35 @@ function env(name: string): string {
   return v;
 }
 
-/** A real cloud reached over HTTP: the API only, no control of time, locks, gateways or pushes. */
+/** A real cloud reached over HTTP: the API only, no facet but the main lock's id. */
 export class RemoteSession implements TargetSession {
   readonly name = 'remote';
-  readonly caps = capabilities([]);
   readonly apiUrl = env('LOCKBENCH_API_URL');
   readonly app = { appId: env('LOCKBENCH_APP_ID'), appSecret: env('LOCKBENCH_APP_SECRET') };
-  readonly fleet: FleetRoles;
+  readonly roles: FleetRoles;
 
   constructor(readonly profile: ProfileName) {
     const lockId = Number(env('LOCKBENCH_LOCK_ID'));
     if (!Number.isInteger(lockId) || lockId < 1) throw new Error('LOCKBENCH_LOCK_ID must be a lock id (a positive integer)');
-    this.fleet = { main: lockId, unknown: 3999999999 };
+    this.roles = { ids: { main: lockId }, unknown: UNKNOWN_LOCK, faces: [] };
   }
 
   // A real cloud runs on real time: that is the domain time of this target.
-  control(_request: APIRequestContext, _wire: WireLog): NoControl {
-    return new NoControl(this.name);
+  async now(): Promise<number> {
+    return Date.now() / 1000;
   }
+
+  facets(_wire: WireLog): Facets {
+    const main = this.roles.ids.main!;
+    return {
+      locks: {
+        find: <P extends LockPart>(role: LockRole, ...parts: P[]) =>
+          withParts(role, role === 'main' ? { id: main, role, realTime: true, lockout: LOCKOUT_DEFAULT } : undefined, parts),
+      },
+    };
+  }
+
+  async reset(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

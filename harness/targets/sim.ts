@@ -1,11 +1,11 @@
-import type { APIRequestContext } from '@playwright/test';
-import { World, loadFixture } from '../../sim/world/index.ts';
+import { randomBytes } from 'node:crypto';
+import { World, loadFixture, parseBrokerUrl } from '../../sim/world/index.ts';
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
-import { capabilities } from './capabilities.ts';
 import { ControlClient } from './control-client.ts';
-import { SIM_FLEET } from './fleet.ts';
-import type { TargetSession } from './session.ts';
+import type { Facets, InboxPush, TargetSession } from './facets.ts';
+import { rolesOfFixture, type FleetRoles } from './fleet.ts';
+import { simLocks } from './sim-locks.ts';
 
 export interface SimOptions {
   profile: ProfileName;
@@ -15,19 +15,25 @@ export interface SimOptions {
   defects?: readonly string[];
   /** Cloud ack timeout in ms; specs keep it short. Default 400. */
   ackTimeoutMs?: number;
+  /** An external broker, `mqtt://cloud:PASSWORD@HOST:PORT` (DESIGN §13, `LOCKBENCH_MQTT_URL`); default the embedded one. */
+  mqttUrl?: string;
 }
 
-/** The embedded simulator: a fresh world on free ports, frozen time, everything controllable. */
+/** The embedded simulator: one world per worker on free ports, frozen time, everything controllable, reset per test. */
 export class SimSession implements TargetSession {
   readonly name = 'sim';
-  readonly caps = capabilities(['clock', 'lock', 'gateway', 'push', 'face', 'keypad', 'ble', 'lockTime', 'broker', 'sinkFaults', 'clockReset']);
-  readonly fleet = SIM_FLEET;
 
-  private constructor(readonly world: World, readonly profile: ProfileName) {}
+  private constructor(readonly world: World, readonly profile: ProfileName, readonly roles: FleetRoles) {}
 
   static async start(o: SimOptions): Promise<SimSession> {
-    const fixture = await loadFixture(o.fixturePath ?? 'fixtures/fleet.json');
+    const path = o.fixturePath ?? 'fixtures/fleet.json';
+    const fixture = await loadFixture(path);
+    const roles = rolesOfFixture(fixture, path);
+    const external = o.mqttUrl === undefined ? undefined : parseBrokerUrl(o.mqttUrl);
+    if (external && !external.ok) throw new Error(`LOCKBENCH_MQTT_URL ${external.error}`);
     const world = await World.create(fixture, {
+      // On a shared broker every world (one per worker) takes its own namespace (DESIGN §13).
+      ...(external ? { externalBroker: external.value, namespace: `w${randomBytes(6).toString('hex')}` } : {}),
       profile: o.profile,
       time: 'frozen',
       ackTimeoutMs: o.ackTimeoutMs ?? 400,
@@ -36,7 +42,7 @@ export class SimSession implements TargetSession {
       faceTimeoutMs: 300,
       defects: o.defects,
     });
-    return new SimSession(world, o.profile);
+    return new SimSession(world, o.profile, roles);
   }
 
   get apiUrl(): string {
@@ -46,22 +52,41 @@ export class SimSession implements TargetSession {
     const a = this.world.fixture.apps[0]!;
     return { appId: a.app_id, appSecret: a.app_secret };
   }
-  get otherApp() {
-    const a = this.world.fixture.apps[1];
-    return a && { appId: a.app_id, appSecret: a.app_secret };
-  }
-  get broker() {
-    return { url: this.world.urls.mqtt, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) };
-  }
-  get faceProviderUrl(): string {
-    return this.world.faceProviderUrl;
+
+  async now(): Promise<number> {
+    return this.world.clock.now();
   }
 
-  control(request: APIRequestContext, wire: WireLog): ControlClient {
-    return new ControlClient(request, this.world.urls.control, wire);
+  facets(wire: WireLog): Facets {
+    const ctl = new ControlClient(this.world.urls.control, wire);
+    const other = this.world.fixture.apps[1];
+    return {
+      clock: {
+        now: async () => (await ctl.call<{ time: number }>('GET', '/world')).time,
+        advance: async (seconds) => (await ctl.call<{ time: number }>('POST', '/clock', { advance: seconds })).time,
+        set: async (unix) => (await ctl.call<{ time: number }>('POST', '/clock', { set: unix })).time,
+      },
+      locks: simLocks(this.world.fixture, this.roles, ctl),
+      gateways: { set: (apId, knobs) => ctl.call('POST', `/gateways/${apId}`, knobs) },
+      pushes: {
+        list: () => ctl.call<InboxPush[]>('GET', '/push'),
+        failNext: async (count, status) => {
+          await ctl.call('POST', '/push/faults', { fail_next: count, status });
+        },
+      },
+      mqtt: { url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) },
+      face: { providerUrl: this.world.faceProviderUrl },
+      ...(other ? { otherApp: { appId: other.app_id, appSecret: other.app_secret } } : {}),
+    };
   }
 
-  watchMqtt(wire: WireLog): () => void {
+  reset(): Promise<void> {
+    return this.world.reset();
+  }
+
+  watch(wire: WireLog): () => void {
+    // An external broker is not ours to tap: the wire log then holds HTTP and pushes only.
+    if (!this.world.broker) return () => undefined;
     return this.world.broker.onPublish((topic, payload) => {
       if (!topic.startsWith('kexin/')) return;
       let body: unknown = payload.toString('utf8');

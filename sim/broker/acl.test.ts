@@ -111,3 +111,19 @@ test('a client id held by another identity is not taken over', () => {
   assert.ok(!authorizeClientId(gw7, cloud));
   assert.ok(!authorizeClientId(gw7, { kind: 'gateway', apId: 8 }));
 });
+
+test('namespaces (DESIGN §13): the same rules hold with one namespace level before the root', () => {
+  assert.ok(authorizePublish(gw7, 'w1/kexin/v1/gw/7/status', true));
+  assert.ok(authorizePublish(gw7, 'w1/kexin/v1/gw/7/event', false));
+  assert.ok(!authorizePublish(gw7, 'w1/kexin/v1/gw/8/status', true));
+  assert.ok(!authorizePublish(gw7, 'w1/kexin/v1/gw/7/cmd', false));
+  assert.ok(!authorizePublish(gw7, 'a/b/kexin/v1/gw/7/status', true), 'two levels are no namespace');
+  assert.ok(!authorizePublish(gw7, '+/kexin/v1/gw/7/status', true));
+  assert.ok(authorizePublish(cloud, 'w1/kexin/v1/gw/7/cmd', false));
+  assert.ok(authorizeSubscribe(gw7, 'w1/kexin/v1/gw/7/cmd'));
+  for (const f of ['w1/kexin/v1/gw/8/cmd', '+/kexin/v1/gw/7/cmd', '+/kexin/v1/gw/+/cmd', 'w1/#', 'w1/kexin/v1/gw/+/cmd']) assert.ok(!authorizeSubscribe(gw7, f), f);
+  assert.ok(authorizeSubscribe(cloud, 'w1/kexin/v1/gw/+/status'));
+  assert.ok(!authorizeSubscribe(cloud, '+/kexin/v1/gw/+/status'), 'a namespace is one world, never a wildcard');
+  assert.ok(authenticate({ username: 'gw:7', password: pw('gw7-secret'), will: { topic: 'w1/kexin/v1/gw/7/status', retain: true } }, cfg).ok);
+  assert.ok(!authenticate({ username: 'gw:7', password: pw('gw7-secret'), will: { topic: 'w1/kexin/v1/gw/8/status', retain: true } }, cfg).ok);
+});

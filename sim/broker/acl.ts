@@ -1,4 +1,4 @@
-import { TOPIC_ROOT, gatewayTopic, parseGatewayTopic, safeEqual } from '../protocol/index.ts';
+import { gatewayTopic, parseGatewayTopic, safeEqual } from '../protocol/index.ts';
 
 /** Named broker defects for mutation testing (issue 4); all off by default. */
 export const BROKER_DEFECTS = ['broker-acl-open', 'broker-anonymous'] as const;
@@ -83,9 +83,15 @@ export function authenticate(offer: ConnectOffer, cfg: AclConfig): AuthResult {
   const { identity } = who;
   const willOk =
     identity.kind === 'gateway'
-      ? offer.will.topic === gatewayTopic(identity.apId, 'status')
+      ? isOwn(identity.apId, offer.will.topic, 'status')
       : authorizePublish(identity, offer.will.topic, offer.will.retain);
   return willOk ? who : { ok: false, refusal: 'will_not_allowed' };
+}
+
+/** Whether `topic` is exactly gateway `apId`'s `kind` topic, in any namespace (DESIGN §13). */
+function isOwn(apId: number, topic: string, kind: 'status' | 'cmd'): boolean {
+  const t = parseGatewayTopic(topic);
+  return t !== null && t.apId === apId && t.kind === kind && topic === gatewayTopic(apId, kind, t.ns);
 }
 
 /**
@@ -103,7 +109,7 @@ export function authorizeClientId(identity: Identity, holder: Identity | undefin
 export function authorizePublish(identity: Identity, topic: string, retain: boolean): boolean {
   const t = parseGatewayTopic(topic);
   // Canonical spelling only: `gw/07/status` parses as gateway 7 but no exact subscription matches it.
-  if (t === null || topic !== gatewayTopic(t.apId, t.kind)) return false;
+  if (t === null || topic !== gatewayTopic(t.apId, t.kind, t.ns)) return false;
   switch (identity.kind) {
     case 'cloud':
       return t.kind === 'cmd' && !retain;
@@ -115,21 +121,22 @@ export function authorizePublish(identity: Identity, topic: string, retain: bool
   }
 }
 
-const CLOUD_FILTER = /^kexin\/v1\/gw\/(\+|[1-9]\d{0,9})\/(status|ack|event)$/;
-const ANY_CMD_FILTER = /^kexin\/v1\/gw\/(\+|[1-9]\d{0,9})\/cmd$/;
+// An optional namespace level first (DESIGN §13), never a wildcard: a namespace is one world.
+const NS = '(?:[A-Za-z0-9_-]{1,64}\\/)?';
+const CLOUD_FILTER = new RegExp(`^${NS}kexin\\/v1\\/gw\\/(\\+|[1-9]\\d{0,9})\\/(status|ack|event)$`);
+const ANY_CMD_FILTER = new RegExp(`^${NS}kexin\\/v1\\/gw\\/(\\+|[1-9]\\d{0,9})\\/cmd$`);
 
 /**
  * DESIGN §4: the cloud subscribes to gateways' `status`, `ack`, `event` (one gateway or `+`); a
- * gateway subscribes only to its own `cmd`, exactly (no wildcards).
+ * gateway subscribes only to its own `cmd`, exactly (no wildcards). Both in any namespace (§13).
  */
 export function authorizeSubscribe(identity: Identity, filter: string, defects: readonly string[] = []): boolean {
-  if (!filter.startsWith(`${TOPIC_ROOT}/`)) return false;
   switch (identity.kind) {
     case 'cloud':
       return CLOUD_FILTER.test(filter);
     case 'gateway':
       if (defects.includes('broker-acl-open')) return ANY_CMD_FILTER.test(filter);
-      return filter === gatewayTopic(identity.apId, 'cmd');
+      return isOwn(identity.apId, filter, 'cmd');
     case 'anonymous':
       // `broker-anonymous`: an accepted anonymous client can read what the cloud reads.
       return CLOUD_FILTER.test(filter);

@@ -44,6 +44,7 @@ export class Cloud {
     private readonly closing: AbortController,
     private readonly store: CloudStore,
     readonly stats: CloudStats,
+    private readonly forget: () => void,
   ) {
     this.url = urlOf(server);
   }
@@ -66,7 +67,7 @@ export class Cloud {
     let rpc: GatewayRpc;
     try {
       rpc = await GatewayRpc.connect({
-        url: opts.mqtt.url, password: opts.mqtt.password, ackTimeoutMs: opts.ackTimeoutMs, stats,
+        url: opts.mqtt.url, password: opts.mqtt.password, namespace: opts.mqtt.namespace, ackTimeoutMs: opts.ackTimeoutMs, stats,
         onStatusChange: (apId, online) => events.onStatusChange(apId, online),
         onEvent: (apId, ev) => events.onEvent(apId, ev),
       });
@@ -93,7 +94,12 @@ export class Cloud {
     try {
       const server = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0, onRequest,
         rawEnvelopeResponse(badRequest, { code: badRequest.code, desc: 'malformed HTTP request', data: null }));
-      return new Cloud(server, rpc, push, closing, store, stats);
+      const forget = (): void => {
+        store.reset();
+        deps.faceRate.reset();
+        events.reset();
+      };
+      return new Cloud(server, rpc, push, closing, store, stats, forget);
     } catch (err) {
       await Promise.all([rpc.close(), push.close()]);
       throw err;
@@ -108,6 +114,20 @@ export class Cloud {
   /** The v2 user passwords the cloud holds for a lock, uid → password (DESIGN §3.3; V2-04 checks none is left after a failed write). */
   assignedPasswords(lockId: number): Map<number, string> {
     return new Map(this.store.passwordsOf(lockId));
+  }
+
+  /**
+   * Back to the state of `create` without restarting a server (a world reset between tests): wait until
+   * no command awaits its ack and no push is queued (bounded by `timeoutMs`), then forget seqs, user
+   * passwords, flags, face attempts and seen events.
+   */
+  async reset(timeoutMs = 5000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!this.rpc.idle || !this.push.idle) {
+      if (performance.now() > deadline) throw new Error(`cloud reset: still ${this.rpc.idle ? '' : 'awaiting acks '}${this.push.idle ? '' : 'delivering pushes '}after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    this.forget();
   }
 
   /** Stop: HTTP (keep-alive sockets too), face requests, MQTT and push delivery. */

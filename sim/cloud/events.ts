@@ -33,6 +33,12 @@ export class EventRouter {
 
   constructor(private readonly opts: EventRouterOptions) {}
 
+  /** Forget seen event ids and low-battery pushes (a world reset between tests). */
+  reset(): void {
+    this.seen.clear();
+    this.lowPushed.clear();
+  }
+
   /** A gateway went online or offline: type 1 to every app with a lock behind it. */
   onStatusChange(apId: number, online: boolean): void {
     for (const app of this.opts.store.appsForGateway(apId)) {

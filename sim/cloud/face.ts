@@ -59,6 +59,11 @@ export class FaceRateLimiter {
 
   constructor(private readonly max: number, private readonly perS: number) {}
 
+  /** Forget every attempt (a world reset between tests). */
+  reset(): void {
+    this.attempts.clear();
+  }
+
   /** Record an attempt at world time w, or refuse it (false) when the window is full. */
   tryAttempt(lockId: number, idNum: string, w: number): boolean {
     const key = `${lockId}/${idNum.toUpperCase()}`;

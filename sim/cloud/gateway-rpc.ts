@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import {
-  gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, TOPIC_ROOT,
+  gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, topicRoot,
   type Ack, type Command, type GatewayEvent, type LockOp,
 } from '../protocol/index.ts';
 import type { CloudStats } from './types.ts';
@@ -28,6 +28,8 @@ export interface GatewayRpcOptions {
   url: string;
   /** Password of MQTT user `cloud` (DESIGN §4 security). */
   password: string;
+  /** The world's namespace on a shared broker (DESIGN §13); default '' = §4 exactly. */
+  namespace?: string;
   /** Real-time ms to wait for an ack (DESIGN §4). */
   ackTimeoutMs: number;
   stats: CloudStats;
@@ -64,8 +66,9 @@ export class GatewayRpc implements GatewayLink {
 
   /** Connect as `cloud` and subscribe to every gateway's status, ack and event topics (QoS 1). */
   static async connect(opts: GatewayRpcOptions): Promise<GatewayRpc> {
+    const root = topicRoot(opts.namespace);
     const client = await connectAsync(opts.url, {
-      protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `cloud-${randomUUID()}`,
+      protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `${opts.namespace ? `${opts.namespace}/` : ''}cloud-${randomUUID()}`,
       clean: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectPeriod: 1000,
     }, false);
     // With Nagle on a request/reply costs ~88 ms (DESIGN §10); reconnects build a new stream.
@@ -79,7 +82,7 @@ export class GatewayRpc implements GatewayLink {
     client.on('error', () => void opts.stats.mqttErrors++);
     try {
       const grants = await client.subscribeAsync(
-        [`${TOPIC_ROOT}/+/status`, `${TOPIC_ROOT}/+/ack`, `${TOPIC_ROOT}/+/event`], { qos: 1 },
+        [`${root}/+/status`, `${root}/+/ack`, `${root}/+/event`], { qos: 1 },
       );
       if (grants.some((g) => g.qos === 128)) throw new Error('the broker refused the cloud\'s subscriptions');
     } catch (err) {
@@ -115,6 +118,11 @@ export class GatewayRpc implements GatewayLink {
     if (!this.closed) this.publish(apId, { id: this.newId(), lock_id: lockId, ...op });
   }
 
+  /** No command waiting for its ack. */
+  get idle(): boolean {
+    return this.pending.size === 0;
+  }
+
   /** Disconnect; commands still waiting are answered `timeout`. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -129,7 +137,7 @@ export class GatewayRpc implements GatewayLink {
 
   private publish(apId: number, cmd: Command): void {
     // A failed publish needs no handling here: the ack timeout answers the caller.
-    this.client.publish(gatewayTopic(apId, 'cmd'), JSON.stringify(cmd), { qos: 1 }, () => undefined);
+    this.client.publish(gatewayTopic(apId, 'cmd', this.opts.namespace), JSON.stringify(cmd), { qos: 1 }, () => undefined);
   }
 
   private finish(id: string, answer: RpcAnswer): void {
@@ -146,7 +154,7 @@ export class GatewayRpc implements GatewayLink {
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (this.closed) return;
     const t = parseGatewayTopic(topic);
-    if (!t) return void this.opts.stats.mqttDropped++;
+    if (!t || t.ns !== (this.opts.namespace ?? '')) return void this.opts.stats.mqttDropped++;
     if (t.kind === 'status') return this.onStatus(t.apId, payload, packet.retain === true);
     if (t.kind === 'ack') return this.onAck(payload);
     if (t.kind === 'event') return this.onEventMessage(t.apId, payload);

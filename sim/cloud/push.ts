@@ -58,6 +58,11 @@ export class PushSink {
     if (!q.running) void this.drain(key, q);
   }
 
+  /** No message queued or being delivered. */
+  get idle(): boolean {
+    return this.queues.size === 0;
+  }
+
   /** Stop delivering: pending back-offs end, open requests are aborted, queued messages are dropped. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -37,6 +37,11 @@ export class CloudStore {
     }
   }
 
+  /** Forget seqs, user passwords and flags: the registry as created (a world reset between tests). */
+  reset(): void {
+    for (const m of [this.nextSeq, this.issued, this.passwords, this.flags]) m.clear();
+  }
+
   /** The app with this id, if registered. */
   app(appId: string): AppRecord | undefined {
     return this.apps.get(appId);

@@ -73,8 +73,8 @@ export interface CloudOptions {
   tzOffsetMin: number;
   apps: AppRecord[];
   locks: LockRecord[];
-  /** Broker URL and the password of MQTT user `cloud`. */
-  mqtt: { url: string; password: string };
+  /** The broker, the `cloud` user's password and the world's namespace on it (DESIGN §13; default ''). */
+  mqtt: { url: string; password: string; namespace?: string };
   /** Listen address. Default 127.0.0.1. */
   host?: string;
   /** Listen port. Default 0 (any free port). */

@@ -15,6 +15,8 @@ export interface GatewayOptions {
   apId: number;
   secret: string;
   mqttUrl: string;
+  /** Namespace on a shared broker (DESIGN §13: topics and client id prefixed); default '' = §4 exactly. */
+  namespace?: string;
   /** Locks reached by this gateway; more can be added with `addLink`. */
   links?: LockLink[];
   /** Bound on each lock request through its link, ms; default 2000. */
@@ -144,6 +146,7 @@ export class VirtualGateway {
       mqttUrl: this.opts.mqttUrl,
       apId: this.apId,
       secret: this.opts.secret,
+      namespace: this.opts.namespace ?? '',
       keepaliveS: this.opts.keepaliveS ?? 10,
       reconnectPeriodMs: this.opts.reconnectPeriodMs ?? 200,
       connectTimeoutMs: this.connectTimeoutMs,
@@ -155,7 +158,7 @@ export class VirtualGateway {
   private async goOffline(): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client) await closeSession(client, this.apId, this.connectTimeoutMs);
+    if (client) await closeSession(client, this.apId, this.opts.namespace ?? '', this.connectTimeoutMs);
   }
 
   private get connectTimeoutMs(): number {
@@ -163,7 +166,7 @@ export class VirtualGateway {
   }
 
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
-    if (topic !== gatewayTopic(this.apId, 'cmd')) return;
+    if (topic !== gatewayTopic(this.apId, 'cmd', this.opts.namespace)) return;
     if (this.redeliverNext > 0) {
       this.redeliverNext--;
       // Fault hook: the same QoS 1 message arrives again once the first copy is handled (a lost PUBACK).
@@ -239,6 +242,6 @@ export class VirtualGateway {
       return;
     }
     // QoS 1 while reconnecting is queued by mqtt and sent on reconnect; errors only on a closing client.
-    await client.publishAsync(gatewayTopic(this.apId, kind), JSON.stringify(body), { qos: 1 }).catch(() => {});
+    await client.publishAsync(gatewayTopic(this.apId, kind, this.opts.namespace), JSON.stringify(body), { qos: 1 }).catch(() => {});
   }
 }

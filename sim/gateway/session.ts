@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { gatewayTopic } from '../protocol/index.ts';
+import { gatewayClientId, gatewayTopic } from '../protocol/index.ts';
 import { connectNoDelay } from './mqtt-client.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -11,6 +11,8 @@ export interface SessionOptions {
   mqttUrl: string;
   apId: number;
   secret: string;
+  /** The world's namespace on a shared broker (DESIGN §13); '' is §4 exactly. */
+  namespace: string;
   keepaliveS: number;
   /** Delay before reconnecting after an abrupt loss, ms. */
   reconnectPeriodMs: number;
@@ -28,11 +30,11 @@ export interface SessionOptions {
  * client once the first session is set up; rejects (and ends the client) on refusal or timeout.
  */
 export function openSession(o: SessionOptions): Promise<MqttClient> {
-  const status = gatewayTopic(o.apId, 'status');
-  const cmd = gatewayTopic(o.apId, 'cmd');
+  const status = gatewayTopic(o.apId, 'status', o.namespace);
+  const cmd = gatewayTopic(o.apId, 'cmd', o.namespace);
   const client = connectNoDelay(o.mqttUrl, {
     protocolVersion: 4,
-    clientId: `gw-${o.apId}`,
+    clientId: gatewayClientId(o.apId, o.namespace),
     username: `gw:${o.apId}`,
     password: o.secret,
     clean: true,
@@ -86,9 +88,9 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
  * Clean disconnect (DESIGN §4): publish retained `{"online":false}`, then DISCONNECT so the broker
  * discards the will. Bounded by `timeoutMs`; a connection that does not answer is destroyed.
  */
-export async function closeSession(client: MqttClient, apId: number, timeoutMs: number): Promise<void> {
+export async function closeSession(client: MqttClient, apId: number, namespace: string, timeoutMs: number): Promise<void> {
   const ok = (p: Promise<unknown>, what: string): Promise<boolean> => withTimeout(p, timeoutMs, what).then(() => true, () => false);
-  if (client.connected && (await ok(client.publishAsync(gatewayTopic(apId, 'status'), OFFLINE, { qos: 1, retain: true }), 'status offline'))) {
+  if (client.connected && (await ok(client.publishAsync(gatewayTopic(apId, 'status', namespace), OFFLINE, { qos: 1, retain: true }), 'status offline'))) {
     if (!(await ok(client.endAsync(), 'disconnect'))) client.stream.destroy();
     return;
   }

@@ -5,18 +5,42 @@ export const TOPIC_ROOT = 'kexin/v1/gw';
 
 export type GatewayTopic = 'status' | 'cmd' | 'ack' | 'event';
 
-/** `kexin/v1/gw/{ap_id}/{kind}` */
-export function gatewayTopic(apId: number, kind: GatewayTopic): string {
-  return `${TOPIC_ROOT}/${apId}/${kind}`;
+/**
+ * A world's namespace on a shared broker (DESIGN §13): one topic level put before §4's root and into
+ * client ids, so worlds on one broker never see each other. `''` is §4 exactly (real gateways). One
+ * level of letters, digits, `_` and `-`, so a broker ACL can match every namespace with `+`.
+ */
+export const NAMESPACE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Why a namespace is not usable, or null when it is (the empty namespace is). */
+export function namespaceProblem(ns: string): string | null {
+  return ns === '' || NAMESPACE.test(ns) ? null : 'must be 1–64 letters, digits, "_" or "-" (one topic level)';
 }
 
-/** Parse a gateway topic into its ap_id and kind, or null if it is not one. */
-export function parseGatewayTopic(topic: string): { apId: number; kind: GatewayTopic } | null {
-  const m = /^kexin\/v1\/gw\/(\d{1,10})\/(status|cmd|ack|event)$/.exec(topic);
+/** The topic root of a namespace: `kexin/v1/gw`, or `{ns}/kexin/v1/gw`. */
+export function topicRoot(ns = ''): string {
+  return ns === '' ? TOPIC_ROOT : `${ns}/${TOPIC_ROOT}`;
+}
+
+/** `[{ns}/]kexin/v1/gw/{ap_id}/{kind}` */
+export function gatewayTopic(apId: number, kind: GatewayTopic, ns = ''): string {
+  return `${topicRoot(ns)}/${apId}/${kind}`;
+}
+
+/** The MQTT client id of a gateway: `gw-{ap_id}`, or `{ns}/gw-{ap_id}` in a namespace. */
+export function gatewayClientId(apId: number, ns = ''): string {
+  return ns === '' ? `gw-${apId}` : `${ns}/gw-${apId}`;
+}
+
+const GATEWAY_TOPIC = /^(?:([A-Za-z0-9_-]{1,64})\/)?kexin\/v1\/gw\/(\d{1,10})\/(status|cmd|ack|event)$/;
+
+/** Parse a gateway topic (in any namespace) into its namespace, ap_id and kind, or null if it is not one. */
+export function parseGatewayTopic(topic: string): { ns: string; apId: number; kind: GatewayTopic } | null {
+  const m = GATEWAY_TOPIC.exec(topic);
   if (!m) return null;
-  const apId = Number(m[1]);
+  const apId = Number(m[2]);
   if (!Number.isSafeInteger(apId) || apId < 1 || apId > 0xffffffff) return null;
-  return { apId, kind: m[2] as GatewayTopic };
+  return { ns: m[1] ?? '', apId, kind: m[3] as GatewayTopic };
 }
 
 /** Commands the cloud sends to a gateway, tagged by `op`. */

@@ -24,7 +24,7 @@ const finite = (b: Body, k: string, min: number, max: number): number => {
 export function lockView(world: World, id: string | undefined): unknown {
   const lock = lockOf(world, id);
   // `cloud_uids`: the v2 uids the cloud holds an assignment for (TEST-PLAN V2-04), beside the lock's own `uids`.
-  return { ...lock.snapshot(), ap_id: world.apOf.get(lock.lockId) ?? null, cloud_uids: [...world.cloud.assignedPasswords(lock.lockId).keys()].sort((a, b) => a - b) };
+  return { ...lock.snapshot(), ap_id: world.apOf.get(lock.lockId) ?? null, cloud_uids: [...(world.cloud?.assignedPasswords(lock.lockId).keys() ?? [])].sort((a, b) => a - b) };
 }
 
 const KNOBS = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock'];

@@ -70,8 +70,10 @@ function pushFaults(world: World, body: Record<string, unknown>): unknown {
 
 function stats(world: World): unknown {
   return {
-    broker: world.broker.stats,
-    cloud: world.cloud.stats,
+    broker: world.broker?.stats ?? null,
+    cloud: world.cloud?.stats ?? null,
+    // DESIGN §13: with `--gateways none` the fleet is elsewhere; this is how many of its gateways the cloud sees online.
+    gateways_online_at_cloud: world.cloud ? world.fixture.gateways.filter((g) => world.cloud!.gatewayOnline(g.ap_id)).length : null,
     gateways: Object.fromEntries([...world.gateways].map(([id, g]) => [id, g.stats])),
     sink: world.sink.stats,
   };

@@ -43,3 +43,27 @@ test('duplicates and missing required keys are problems; non-objects do not cras
   assert.ok(msgs.some((m) => m === '$.apps[0].app_secret is required'), msgs.join('\n'));
   for (const raw of [null, 3, 'x', [], { locks: 'no' }]) assert.equal(parseFixture(raw).ok, false);
 });
+
+test('roles: ids must be locks or gateways of the fixture, `unknown` none, face images of members; problems name $.roles paths', () => {
+  const ok = parseFixture(fleet);
+  assert.ok(ok.ok);
+  assert.equal(ok.fixture.roles.ids.main, 1000001);
+  assert.equal(ok.fixture.roles.ids.mainGateway, 1000002);
+  assert.equal(ok.fixture.roles.faceImages[100001], 'iVBORw0KGgo=');
+  const bad = structuredClone(fleet);
+  bad.roles.main = 4242;
+  bad.roles.unknown = 1000001;
+  bad.roles.sibling = 'x';
+  bad.roles['bad-name'] = 1000001;
+  bad.roles.face_images['999'] = 'iVBORw0KGgo=';
+  bad.roles.face_images['100002'] = 'not base64!';
+  const r = parseFixture(bad);
+  assert.equal(r.ok, false);
+  const paths = r.ok ? [] : r.problems.map((p) => p.path).sort();
+  assert.deepEqual(paths, ['$.roles.bad-name', '$.roles.face_images.100002', '$.roles.face_images.999', '$.roles.main', '$.roles.sibling', '$.roles.unknown']);
+  const none = structuredClone(fleet);
+  delete none.roles;
+  const n = parseFixture(none);
+  assert.ok(n.ok);
+  assert.deepEqual(n.fixture.roles, { ids: {}, faceImages: {} });
+});

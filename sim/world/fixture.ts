@@ -1,5 +1,6 @@
 import { isProfileName, type ProfileName } from '../protocol/index.ts';
 import { FieldReader, type FixtureProblem } from './fixture-schema.ts';
+import { readRoles, type FixtureRoles } from './fixture-roles.ts';
 
 /** A validated fixture with every default filled in (DESIGN §7). */
 export interface Fixture {
@@ -13,6 +14,8 @@ export interface Fixture {
   locks: FixtureLock[];
   /** Named defects to seed into the world (issue 4); empty by default. */
   defects: string[];
+  /** What the locks and gateways are for in a conformance suite (extension; empty by default). */
+  roles: FixtureRoles;
 }
 
 export interface FixtureMember {
@@ -93,7 +96,7 @@ function readLock(r: FieldReader, raw: unknown, p: string): FixtureLock {
 export function parseFixture(raw: unknown): FixtureResult {
   const r = new FieldReader();
   const root = r.object(raw, '$');
-  r.knownKeys(root, ['world', 'cloud', 'apps', 'gateways', 'locks', 'defects'], '$');
+  r.knownKeys(root, ['world', 'cloud', 'apps', 'gateways', 'locks', 'defects', 'roles'], '$');
   const world = r.object(root.world, '$.world', true);
   r.knownKeys(world, ['start', 'tz_offset_min'], '$.world');
   const cloud = r.object(root.cloud, '$.cloud', true);
@@ -144,8 +147,11 @@ export function parseFixture(raw: unknown): FixtureResult {
     }),
     locks: r.array(root.locks, '$.locks').map((l, i) => readLock(r, l, `$.locks[${i}]`)),
     defects: r.array(root.defects, '$.defects', true).map((d, i) => r.strAt(d, `$.defects[${i}]`)),
+    roles: { ids: {}, faceImages: {} },
   };
   checkReferences(r, fixture);
+  fixture.roles = readRoles(r, root.roles, new Set(fixture.locks.map((l) => l.lock_id)), new Set(fixture.gateways.map((g) => g.ap_id)),
+    new Set(fixture.locks.flatMap((l) => l.members.map((m) => m.uid))));
   return r.problems.length === 0 ? { ok: true, fixture } : { ok: false, problems: r.problems };
 }
 

@@ -3,3 +3,4 @@ export * from './fixture-schema.ts';
 export * from './world.ts';
 export * from './push-sink.ts';
 export * from './load.ts';
+export * from './broker-url.ts';

@@ -50,4 +50,10 @@ export class PushSink {
   clear(): void {
     this.received.length = 0;
   }
+
+  /** Empty and answering 200 again (a world reset). */
+  reset(): void {
+    this.clear();
+    this.failNext = 0;
+  }
 }

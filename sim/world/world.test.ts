@@ -85,3 +85,39 @@ test('control API: clock, lock knobs, bad input named, unknown ids 404', async (
 test('an unknown defect is refused with its JSON path', async () => {
   await assert.rejects(World.create(fixture, { defects: ['no-such-defect'] }), /\$\.defects\[0\]: unknown defect/);
 });
+
+test('reset: the clock, the locks, the gateways, the pushes and the cloud state go back to the start, on the same ports', async () => {
+  const world = await World.create(fixture, { ackTimeoutMs: 400, pushBackoffMs: 10 });
+  try {
+    const urls = world.urls;
+    const first = await call(world, '/third/lock/time_sync/seq/get', { lock_id: 1000001 });
+    const pwd = await call(world, '/third/v2/lock/pwd/get', { lock_id: 1000001, uid: 7, effective_at: fixture.world.start, expire: 3600 });
+    assert.equal(pwd.code, 200);
+    assert.equal((await call(world, '/third/lock/open', { lock_id: 1000001, attach: '' })).code, 200);
+    await until('the unlock push', async () => ((await control(world, 'GET', '/push')).body.length > 0 ? true : undefined));
+    await control(world, 'POST', '/clock', { advance: 86400 });
+    await control(world, 'POST', '/locks/1000001', { jammed: true, battery_pct: 5 });
+    await control(world, 'POST', '/gateways/1000002', { online: false });
+    await control(world, 'POST', '/push/faults', { fail_next: 3 });
+
+    await world.reset();
+
+    assert.deepEqual(world.urls, urls, 'no server restarted');
+    assert.equal(world.clock.now(), fixture.world.start);
+    const lock = (await control(world, 'GET', '/locks/1000001')).body;
+    assert.equal(lock.battery_pct, 80);
+    assert.deepEqual(lock.uids, []);
+    assert.deepEqual(lock.cloud_uids, []);
+    assert.deepEqual((await control(world, 'GET', '/push')).body, []);
+    const again = await call(world, '/third/lock/time_sync/seq/get', { lock_id: 1000001 });
+    assert.equal((again.data as { seq: number }).seq, (first.data as { seq: number }).seq, 'seqs start again at seq_start');
+    assert.equal((await call(world, '/third/lock/open', { lock_id: 1000001, attach: '' })).code, 200, 'gateway online, lock not jammed');
+    const pushes = await until('the push after reset', async () => {
+      const list = (await control(world, 'GET', '/push')).body;
+      return list.length > 0 ? list : undefined;
+    });
+    assert.equal(pushes.length, 1, 'the sink answers 200 again and holds only the new push');
+  } finally {
+    await world.close();
+  }
+});

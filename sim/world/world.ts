@@ -6,11 +6,13 @@ import { RadioLink } from '../gateway/radio-link.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
 import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
-import type { ProfileName } from '../protocol/index.ts';
+import { namespaceProblem, type ProfileName } from '../protocol/index.ts';
+import type { ExternalBroker } from './broker-url.ts';
 import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
+import { resetWorld } from './reset.ts';
 
 /** Every defect the simulator can seed (issue 4), by the room that implements it. */
 export const KNOWN_DEFECTS: readonly string[] = [...LOCK_DEFECTS, ...GATEWAY_DEFECTS, ...BROKER_DEFECTS, ...CLOUD_DEFECTS];
@@ -43,7 +45,18 @@ export interface WorldOptions {
   linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
+  /** An external broker instead of the embedded one (DESIGN §13); `mqttPort` is then unused. */
+  externalBroker?: ExternalBroker;
+  /** The world's namespace on the broker (DESIGN §13: topics and client ids prefixed); default '' = §4 exactly. */
+  namespace?: string;
+  /** Start the fixture's virtual gateways (default true); false runs the cloud alone (`--gateways none`). */
+  gateways?: boolean;
+  /** Start the cloud, its face provider and API (default true); false runs devices only (`npm run fleet`, DESIGN §13). */
+  cloud?: boolean;
 }
+
+/** Gateways connecting at once while a world starts: a fleet of thousands starts in seconds, a bounded burst for the broker. */
+const GATEWAY_START_BATCH = 100;
 
 function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
   return defaultLockSpec({
@@ -64,18 +77,30 @@ export class World {
     readonly sink: PushSink,
   ) {}
 
-  broker!: Broker;
-  cloud!: Cloud;
+  /** The embedded broker; absent on an external one (DESIGN §13). */
+  broker: Broker | undefined;
+  /** URL of the broker every part uses, without credentials. */
+  mqttUrl = '';
+  /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
+  namespace = '';
+  /** The stub cloud; absent in a devices-only world (`npm run fleet`). */
+  cloud: Cloud | undefined;
   control!: ControlServer;
   readonly gateways = new Map<number, VirtualGateway>();
   /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
   faceProviderUrl = '';
   /** The gateway each lock is behind (absent: no AP). */
   readonly apOf = new Map<number, number>();
+  /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
+  readonly external = new Set<number>();
+  /** The defects this world was built with (a reset builds its locks with them again). */
+  defects: readonly string[] = [];
 
   /** Build and start a world; on failure everything already started is closed again. */
   static async create(fixture: Fixture, opts: WorldOptions = {}): Promise<World> {
     const defects = [...fixture.defects, ...(opts.defects ?? [])];
+    const nsProblem = namespaceProblem(opts.namespace ?? '');
+    if (nsProblem) throw new Error(`namespace "${opts.namespace}" ${nsProblem}`);
     const unknown = defects.map((d, i) => ({ d, i })).filter(({ d }) => !KNOWN_DEFECTS.includes(d));
     if (unknown.length > 0) throw new FixtureError(unknown.map(({ d, i }) => ({ path: `$.defects[${i}]`, message: `unknown defect "${d}"` })));
     const clock = new WorldClock(fixture.world.start);
@@ -93,31 +118,47 @@ export class World {
 
   private async start(opts: WorldOptions, defects: readonly string[]): Promise<void> {
     const f = this.fixture;
+    this.defects = defects;
     const host = opts.host ?? '127.0.0.1';
     this.clock.onMove(() => { for (const l of this.locks.values()) l.tick(); });
     this.control = await ControlServer.create(this, { host, port: opts.controlPort ?? 0 });
     this.closers.push(() => this.control.close());
 
     const secrets = new Map(f.gateways.map((g) => [g.ap_id, g.secret]));
-    const cloudPassword = randomBytes(16).toString('hex');
-    this.broker = await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
-    this.closers.push(() => this.broker.close());
+    const namespace = (this.namespace = opts.namespace ?? '');
+    let cloudPassword: string;
+    if (opts.externalBroker) {
+      ({ url: this.mqttUrl, cloudPassword } = opts.externalBroker);
+    } else {
+      cloudPassword = randomBytes(16).toString('hex');
+      const broker = await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+      this.closers.push(() => broker.close());
+      this.broker = broker;
+      this.mqttUrl = broker.url;
+    }
 
     // Gateways first, so the cloud learns their status from retained messages without pushing a change.
-    for (const g of f.gateways) {
-      for (const id of g.locks) this.apOf.set(id, g.ap_id);
-      const links = g.locks.flatMap((id) => {
-        const external = opts.linkFor?.(id);
-        if (external) return [external];
-        const lock = this.locks.get(id);
-        return lock ? [new RadioLink(lock)] : [];
-      });
-      const gw = await VirtualGateway.create({
-        apId: g.ap_id, secret: g.secret, mqttUrl: this.broker.url, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
-      });
-      this.gateways.set(g.ap_id, gw);
-      this.closers.push(() => gw.close());
+    for (const g of f.gateways) for (const id of g.locks) this.apOf.set(id, g.ap_id);
+    const started = opts.gateways === false ? [] : f.gateways;
+    for (let i = 0; i < started.length; i += GATEWAY_START_BATCH) {
+      await Promise.all(started.slice(i, i + GATEWAY_START_BATCH).map(async (g) => {
+        const links = g.locks.flatMap((id) => {
+          const external = opts.linkFor?.(id);
+          if (external) {
+            this.external.add(id);
+            return [external];
+          }
+          const lock = this.locks.get(id);
+          return lock ? [new RadioLink(lock)] : [];
+        });
+        const gw = await VirtualGateway.create({
+          apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
+        });
+        this.gateways.set(g.ap_id, gw);
+        this.closers.push(() => gw.close());
+      }));
     }
+    if (opts.cloud === false) return;
 
     let faceUrl = f.cloud.face_provider_url;
     if (faceUrl === 'builtin') {
@@ -128,7 +169,7 @@ export class World {
       faceUrl = provider.url;
     }
     this.faceProviderUrl = faceUrl;
-    this.cloud = await Cloud.create({
+    const cloud = await Cloud.create({
       clock: this.clock,
       profile: opts.profile ?? f.cloud.profile,
       signSkewS: f.cloud.sign_skew_s,
@@ -149,24 +190,33 @@ export class World {
         members: l.members.map((m) => ({ uid: m.uid, name: m.name, idNum: m.id_num, faceSha256: m.face_sha256 })),
         apId: this.apOf.get(l.lock_id) ?? null,
       })),
-      mqtt: { url: this.broker.url, password: cloudPassword },
+      mqtt: { url: this.mqttUrl, password: cloudPassword, namespace },
       host,
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       defects,
     });
-    this.closers.push(() => this.cloud.close());
+    this.cloud = cloud;
+    this.closers.push(() => cloud.close());
     // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
     const deadline = performance.now() + 10_000;
-    while ([...this.gateways.values()].some((g) => g.online && !this.cloud.gatewayOnline(g.apId))) {
+    while ([...this.gateways.values()].some((g) => g.online && !cloud.gatewayOnline(g.apId))) {
       if (performance.now() > deadline) throw new Error('the cloud did not learn every gateway status within 10 s');
       await new Promise((r) => setTimeout(r, 5));
     }
   }
 
-  /** The three URLs of the ready line (DESIGN §8). */
+  /**
+   * Back to the fixture's start without restarting a server: clock frozen at `world.start`, fresh
+   * locks, gateways online without faults, the cloud's state forgotten, the sink empty.
+   */
+  reset(): Promise<void> {
+    return resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+  }
+
+  /** The three URLs of the ready line (DESIGN §8); `api` is '' in a devices-only world. */
   get urls(): { api: string; mqtt: string; control: string } {
-    return { api: this.cloud.url, mqtt: this.broker.url, control: this.control.url };
+    return { api: this.cloud?.url ?? '', mqtt: this.mqttUrl, control: this.control.url };
   }
 
   /** Stop everything, newest first; safe to call twice. */

@@ -1,0 +1,93 @@
+/**
+ * `npm run fleet`: shard K of N of a fleet's gateways and locks against any broker, on real time,
+ * with its own control API (DESIGN §13); or `--generate` a fleet fixture.
+ */
+import { writeFile } from 'node:fs/promises';
+import { FixtureError, World, loadFixture, parseBrokerUrl, parseFixture } from '../sim/world/index.ts';
+import { generateFleet, parseShard, shardFixture, type Shard } from '../sim/world/fleet-shard.ts';
+import { namespaceProblem } from '../sim/protocol/index.ts';
+import { cli, type Cli } from './cli.ts';
+
+const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [--control-port P] [--namespace NS]
+       npm run fleet -- --generate --locks L --gateways G --out F [--seed S]
+
+Runs the virtual gateways of shard K of N (those with ap_id mod N = K-1) and the locks behind them
+against the broker at URL, on real time (world time starts at the wall clock), with a control API
+for them (DESIGN §8 lock and gateway routes). Prints one JSON line when every gateway is connected:
+{"mqtt", "control", "shard", "gateways", "locks"}. The cloud is elsewhere: \`npm run sim -- --mqtt-url
+URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly and exit 0.
+
+  --fixture F         fleet fixture (DESIGN §7)
+  --mqtt-url URL      mqtt://cloud:PASSWORD@HOST:PORT — gateways connect as gw:{ap_id} with their
+                      fixture secrets; the cloud part of the URL is not used here
+  --shard K/N         this process's shard (default 1/1: the whole fleet)
+  --control-port P    control API port (default 0: any free port)
+  --namespace NS      topic and client-id prefix on a shared broker (default none: DESIGN §4 exactly)
+  --generate          write a fleet fixture instead: --locks L (1…1000000) locks round-robin over
+                      --gateways G (1…100000) gateways, to --out F; deterministic per --seed (default lockbench)
+`;
+
+const cmd: Cli = cli('lockbench fleet');
+const fail: Cli['fail'] = cmd.fail;
+if (process.argv.includes('--help')) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const args = cmd.parse({
+  fixture: { type: 'string' },
+  'mqtt-url': { type: 'string' },
+  shard: { type: 'string', default: '1/1' },
+  'control-port': { type: 'string' },
+  namespace: { type: 'string', default: '' },
+  generate: { type: 'boolean', default: false },
+  locks: { type: 'string' },
+  gateways: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string', default: 'lockbench' },
+});
+
+if (args.generate) {
+  if (args.out === undefined) fail('--generate needs --out F');
+  const locks = cmd.uint(args.locks, '--locks', 1, 1_000_000);
+  const gateways = cmd.uint(args.gateways, '--gateways', 1, 100_000);
+  const raw = generateFleet(locks, gateways, args.seed);
+  // The written file must load like any fixture: check it with the same validator.
+  const parsed = parseFixture(raw);
+  if (!parsed.ok) fail(`generated fixture is invalid: ${parsed.problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`, 1);
+  await writeFile(args.out!, `${JSON.stringify(raw)}\n`);
+  cmd.log(`wrote ${args.out}: ${locks} locks behind ${gateways} gateways`);
+  process.exit(0);
+}
+
+if (args.fixture === undefined) fail('--fixture is required (see --help)');
+if (args['mqtt-url'] === undefined) fail('--mqtt-url is required (see --help)');
+const broker = parseBrokerUrl(args['mqtt-url']!);
+if (!broker.ok) fail(`--mqtt-url ${broker.error}`);
+const shardOrError = parseShard(args.shard!);
+if (typeof shardOrError === 'string') fail(`--shard ${shardOrError}`);
+const shard = shardOrError as Shard;
+const nsProblem = namespaceProblem(args.namespace!);
+if (nsProblem) fail(`--namespace ${nsProblem}`);
+const controlPort = args['control-port'] === undefined ? 0 : cmd.uint(args['control-port'], '--control-port', 0, 65535);
+
+let world: World;
+try {
+  const fixture = shardFixture(await loadFixture(args.fixture!), shard);
+  if (fixture.gateways.length === 0) fail(`shard ${args.shard} of ${args.fixture} has no gateway`);
+  // Real devices run on real time: a wall-clock start, not the fixture's.
+  fixture.world.start = Math.floor(Date.now() / 1000);
+  world = await World.create(fixture, {
+    externalBroker: broker.ok ? broker.value : undefined,
+    namespace: args.namespace,
+    controlPort,
+    time: 'running',
+    cloud: false,
+  });
+} catch (e) {
+  if (e instanceof FixtureError) fail(`invalid fixture ${args.fixture}:\n${e.message}`);
+  fail((e as Error).message, 1);
+}
+process.stdout.on('error', () => undefined);
+process.stdout.write(`${JSON.stringify({ mqtt: world.urls.mqtt, control: world.urls.control, shard: args.shard, gateways: world.gateways.size, locks: world.locks.size })}\n`);
+cmd.log(`shard ${args.shard}: ${world.gateways.size} gateways, ${world.locks.size} locks online`);
+cmd.onStop(() => world.close());

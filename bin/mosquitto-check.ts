@@ -1,0 +1,86 @@
+/**
+ * `npm run conformance:mosquitto`: the sim suite against a real Mosquitto 2 started from
+ * `broker-config`'s files (DESIGN §13), then the verdict. Mosquitto must have seen the clients.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './cli.ts';
+
+const HELP = `usage: npm run conformance:mosquitto [-- Playwright options]
+
+Writes Mosquitto configuration for fixtures/fleet.json on a free loopback port (npm run broker-config),
+starts \`mosquitto -c\`, runs \`npm run conformance\` with LOCKBENCH_MQTT_URL set (profile kexin-2017-03
+unless LOCKBENCH_PROFILE says otherwise; reports in reports/mosquitto), stops Mosquitto and exits by the
+verdict. Without mosquitto installed it skips (exit 0), except under CI=true where that fails.
+`;
+
+const cmd = cli('lockbench conformance:mosquitto');
+if (process.argv.includes('--help')) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+if (spawnSync('mosquitto', ['-h']).error) {
+  if (process.env.CI) cmd.fail('mosquitto is not installed (apt-get install mosquitto)', 1);
+  cmd.log('mosquitto is not installed: skipped');
+  process.exit(0);
+}
+
+const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const port = (s.address() as { port: number }).port;
+    s.close(() => resolve(port));
+  }).on('error', reject);
+});
+
+/** Until the port accepts a connection, at most `timeoutMs`. */
+async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = connect({ host: '127.0.0.1', port }, () => { c.destroy(); resolve(true); }).on('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lockbench-mosquitto-'));
+const port = await freePort();
+const config = spawnSync(process.execPath, ['--import', 'tsx', 'bin/broker-config.ts', '--fixture', 'fixtures/fleet.json', '--out', dir, '--port', String(port)], { stdio: 'inherit' });
+if (config.status !== 0) cmd.fail('broker-config failed', 1);
+const broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
+const exited = new Promise<void>((resolve) => broker.on('exit', () => resolve()));
+let status = 1;
+try {
+  if (!(await waitForPort(port, 5000))) throw new Error(`mosquitto did not listen on ${port} within 5 s (log: ${join(dir, 'mosquitto.log')})`);
+  cmd.log(`mosquitto on 127.0.0.1:${port}, config in ${dir}`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      LOCKBENCH_MQTT_URL: readFileSync(join(dir, 'cloud.url'), 'utf8').trim(),
+      LOCKBENCH_PROFILE: process.env.LOCKBENCH_PROFILE ?? 'kexin-2017-03',
+      LOCKBENCH_REPORTS: 'reports/mosquitto',
+      LOCKBENCH_MATRIX_DIR: 'reports/mosquitto',
+    },
+  });
+  status = run.status ?? 1;
+} catch (e) {
+  cmd.log((e as Error).message);
+} finally {
+  broker.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  if (broker.exitCode === null) broker.kill('SIGKILL');
+}
+// The run counts only if the broker under test is the one the clients used.
+const log = readFileSync(join(dir, 'mosquitto.log'), 'utf8');
+const gateways = (log.match(/New client connected .* u'gw:\d+'/g) ?? []).length;
+const clouds = (log.match(/New client connected .* u'cloud'/g) ?? []).length;
+cmd.log(`mosquitto saw ${gateways} gateway and ${clouds} cloud connections`);
+rmSync(dir, { recursive: true, force: true });
+if (status === 0 && (gateways === 0 || clouds === 0)) cmd.fail('mosquitto saw no gateway or no cloud: the suite did not use it', 1);
+process.exit(status);

@@ -1,0 +1,88 @@
+/** `npm run report:merge -- DIR`: one report and one verdict from suite shards' blobs (DESIGN §13). */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildMatrix, missingOnSim } from '../harness/report/matrix.ts';
+import { matrixHtml } from '../harness/report/matrix-html.ts';
+import { shardsMakeWholeSuite } from '../harness/report/run-scope.ts';
+import type { ShardRecords } from '../harness/report/shard-records.ts';
+import { cli } from './cli.ts';
+
+const HELP = `usage: npm run report:merge -- DIR [--out OUT]
+
+Merges what \`LOCKBENCH_BLOB_DIR=DIR npm run conformance -- --shard K/N\` runs left in DIR into
+OUT/html (Playwright HTML report), OUT/junit.xml, OUT/results.json and OUT/conformance.{html,json}.
+The matrix holds only the merged runs' columns, each dated by its run. Exit 1 when any test failed
+or, when the sim runs make the whole suite (every shard 1…N, nothing narrowed), a check of the plan
+has no result on sim; exit 2 when DIR holds no run.
+
+  --out OUT   output directory (default reports)
+`;
+
+const cmd = cli('lockbench report:merge');
+if (process.argv.includes('--help')) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const parse = () => parseArgs({ options: { out: { type: 'string', default: 'reports' } }, allowPositionals: true, strict: true });
+let parsed: ReturnType<typeof parse>;
+try {
+  parsed = parse();
+} catch (e) {
+  parsed = cmd.fail(`${(e as Error).message} (see --help)`);
+}
+if (parsed.positionals.length !== 1) cmd.fail('give exactly one DIR: the LOCKBENCH_BLOB_DIR of the shards (see --help)');
+const dirArg = parsed.positionals[0]!;
+const dir = resolve(dirArg);
+const out = resolve(parsed.values.out);
+if (!existsSync(dir)) cmd.fail(`${dir} does not exist`);
+
+// Each run's blob sits in its own folder (the blob reporter empties its folder); merge-reports wants them in one.
+const runs = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'matrix');
+const zips = runs.flatMap((r) => readdirSync(join(dir, r.name)).filter((f) => f.endsWith('.zip')).map((f) => ({ run: r.name, file: f })));
+const recordDir = join(dir, 'matrix');
+const shards: ShardRecords[] = existsSync(recordDir)
+  ? readdirSync(recordDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(recordDir, f), 'utf8')) as ShardRecords)
+  : [];
+if (zips.length === 0) cmd.fail(`no blob reports under ${dir} (run LOCKBENCH_BLOB_DIR=${dirArg} npm run conformance -- --shard K/N)`);
+
+const staging = mkdtempSync(join(tmpdir(), 'lockbench-merge-'));
+let mergeStatus: number | null;
+try {
+  for (const z of zips) copyFileSync(join(dir, z.run, z.file), join(staging, `${z.run}-${z.file}`));
+  mkdirSync(out, { recursive: true });
+  const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'merge-reports', '--reporter', 'html,junit,json', staging], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      PLAYWRIGHT_HTML_OUTPUT_DIR: join(out, 'html'), PLAYWRIGHT_HTML_OPEN: 'never',
+      PLAYWRIGHT_JUNIT_OUTPUT_FILE: join(out, 'junit.xml'), PLAYWRIGHT_JSON_OUTPUT_FILE: join(out, 'results.json'),
+    },
+  });
+  mergeStatus = r.status;
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}
+if (mergeStatus !== 0) cmd.fail(`playwright merge-reports exited ${mergeStatus}`, 1);
+
+// Playwright's merge exits 0 even when tests failed: the verdict is computed here.
+const stats = (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
+const records = shards.flatMap((s) => s.records);
+const dates: Record<string, string> = {};
+for (const s of shards) for (const c of new Set(s.records.map((r) => r.column))) if (!dates[c] || dates[c]! < s.startedAt) dates[c] = s.startedAt;
+const matrix = buildMatrix(records, undefined, new Date().toISOString(), 'html/index.html', dates);
+writeFileSync(join(out, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
+writeFileSync(join(out, 'conformance.html'), matrixHtml(matrix));
+
+const sim = shards.filter((s) => s.target === 'sim');
+const whole = sim.length > 0 && shardsMakeWholeSuite(sim.map((s) => s.scope));
+const missing = whole ? missingOnSim(matrix, matrix.columns) : [];
+const failedCells = matrix.rows.flatMap((r) => matrix.columns.filter((c) => r.cells[c]?.status === 'fail').map((c) => `${r.id} (${c})`));
+process.stdout.write(
+  `report:merge: ${zips.length} blob(s), ${stats.expected} passed, ${stats.unexpected} failed, ${stats.flaky} flaky, ${stats.skipped} skipped; ` +
+  `${whole ? 'whole suite' : 'part of the suite'}; matrix ${join(out, 'conformance.html')}\n`,
+);
+if (stats.unexpected > 0 || failedCells.length > 0) cmd.fail(`failed: ${stats.unexpected} test(s)${failedCells.length ? `; checks ${failedCells.join(', ')}` : ''}`, 1);
+if (missing.length > 0) cmd.fail(`checks with no result on sim: ${missing.join(', ')}`, 1);

@@ -1,0 +1,15 @@
+import { probeLab } from './lab-preflight.ts';
+
+/**
+ * Playwright global setup: a run that cannot start stops once, up front, with the reason (DESIGN §11),
+ * instead of failing every test. The lab target also says once that it runs one worker.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.LOCKBENCH_TARGET !== 'lab') return;
+  try {
+    await probeLab(process.env);
+  } catch (e) {
+    throw new Error(`lockbench lab: not starting: ${(e as Error).message}`);
+  }
+  process.stdout.write('lockbench lab: one worker (one serial port, one device): tests run one after another\n');
+}

@@ -1,0 +1,74 @@
+import { SLOT_S, slotOf, tempPassword } from '../../sim/protocol/index.ts';
+import { LAB_CALL_MS } from './lab-config.ts';
+import type { LabSession } from './lab.ts';
+import { LOCKOUT_DEFAULT } from './lockout.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How far into a fresh slot each test begins, s: far from both slot edges for minutes of real time. */
+const START_INTO_SLOT_S = 60;
+
+/** Type the code valid now at world time on the lock (after a sync): its result. */
+async function validCode(lab: LabSession): Promise<string> {
+  await lab.syncLock();
+  return lab.link.keypad(tempPassword(lab.cfg.secretHex, lab.world.clock.now()), LAB_CALL_MS);
+}
+
+/**
+ * No keypad lockout in force (DESIGN §11): a valid code opens, which also resets the wrong-code count.
+ * A lockout counted in lock time (§5.4) ends when the clock moves past it; firmware that counts it
+ * otherwise is waited out, bounded by `lockout.seconds`. Throws naming what was left.
+ */
+async function endLockout(lab: LabSession): Promise<void> {
+  let r = await validCode(lab);
+  if (r === 'locked_out') {
+    lab.world.clock.advance(LOCKOUT_DEFAULT.seconds + 1);
+    lab.stale = true;
+    r = await validCode(lab);
+  }
+  const deadline = performance.now() + (LOCKOUT_DEFAULT.seconds + 2) * 1000;
+  while (r === 'locked_out' && performance.now() < deadline) {
+    await sleep(2000);
+    r = await lab.link.keypad(tempPassword(lab.cfg.secretHex, lab.world.clock.now()), LAB_CALL_MS);
+  }
+  if (r === 'locked_out') throw new Error(`lab settle: the keypad is still locked out after moving its clock ${LOCKOUT_DEFAULT.seconds + 1} s on and waiting ${LOCKOUT_DEFAULT.seconds + 2} s of real time`);
+  if (r !== 'ok') throw new Error(`lab settle: the code valid now was answered ${r} (want ok)`);
+}
+
+/**
+ * Before each lab test (DESIGN §11 "The device's state carries over"): gateway faults off, world time
+ * on to a fresh slot (never backwards: seqs and the device clock only move on), the lock synced, no
+ * lockout, no user password (`pwd_del {uid: 0}` through the cloud, so both sides forget), the events
+ * this caused delivered, the inbox empty. Every step that fails throws naming what was left.
+ */
+export async function settleLab(lab: LabSession): Promise<void> {
+  for (const g of lab.world.gateways.values()) {
+    g.partitioned = false;
+    g.redeliverNext = 0;
+    g.latencyMs = 0;
+    if (!g.online) await g.setOnline(true);
+  }
+  lab.world.sink.reset();
+  lab.owned = false;
+  lab.holds = 0;
+  const w = lab.world.clock.now();
+  lab.world.clock.set((slotOf(w) + 1) * SLOT_S + START_INTO_SLOT_S);
+  lab.stale = true;
+  const caps = lab.info.caps;
+  if (caps.includes('time_sync')) await lab.syncLock();
+  let unlocks = 0;
+  if (caps.includes('keypad') && caps.includes('time_sync')) {
+    await endLockout(lab);
+    unlocks++;
+  }
+  await lab.api('/third/v2/lock/pwd/del', { lock_id: lab.cfg.lockId, uid: 0 }).catch((e: Error) => {
+    throw new Error(`lab settle: pwd_del {uid: 0} failed: ${e.message}`);
+  });
+  const deadline = performance.now() + 3000;
+  const pushed = () => lab.world.sink.list().filter((p) => (p.body as { type?: number }).type === 2).length;
+  while (pushed() < unlocks) {
+    if (performance.now() > deadline) throw new Error(`lab settle: the unlock event of the settling code was not pushed within 3 s (pending event not acked?)`);
+    await sleep(10);
+  }
+  lab.world.sink.reset();
+}

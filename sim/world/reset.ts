@@ -1,0 +1,45 @@
+import type { LockLink } from '../gateway/link.ts';
+import type { VirtualLock } from '../lock/lock.ts';
+import type { FixtureLock } from './fixture.ts';
+import type { World } from './world.ts';
+
+/** Longest a reset waits for one condition (a gateway back online, the cloud idle), ms. */
+const RESET_WAIT_MS = 5000;
+
+async function until(what: string, cond: () => boolean): Promise<void> {
+  const deadline = performance.now() + RESET_WAIT_MS;
+  while (!cond()) {
+    if (performance.now() > deadline) throw new Error(`world reset: ${what} within ${RESET_WAIT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/**
+ * Put a running world back to its fixture's start (STYLE §14: a worker-scoped world, reset per test).
+ * Order matters: faults off and late messages landed first, gateways back online, the cloud idle and
+ * forgotten, then the clock and fresh locks, and the sink emptied last so nothing of the test before
+ * reaches the next one.
+ */
+export async function resetWorld(world: World, newLock: (l: FixtureLock) => VirtualLock, radio: (lock: VirtualLock) => LockLink): Promise<void> {
+  const latencyMs = Math.max(0, ...[...world.gateways.values()].map((g) => g.latencyMs));
+  for (const g of world.gateways.values()) {
+    g.partitioned = false;
+    g.redeliverNext = 0;
+    g.latencyMs = 0;
+  }
+  // A delayed ack or event of the last test is still on its way: let it land before forgetting.
+  if (latencyMs > 0) await new Promise((r) => setTimeout(r, 2 * latencyMs + 20));
+  for (const g of world.gateways.values()) if (!g.online) await g.setOnline(true);
+  await until('the cloud did not see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true));
+  await world.cloud?.reset(RESET_WAIT_MS);
+
+  world.clock.freeze();
+  world.clock.set(world.fixture.world.start);
+  for (const l of world.fixture.locks) {
+    const lock = newLock(l);
+    world.locks.set(l.lock_id, lock);
+    const ap = world.apOf.get(l.lock_id);
+    if (ap !== undefined && !world.external.has(l.lock_id)) world.gateways.get(ap)?.addLink(radio(lock));
+  }
+  world.sink.reset();
+}
