@@ -25,6 +25,10 @@ const defectProjects = [
     use: { targetName: 'sim' as const, profile: 'kexin-2017-03' as const, defects: [d.name] },
   })),
 ];
+// DESIGN §12: the gateway target's cloud and broker live for the whole run in the runner process
+// (global setup); one gateway serves one test at a time, so one worker, tests in file order.
+const gatewayRun = target === 'gateway' && !defectRun;
+
 // DESIGN §13 suite shards: each run adds its blob (own folder: the blob reporter empties its folder) and matrix records.
 const blobDir = process.env.LOCKBENCH_BLOB_DIR ?? '';
 const blobReporter = blobDir ? [['blob', { outputDir: `${blobDir}/${runTag(target, shardOfArgv(process.argv))}` }]] as const : [];
@@ -39,19 +43,19 @@ const conformanceReporters = [
 
 // DESIGN §11: one port, one worker — the lab target runs by itself whatever --workers says.
 const lab = target === 'lab' && !defectRun;
-const workers = lab ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2;
+const workers = lab || gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2;
 
 export default defineConfig<Options>({
   testDir: 'specs',
   globalSetup: './harness/targets/global-setup.ts',
   testMatch: '**/*.spec.ts',
   outputDir: defectRun ? 'test-results/defects' : `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`,
-  fullyParallel: !lab,
+  fullyParallel: !lab && !gatewayRun,
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers,
   // A real device runs on real time: placing its clock takes up to a second per boundary.
-  timeout: lab ? 120_000 : 20_000,
+  timeout: lab ? 120_000 : gatewayRun ? 60_000 : 20_000,
   expect: { timeout: 2_000 },
   reporter: defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
   projects: defectRun

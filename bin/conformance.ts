@@ -1,4 +1,4 @@
-/** `npm run conformance -- [--target sim|remote|lab] [Playwright options]`: run the specs and write reports/. */
+/** `npm run conformance -- [--target sim|remote|lab|gateway] [Playwright options]`: run the specs and write reports/. */
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
@@ -12,8 +12,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--target=')) target = a.slice('--target='.length);
   else rest.push(a);
 }
-if (!['sim', 'remote', 'lab'].includes(target)) {
-  process.stderr.write(`lockbench conformance: --target must be sim, remote or lab, got "${target}"\n`);
+if (!['sim', 'remote', 'lab', 'gateway'].includes(target)) {
+  process.stderr.write(`lockbench conformance: --target must be sim, remote, lab or gateway, got "${target}"\n`);
   process.exit(2);
 }
 // DESIGN §13: a bad external broker URL stops the run once, up front, not once per test.

@@ -179,6 +179,49 @@ export interface OtherAppFacet {
   readonly appSecret: string;
 }
 
+/** What the broker saw of one gateway (`GET /gateways/{id}/mqtt`; sim/broker ClientRecord). */
+export interface GatewayRecord {
+  connects: number;
+  refused: { connect: number; publish: number; subscribe: number };
+  refusals: string[];
+  errors: number;
+  drops: number;
+  connected: boolean;
+  clientId: string | null;
+  will: { topic: string; payload: string; qos: number; retain: boolean } | null;
+  subscriptions: { topic: string; qos: number }[];
+  lastStatus: { topic: string; payload: string; qos: number; retain: boolean } | null;
+  /** Latest events, with the number of the connection (1 = first) that sent them. */
+  events: { connection: number; body: string }[];
+}
+
+/** An ack a probe collected. */
+export interface ProbeAck {
+  after_ms: number;
+  body: unknown;
+  same_id: boolean;
+  well_formed: boolean;
+}
+
+/**
+ * The harness's own levers on a gateway it may not control (DESIGN §12; TEST-PLAN GWP-01…06): what
+ * the broker saw of it, the broker dropping its connection, and the cloud sending it a command
+ * repeated with one id. On sim the record starts with each test; on `gateway` it covers the run.
+ */
+export interface LinkFacet {
+  /** The cloud's ack timeout on this target, ms (DESIGN §4). */
+  readonly ackTimeoutMs: number;
+  /** The longest a gateway may take to come back after a loss, ms. */
+  readonly reconnectWaitMs: number;
+  record(apId: number): Promise<{ cloudOnline: boolean; record: GatewayRecord | null }>;
+  /** Cut the gateway's connection without DISCONNECT; how many connections were cut. */
+  drop(apId: number): Promise<number>;
+  /** Send `cmd` (or `raw` text) `copies` times with one id, each after the last one's ack; the acks seen. */
+  probe(apId: number, req: { cmd?: Record<string, unknown>; raw?: string; copies?: number; waitMs: number }): Promise<{ id: string | null; sent: number; acks: ProbeAck[] }>;
+  /** Power-cycle a simulated gateway (its ids start at 1 again); absent on a gateway the harness does not run. */
+  reboot?(apId: number): Promise<void>;
+}
+
 /** Every facet a target may offer one test. */
 export interface Facets {
   clock?: ClockFacet;
@@ -190,6 +233,7 @@ export interface Facets {
   bench?: BenchFacet;
   face?: FaceFacet;
   otherApp?: OtherAppFacet;
+  link?: LinkFacet;
 }
 
 export type FacetName = Exclude<keyof Facets, 'locks'>;
@@ -230,6 +274,7 @@ const FACET_REASONS: Record<FacetName, string> = {
   bench: 'unplug and replug the serial port (needs LOCKBENCH_BENCH_CONTROL)',
   face: 'substitute the face provider (F)',
   otherApp: 'sign as a second app of another corp',
+  link: "reach the broker's record of a gateway and the harness's levers on it (GWP)",
 };
 
 /** Why a lock part is missing on a target. */

@@ -1,10 +1,13 @@
 import { probeLab } from './lab-preflight.ts';
+import gatewaySetup from './gateway-setup.ts';
 
 /**
  * Playwright global setup: a run that cannot start stops once, up front, with the reason (DESIGN §11),
  * instead of failing every test. The lab target also says once that it runs one worker.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(): Promise<void | (() => Promise<void>)> {
+  // DESIGN §12: the gateway target's world lives in this process for the whole run.
+  if (process.env.LOCKBENCH_TARGET === 'gateway' && process.env.LOCKBENCH_DEFECT_RUN !== '1') return gatewaySetup();
   if (process.env.LOCKBENCH_TARGET !== 'lab') return;
   try {
     await probeLab(process.env);

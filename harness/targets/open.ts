@@ -3,6 +3,7 @@ import { RemoteSession } from './remote.ts';
 import type { TargetName, TargetSession } from './facets.ts';
 import { SimSession } from './sim.ts';
 import { LabSession } from './lab.ts';
+import { GatewaySession } from './gateway.ts';
 
 /** Open a worker's session on the named target. */
 export async function openSession(target: TargetName, profile: ProfileName, defects: readonly string[]): Promise<TargetSession> {
@@ -14,6 +15,6 @@ export async function openSession(target: TargetName, profile: ProfileName, defe
     case 'lab':
       return LabSession.start(profile);
     case 'gateway':
-      throw new Error('the gateway target (DESIGN §12) is not built yet');
+      return GatewaySession.start(profile);
   }
 }

@@ -6,6 +6,7 @@ import { ControlClient } from './control-client.ts';
 import type { Facets, InboxPush, TargetSession } from './facets.ts';
 import { rolesOfFixture, type FleetRoles } from './fleet.ts';
 import { simLocks } from './sim-locks.ts';
+import { linkFacet } from './gateway-link.ts';
 
 export interface SimOptions {
   profile: ProfileName;
@@ -23,7 +24,7 @@ export interface SimOptions {
 export class SimSession implements TargetSession {
   readonly name = 'sim';
 
-  private constructor(readonly world: World, readonly profile: ProfileName, readonly roles: FleetRoles) {}
+  private constructor(readonly world: World, readonly profile: ProfileName, readonly roles: FleetRoles, private readonly ackTimeoutMs: number) {}
 
   static async start(o: SimOptions): Promise<SimSession> {
     const path = o.fixturePath ?? 'fixtures/fleet.json';
@@ -42,7 +43,7 @@ export class SimSession implements TargetSession {
       faceTimeoutMs: 300,
       defects: o.defects,
     });
-    return new SimSession(world, o.profile, roles);
+    return new SimSession(world, o.profile, roles, o.ackTimeoutMs ?? 400);
   }
 
   get apiUrl(): string {
@@ -76,6 +77,7 @@ export class SimSession implements TargetSession {
       },
       mqtt: { url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) },
       face: { providerUrl: this.world.faceProviderUrl },
+      link: linkFacet(ctl, { ackTimeoutMs: this.ackTimeoutMs, reconnectWaitMs: 3000, simulated: true }),
       ...(other ? { otherApp: { appId: other.app_id, appSecret: other.app_secret } } : {}),
     };
   }

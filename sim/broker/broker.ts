@@ -3,8 +3,10 @@ import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from '
 import {
   CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, type AclConfig, type Identity,
 } from './acl.ts';
+import { ClientRecords, type ClientRecord } from './client-records.ts';
 
 export { BROKER_DEFECTS } from './acl.ts';
+export type { ClientRecord } from './client-records.ts';
 
 export interface BrokerOptions {
   /** Interface to bind; default '127.0.0.1' (loopback only). */
@@ -28,6 +30,11 @@ export interface BrokerStats {
   readonly clients: number;
 }
 
+/** A will or publish packet as a record keeps it. */
+function seen(p: { topic: string; payload: Buffer | string; qos?: number; retain?: boolean }): { topic: string; payload: string; qos: number; retain: boolean } {
+  return { topic: p.topic, payload: Buffer.isBuffer(p.payload) ? p.payload.toString('utf8') : String(p.payload), qos: p.qos ?? 0, retain: p.retain === true };
+}
+
 function refusal(code: number, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
 }
@@ -46,6 +53,8 @@ export class Broker {
     host: string,
     port: number,
     counts: { refusedConnect: number; refusedPublish: number; refusedSubscribe: number },
+    private readonly records: ClientRecords,
+    private readonly live: Map<string, Set<Client>>,
   ) {
     this.port = port;
     this.url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -63,6 +72,10 @@ export class Broker {
   static async create(opts: BrokerOptions): Promise<Broker> {
     const cfg: AclConfig = { cloudPassword: opts.cloudPassword, gatewaySecret: opts.gatewaySecret, defects: opts.defects ?? [] };
     const counts = { refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0 };
+    const records = new ClientRecords();
+    // Who each connection said it was, for the per-client records (TEST-PLAN GWP-06), and who is connected.
+    const usernames = new WeakMap<Client, string>();
+    const live = new Map<string, Set<Client>>();
     const identities = new WeakMap<Client, Identity>();
     const wills = new WeakMap<Client, ConnectPacket['will']>();
     // Who holds each client id now, so another identity cannot take it over (acl.ts authorizeClientId).
@@ -76,11 +89,14 @@ export class Broker {
       authenticate(client, username, password, done) {
         const will = wills.get(client);
         const result = authenticate({ username, password, will: will && { topic: will.topic, retain: will.retain === true } }, cfg);
+        if (username !== undefined) usernames.set(client, username);
         if (!result.ok) {
+          records.refuse(username, 'connect', result.refusal);
           counts.refusedConnect++;
           return done(refusal(CONNACK_CODE[result.refusal], `connection refused: ${result.refusal}`), false);
         }
         if (!authorizeClientId(result.identity, holders.get(client.id)?.identity)) {
+          records.refuse(username, 'connect', `client_id_taken ${client.id}`);
           counts.refusedConnect++;
           return done(refusal(CONNACK_CODE.client_id_taken, 'connection refused: client_id_taken'), false);
         }
@@ -92,6 +108,7 @@ export class Broker {
         const identity = client ? identities.get(client) : undefined;
         if (identity && authorizePublish(identity, packet.topic, packet.retain)) return done(null);
         counts.refusedPublish++;
+        records.refuse(client ? usernames.get(client) : undefined, 'publish', `${packet.topic}${packet.retain ? ' (retain)' : ''}`);
         // MQTT 3.1.1 cannot NACK a publish; aedes closes the connection (MQTT-3.3.5-2).
         done(new Error(`publish refused: ${packet.topic}`));
       },
@@ -99,6 +116,7 @@ export class Broker {
         const identity = identities.get(client);
         if (identity && authorizeSubscribe(identity, sub.topic, cfg.defects)) return done(null, sub);
         counts.refusedSubscribe++;
+        records.refuse(usernames.get(client), 'subscribe', sub.topic);
         // null grants 0x80 (failure) for this filter and keeps the connection (MQTT 3.1.1 §3.9.3).
         done(null, null);
       },
@@ -106,9 +124,29 @@ export class Broker {
     aedes.on('client', (client) => {
       const identity = identities.get(client);
       if (identity) holders.set(client.id, { client, identity });
+      const username = usernames.get(client) ?? '';
+      const will = wills.get(client);
+      records.connected(username, client.id, will ? seen(will) : null);
+      let set = live.get(username);
+      if (!set) live.set(username, (set = new Set()));
+      set.add(client);
     });
     aedes.on('clientDisconnect', (client) => {
       if (holders.get(client.id)?.client === client) holders.delete(client.id);
+      const username = usernames.get(client) ?? '';
+      const set = live.get(username);
+      if (set?.delete(client) && set.size === 0) records.disconnected(username);
+    });
+    aedes.on('subscribe', (subs, client) => {
+      for (const sub of subs) records.subscribed(usernames.get(client), sub.topic, sub.qos);
+    });
+    // Garbage, malformed or oversize packets end the connection; counted for the client that sent them.
+    aedes.on('clientError', (client) => void records.of(usernames.get(client)).errors++);
+    aedes.on('connectionError', (client) => void records.of(usernames.get(client)).errors++);
+    aedes.on('publish', (packet, client) => {
+      if (!client) return;
+      const kind = packet.topic.endsWith('/status') ? 'status' : packet.topic.endsWith('/event') ? 'event' : null;
+      if (kind) records.published(usernames.get(client), kind, seen(packet));
     });
 
     const server = createServer({ noDelay: true });
@@ -122,7 +160,39 @@ export class Broker {
     });
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('broker: server has no TCP address');
-    return new Broker(aedes, server, host, address.port, counts);
+    return new Broker(aedes, server, host, address.port, counts, records, live);
+  }
+
+  /** What the broker saw of each client, by offered username (TEST-PLAN GWP-01, GWP-06). */
+  clientRecords(): Record<string, ClientRecord> {
+    return this.records.all();
+  }
+
+  /** Forget every record (a sim world reset between tests); who is connected now stays known. */
+  resetRecords(): void {
+    this.records.reset(this.live);
+  }
+
+  /** Whether gateway `apId`'s latest status was a retained `{"online": true}` (what a new subscriber is told). */
+  retainedOnline(apId: number): boolean {
+    const last = this.records.all()[`gw:${apId}`]?.lastStatus;
+    if (!last?.retain) return false;
+    try {
+      return (JSON.parse(last.payload) as { online?: unknown }).online === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Drop every connection of `username` without a DISCONNECT, as a network loss would: the broker
+   * publishes each one's will (TEST-PLAN GWP-05). Returns how many connections were dropped.
+   */
+  drop(username: string): number {
+    const clients = [...(this.live.get(username) ?? [])];
+    for (const c of clients) (c.conn as unknown as Socket).destroy();
+    this.records.of(username).drops += clients.length;
+    return clients.length;
   }
 
   /**

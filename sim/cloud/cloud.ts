@@ -6,6 +6,7 @@ import { ENDPOINT_SPECS } from './endpoints/index.ts';
 import { EventRouter } from './events.ts';
 import { FaceRateLimiter, verifyFace } from './face.ts';
 import { GatewayRpc } from './gateway-rpc.ts';
+import { probeGateway, type ProbeRequest, type ProbeResult } from './command-probe.ts';
 import { closeServer, listen, rawEnvelopeResponse, sendEnvelope, urlOf } from './http-server.ts';
 import { runPipeline } from './pipeline.ts';
 import { PushSink } from './push.ts';
@@ -69,6 +70,7 @@ export class Cloud {
       rpc = await GatewayRpc.connect({
         url: opts.mqtt.url, password: opts.mqtt.password, namespace: opts.mqtt.namespace, ackTimeoutMs: opts.ackTimeoutMs, stats,
         onStatusChange: (apId, online) => events.onStatusChange(apId, online),
+        onSessionStart: (apId) => events.onSessionStart(apId),
         onEvent: (apId, ev) => events.onEvent(apId, ev),
       });
     } catch (err) {
@@ -109,6 +111,11 @@ export class Cloud {
   /** Whether the gateway's last `status` said online (DESIGN §4). */
   gatewayOnline(apId: number): boolean {
     return this.rpc.online(apId);
+  }
+
+  /** Harness lever: send a command (or raw payload) to a gateway, repeated with the same id (TEST-PLAN GWP-02, GWP-03). */
+  probeGateway(apId: number, req: ProbeRequest): Promise<ProbeResult> {
+    return probeGateway(this.rpc, apId, req);
   }
 
   /** The v2 user passwords the cloud holds for a lock, uid → password (DESIGN §3.3; V2-04 checks none is left after a failed write). */

@@ -4,8 +4,33 @@ import type { PushMessage, PushSink } from './push.ts';
 import type { CloudStore } from './store.ts';
 import type { AppRecord, CloudStats, LockRecord } from './types.ts';
 
-/** Event ids remembered per gateway for dedup (DESIGN §3.4). */
+/** Events remembered per gateway session for dedup (DESIGN §3.4). */
 const SEEN_KEPT = 1024;
+
+/**
+ * The event ids one gateway used in its current session (DESIGN §3.4, TEST-PLAN GWP-04). Within a
+ * session a repeated `event_id` is a QoS-1 redelivery. A gateway that reboots counts from 1 again,
+ * so each `{"online": true}` it publishes starts a new, empty set. An event resent after a reconnect
+ * but before the new session's status still counts against the old session's ids (mqtt.js resends
+ * its unacknowledged publishes first). Ids are the only key: with a frozen world clock a rebooted
+ * gateway's new event 1 can be byte-identical to the old event 1, and dropping it would be a lost push.
+ */
+class GatewaySeen {
+  private ids = new Set<number>();
+
+  /** The gateway opened a new connection (it published `{"online": true}`). */
+  newSession(): void {
+    this.ids = new Set();
+  }
+
+  /** Whether `eventId` was seen already in this session; remembers it otherwise. */
+  isRedelivery(eventId: number): boolean {
+    if (this.ids.has(eventId)) return true;
+    this.ids.add(eventId);
+    if (this.ids.size > SEEN_KEPT) this.ids.delete(this.ids.values().next().value as number);
+    return false;
+  }
+}
 
 /** `YYYY-MM-DD HH:MM:SS` of a unix time in the zone `tzOffsetMin` east of UTC (DESIGN §3.4 type 2). */
 export function formatLocalTime(unixS: number, tzOffsetMin: number): string {
@@ -25,10 +50,11 @@ export interface EventRouterOptions {
 /**
  * Turns what gateways report into push messages and last known flags (DESIGN §3.4): gateway
  * status changes → type 1; unlock events → type 2; a battery falling low → one type 3, re-armed
- * when it reports not low again. Redelivered events (same ap_id and event_id) are dropped.
+ * when it reports not low again. Redelivered events (a repeated event_id within one session of the
+ * gateway — see `GatewaySeen`) are dropped.
  */
 export class EventRouter {
-  private readonly seen = new Map<number, Set<number>>();
+  private readonly seen = new Map<number, GatewaySeen>();
   private readonly lowPushed = new Set<number>();
 
   constructor(private readonly opts: EventRouterOptions) {}
@@ -46,13 +72,18 @@ export class EventRouter {
     }
   }
 
+  /** Gateway `apId` published `{"online": true}`: a new connection, whose event ids may start at 1 again. */
+  onSessionStart(apId: number): void {
+    this.seen.get(apId)?.newSession();
+  }
+
   /** An event from gateway `apId`. */
   onEvent(apId: number, ev: GatewayEvent): void {
     const { store, stats } = this.opts;
     const lock = store.lock(ev.lock_id);
     // A gateway may only speak for the locks behind it.
     if (!lock || lock.isDel || lock.apId !== apId) return void stats.mqttDropped++;
-    if (!this.opts.has('cloud-push-duplicate') && this.isRedelivery(apId, ev.event_id)) return void stats.eventsDuplicate++;
+    if (!this.opts.has('cloud-push-duplicate') && this.isRedelivery(apId, ev)) return void stats.eventsDuplicate++;
     switch (ev.type) {
       case 'unlock':
         this.toApps(lock, {
@@ -76,13 +107,10 @@ export class EventRouter {
     }
   }
 
-  private isRedelivery(apId: number, eventId: number): boolean {
-    let ids = this.seen.get(apId);
-    if (!ids) this.seen.set(apId, (ids = new Set()));
-    if (ids.has(eventId)) return true;
-    ids.add(eventId);
-    if (ids.size > SEEN_KEPT) ids.delete(ids.values().next().value as number);
-    return false;
+  private isRedelivery(apId: number, ev: GatewayEvent): boolean {
+    let seen = this.seen.get(apId);
+    if (!seen) this.seen.set(apId, (seen = new GatewaySeen()));
+    return seen.isRedelivery(ev.event_id);
   }
 
   private toApps(lock: LockRecord, message: PushMessage): void {

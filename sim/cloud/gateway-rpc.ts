@@ -35,6 +35,8 @@ export interface GatewayRpcOptions {
   stats: CloudStats;
   /** A gateway's online state changed (not called for the initial retained state). */
   onStatusChange(apId: number, online: boolean): void;
+  /** The gateway published `{"online": true}`: a new connection of it (DESIGN §3.4 reboot). */
+  onSessionStart?(apId: number): void;
   onEvent(apId: number, ev: GatewayEvent): void;
 }
 
@@ -61,6 +63,7 @@ export class GatewayRpc implements GatewayLink {
   private readonly idPrefix = randomUUID();
   private nextId = 0;
   private closed = false;
+  private readonly ackTaps = new Set<(apId: number, payload: Buffer) => void>();
 
   private constructor(private readonly client: MqttClient, private readonly opts: GatewayRpcOptions) {}
 
@@ -118,6 +121,18 @@ export class GatewayRpc implements GatewayLink {
     if (!this.closed) this.publish(apId, { id: this.newId(), lock_id: lockId, ...op });
   }
 
+  /** Harness lever (TEST-PLAN GWP-02, GWP-03): publish a raw payload on a gateway's `cmd`, untracked. */
+  publishRaw(apId: number, payload: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.client.publishAsync(gatewayTopic(apId, 'cmd'), payload, { qos: 1 }).then(() => undefined, () => undefined);
+  }
+
+  /** See every ack payload as it arrives (before matching); returns the function that stops it. */
+  tapAcks(listener: (apId: number, payload: Buffer) => void): () => void {
+    this.ackTaps.add(listener);
+    return () => void this.ackTaps.delete(listener);
+  }
+
   /** No command waiting for its ack. */
   get idle(): boolean {
     return this.pending.size === 0;
@@ -156,7 +171,10 @@ export class GatewayRpc implements GatewayLink {
     const t = parseGatewayTopic(topic);
     if (!t || t.ns !== (this.opts.namespace ?? '')) return void this.opts.stats.mqttDropped++;
     if (t.kind === 'status') return this.onStatus(t.apId, payload, packet.retain === true);
-    if (t.kind === 'ack') return this.onAck(payload);
+    if (t.kind === 'ack') {
+      for (const tap of this.ackTaps) tap(t.apId, payload);
+      return this.onAck(payload);
+    }
     if (t.kind === 'event') return this.onEventMessage(t.apId, payload);
     this.opts.stats.mqttDropped++;
   }
@@ -173,6 +191,7 @@ export class GatewayRpc implements GatewayLink {
     const before = this.onlineMap.get(apId) ?? this.staleMap.get(apId);
     this.staleMap.delete(apId);
     this.onlineMap.set(apId, s.value.online);
+    if (s.value.online) this.opts.onSessionStart?.(apId);
     // A retained status seen at subscribe time is the initial state, not a change (no push).
     if (before === undefined && retained) return;
     if ((before ?? false) !== s.value.online) this.opts.onStatusChange(apId, s.value.online);

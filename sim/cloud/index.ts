@@ -5,3 +5,4 @@ export { startBuiltinFaceProvider } from './face-provider.ts';
 export { formatLocalTime } from './events.ts';
 export type { PushMessage } from './push.ts';
 export type { AppRecord, CloudOptions, CloudStats, LockRecord, MemberRecord, PushOptions } from './types.ts';
+export type { ProbeAck, ProbeRequest, ProbeResult } from './command-probe.ts';

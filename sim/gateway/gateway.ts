@@ -8,7 +8,10 @@ import { closeSession, openSession } from './session.ts';
 import { TimeoutError, withTimeout } from './with-timeout.ts';
 
 /** Named gateway defects for mutation testing (issue 4); all off by default. */
-export const GATEWAY_DEFECTS = ['gateway-double-actuate', 'gateway-no-will', 'gateway-event-id-reuse'] as const;
+export const GATEWAY_DEFECTS = [
+  'gateway-double-actuate', 'gateway-no-will', 'gateway-event-id-reuse',
+  'gateway-status-not-retained', 'gateway-ack-wrong-id', 'gateway-slow-ack', 'gateway-stray-publish',
+] as const;
 export type GatewayDefect = (typeof GATEWAY_DEFECTS)[number];
 
 export interface GatewayOptions {
@@ -31,7 +34,21 @@ export interface GatewayOptions {
   firstEventId?: number;
   /** Named defects (`GATEWAY_DEFECTS`); default none. */
   defects?: readonly string[];
+  /** MQTT client id; default `gw-{ap_id}`. */
+  clientId?: string;
+  /** Default `per-gateway`. */
+  eventIds?: EventIdScheme;
 }
+
+/** Defect `gateway-slow-ack`: every ack goes out this long after the lock answered, ms (above any ack timeout used). */
+const SLOW_ACK_MS = 10_000;
+
+/**
+ * How `event_id`s are counted (DESIGN §3.4, §4): `per-gateway` keeps counting across reconnects
+ * (a reboot still starts at 1); `per-connection` starts at 1 on every connection — a choice a
+ * physical gateway may make, which the cloud must survive (TEST-PLAN GWP-04).
+ */
+export type EventIdScheme = 'per-gateway' | 'per-connection';
 
 /** Counters of a gateway's traffic. */
 export interface GatewayStats {
@@ -61,7 +78,7 @@ export class VirtualGateway {
 
   private readonly defects: readonly string[];
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
-  private readonly dedup = new CommandDedup<Ack>(256);
+  private dedup = new CommandDedup<Ack>(256);
   private readonly aborter = new AbortController();
   private client: MqttClient | null = null;
   private transitions: Promise<void> = Promise.resolve();
@@ -129,6 +146,23 @@ export class VirtualGateway {
     client.end(true);
   }
 
+  /**
+   * A power cycle (DESIGN §3.4): the connection is lost without DISCONNECT (the broker publishes the
+   * will), the gateway forgets its command ids and counts events from 1 again, then reconnects.
+   */
+  reboot(): Promise<void> {
+    const run = this.transitions.then(async () => {
+      const client = this.client;
+      this.client = null;
+      client?.end(true);
+      this.dedup = new CommandDedup<Ack>(256);
+      this.nextEventId = 1;
+      await this.goOnline();
+    });
+    this.transitions = run.catch(() => {});
+    return run;
+  }
+
   /** Clean disconnect like `setOnline(false)`, then release every link and timer. */
   async close(): Promise<void> {
     this.closed = true;
@@ -151,6 +185,11 @@ export class VirtualGateway {
       reconnectPeriodMs: this.opts.reconnectPeriodMs ?? 200,
       connectTimeoutMs: this.connectTimeoutMs,
       will: !this.defects.includes('gateway-no-will'),
+      clientId: this.opts.clientId,
+      statusRetained: !this.defects.includes('gateway-status-not-retained'),
+      onSession: () => {
+        if (this.opts.eventIds === 'per-connection') this.nextEventId = 1;
+      },
       onMessage: (topic, payload) => void this.onMessage(topic, payload),
     });
   }
@@ -195,8 +234,10 @@ export class VirtualGateway {
     }
     if (!(await this.delay())) return;
     const answer = await this.ask(cmd);
-    const ack: Ack = { id: cmd.id, lock_id: cmd.lock_id, result: answer.result, data: answer.data };
+    const id = this.defects.includes('gateway-ack-wrong-id') ? `${cmd.id}-x` : cmd.id;
+    const ack: Ack = { id, lock_id: cmd.lock_id, result: answer.result, data: answer.data };
     this.dedup.finish(cmd.id, ack);
+    if (this.defects.includes('gateway-slow-ack') && !(await this.pause(SLOW_ACK_MS))) return;
     await this.publish('ack', ack);
   }
 
@@ -217,17 +258,26 @@ export class VirtualGateway {
       this.stats.dropped++;
       return;
     }
-    // DESIGN §4: event_id increases per gateway, across reconnects.
+    // DESIGN §4: event_id increases per gateway (across reconnects unless `eventIds` is per-connection).
     const event_id = this.defects.includes('gateway-event-id-reuse') ? (this.opts.firstEventId ?? 1) : this.nextEventId++;
     this.stats.events++;
     void this.publish('event', { ...ev, event_id });
+    // Defect: the event also goes to the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
+    if (this.defects.includes('gateway-stray-publish')) {
+      void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
+    }
   }
 
   /** Wait `latencyMs`; false if the gateway closed meanwhile. */
-  private async delay(): Promise<boolean> {
-    if (this.latencyMs <= 0) return true;
+  private delay(): Promise<boolean> {
+    return this.pause(this.latencyMs);
+  }
+
+  /** Wait `ms` of real time; false if the gateway closed meanwhile. */
+  private async pause(ms: number): Promise<boolean> {
+    if (ms <= 0) return true;
     try {
-      await sleep(this.latencyMs, undefined, { signal: this.aborter.signal });
+      await sleep(ms, undefined, { signal: this.aborter.signal });
       return true;
     } catch {
       return false;

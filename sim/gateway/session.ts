@@ -20,6 +20,12 @@ export interface SessionOptions {
   connectTimeoutMs: number;
   /** Whether the connection carries the retained `{"online":false}` will (off: `gateway-no-will`). */
   will: boolean;
+  /** MQTT client id; default `gw-{ap_id}`. */
+  clientId?: string;
+  /** Whether `{"online":true}` is retained (off: `gateway-status-not-retained`); default true. */
+  statusRetained?: boolean;
+  /** Called when each session (the first and every reconnect) is set up, before its status goes out. */
+  onSession?: () => void;
   onMessage: (topic: string, payload: Buffer) => void;
 }
 
@@ -34,7 +40,7 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
   const cmd = gatewayTopic(o.apId, 'cmd', o.namespace);
   const client = connectNoDelay(o.mqttUrl, {
     protocolVersion: 4,
-    clientId: gatewayClientId(o.apId, o.namespace),
+    clientId: o.clientId ?? gatewayClientId(o.apId, o.namespace),
     username: `gw:${o.apId}`,
     password: o.secret,
     clean: true,
@@ -48,7 +54,8 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
   client.on('message', (topic, payload) => o.onMessage(topic, payload));
   const setUp = async (): Promise<void> => {
     await client.subscribeAsync(cmd, { qos: 1 });
-    await client.publishAsync(status, ONLINE, { qos: 1, retain: true });
+    o.onSession?.();
+    await client.publishAsync(status, ONLINE, { qos: 1, retain: o.statusRetained ?? true });
   };
 
   return new Promise<MqttClient>((resolve, reject) => {

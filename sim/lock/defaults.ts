@@ -9,6 +9,7 @@ export const LOCK_DEFECTS = [
   'lock-no-lockout',
   'lock-battery-never-low',
   'lock-user-window-inclusive',
+  'lock-user-window-ignored',
   'lock-reset-keeps-time',
   'lock-power-off-clock-runs',
   'lock-ignores-time-sync',

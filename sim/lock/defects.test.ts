@@ -86,6 +86,17 @@ const probes: Record<LockDefect, { probe: (defects: readonly string[]) => unknow
     correct: ['expired', 'expired'],
     defective: ['ok', 'expired'],
   },
+  'lock-user-window-ignored': {
+    probe: (d) => {
+      const { world, lock } = setup(d);
+      lock.execute({ op: 'pwd_add', args: { uid: 1, password: '123456', start: SLOT_START + 3600, end: SLOT_START + 3660 } });
+      const before = lock.keypad('123456');
+      world.set(SLOT_START + 7200);
+      return [before, lock.keypad('123456')];
+    },
+    correct: ['expired', 'expired'],
+    defective: ['ok', 'ok'],
+  },
   'lock-reset-keeps-time': {
     probe: (d) => {
       const { lock } = setup(d);
@@ -120,7 +131,7 @@ const probes: Record<LockDefect, { probe: (defects: readonly string[]) => unknow
 
 test('LOCK_DEFECTS lists exactly the probed defects', () => {
   assert.deepEqual([...LOCK_DEFECTS].sort(), Object.keys(probes).sort());
-  assert.equal(LOCK_DEFECTS.length, 10);
+  assert.equal(LOCK_DEFECTS.length, 11);
 });
 
 for (const name of LOCK_DEFECTS) {

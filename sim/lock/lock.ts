@@ -53,6 +53,7 @@ export class VirtualLock implements LockFirmware {
       tolerance: ignoreTolerance ? { behind: 0, ahead: 0 } : { ...spec.tolerance },
       slotEndInclusive: this.has('lock-slot-end-inclusive'),
       userEndInclusive: this.has('lock-user-window-inclusive'),
+      userWindowIgnored: this.has('lock-user-window-ignored'),
     };
   }
 

@@ -43,6 +43,8 @@ export interface AcceptRules {
   slotEndInclusive: boolean;
   /** Defect `lock-user-window-inclusive`: a user password also opens at L == end. */
   userEndInclusive: boolean;
+  /** Defect `lock-user-window-ignored`: a user password opens at any time, before or after its window. */
+  userWindowIgnored?: boolean;
 }
 
 /**
@@ -84,6 +86,6 @@ export function checkPassword(
   const user = store.find(password);
   if (user === undefined) return { ok: false, result: 'bad_password', uid: 0 };
   const beforeEnd = rules.userEndInclusive ? t <= user.end : t < user.end;
-  if (t >= user.start && beforeEnd) return { ok: true, uid: user.uid };
+  if ((t >= user.start && beforeEnd) || rules.userWindowIgnored) return { ok: true, uid: user.uid };
   return { ok: false, result: 'expired', uid: user.uid };
 }

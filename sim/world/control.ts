@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { World } from './world.ts';
 import { BadInput, ControlError, readJsonObject, sendJson } from './json-http.ts';
 import { lockKnobs, lockView } from './control-locks.ts';
+import { dropGateway, gatewayMqtt, probe, resetWorld } from './control-gateways.ts';
 
 type Handler = (world: World, body: Record<string, unknown>, params: string[]) => unknown | Promise<unknown>;
 
@@ -24,23 +25,27 @@ function setClock(world: World, body: Record<string, unknown>): unknown {
 
 function gatewayOf(world: World, id: string | undefined) {
   const gw = world.gateways.get(Number(id));
+  if (!gw && world.externalGateways.has(Number(id))) throw new ControlError(404, `gateway ${id} connects by itself: it has no knobs here`);
   if (!gw) throw new ControlError(404, `no gateway ${id}`);
   return gw;
 }
 
 async function setGateway(world: World, body: Record<string, unknown>, [id]: string[]): Promise<unknown> {
   const gw = gatewayOf(world, id);
-  const known = ['online', 'partitioned', 'latency_ms', 'crash', 'redeliver_next'];
+  const known = ['online', 'partitioned', 'latency_ms', 'crash', 'redeliver_next', 'reboot'];
   for (const k of Object.keys(body)) if (!known.includes(k)) throw new BadInput(`${k} is not a gateway knob (${known.join(', ')})`);
   if ('online' in body && typeof body.online !== 'boolean') throw new BadInput('online must be a boolean');
   if ('partitioned' in body && typeof body.partitioned !== 'boolean') throw new BadInput('partitioned must be a boolean');
   if ('latency_ms' in body) gw.latencyMs = num(body, 'latency_ms', (n) => n >= 0 && n <= 60000, 'a number of ms in 0…60000');
   if (typeof body.partitioned === 'boolean') gw.partitioned = body.partitioned;
   if ('crash' in body && body.crash !== true) throw new BadInput('crash must be true');
+  if ('reboot' in body && body.reboot !== true) throw new BadInput('reboot must be true');
   if ('redeliver_next' in body) gw.redeliverNext = num(body, 'redeliver_next', (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer in 0…100');
   if (typeof body.online === 'boolean') await gw.setOnline(body.online);
   // Extension: an abrupt loss (no DISCONNECT), so the broker publishes the gateway's will; it stays down until {"online": true}.
   if (body.crash === true) gw.kill(false);
+  // Extension: a power cycle — will, then back online with event ids from 1 (DESIGN §3.4, TEST-PLAN GWP-04).
+  if (body.reboot === true) await gw.reboot();
   return { ap_id: gw.apId, online: gw.online, partitioned: gw.partitioned, latency_ms: gw.latencyMs };
 }
 
@@ -57,7 +62,10 @@ function worldView(world: World): unknown {
         low_voltage: s.low_voltage, is_abnormal: s.is_abnormal, lock_time: s.lock_time, ap_id: ap ?? null,
       };
     }),
-    gateways: [...world.gateways.values()].map((g) => ({ ap_id: g.apId, online: g.online })),
+    gateways: [
+      ...[...world.gateways.values()].map((g) => ({ ap_id: g.apId, online: g.online })),
+      ...[...world.externalGateways].map((apId) => ({ ap_id: apId, online: world.cloud?.gatewayOnline(apId) ?? false, external: true })),
+    ],
   };
 }
 
@@ -71,6 +79,8 @@ function pushFaults(world: World, body: Record<string, unknown>): unknown {
 function stats(world: World): unknown {
   return {
     broker: world.broker?.stats ?? null,
+    // Per client (username): refusals with reasons, protocol errors, drops (TEST-PLAN GWP-06); embedded broker only.
+    clients: world.broker?.clientRecords() ?? null,
     cloud: world.cloud?.stats ?? null,
     // DESIGN §13: with `--gateways none` the fleet is elsewhere; this is how many of its gateways the cloud sees online.
     gateways_online_at_cloud: world.cloud ? world.fixture.gateways.filter((g) => world.cloud!.gatewayOnline(g.ap_id)).length : null,
@@ -79,7 +89,7 @@ function stats(world: World): unknown {
   };
 }
 
-/** DESIGN §8 routes, plus `/push/faults`, `/stats` and the sink's `/sink/{app_id}` (extensions). */
+/** DESIGN §8 routes, plus `/push/faults`, `/stats`, the gateway levers, `/reset` and the sink's `/sink/{app_id}` (extensions). */
 const ROUTES: [string, RegExp, Handler][] = [
   ['GET', /^\/world$/, worldView],
   ['POST', /^\/clock$/, setClock],
@@ -89,6 +99,10 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['POST', /^\/locks\/(\d+)\/ble\/time_sync$/, (w, b, [id]) => lockKnobs(w, { time_sync: b }, id, 'time_sync')],
   ['POST', /^\/locks\/(\d+)\/ble\/unlock$/, (w, b, [id]) => lockKnobs(w, { ble_unlock: b }, id, 'ble_unlock')],
   ['POST', /^\/gateways\/(\d+)$/, setGateway],
+  ['GET', /^\/gateways\/(\d+)\/mqtt$/, (w, _b, [id]) => gatewayMqtt(w, id)],
+  ['POST', /^\/gateways\/(\d+)\/drop$/, (w, _b, [id]) => dropGateway(w, id)],
+  ['POST', /^\/gateways\/(\d+)\/probe$/, (w, b, [id]) => probe(w, b, id)],
+  ['POST', /^\/reset$/, (w) => resetWorld(w)],
   ['GET', /^\/push$/, (w) => w.sink.list()],
   ['DELETE', /^\/push$/, (w) => { w.sink.clear(); return {}; }],
   ['POST', /^\/push\/faults$/, pushFaults],

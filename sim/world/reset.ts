@@ -42,4 +42,6 @@ export async function resetWorld(world: World, newLock: (l: FixtureLock) => Virt
     if (ap !== undefined && !world.external.has(l.lock_id)) world.gateways.get(ap)?.addLink(radio(lock));
   }
   world.sink.reset();
+  // Each test starts with a clean broker record of every client (TEST-PLAN GWP-06 on sim).
+  world.broker?.resetRecords();
 }

@@ -53,12 +53,20 @@ export interface WorldOptions {
   gateways?: boolean;
   /** Start the cloud, its face provider and API (default true); false runs devices only (`npm run fleet`, DESIGN §13). */
   cloud?: boolean;
+  /**
+   * Gateways of the fixture that connect by themselves (a physical gateway, `npm run gateway`): the
+   * broker accepts their credentials and the cloud knows them, but no virtual gateway starts (DESIGN §12).
+   */
+  externalGateways?: readonly number[];
+  /** Interface the embedded broker alone listens on (e.g. `0.0.0.0` for a gateway on the LAN, DESIGN §12); default `host`. */
+  brokerHost?: string;
 }
 
 /** Gateways connecting at once while a world starts: a fleet of thousands starts in seconds, a bounded burst for the broker. */
 const GATEWAY_START_BATCH = 100;
 
-function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
+/** The virtual lock spec of a fixture lock (also used by `npm run gateway`). */
+export function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
   return defaultLockSpec({
     lockId: l.lock_id, mac: l.mac, secretHex: l.secret_hex, firmwareVer: l.firmware_ver, driftPpm: l.drift_ppm,
     clockOffsetS: l.clock_offset_s, batteryPct: l.battery_pct, lowBatteryPct: l.low_battery_pct, tolerance: l.tolerance,
@@ -91,6 +99,8 @@ export class World {
   faceProviderUrl = '';
   /** The gateway each lock is behind (absent: no AP). */
   readonly apOf = new Map<number, number>();
+  /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
+  readonly externalGateways = new Set<number>();
   /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
   readonly external = new Set<number>();
   /** The defects this world was built with (a reset builds its locks with them again). */
@@ -131,15 +141,18 @@ export class World {
       ({ url: this.mqttUrl, cloudPassword } = opts.externalBroker);
     } else {
       cloudPassword = randomBytes(16).toString('hex');
-      const broker = await Broker.create({ host, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+      const brokerHost = opts.brokerHost ?? host;
+      const broker = await Broker.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
       this.closers.push(() => broker.close());
       this.broker = broker;
-      this.mqttUrl = broker.url;
+      // A broker on every interface is reached over loopback from inside the world.
+      this.mqttUrl = brokerHost === '0.0.0.0' || brokerHost === '::' ? `mqtt://127.0.0.1:${broker.port}` : broker.url;
     }
 
     // Gateways first, so the cloud learns their status from retained messages without pushing a change.
     for (const g of f.gateways) for (const id of g.locks) this.apOf.set(id, g.ap_id);
-    const started = opts.gateways === false ? [] : f.gateways;
+    for (const id of opts.externalGateways ?? []) if (f.gateways.some((g) => g.ap_id === id)) this.externalGateways.add(id);
+    const started = opts.gateways === false ? [] : f.gateways.filter((g) => !this.externalGateways.has(g.ap_id));
     for (let i = 0; i < started.length; i += GATEWAY_START_BATCH) {
       await Promise.all(started.slice(i, i + GATEWAY_START_BATCH).map(async (g) => {
         const links = g.locks.flatMap((id) => {
@@ -212,6 +225,16 @@ export class World {
    */
   reset(): Promise<void> {
     return resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+  }
+
+  /**
+   * The cloud's state forgotten once no command awaits its ack, and the sink emptied; broker,
+   * gateways, locks and clock left as they are (DESIGN §12: a gateway the harness does not control
+   * stays connected between tests).
+   */
+  async resetCloud(timeoutMs = 5000): Promise<void> {
+    await this.cloud?.reset(timeoutMs);
+    this.sink.reset();
   }
 
   /** The three URLs of the ready line (DESIGN §8); `api` is '' in a devices-only world. */

@@ -1,0 +1,34 @@
+/**
+ * Playwright `globalSetup` of the `gateway` target (DESIGN §12): the settings are read and the
+ * embedded cloud and broker started once for the whole run, in the runner process, so they outlive
+ * worker restarts. A setting that is missing, or a gateway that never comes online, stops the run
+ * here, once, before any test. The teardown closes the world and fails the run if the broker refused
+ * anything of the gateway after the GWP-06 test looked (TEST-PLAN GWP-06 "over the whole run").
+ */
+import { gatewaySettings } from './gateway-settings.ts';
+import { HOST_ENV, hostParts, instructions, startGatewayHost, waitForGateway } from './gateway-host.ts';
+
+export default async function gatewaySetup(): Promise<() => Promise<void>> {
+  const settings = gatewaySettings();
+  process.stdout.write(`${instructions(settings)}\n`);
+  const { world, info } = await startGatewayHost(settings);
+  try {
+    await waitForGateway(world, settings.apId, settings.waitS);
+  } catch (e) {
+    await world.close();
+    throw e;
+  }
+  const { broker } = hostParts(world);
+  const record = broker.clientRecords()[`gw:${settings.apId}`];
+  process.stdout.write(`gateway ${settings.apId} is online (client id ${record?.clientId ?? '?'}); running the suite\n`);
+  // Workers are started after global setup and inherit its environment.
+  process.env[HOST_ENV] = JSON.stringify(info);
+  return async () => {
+    const end = broker.clientRecords()[`gw:${settings.apId}`];
+    await world.close();
+    const refused = end ? end.refused.connect + end.refused.publish + end.refused.subscribe + end.errors : 0;
+    if (refused > 0) {
+      throw new Error(`GWP-06: over the whole run the broker refused or dropped for errors ${refused} thing(s) of gw:${settings.apId}: ${end!.refusals.join('; ')}${end!.errors ? `; ${end!.errors} protocol error(s)` : ''}`);
+    }
+  };
+}

@@ -1,0 +1,68 @@
+import type { LockOp } from '../protocol/index.ts';
+import type { World } from './world.ts';
+import { BadInput, ControlError } from './json-http.ts';
+
+/**
+ * Control routes for the harness's own levers on any gateway of the fixture, simulated here or
+ * connecting by itself (DESIGN §12; TEST-PLAN GWP-01…06): what the broker saw of it, dropping its
+ * connection, sending it commands repeated with one id, and resetting the cloud between tests.
+ */
+
+/** The embedded broker and the cloud these levers need (absent with an external broker or a devices-only world, DESIGN §13). */
+function embedded(world: World): { broker: NonNullable<World['broker']>; cloud: NonNullable<World['cloud']> } {
+  if (!world.broker || !world.cloud) throw new ControlError(404, 'gateway levers need the embedded broker and the cloud of this world');
+  return { broker: world.broker, cloud: world.cloud };
+}
+
+function fixtureGateway(world: World, id: string | undefined): number {
+  const apId = Number(id);
+  if (!world.fixture.gateways.some((g) => g.ap_id === apId)) throw new ControlError(404, `no gateway ${id}`);
+  return apId;
+}
+
+/** `GET /gateways/{id}/mqtt`: the broker's record of `gw:{id}` and whether the cloud holds it online. */
+export function gatewayMqtt(world: World, id: string | undefined): unknown {
+  const apId = fixtureGateway(world, id);
+  const { broker, cloud } = embedded(world);
+  const record = broker.clientRecords()[`gw:${apId}`] ?? null;
+  return { ap_id: apId, cloud_online: cloud.gatewayOnline(apId), record };
+}
+
+/** `POST /gateways/{id}/drop`: the broker cuts the gateway's connections without DISCONNECT (TEST-PLAN GWP-05). */
+export function dropGateway(world: World, id: string | undefined): unknown {
+  const apId = fixtureGateway(world, id);
+  return { ap_id: apId, dropped: embedded(world).broker.drop(`gw:${apId}`) };
+}
+
+const isU32 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 0xffffffff;
+
+/**
+ * `POST /gateways/{id}/probe` `{"cmd": {lock_id, op, args, id?} | "raw": text, "copies": n, "wait_ms": n}`:
+ * the cloud sends the command `copies` times with one id and answers every ack it got (TEST-PLAN GWP-02, GWP-03).
+ */
+export async function probe(world: World, body: Record<string, unknown>, id: string | undefined): Promise<unknown> {
+  const apId = fixtureGateway(world, id);
+  const { cloud } = embedded(world);
+  const waitMs = body.wait_ms ?? 1000;
+  if (typeof waitMs !== 'number' || !Number.isInteger(waitMs) || waitMs < 0 || waitMs > 60_000) throw new BadInput('wait_ms must be an integer 0…60000');
+  const copies = body.copies ?? 1;
+  if (typeof copies !== 'number' || !Number.isInteger(copies) || copies < 1 || copies > 10) throw new BadInput('copies must be an integer 1…10');
+  if ('raw' in body) {
+    if (typeof body.raw !== 'string' || body.raw.length > 65_536) throw new BadInput('raw must be a string of at most 65536 characters');
+    return cloud.probeGateway(apId, { raw: body.raw, waitMs });
+  }
+  const cmd = body.cmd as Record<string, unknown> | undefined;
+  if (typeof cmd !== 'object' || cmd === null || Array.isArray(cmd)) throw new BadInput('body must have "cmd" (an object) or "raw" (a string)');
+  if (!isU32(cmd.lock_id)) throw new BadInput('cmd.lock_id must be a uint32');
+  if (typeof cmd.op !== 'string') throw new BadInput('cmd.op must be a string');
+  if (cmd.args !== undefined && (typeof cmd.args !== 'object' || cmd.args === null || Array.isArray(cmd.args))) throw new BadInput('cmd.args must be an object');
+  if (cmd.id !== undefined && (typeof cmd.id !== 'string' || cmd.id.length === 0 || cmd.id.length > 128)) throw new BadInput('cmd.id must be a string of 1…128 characters');
+  const op = { op: cmd.op, args: cmd.args ?? {} } as LockOp;
+  return cloud.probeGateway(apId, { cmd: { ...op, lock_id: cmd.lock_id, ...(cmd.id ? { id: cmd.id as string } : {}) }, copies, waitMs });
+}
+
+/** `POST /reset`: a fresh cloud and an empty push sink; broker, gateways and locks untouched (DESIGN §12). */
+export async function resetWorld(world: World): Promise<unknown> {
+  await world.resetCloud();
+  return { api: world.cloud?.url ?? '' };
+}

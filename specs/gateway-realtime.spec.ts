@@ -1,0 +1,87 @@
+import { test, expect, pushOf } from '../harness/fixtures/index.ts';
+import type { ApiClient, ApiResponse } from '../harness/client/api-client.ts';
+import type { InboxPush } from '../harness/targets/facets.ts';
+import { MODE, wireOf } from '../sim/protocol/index.ts';
+
+// TEST-PLAN GW, PUSH, V2 checks that need no clock or lock control (DESIGN §12): the API, the push
+// inbox and the harness's own levers only, so they run against a gateway the harness does not
+// control and its real-time locks as well as on sim. The lock-state variants stay in gateway.spec.ts,
+// push.spec.ts and v2-passwords.spec.ts.
+
+/** DESIGN §3.4 type 2 `time`: `YYYY-MM-DD HH:MM:SS`. */
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/** Open several locks at once: bodies are signed first so the requests leave in the same tick. */
+async function openAtOnce(api: ApiClient, locks: number[]): Promise<ApiResponse<null>[]> {
+  const bodies = await Promise.all(locks.map((lock_id) => api.signedBody('/third/lock/open', { lock_id, attach: '' })));
+  return Promise.all(bodies.map((b) => api.send<null>('/third/lock/open', {}, { rawBody: JSON.stringify(b) })));
+}
+
+async function assign(api: ApiClient, lock: number, uid: number, now: number): Promise<string> {
+  const res = await api.send<{ password: string }>('/third/v2/lock/pwd/get', { lock_id: lock, uid, effective_at: now - 60, expire: 3600 });
+  expect(res).toBeOutcome('ok');
+  return res.envelope!.data!.password;
+}
+
+const v2open = (api: ApiClient, lock: number, password: string) => api.send('/third/v2/lock/open', { lock_id: lock, password });
+
+test('lock/open → 200 and exactly one type 2 push: network mode, result 1, uid 0, the lock\'s time', { tag: ['@GW-01', '@GW-04', '@PUSH-01'] }, async ({ api, fleet, pushes }) => {
+  const lock = fleet.need('main');
+  expect(await api.open(lock, 'GW-01 real time')).toBeOutcome('ok');
+  const mine = pushOf(2, { lockId: lock });
+  const [push] = await pushes.waitFor(mine, { what: 'type 2 for the network unlock' });
+  expect(Object.keys(push!.body).sort()).toEqual(['data', 'type']);
+  expect(Object.keys(push!.body.data).sort()).toEqual(['lock_id', 'mode', 'result', 'time', 'uid']);
+  expect(push!.body.data).toMatchObject({ lock_id: lock, result: 1, uid: 0, mode: MODE.network });
+  expect(push!.body.data.time).toMatch(LOCAL_TIME);
+  // GW-04: one open, one actuation, one push (settled so a duplicate would have landed).
+  expect(await pushes.settled(mine, 500)).toHaveLength(1);
+});
+
+test('concurrent opens of one lock → 200 once and 365 for the others; opens of two locks behind one gateway run in parallel', { tag: '@GW-03' }, async ({ api, fleet, pushes }) => {
+  const [a, b] = [fleet.need('main'), fleet.need('sibling')];
+  const answers = await openAtOnce(api, [a, a, a, a]);
+  const okCode = wireOf(answers[0]!.profile, 'ok').code;
+  const oks = answers.filter((r) => r.envelope?.code === okCode);
+  expect(oks, answers.map((r) => r.text).join(' | ')).toHaveLength(1);
+  for (const r of answers.filter((x) => x.envelope?.code !== okCode)) expect(r).toBeOutcome('busy');
+  // The refused opens never reached the lock: one push for the one that did.
+  await pushes.waitFor(pushOf(2, { lockId: a }), { what: 'the one unlock' });
+  expect(await pushes.settled(pushOf(2, { lockId: a }), 500)).toHaveLength(1);
+  const [ra, rb] = await openAtOnce(api, [a, b]);
+  expect(ra!).toBeOutcome('ok');
+  expect(rb!).toBeOutcome('ok');
+});
+
+test('type 1 is exactly {ap_id, online}: false when the connection is lost, true when the gateway is back', { tag: '@PUSH-01' }, async ({ needs, fleet, pushes, session }) => {
+  const link = needs('link');
+  const apId = fleet.need('mainGateway');
+  const mine = (p: InboxPush): boolean => pushOf(1, { apId })(p) && p.app_id === session.app.appId;
+  expect(await link.drop(apId)).toBeGreaterThanOrEqual(1);
+  const [off, on] = await pushes.waitFor(mine, { count: 2, what: 'type 1 false then true', timeoutMs: link.reconnectWaitMs });
+  expect(off!.body).toEqual({ type: 1, data: { ap_id: apId, online: false } });
+  expect(on!.body).toEqual({ type: 1, data: { ap_id: apId, online: true } });
+});
+
+test('re-assigning a uid replaces its password on the lock: the old one is 326, the new one opens', { tag: '@V2-02' }, async ({ api, fleet, session }) => {
+  const lock = fleet.need('main');
+  const now = Math.floor(await session.now());
+  const first = await assign(api, lock, 81, now);
+  const second = await assign(api, lock, 81, now);
+  if (second !== first) expect(await v2open(api, lock, first)).toBeOutcome('wrong_password');
+  expect(await v2open(api, lock, second)).toBeOutcome('ok');
+});
+
+test('pwd/del of a uid removes it from the lock (326), uid 0 removes all, an unknown uid is 200', { tag: '@V2-03' }, async ({ api, fleet, session }) => {
+  const lock = fleet.need('main');
+  const now = Math.floor(await session.now());
+  const del = (uid: number) => api.send('/third/v2/lock/pwd/del', { lock_id: lock, uid });
+  const one = await assign(api, lock, 82, now);
+  expect(await del(82)).toBeOutcome('ok');
+  expect(await v2open(api, lock, one)).toBeOutcome('wrong_password');
+  const [p, q] = [await assign(api, lock, 83, now), await assign(api, lock, 84, now)];
+  expect(await del(0)).toBeOutcome('ok');
+  expect(await v2open(api, lock, p)).toBeOutcome('wrong_password');
+  expect(await v2open(api, lock, q)).toBeOutcome('wrong_password');
+  expect(await del(4_000_000_000)).toBeOutcome('ok');
+});
