@@ -37,6 +37,8 @@ const conformanceReporters = [
   ...blobReporter,
   ['html', { outputFolder: `${reports}/html`, open: 'never' }],
   ['junit', { outputFile: `${reports}/junit.xml` }],
+  // After junit on purpose: it appends check IDs to the names junit just wrote (DESIGN §14).
+  ['./harness/report/junit-ids.ts', { junitFile: `${reports}/junit.xml` }],
   ['json', { outputFile: `${reports}/results.json` }],
   ['./harness/report/matrix-reporter.ts', { outputDir: process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', htmlReport: `${reports}/html/index.html`, blobDir, target }],
 ] as const;
@@ -47,6 +49,7 @@ const workers = lab || gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(p
 
 export default defineConfig<Options>({
   testDir: 'specs',
+  // Settings, seed, remote clock and lab device checked once before any test (issue 14, DESIGN §11).
   globalSetup: './harness/targets/global-setup.ts',
   testMatch: '**/*.spec.ts',
   outputDir: defectRun ? 'test-results/defects' : `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`,
@@ -57,7 +60,10 @@ export default defineConfig<Options>({
   // A real device runs on real time: placing its clock takes up to a second per boundary.
   timeout: lab ? 120_000 : gatewayRun ? 60_000 : 20_000,
   expect: { timeout: 2_000 },
-  reporter: defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
+  // Traces of failing tests (DESIGN §14); a defect run fails on purpose and keeps none.
+  use: { trace: defectRun ? 'off' : 'retain-on-failure' },
+  // `--list` runs no test, so it writes no report: reports/ stays as the last run left it (issue 14).
+  reporter: process.argv.includes('--list') ? [['list']] : defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
   projects: defectRun
     ? defectProjects
     : profiles.map((profile) => ({

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quantile, result } from './stats.ts';
 import { table } from './report.ts';
-import { areaOf } from './profile.ts';
+import { areaOf, inclusiveShare, retainedLookupShare } from './profile.ts';
+import { compare, compareTable } from './compare.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -44,6 +45,40 @@ test('areaOf: packages, folders, node internals, native', () => {
   assert.equal(areaOf('sim/cloud/cloud.ts'), 'sim/cloud');
   assert.equal(areaOf('node:events'), 'node internals');
   assert.equal(areaOf(''), 'native/VM (syscalls, GC, idle)');
+});
+
+const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
+
+test('inclusiveShare: a root and everything under it, counted once when roots nest', () => {
+  const profile = {
+    nodes: [
+      { id: 1, hitCount: 2, children: [2, 4], callFrame: frame('(root)') },
+      { id: 2, hitCount: 1, children: [3], callFrame: frame('hot') },
+      { id: 3, hitCount: 3, children: [5], callFrame: frame('inner') },
+      { id: 4, hitCount: 4, callFrame: frame('other') },
+      { id: 5, hitCount: 0, callFrame: frame('hot') },
+    ],
+  };
+  assert.equal(inclusiveShare(profile, (f) => f.functionName === 'hot'), 40);
+  assert.equal(inclusiveShare(profile, (f) => f.functionName === 'none'), 0);
+  const retained = { nodes: [
+    { id: 1, hitCount: 1, children: [2, 3], callFrame: frame('(root)') },
+    { id: 2, hitCount: 1, callFrame: frame('retainedMessagesByPattern', 'file:///x/node_modules/aedes-persistence/asyncPersistence.js') },
+    { id: 3, hitCount: 2, callFrame: frame('matching', 'file:///x/sim/broker/retained-store.ts') },
+  ] };
+  assert.equal(retainedLookupShare(retained), 75);
+});
+
+test('compare: figures paired by name, factor after/before, figures of only one run kept', () => {
+  const before = [result('a', 2, 'ms', null, { on: 'value', atMost: 1 }), result('gone', 1, 's')];
+  const after = [result('a', 1, 'ms', null, { on: 'value', atMost: 1 }), result('new', 3, 's')];
+  const rows = compare(before, after);
+  assert.deepEqual(rows.map((r) => [r.name, r.before, r.after, r.factor, r.metBefore, r.metAfter]), [
+    ['a', 2, 1, 0.5, false, true], ['new', null, 3, null, null, null], ['gone', 1, null, null, null, null],
+  ]);
+  const lines = compareTable(rows).split('\n');
+  assert.equal(lines.length, 5);
+  assert.match(lines[2]!, /^a .* 0\.500× .* NO → yes$/);
 });
 
 test('npm run bench -- --quick writes well-formed JSON (asserts no timing)', { timeout: 90_000 }, async () => {

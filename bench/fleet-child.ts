@@ -1,7 +1,7 @@
 /**
  * One fleet-scale measurement in a fresh process (issue 6 §3), so RSS is this fleet's alone:
  * `node --expose-gc --import tsx bench/fleet-child.ts --locks N --gateways M --requests K`
- * prints one JSON line (`FleetSample`) on stdout and exits.
+ * [--broker-thread] prints one JSON line (`FleetSample`) on stdout and exits.
  */
 import { parseArgs } from 'node:util';
 import { World } from '../sim/world/world.ts';
@@ -37,7 +37,7 @@ const settle = (): void => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { locks: { type: 'string' }, gateways: { type: 'string' }, requests: { type: 'string', default: '2000' } } });
+  const { values } = parseArgs({ options: { locks: { type: 'string' }, gateways: { type: 'string' }, requests: { type: 'string', default: '2000' }, 'broker-thread': { type: 'boolean', default: false } } });
   const locks = Number(values.locks);
   const gateways = Number(values.gateways);
   const requests = Number(values.requests);
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   settle();
   const before = process.memoryUsage();
   t0 = performance.now();
-  const world = await World.create(fixture, { ackTimeoutMs: 5000 });
+  const world = await World.create(fixture, { ackTimeoutMs: 5000, brokerThread: values['broker-thread'] });
   const startMs = performance.now() - t0;
   // World.create resolves before the cloud has read every gateway's retained `status` (DESIGN §4),
   // so "ready" is when the cloud sees all of them online; bounded so a stuck fleet still reports.
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const onlineGateways = apIds.filter((id) => world.cloud!.gatewayOnline(id)).length;
   settle();
   const after = process.memoryUsage();
-  const brokerClients = world.broker?.stats.clients ?? 0;
+  const brokerClients = (world.broker ?? world.brokerThread)?.stats.clients ?? 0;
   const signer = { appId: BENCH_APP.app_id, appSecret: BENCH_APP.app_secret, now: () => world.clock.now() };
   const api = new JsonClient(world.urls.api, 32);
   // A prime stride spreads the requests over the whole fleet without asking one lock twice at once.

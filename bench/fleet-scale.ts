@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FleetSample } from './fleet-child.ts';
+import { retainedLookupShare, type CpuProfile } from './profile.ts';
 import type { Section } from './round-trip.ts';
-import { result, round } from './stats.ts';
+import { quantile, result, round } from './stats.ts';
 
 const CHILD = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
 const MB = 1024 * 1024;
@@ -10,12 +14,14 @@ const MB = 1024 * 1024;
 /** A child run: its sample, or why there is none. */
 type ChildRun = { ok: true; sample: FleetSample; wallMs: number } | { ok: false; why: string; wallMs: number };
 
-/** Start one fleet in a fresh `node --expose-gc` process, killed after `timeoutMs`. */
-export function measureFleet(locks: number, gateways: number, requests: number, timeoutMs: number): Promise<ChildRun> {
+/** Start one fleet in a fresh `node --expose-gc` process (under `--cpu-prof` into `cpuProfDir` if given), killed after `timeoutMs`. */
+export function measureFleet(locks: number, gateways: number, requests: number, timeoutMs: number, cpuProfDir?: string, brokerThread = false): Promise<ChildRun> {
   const t0 = performance.now();
+  const prof = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
+  const thread = brokerThread ? ['--broker-thread'] : [];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', CHILD,
-      '--locks', String(locks), '--gateways', String(gateways), '--requests', String(requests)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...prof, '--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', CHILD,
+      '--locks', String(locks), '--gateways', String(gateways), '--requests', String(requests), ...thread], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
@@ -54,8 +60,8 @@ export async function fleetScale(quick: boolean): Promise<Section> {
   const label = `fleet ${locks}/${gws}`;
   const results = [
     result(`${label}: World.create`, s.startMs / 1000, 's'),
-    result(`${label}: ready (cloud sees all gateways)`, s.readyMs / 1000, 's', null, { on: 'value', atMost: 5 }, '< 5 s'),
-    result(`${label}: RSS delta`, rssDelta(s) / MB, 'MB', null, { on: 'value', atMost: 500 }, '< 500 MB'),
+    result(`${label}: ready (cloud sees all gateways)`, s.readyMs / 1000, 's', null, { on: 'value', atMost: 1 }, '< 1 s'),
+    result(`${label}: RSS delta`, rssDelta(s) / MB, 'MB', null, { on: 'value', atMost: 100 }, '< 100 MB'),
     result(`${label}: state/get throughput (c=32)`, s.stateGetPerS, 'req/s'),
   ];
   if (few.ok) {
@@ -69,8 +75,53 @@ export async function fleetScale(quick: boolean): Promise<Section> {
   }
   if (s.stateGetFailed > 0) notes.push(`fleet scale: ${s.stateGetFailed}/${s.stateGetDone} state/get failed: ${s.failures.join('; ')}`);
   notes.push(`fleet scale: ${label} World.create ${round(s.startMs)} ms, ready ${round(s.readyMs)} ms, close ${round(s.closeMs)} ms, broker clients ${s.brokerClients}`);
-  if (!quick) results.push(...(await largestFleet(notes)));
+  // Informational (full runs only): the same fleet with the broker in its own thread (issue 15 §3).
+  const threaded = quick ? null : await measureFleet(locks, gws, 0, 120_000, undefined, true);
+  if (threaded?.ok) {
+    results.push(result(`${label}: ready, broker thread`, threaded.sample.readyMs / 1000, 's'),
+      result(`${label}: RSS delta, broker thread`, rssDelta(threaded.sample) / MB, 'MB'));
+  } else if (threaded) notes.push(`fleet scale: ${label} with the broker thread did not start: ${threaded.why}`);
+  if (!quick) results.push(...(await startLinearity(s, notes)), ...(await largestFleet(notes)));
   return { results, notes };
+}
+
+const LINEAR_LOCKS = 40_000;
+const LINEAR_RUNS = 2;
+
+/**
+ * Issue 15 §4: start-up linear in fleet size. The median ready time of a 40k-lock fleet (10 per
+ * gateway) against 4 × the 10k one's, and the share of a profiled 40k start spent looking up
+ * retained messages for subscribes (quadratic before the broker's retained index).
+ */
+async function startLinearity(tenK: FleetSample, notes: string[]): Promise<ReturnType<typeof result>[]> {
+  const scale = LINEAR_LOCKS / tenK.locks;
+  const ready: number[] = [];
+  for (let i = 0; i < LINEAR_RUNS; i++) {
+    const run = await measureFleet(LINEAR_LOCKS, LINEAR_LOCKS / 10, 0, 120_000);
+    if (!run.ok) {
+      notes.push(`start linearity: ${LINEAR_LOCKS} locks did not start: ${run.why}`);
+      return [result(`fleet ${LINEAR_LOCKS}/${LINEAR_LOCKS / 10}: ready`, NaN, 's')];
+    }
+    ready.push(run.sample.readyMs);
+  }
+  const median = quantile(ready, 0.5);
+  const dir = await mkdtemp(join(tmpdir(), 'lockbench-start-prof-'));
+  let lookupPct = NaN;
+  try {
+    const run = await measureFleet(LINEAR_LOCKS, LINEAR_LOCKS / 10, 0, 180_000, dir);
+    const file = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
+    if (run.ok && file) lookupPct = retainedLookupShare(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile);
+    else notes.push(`start linearity: the profiled ${LINEAR_LOCKS}-lock start gave no profile${run.ok ? '' : `: ${run.why}`}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  notes.push(`start linearity: ${LINEAR_LOCKS}/${LINEAR_LOCKS / 10} ready ${ready.map((r) => round(r)).join(', ')} ms (median of ${LINEAR_RUNS}) vs ${scale} × ${round(tenK.readyMs)} ms for ${tenK.locks}/${tenK.gateways}; `
+    + 'retained lookup = inclusive profile time under the persistence\'s retained-stream generators');
+  return [
+    result(`fleet ${LINEAR_LOCKS}/${LINEAR_LOCKS / 10}: ready (median)`, median / 1000, 's',
+      { name: `${scale} × fleet ${tenK.locks}/${tenK.gateways} ready`, value: (scale * tenK.readyMs) / 1000, unit: 's' }, { on: 'ratio', atMost: 1.5 }, '≤ 1.5× baseline (linear)'),
+    result(`fleet ${LINEAR_LOCKS}/${LINEAR_LOCKS / 10}: share of start in the retained lookup`, lookupPct, '%', null, { on: 'value', atMost: 5 }, '≤ 5 %'),
+  ];
 }
 
 /** Double the fleet from 20k locks (10 per gateway) until start-up exceeds 30 s, memory 4 GB, or it fails. */

@@ -17,7 +17,36 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 interface ProfileNode {
   id: number;
   hitCount?: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** The part of a V8 `.cpuprofile` the benchmarks read. */
+export interface CpuProfile {
+  nodes: ProfileNode[];
+}
+
+/** Percent of all samples spent in `isRoot` functions and everything they call (inclusive time; nested roots count once). */
+export function inclusiveShare(profile: CpuProfile, isRoot: (frame: ProfileNode['callFrame']) => boolean): number {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const total = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0);
+  const sum = (n: ProfileNode): number => (n.hitCount ?? 0) + (n.children ?? []).reduce((s, c) => s + sum(byId.get(c)!), 0);
+  let inside = 0;
+  const walk = (n: ProfileNode): void => {
+    if (isRoot(n.callFrame)) inside += sum(n);
+    else for (const c of n.children ?? []) walk(byId.get(c)!);
+  };
+  if (profile.nodes[0]) walk(profile.nodes[0]);
+  return total ? (inside / total) * 100 : 0;
+}
+
+/**
+ * The share of a world start spent finding retained messages for new subscriptions: the generators
+ * behind aedes' `createRetainedStreamCombi` — aedes-persistence's scan, or sim/broker/retained-store.ts.
+ */
+export function retainedLookupShare(profile: CpuProfile): number {
+  return inclusiveShare(profile, (f) => (f.functionName === 'retainedMessagesByPattern' && f.url.includes('aedes-persistence'))
+    || (/^(matching|matchingAny)$/.test(f.functionName) && f.url.includes('retained-store')));
 }
 
 /** One function's share of the profile's self time. */

@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--fleet-shards]`: the benchmarks of issue 6, each beside a
- * raw baseline measured in the same run; prints a table and writes `reports/bench.json`. `--fleet-shards`
- * adds the DESIGN §13 fleet on Mosquitto (100k locks as 4 shards; several minutes), off by default.
+ * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--compare OLD.json] [--fleet-shards]`: the
+ * benchmarks of issues 6 and 15, each beside a raw baseline measured in the same run; prints a table,
+ * marks each target met or not, and writes `reports/bench.json`. `--fleet-shards` adds the DESIGN §13
+ * fleet on Mosquitto (100k locks as 4 shards; several minutes), off by default.
  */
 import { parseArgs } from 'node:util';
 import { newReport, table, writeReport } from './report.ts';
@@ -11,6 +12,7 @@ import { fleetScale } from './fleet-scale.ts';
 import { fleetShards } from './fleet-shards.ts';
 import { suite } from './suite.ts';
 import { profileSection } from './profile.ts';
+import { compare, compareTable, CompareError, readReport } from './compare.ts';
 import { result } from './stats.ts';
 
 const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
@@ -21,23 +23,71 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
   profile: profileSection,
 };
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench.json' }, only: { type: 'string' },
-      'fleet-shards': { type: 'boolean', default: false },
-    },
-  });
-  const quick = values.quick ?? false;
-  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-  const report = newReport(quick);
+const HELP = `usage: npm run bench -- [options]
+
+Runs each benchmark section beside a baseline measured in the same run, prints a table with each
+target met or not, and writes a JSON report.
+
+  --quick            the CI smoke run: small counts, no suite or profile section (default: off)
+  --out FILE         where the JSON report goes (default: reports/bench.json)
+  --only A,B         run only these sections, comma-separated: ${Object.keys(SECTIONS).join(', ')}
+                     (default: all)
+  --fleet-shards     also run the DESIGN §13 fleet on Mosquitto: 100k locks as 4 shards, several
+                     minutes (default: off; section fleet-shards)
+  --compare OLD      also print each figure against OLD (an earlier bench.json): before, after,
+                     after/before and the target met before → after
+  --help             this text
+`;
+
+/** A bad command line: one line naming the flag, no stack trace. */
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n(npm run bench -- --help lists the options)\n`);
+  process.exit(2);
+}
+
+function options(): { quick: boolean; out: string; only: string[] | undefined; compare: string | undefined; sections: typeof SECTIONS } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: 'boolean', default: false },
+        out: { type: 'string', default: 'reports/bench.json' },
+        only: { type: 'string' },
+        compare: { type: 'string' },
+        'fleet-shards': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (e) {
+    usageError((e as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
   const sections = { ...SECTIONS, ...(values['fleet-shards'] ? { 'fleet-shards': fleetShards } : {}) };
-  for (const [name, section] of Object.entries(sections)) {
-    if (only && !only.includes(name)) continue;
+  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only?.filter((s) => !(s in sections)) ?? [];
+  if (unknown.length > 0) usageError(`--only: unknown section ${unknown.map((s) => `"${s}"`).join(', ')} (sections: ${Object.keys(sections).join(', ')})`);
+  return { quick: values.quick ?? false, out: values.out ?? 'reports/bench.json', only, compare: values.compare, sections };
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  // Read the old report first: a bad --compare file stops the run before minutes of measuring.
+  const old = opts.compare === undefined ? undefined : await readReport(opts.compare).catch((e: unknown) => {
+    if (e instanceof CompareError) usageError(e.message);
+    throw e;
+  });
+  const report = newReport(opts.quick);
+  for (const [name, section] of Object.entries(opts.sections)) {
+    if (opts.only && !opts.only.includes(name)) continue;
     const t0 = performance.now();
     process.stderr.write(`bench: ${name}…\n`);
     try {
-      const s = await section(quick);
+      const s = await section(opts.quick);
       report.results.push(...s.results);
       report.notes.push(...s.notes);
     } catch (e) {
@@ -45,10 +95,11 @@ async function main(): Promise<void> {
       report.notes.push(`${name}: failed: ${(e as Error).stack ?? String(e)}`);
     }
     report.results.push(result(`section ${name} wall time`, (performance.now() - t0) / 1000, 's'));
-    await writeReport(values.out!, report);
+    await writeReport(opts.out, report);
   }
-  await writeReport(values.out!, report);
-  process.stdout.write(`${table(report.results)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nwritten ${values.out}\n`);
+  await writeReport(opts.out, report);
+  process.stdout.write(`${table(report.results)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nwritten ${opts.out}\n`);
+  if (old) process.stdout.write(`\ncompared with ${opts.compare}:\n${compareTable(compare(old.results, report.results))}\n`);
 }
 
 await main();

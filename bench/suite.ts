@@ -74,7 +74,7 @@ export async function suite(quick: boolean): Promise<Section> {
     results: [
       result(`conformance suite wall time (${SUITE_PROJECT}, default workers)`, run.ms / 1000, 's'),
       result('conformance suite per-test time (start-up subtracted)', suitePerTest, 'ms',
-        { name: 'empty Playwright test, same workers', value: emptyPerTest, unit: 'ms' }),
+        { name: 'empty Playwright test, same workers', value: emptyPerTest, unit: 'ms' }, { on: 'ratio', atMost: 2 }, '≤ 2× baseline'),
       result('empty Playwright start-up (2 tests)', one.ms / 1000, 's'),
     ],
     notes,

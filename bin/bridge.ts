@@ -8,7 +8,20 @@ import { VirtualGateway } from '../sim/gateway/index.ts';
 import { SerialLink } from '../harness/serial/serial-link.ts';
 import { cli, type Cli } from './cli.ts';
 
-const cmd: Cli = cli('lockbench bridge');
+const cmd: Cli = cli('lockbench bridge', {
+  synopsis: 'lockbench bridge --serial PATH --ap-id N --mqtt URL --secret S [--lock-id N] [--lock-timeout-ms N] [--identify-timeout-ms N] [--wire]',
+  about: 'The lab bridge (DESIGN §6): a gateway joining the broker as gw:{ap_id} whose radio is a lockwire link on a serial port.\nPrints {"ready": true, "ap_id", "lock_id", "serial"} on stdout when connected; logs go to stderr.',
+  options: [
+    ['--serial PATH', 'serial port of the lock; required'],
+    ['--ap-id N', 'gateway id, 1…4294967295; required'],
+    ['--mqtt URL', 'broker URL, e.g. mqtt://127.0.0.1:1883; required'],
+    ['--secret S', 'the gateway\'s broker secret; required, never logged'],
+    ['--lock-id N', 'the lock\'s id; default: asked from the device with info'],
+    ['--lock-timeout-ms N', 'real-time ms to wait for the lock\'s answer; default 2000'],
+    ['--identify-timeout-ms N', 'real-time ms to wait for info when --lock-id is absent; default 10000'],
+    ['--wire', 'log every serial frame (hex and decoded) to stderr; default off'],
+  ],
+})
 // Annotated so TypeScript narrows after a call that never returns.
 const fail: Cli['fail'] = cmd.fail;
 const { log, uint, parse, onStop } = cmd;

@@ -1,5 +1,33 @@
-/** What every lockbench command shares: flag parsing with messages naming the flag, stderr logs, clean stop. */
+/** What every lockbench command shares: flag parsing with messages naming the flag, `--help`, stderr logs, clean stop. */
+import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** What `--help` prints: one synopsis, what the command does, and each option with its unit and default. */
+export interface Usage {
+  synopsis: string;
+  about: string;
+  options?: readonly (readonly [flag: string, meaning: string])[];
+  /** Lines after the options (environment variables, examples). */
+  more?: readonly string[];
+}
+
+/** The help text of a command. */
+export function helpText(u: Usage): string {
+  const width = Math.max('--help'.length, ...(u.options ?? []).map(([f]) => f.length));
+  const opts = (u.options ?? []).map(([f, m]) => `  ${f.padEnd(width)}  ${m}`);
+  return [`usage: ${u.synopsis}`, '', u.about, ...(opts.length ? ['', 'options:', ...opts, `  ${'--help'.padEnd(width)}  print this help and exit`] : []), ...(u.more?.length ? ['', ...u.more] : [])].join('\n');
+}
+
+/** Whether argv asks for help (`--help` or `-h`) before any `--` separator. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** The Playwright test CLI, resolved through the package's exports (no hard-coded node_modules path). */
+export function playwrightCli(): string {
+  return createRequire(import.meta.url).resolve('@playwright/test/cli');
+}
 
 export interface Cli {
   /** Print `name: message` to stderr and exit (2 = bad arguments, 1 = failed at run time). */
@@ -12,10 +40,21 @@ export interface Cli {
   parse<T extends NonNullable<ParseArgsConfig['options']>>(options: T): ReturnType<typeof parseArgs<{ options: T; strict: true }>>['values'];
   /** On SIGINT/SIGTERM run `close` once and exit 0 (1 if it takes over 5 s). */
   onStop(close: () => Promise<void>): void;
+  /** Print the help and exit 0 when argv asks for it (for commands that do not use `parse`). */
+  helpIfAsked(argv?: readonly string[]): void;
 }
 
-/** The shared command-line helpers of the command called `name`. */
-export function cli(name: string): Cli {
+/**
+ * The shared command-line helpers of the command called `name`, whose `--help` prints `usage`;
+ * without one, `--help` lists the flags `parse` was given, with their defaults.
+ */
+export function cli(name: string, usage?: Usage): Cli {
+  let flags: Usage['options'] = [];
+  const helpIfAsked = (argv: readonly string[] = process.argv.slice(2)): void => {
+    if (!wantsHelp(argv)) return;
+    process.stdout.write(`${helpText(usage ?? { synopsis: `${name} [options]`, about: 'See README.md for what each option means.', options: flags })}\n`);
+    process.exit(0);
+  };
   const fail = (message: string, code = 2): never => {
     process.stderr.write(`${name}: ${message}\n`);
     process.exit(code);
@@ -24,6 +63,7 @@ export function cli(name: string): Cli {
   return {
     fail,
     log,
+    helpIfAsked,
     uint(v, flag, min, max) {
       const n = Number(v);
       if (v === undefined || !/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
@@ -32,10 +72,12 @@ export function cli(name: string): Cli {
       return n;
     },
     parse(options) {
+      flags = Object.entries(options).map(([k, o]) => [`--${k}${o.type === 'string' ? ' V' : ''}`, o.default === undefined ? 'no default' : `default ${JSON.stringify(o.default)}`] as const);
+      helpIfAsked();
       try {
         return parseArgs({ options, strict: true }).values;
       } catch (e) {
-        return fail((e as Error).message);
+        return fail(`${(e as Error).message} (see --help)`);
       }
     },
     onStop(close) {

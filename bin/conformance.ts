@@ -2,8 +2,19 @@
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
+import { cli, playwrightCli } from './cli.ts';
 
+const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
+const cmd = cli('lockbench conformance', {
+  synopsis: 'lockbench conformance [--target sim|remote|lab|gateway] [Playwright test options]',
+  about: 'Run the conformance specs (DESIGN §8, §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
+  options: [
+    ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
+  ],
+  more: ['Settings of each target are environment variables (README: Variables); a missing one stops the run before any test.', 'Playwright\'s own options: npx playwright test --help'],
+});
 const args = process.argv.slice(2);
+cmd.helpIfAsked(args);
 let target = process.env.LOCKBENCH_TARGET ?? 'sim';
 const rest: string[] = [];
 for (let i = 0; i < args.length; i++) {
@@ -12,10 +23,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--target=')) target = a.slice('--target='.length);
   else rest.push(a);
 }
-if (!['sim', 'remote', 'lab', 'gateway'].includes(target)) {
-  process.stderr.write(`lockbench conformance: --target must be sim, remote, lab or gateway, got "${target}"\n`);
-  process.exit(2);
-}
+if (!TARGETS.includes(target)) cmd.fail(`--target must be ${TARGETS.join(', ')}, got "${target}"`);
 // DESIGN §13: a bad external broker URL stops the run once, up front, not once per test.
 const mqttUrl = process.env.LOCKBENCH_MQTT_URL;
 if (mqttUrl) {
@@ -38,7 +46,7 @@ if (mqttUrl) {
 // DESIGN §11: one port, one worker. The config forces it; a --workers given here would override the config.
 const isWorkers = (a: string): boolean => a === '--workers' || a === '-j';
 const playwrightArgs = target !== 'lab' ? rest : rest.filter((a, i) => !isWorkers(a) && !a.startsWith('--workers=') && !(i > 0 && isWorkers(rest[i - 1]!)));
-const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...playwrightArgs], {
+const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightArgs], {
   stdio: 'inherit',
   env: { ...process.env, LOCKBENCH_TARGET: target },
 });

@@ -7,9 +7,19 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { killMatrix, killMatrixHtml, outcomesOf } from '../harness/defects/kill-matrix.ts';
+import { cli, playwrightCli } from './cli.ts';
+
+cli('lockbench defects', {
+  synopsis: 'lockbench defects [Playwright test options]',
+  about: 'Run the suite against the clean world and against a world seeded with each defect of the catalogue (DESIGN §9),\nthen write the kill matrix to reports/defects.{json,html}. Exits 1 if the clean world fails or a defect survives.',
+  more: [
+    'LOCKBENCH_DEFECTS_NO_CLEAN=1  take the clean world from the last reports/results.json of npm run conformance; default: run it',
+    'LOCKBENCH_WORKERS=N           Playwright workers; default 2',
+  ],
+}).helpIfAsked();
 
 const t0 = performance.now();
-const run = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...process.argv.slice(2)], {
+const run = spawnSync(process.execPath, [playwrightCli(), 'test', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, LOCKBENCH_DEFECT_RUN: '1' },
 });

@@ -15,31 +15,24 @@ import { BenchRig } from '../harness/serial/bench-rig.ts';
 import { confirmKill, judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/serial/lab-verdict.ts';
 import { cli, type Cli } from './cli.ts';
 
-const HELP = `usage: npm run conformance:lab -- [--jobs N] [--only NAME,…]
-
-Runs the lab suite (--target lab) against virtual serial locks on socat pty pairs:
+const cmd: Cli = cli('lockbench conformance:lab', {
+  synopsis: 'npm run conformance:lab -- [--jobs N] [--only NAME,…]',
+  about: `Runs the lab suite (--target lab) against virtual serial locks on socat pty pairs (reports/lab):
   A, A-again  --time running, every other switch at its default; twice on one device process
-  B           --time running --lockout-survives-set-back --cache-ms 10000 --event-resend-ms 200
-              --state FILE --no-sim
-  C           --time running --lockout-clock real --lockout-survives-set-back; only the checks
-              that meet a keypad lockout (PWD-07, STATE-01, V2-05), each waiting it out
-  defect:X    variant A seeded with each lab-run defect of harness/defects/catalogue.ts; only
-              the tests of the checks that must catch it
-Reports per run under reports/lab/NAME/ (output.log, results.json, html), the table in
-reports/lab/summary.json; run A also adds the lab column to reports/conformance.*.
-
-  --jobs N        runs at once, 1…8; default 3 (the runs mostly wait on real time)
-  --only A,B,…    run only these (names as above; the A chain is "A")
-  --help          this text
-`;
-
-const cmd: Cli = cli('lockbench conformance:lab');
+  B           --time running --lockout-survives-set-back --cache-ms 10000 --event-resend-ms 200 --state FILE --no-sim
+  C           --time running --lockout-clock real --lockout-survives-set-back; only the checks that meet a
+              keypad lockout (PWD-07, STATE-01, V2-05), each waiting it out
+  defect:X    variant A seeded with each lab-run defect of harness/defects/catalogue.ts; only the tests of
+              the checks that must catch it
+Without socat it skips, except under CI=true where that fails.`,
+  options: [
+    ['--jobs N', 'runs at once, 1…8; default 3 (the runs mostly wait on real time)'],
+    ['--only A,B,…', 'run only these (names as above; the A chain is "A"); default all'],
+  ],
+  more: ['Reports per run under reports/lab/NAME/ (output.log, results.json, html), the table in reports/lab/summary.json;', 'run A also adds the lab column to reports/conformance.*.'],
+});
 const fail: Cli['fail'] = cmd.fail;
-const args = cmd.parse({ jobs: { type: 'string', default: '3' }, only: { type: 'string' }, help: { type: 'boolean', default: false } });
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const args = cmd.parse({ jobs: { type: 'string', default: '3' }, only: { type: 'string' } });
 const jobs = cmd.uint(args.jobs, '--jobs', 1, 8);
 
 if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).error) {

@@ -7,6 +7,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Matrix } from '../harness/report/matrix.ts';
+import { cli } from './cli.ts';
+
+cli('lockbench conformance:remote', {
+  synopsis: 'npm run conformance:remote [-- Playwright test options]',
+  about: 'CI check of the remote target: start `npm run sim -- --start now` as a separate process, run the suite with\n--target remote against it (reports/remote), and check that control-needing checks skip with reasons and the rest pass.',
+}).helpIfAsked();
 
 const sim = spawn(process.execPath, ['--import', 'tsx', 'bin/sim.ts', '--start', 'now', '--ack-timeout-ms', '500'], {
   stdio: ['ignore', 'pipe', 'inherit'],

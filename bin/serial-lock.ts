@@ -10,30 +10,27 @@ import { SerialLock, SERIAL_LOCK_DEFECTS } from '../sim/serial-lock/serial-lock.
 import { StateFile } from '../sim/serial-lock/state-file.ts';
 import { cli, type Cli } from './cli.ts';
 
-const HELP = `usage: npm run serial-lock -- --port PATH --lock-id N --secret HEX [options]
-
-  --port PATH                 serial port (e.g. one end of a socat pty pair); required
-  --lock-id N                 the lock id, 1…4294967295; required
-  --secret HEX                the lock's secret, hex bytes (never logged); required
-  --mac xx:xx:xx:xx:xx:xx     default 72:00:03:16:7d:f0
-  --firmware-ver S            what info reports; default serial-lock
-  --time running|frozen       running: the clock follows real time from --start, as a real device;
-                              frozen: it moves only by time sync. Default running
-  --start now|UNIX            world time at start, unix seconds; default now (the host's time)
-  --lockout-clock lock|real   keypad lockout counted in lock time (DESIGN §5.4 default) or in the
-                              device's own real time, which no time sync moves. Default lock
-  --lockout-survives-set-back a clock set back keeps a lockout running (default: it ends it)
-  --cache-ms N                how long a response answers a repeated seq, ms; default 5000
-  --event-resend-ms N         an unacked event is sent again after N ms; default 500 (DESIGN §6)
-  --state FILE                keep last time-sync seq, user passwords, lockout and clock anchor
-                              in FILE across restarts (default: nothing kept)
-  --no-sim                    no sim_* ops and no "sim" capability, as real firmware (default: offered)
-  --defects a,b               seeded defects: ${[...LOCK_DEFECTS, ...SERIAL_LOCK_DEFECTS].join(', ')}
-  --open-timeout-ms N         give up opening the port after N ms; default 10000
-  --help                      this text
-`;
-
-const cmd: Cli = cli('lockbench serial-lock');
+const cmd: Cli = cli('lockbench serial-lock', {
+  synopsis: 'lockbench serial-lock --port PATH --lock-id N --secret HEX [options]',
+  about: 'A virtual lock speaking lockwire (DESIGN §6) on a serial port, for lab runs without hardware; its switches are\nthe firmware choices DESIGN §5.4 and §6 leave open. Prints {"ready": true, "port": PATH} on stdout when the port\nis open; logs go to stderr.',
+  options: [
+    ['--port PATH', 'serial port to open (e.g. one end of a socat pty pair); required'],
+    ['--lock-id N', 'lock id, 1…4294967295; required'],
+    ['--secret HEX', 'the lock\'s secret, an even number of hex digits (16 bytes = 32 digits); required, never logged'],
+    ['--mac MAC', 'xx:xx:xx:xx:xx:xx reported by info; default 72:00:03:16:7d:f0'],
+    ['--firmware-ver S', 'firmware version reported by info; default serial-lock'],
+    ['--time MODE', 'running (the clock follows real time from --start, as a real device) or frozen (moves only by time sync); default running'],
+    ['--start now|UNIX', 'world time at start, unix seconds; default now (the host\'s time)'],
+    ['--lockout-clock lock|real', 'keypad lockout counted in lock time (DESIGN §5.4) or in the device\'s own real time, which no sync moves; default lock'],
+    ['--lockout-survives-set-back', 'a clock set back keeps a lockout running; default off (it ends it)'],
+    ['--cache-ms N', 'how long a response answers a repeated seq, real-time ms; default 5000'],
+    ['--event-resend-ms N', 'an unacked event is sent again after N real-time ms; default 500 (DESIGN §6)'],
+    ['--state FILE', 'keep last time-sync seq, user passwords, lockout and clock anchor in FILE across restarts; default: nothing kept'],
+    ['--no-sim', 'no sim_* ops and no "sim" capability, as real firmware; default: offered'],
+    ['--defects a,b', `seeded defects: ${[...LOCK_DEFECTS, ...SERIAL_LOCK_DEFECTS].join(', ')}; default none`],
+    ['--open-timeout-ms N', 'real-time ms to wait for the port to open; default 10000'],
+  ],
+});
 // Annotated so TypeScript narrows after a call that never returns.
 const fail: Cli['fail'] = cmd.fail;
 const { log, uint, parse, onStop } = cmd;
@@ -54,12 +51,7 @@ const args = parse({
   state: { type: 'string' },
   defects: { type: 'string', default: '' },
   'no-sim': { type: 'boolean', default: false },
-  help: { type: 'boolean', default: false },
 });
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
 if (!args.port) fail('--port PATH is required (see --help)');
 const lockId = uint(args['lock-id'], '--lock-id', 1, 0xffffffff);
 // Never echo the secret itself (house rule: no secrets in logs).

@@ -1,9 +1,28 @@
 /** `npm run sim`: start a whole simulated world and print one ready line (DESIGN §8). */
 import { FixtureError, World, loadFixture, parseBrokerUrl } from '../sim/world/index.ts';
 import { isProfileName, namespaceProblem } from '../sim/protocol/index.ts';
+import { parseSeed, SEED_MAX } from '../sim/random.ts';
 import { cli, type Cli } from './cli.ts';
+import { randomInt } from 'node:crypto';
 
-const cmd: Cli = cli('lockbench sim');
+const cmd: Cli = cli('lockbench sim', {
+  synopsis: 'lockbench sim [--fixture F] [--api-port N] [--mqtt-port N] [--control-port N] [--profile P] [--time frozen|running] [--start now|UNIX] [--ack-timeout-ms N] [--mqtt-url URL] [--namespace NS] [--gateways all|none] [--seed N]',
+  about: 'Start a whole simulated world (DESIGN §8): broker, gateways, locks, cloud, push sink, control API.\nPrints one JSON line {"api", "mqtt", "control"} on stdout when ready; logs go to stderr; SIGINT/SIGTERM stop it with exit 0.',
+  options: [
+    ['--fixture F', 'fixture file (DESIGN §7); default fixtures/fleet.json'],
+    ['--api-port N', 'HTTP port of the cloud API; default 0 (any free port)'],
+    ['--mqtt-port N', 'MQTT port of the broker; default 0 (any free port)'],
+    ['--control-port N', 'HTTP port of the control API; default 0 (any free port)'],
+    ['--profile P', 'API profile kexin-2017-03 or kexin-2017-10; default: the fixture\'s cloud.profile'],
+    ['--time MODE', 'world clock: running (real time x 1) or frozen (moves only by POST /clock); default running'],
+    ['--start T', 'world time at start: "now" (the host clock) or unix seconds; default: the fixture\'s world.start'],
+    ['--ack-timeout-ms N', 'real-time ms the cloud waits for a gateway ack; default: the fixture\'s cloud.ack_timeout_ms'],
+    ['--mqtt-url URL', 'an external MQTT 3.1.1 broker (mqtt://cloud:PASSWORD@HOST:PORT) instead of the embedded one (DESIGN §13); default: embedded'],
+    ['--namespace NS', 'prefix of this world\'s client ids and topics on a shared broker (DESIGN §13); default "" (DESIGN §4 exactly)'],
+    ['--gateways G', 'all (start the fixture\'s virtual gateways) or none (the cloud alone, for npm run fleet); default all'],
+    ['--seed N', 'seed of all domain randomness (v2 passwords), 0…4294967295; default $LOCKBENCH_SEED, else picked and logged'],
+  ],
+})
 // Annotated so TypeScript narrows after a call that never returns.
 const fail: Cli['fail'] = cmd.fail;
 const port = (v: string | undefined, flag: string): number => (v === undefined ? 0 : cmd.uint(v, flag, 0, 65535));
@@ -17,6 +36,7 @@ const args = cmd.parse({
   time: { type: 'string', default: 'running' },
   'ack-timeout-ms': { type: 'string' },
   start: { type: 'string' },
+  seed: { type: 'string' },
   // DESIGN §13: an external broker (no embedded one), the world's namespace on it, the cloud alone.
   'mqtt-url': { type: 'string' },
   namespace: { type: 'string', default: '' },
@@ -41,6 +61,12 @@ if (args.start !== undefined) {
   if (!Number.isInteger(start) || start < 0 || start > 0xffffffff) fail(`--start must be "now" or a unix time, got "${args.start}"`);
 }
 
+// STYLE §2: one seed per run, logged so the run can be replayed.
+const seedText = args.seed ?? process.env.LOCKBENCH_SEED;
+const parsedSeed = parseSeed(seedText);
+if (!parsedSeed.ok) fail(args.seed !== undefined ? `--seed must be an integer 0…4294967295, got "${args.seed}"` : parsedSeed.error);
+const seed = parsedSeed.seed ?? randomInt(0, SEED_MAX);
+
 let world: World;
 try {
   const fixture = await loadFixture(args.fixture!);
@@ -52,6 +78,7 @@ try {
     profile: isProfileName(args.profile) ? args.profile : undefined,
     time: args.time,
     ackTimeoutMs,
+    seed,
     externalBroker: external?.value,
     namespace: args.namespace,
     gateways: args.gateways === 'all',
@@ -63,5 +90,5 @@ try {
 // A reader that stops reading (e.g. `| head -1`) must not crash the world.
 process.stdout.on('error', () => undefined);
 process.stdout.write(`${JSON.stringify(world.urls)}\n`);
-cmd.log(`${world.locks.size} locks, ${world.gateways.size} gateways, time ${world.clock.mode}`);
+cmd.log(`${world.locks.size} locks, ${world.gateways.size} gateways, time ${world.clock.mode}, seed ${seed} (replay: --seed ${seed})`);
 cmd.onStop(() => world.close());

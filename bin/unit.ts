@@ -2,6 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { cli } from './cli.ts';
+
+cli('lockbench unit', {
+  synopsis: 'npm run unit [-- SUBSTRING ...]',
+  about: 'Run the unit tests (*.test.ts under sim/, harness/, bin/, bench/) with Node\'s test runner, 2 at a time.\nWith substrings, only the files whose path contains one of them.',
+}).helpIfAsked();
 
 function find(dir: string, out: string[]): string[] {
   let names: string[];

@@ -19,7 +19,7 @@ export function matrixHtml(m: Matrix): string {
           const cell = r.cells[c];
           if (!cell) return '<td></td>';
           const links = cell.tests
-            .map((t) => `<a href="${m.reports[c] ?? htmlReport}#?testId=${encodeURIComponent(t.testId)}" title="${esc(`${t.file}:${t.line}`)}">${esc(t.status)}</a>`)
+            .map((t) => `<a href="${m.reports[c] ?? htmlReport}#?testId=${encodeURIComponent(t.testId)}" title="${esc(`${t.file}:${t.line}`)}">${esc(t.status)}</a>${t.sequence ? ` <a class="sequence" href="${esc(t.sequence)}">sequence</a>` : ''}`)
             .join(' ');
           const why = cell.reasons.length ? `<br><small>${cell.reasons.map(esc).join('<br>')}</small>` : '';
           return `<td class="${cell.status}" data-check="${esc(r.id)}" data-column="${esc(c)}">${cell.status}${why}<br><small>${links}</small></td>`;

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { buildMatrix, missingOnSim, type Matrix, type TestRecord } from './matrix.ts';
@@ -53,7 +53,23 @@ export default class MatrixReporter implements Reporter {
       status: result.status,
       skipReasons: annotations.filter((a) => a.type === 'skip' || a.type === 'fixme').map((a) => a.description ?? 'skipped'),
       findings: annotations.filter((a) => a.type === 'finding').map((a) => a.description ?? ''),
+      ...this.keepSequence(test, result),
     });
+  }
+
+  /** A copy of the failing test's sequence diagram beside the matrix (test-results/ is wiped by the next run). */
+  private keepSequence(test: TestCase, result: TestResult): { sequence?: string } {
+    const a = result.attachments.find((x) => x.name === 'sequence.html' && x.path);
+    if (!a?.path) return {};
+    try {
+      const rel = `sequences/${test.id}.html`;
+      mkdirSync(join(this.outputDir, 'sequences'), { recursive: true });
+      copyFileSync(a.path, join(this.outputDir, rel));
+      return { sequence: rel };
+    } catch (e) {
+      process.stderr.write(`conformance matrix reporter: sequence of ${test.title}: ${(e as Error).message}\n`);
+      return {};
+    }
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {

@@ -13,12 +13,14 @@ export interface TestRecord {
   status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
   skipReasons: string[];
   findings: string[];
+  /** The failing test's sequence diagram, relative to the matrix (DESIGN §14). */
+  sequence?: string;
 }
 
 export interface Cell {
   status: CellStatus;
   reasons: string[];
-  tests: { title: string; testId: string; file: string; line: number; status: string }[];
+  tests: { title: string; testId: string; file: string; line: number; status: string; sequence?: string }[];
 }
 
 export interface Matrix {
@@ -37,7 +39,7 @@ export interface Matrix {
 /** A cell from its tests: any failure fails it; otherwise a pass passes it; all skipped is skip. */
 export function cellOf(tests: TestRecord[]): Cell {
   const reasons = [...new Set(tests.flatMap((t) => t.skipReasons))];
-  const list = tests.map((t) => ({ title: t.title, testId: t.testId, file: t.file, line: t.line, status: t.status }));
+  const list = tests.map((t) => ({ title: t.title, testId: t.testId, file: t.file, line: t.line, status: t.status, ...(t.sequence ? { sequence: t.sequence } : {}) }));
   if (tests.length === 0) return { status: 'missing', reasons: ['no test covers this check'], tests: [] };
   if (tests.some((t) => t.status === 'failed' || t.status === 'timedOut' || t.status === 'interrupted')) return { status: 'fail', reasons, tests: list };
   if (tests.some((t) => t.status === 'passed')) return { status: 'pass', reasons: [], tests: list };

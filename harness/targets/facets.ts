@@ -257,6 +257,8 @@ export interface TargetSession {
   reset(): Promise<void>;
   /** Watch MQTT and serial traffic into the wire log; returns a function that stops watching. */
   watch?(wire: WireLog): () => void;
+  /** World time now, unix seconds (DESIGN §2), read synchronously: each wire-log entry carries it (DESIGN §14). */
+  worldNow?(): number;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import { LAB_CALL_MS, labConfig, type LabConfig } from './lab-config.ts';
 import { labLocks } from './lab-lock.ts';
 import { settleLab } from './lab-settle.ts';
 import { labStatePath, loadLabState, saveLabSeq } from './lab-state.ts';
+import { worldSeed } from './preflight.ts';
 
 const APP = { appId: 'app_lab', appSecret: 'a0cc195a3034c6de34c9dfccf765117b' };
 const AP_ID = 1000002;
@@ -52,6 +53,7 @@ async function labWorld(profile: ProfileName, cfg: LabConfig, info: DeviceInfo, 
   if (!parsed.ok) throw new Error(`lab: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   return World.create(parsed.fixture, {
     profile, time: 'frozen', ackTimeoutMs: 2500, lockTimeoutMs: 2000, pushBackoffMs: 20, linkFor: (id) => (id === cfg.lockId ? bridgeLink(link) : undefined),
+    seed: worldSeed(),
   });
 }
 
@@ -244,8 +246,14 @@ export class LabSession implements TargetSession {
     };
   }
 
-  reset(): Promise<void> {
-    return settleLab(this);
+  // The device keeps its state between tests: each test draws from its own seed, so two tests are never handed the same "random" password.
+  async reset(): Promise<void> {
+    await settleLab(this);
+    this.world.reseed(worldSeed());
+  }
+
+  worldNow(): number {
+    return this.world.clock.now();
   }
 
   watch(wire: WireLog): () => void {

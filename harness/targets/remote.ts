@@ -40,5 +40,9 @@ export class RemoteSession implements TargetSession {
 
   async reset(): Promise<void> {}
 
+  worldNow(): number {
+    return Date.now() / 1000;
+  }
+
   async close(): Promise<void> {}
 }

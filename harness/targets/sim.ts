@@ -7,6 +7,7 @@ import type { Facets, InboxPush, TargetSession } from './facets.ts';
 import { rolesOfFixture, type FleetRoles } from './fleet.ts';
 import { simLocks } from './sim-locks.ts';
 import { linkFacet } from './gateway-link.ts';
+import { worldSeed } from './preflight.ts';
 
 export interface SimOptions {
   profile: ProfileName;
@@ -42,6 +43,7 @@ export class SimSession implements TargetSession {
       pushBackoffMs: 20,
       faceTimeoutMs: 300,
       defects: o.defects,
+      seed: worldSeed(),
     });
     return new SimSession(world, o.profile, roles, o.ackTimeoutMs ?? 400);
   }
@@ -82,8 +84,13 @@ export class SimSession implements TargetSession {
     };
   }
 
+  // Each test starts from its own seed (the run's, forked by the test's titles), whichever worker runs it.
   reset(): Promise<void> {
-    return this.world.reset();
+    return this.world.reset(worldSeed());
+  }
+
+  worldNow(): number {
+    return this.world.clock.now();
   }
 
   watch(wire: WireLog): () => void {

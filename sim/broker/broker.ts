@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
+import aedesPersistence from 'aedes-persistence';
+import { withRetainedIndex } from './retained-store.ts';
 import {
   CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, type AclConfig, type Identity,
 } from './acl.ts';
@@ -7,6 +9,9 @@ import { ClientRecords, type ClientRecord } from './client-records.ts';
 
 export { BROKER_DEFECTS } from './acl.ts';
 export type { ClientRecord } from './client-records.ts';
+
+// A CommonJS module whose whole export is the factory; its .d.ts declares it as `default`.
+const memoryPersistence = aedesPersistence as unknown as () => object;
 
 export interface BrokerOptions {
   /** Interface to bind; default '127.0.0.1' (loopback only). */
@@ -82,6 +87,8 @@ export class Broker {
     const holders = new Map<string, { client: Client; identity: Identity }>();
 
     const aedes = await Aedes.createBroker({
+      // Retained lookups by exact topic, not a scan per subscribe: start-up linear in gateways (retained-store.ts).
+      persistence: withRetainedIndex(memoryPersistence()),
       preConnect(client, packet, done) {
         wills.set(client, packet.will);
         done(null, true);

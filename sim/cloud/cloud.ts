@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
 import { defectSet } from './defects.ts';
-import { fail, type CloudDeps, type Reply } from './endpoint.ts';
+import { fail, recordInternalError, type CloudDeps, type Reply } from './endpoint.ts';
+import { seededRng, type Rng } from '../random.ts';
 import { ENDPOINT_SPECS } from './endpoints/index.ts';
 import { EventRouter } from './events.ts';
 import { FaceRateLimiter, verifyFace } from './face.ts';
@@ -46,6 +47,7 @@ export class Cloud {
     private readonly store: CloudStore,
     readonly stats: CloudStats,
     private readonly forget: () => void,
+    private readonly setRng: (rng: Rng) => void,
   ) {
     this.url = urlOf(server);
   }
@@ -78,7 +80,7 @@ export class Cloud {
       throw err;
     }
     const deps: CloudDeps = {
-      clock: opts.clock, profile: opts.profile, store, rpc, stats, has,
+      clock: opts.clock, profile: opts.profile, store, rpc, stats, has, rng: opts.rng ?? seededRng(0),
       faceRate: new FaceRateLimiter(opts.faceRate.max, opts.faceRate.perS),
       verifyFace: (q) => verifyFace(opts.faceProviderUrl, q, opts.faceTimeoutMs, closing.signal),
       signSkewS: opts.signSkewS, timeSyncTtlS: opts.timeSyncTtlS, tzOffsetMin: opts.tzOffsetMin,
@@ -86,8 +88,8 @@ export class Cloud {
     const bodyLimitBytes = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       void runPipeline({ req, bodyLimitBytes, endpoints: ENDPOINT_SPECS }, deps)
-        .catch((): Reply => {
-          stats.internalErrors++;
+        .catch((e: unknown): Reply => {
+          recordInternalError(stats, opts.clock.now(), req.url ?? '', e);
           return fail('internal');
         })
         .then((reply) => answer(res, reply, deps));
@@ -101,7 +103,7 @@ export class Cloud {
         deps.faceRate.reset();
         events.reset();
       };
-      return new Cloud(server, rpc, push, closing, store, stats, forget);
+      return new Cloud(server, rpc, push, closing, store, stats, forget, (rng) => { deps.rng = rng; });
     } catch (err) {
       await Promise.all([rpc.close(), push.close()]);
       throw err;
@@ -137,6 +139,11 @@ export class Cloud {
     this.forget();
   }
 
+  /** Draw from `rng` from now on: a reset world starts each test from that test's seed (STYLE §2). */
+  reseed(rng: Rng): void {
+    this.setRng(rng);
+  }
+
   /** Stop: HTTP (keep-alive sockets too), face requests, MQTT and push delivery. */
   async close(): Promise<void> {
     this.closing.abort();
@@ -148,6 +155,8 @@ function answer(res: ServerResponse, reply: Reply, deps: CloudDeps): void {
   deps.stats.requests++;
   const wire = wireOf(deps.profile, reply.outcome);
   const data = reply.outcome === 'ok' ? (reply.data ?? null) : null;
-  const opts = { ...(reply.close ? { close: true } : {}), ...(reply.headers ? { headers: reply.headers } : {}) };
+  // `Date` is world time: a client whose clock disagrees can see by how much (issue 14: remote clock diagnosis).
+  const headers = { Date: new Date(deps.clock.now() * 1000).toUTCString(), ...reply.headers };
+  const opts = { ...(reply.close ? { close: true } : {}), headers };
   sendEnvelope(res, wire, { code: wire.code, desc: reply.desc ?? DEFAULT_DESC[reply.outcome], data }, opts);
 }

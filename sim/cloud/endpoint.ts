@@ -5,7 +5,8 @@ import type { FaceQuery, FaceRateLimiter, FaceVerdict } from './face.ts';
 import type { FieldResult } from './fields.ts';
 import type { GatewayLink, RpcAnswer } from './gateway-rpc.ts';
 import type { CloudStore } from './store.ts';
-import type { AppRecord, CloudStats, LockRecord } from './types.ts';
+import type { Rng } from '../random.ts';
+import { INTERNAL_ERRORS_KEPT, type AppRecord, type CloudStats, type LockRecord } from './types.ts';
 
 /** What a request is answered with, in domain terms; the profile table turns it into wire codes. */
 export interface Reply {
@@ -38,6 +39,8 @@ export interface CloudDeps {
   faceRate: FaceRateLimiter;
   verifyFace(query: FaceQuery): Promise<FaceVerdict>;
   stats: CloudStats;
+  /** The cloud's fork of the world seed (STYLE §2). */
+  rng: Rng;
   has(d: CloudDefect): boolean;
   signSkewS: number;
   timeSyncTtlS: number;
@@ -96,4 +99,16 @@ export function gatewayReady(lock: LockRecord, deps: CloudDeps): { ok: true; apI
 /** The `lock_id` field every lock endpoint has. */
 export function byLockId(fields: { lock_id: number }): LockKey {
   return { lockId: fields.lock_id };
+}
+
+/**
+ * A handler that threw is a bug, not a result (STYLE §8): its stack goes to stderr and into the
+ * last few kept for `GET /stats`, and the caller answers `internal`.
+ */
+export function recordInternalError(stats: CloudStats, at: number, path: string, error: unknown): void {
+  const stack = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  stats.internalErrors++;
+  stats.recentErrors.push({ at, path, stack });
+  if (stats.recentErrors.length > INTERNAL_ERRORS_KEPT) stats.recentErrors.shift();
+  process.stderr.write(`cloud: internal error on ${path}: ${stack}\n`);
 }

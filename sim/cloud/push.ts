@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 import type { CloudStats } from './types.ts';
 
 /** The push messages of DESIGN §3.4, tagged by `type`. */
@@ -38,12 +38,12 @@ interface Queue {
 export class PushSink {
   private readonly queues = new Map<string, Queue>();
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake(): void }>();
-  private readonly agent: Agent;
+  /** One keep-alive pool per receiver origin, with each push_url split once (issue 15: a push costs less of the loop). */
+  private readonly pools = new Map<string, Pool>();
+  private readonly targets = new Map<string, { pool: Pool; path: string }>();
   private closed = false;
 
-  constructor(private readonly opts: PushSinkOptions) {
-    this.agent = new Agent({ headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connectTimeout: opts.timeoutMs });
-  }
+  constructor(private readonly opts: PushSinkOptions) {}
 
   /** Queue a message for `url` behind every earlier message of the same key. */
   enqueue(key: string, url: string, message: PushMessage): void {
@@ -73,7 +73,7 @@ export class PushSink {
     }
     this.sleeps.clear();
     this.queues.clear();
-    await this.agent.destroy();
+    await Promise.all([...this.pools.values()].map((p) => p.destroy()));
   }
 
   private async drain(key: string, q: Queue): Promise<void> {
@@ -100,10 +100,24 @@ export class PushSink {
     if (!this.closed) this.opts.stats.pushFailures++;
   }
 
+  private target(url: string): { pool: Pool; path: string } {
+    let t = this.targets.get(url);
+    if (t) return t;
+    const u = new URL(url);
+    let pool = this.pools.get(u.origin);
+    if (!pool) {
+      const ms = this.opts.timeoutMs;
+      this.pools.set(u.origin, (pool = new Pool(u.origin, { headersTimeout: ms, bodyTimeout: ms, connectTimeout: ms })));
+    }
+    this.targets.set(url, (t = { pool, path: `${u.pathname}${u.search}` }));
+    return t;
+  }
+
   private async attempt(url: string, body: string): Promise<boolean> {
     try {
-      const res = await request(url, {
-        method: 'POST', body, dispatcher: this.agent,
+      const { pool, path } = this.target(url);
+      const res = await pool.request({
+        path, method: 'POST', body,
         headers: { 'content-type': 'application/json' },
         headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs,
       });

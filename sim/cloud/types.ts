@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
+import type { Rng } from '../random.ts';
 
 /** A third-party app allowed to call the API (fixture `apps[]`). */
 export interface AppRecord {
@@ -84,7 +85,20 @@ export interface CloudOptions {
   bodyLimitBytes?: number;
   /** Seeded defects switched on (see CLOUD_DEFECTS); none by default. */
   defects?: readonly string[];
+  /** Domain randomness (v2 password draws); default seed 0, so a run replays (STYLE §2). */
+  rng?: Rng;
 }
+
+/** One handler that threw: kept so `GET /stats` shows what broke, not only that something did. */
+export interface InternalError {
+  /** World time of the request, unix seconds. */
+  at: number;
+  path: string;
+  stack: string;
+}
+
+/** How many internal errors `GET /stats` keeps (the newest). */
+export const INTERNAL_ERRORS_KEPT = 10;
 
 /** Counters of a running cloud: refused, dropped and delivered things are counted, never fatal. */
 export interface CloudStats {
@@ -112,12 +126,14 @@ export interface CloudStats {
   pushRetries: number;
   /** Push messages dropped because their queue was full. */
   pushDropped: number;
+  /** The last INTERNAL_ERRORS_KEPT internal errors, oldest first. */
+  recentErrors: InternalError[];
 }
 
 /** A fresh set of zeroed counters. */
 export function newCloudStats(): CloudStats {
   return {
     requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, ackTimeouts: 0,
-    eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0,
+    eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0, recentErrors: [],
   };
 }

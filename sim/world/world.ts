@@ -5,6 +5,7 @@ import { VirtualGateway, GATEWAY_DEFECTS } from '../gateway/gateway.ts';
 import { RadioLink } from '../gateway/radio-link.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
+import { BrokerThread, type BrokerHandle } from '../broker/broker-thread.ts';
 import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
 import { namespaceProblem, type ProfileName } from '../protocol/index.ts';
 import type { ExternalBroker } from './broker-url.ts';
@@ -12,6 +13,7 @@ import type { Fixture, FixtureLock } from './fixture.ts';
 import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
+import { seededRng } from '../random.ts';
 import { resetWorld } from './reset.ts';
 
 /** Every defect the simulator can seed (issue 4), by the room that implements it. */
@@ -45,6 +47,8 @@ export interface WorldOptions {
   linkFor?: (lockId: number) => LockLink | undefined;
   /** Defects added to the fixture's own `defects`. */
   defects?: readonly string[];
+  /** The seed of all domain randomness, forked per subsystem (STYLE §2; `LOCKBENCH_SEED`). Default 0. */
+  seed?: number;
   /** An external broker instead of the embedded one (DESIGN §13); `mqttPort` is then unused. */
   externalBroker?: ExternalBroker;
   /** The world's namespace on the broker (DESIGN §13: topics and client ids prefixed); default '' = §4 exactly. */
@@ -60,6 +64,8 @@ export interface WorldOptions {
   externalGateways?: readonly number[];
   /** Interface the embedded broker alone listens on (e.g. `0.0.0.0` for a gateway on the LAN, DESIGN §12); default `host`. */
   brokerHost?: string;
+  /** Run the broker in its own worker thread (issue 15 §3: the second core); default false (in-process, as tests use it). */
+  brokerThread?: boolean;
 }
 
 /** Gateways connecting at once while a world starts: a fleet of thousands starts in seconds, a bounded burst for the broker. */
@@ -85,8 +91,10 @@ export class World {
     readonly sink: PushSink,
   ) {}
 
-  /** The embedded broker; absent on an external one (DESIGN §13). */
+  /** The embedded broker; absent on an external one (DESIGN §13) and in its own thread (the bench's `brokerThread`, which offers no levers). */
   broker: Broker | undefined;
+  /** The embedded broker when it runs in a worker thread. */
+  brokerThread: BrokerThread | undefined;
   /** URL of the broker every part uses, without credentials. */
   mqttUrl = '';
   /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
@@ -142,9 +150,10 @@ export class World {
     } else {
       cloudPassword = randomBytes(16).toString('hex');
       const brokerHost = opts.brokerHost ?? host;
-      const broker = await Broker.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects });
+      const broker: BrokerHandle = opts.brokerThread
+        ? (this.brokerThread = await BrokerThread.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, secrets, defects }))
+        : (this.broker = await Broker.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects }));
       this.closers.push(() => broker.close());
-      this.broker = broker;
       // A broker on every interface is reached over loopback from inside the world.
       this.mqttUrl = brokerHost === '0.0.0.0' || brokerHost === '::' ? `mqtt://127.0.0.1:${broker.port}` : broker.url;
     }
@@ -208,6 +217,7 @@ export class World {
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       defects,
+      rng: seededRng(opts.seed ?? 0).fork('cloud'),
     });
     this.cloud = cloud;
     this.closers.push(() => cloud.close());
@@ -221,10 +231,17 @@ export class World {
 
   /**
    * Back to the fixture's start without restarting a server: clock frozen at `world.start`, fresh
-   * locks, gateways online without faults, the cloud's state forgotten, the sink empty.
+   * locks, gateways online without faults, the cloud's state forgotten, the sink empty; `seed` reseeds
+   * the world's randomness.
    */
-  reset(): Promise<void> {
-    return resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+  async reset(seed?: number): Promise<void> {
+    await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+    if (seed !== undefined) this.reseed(seed);
+  }
+
+  /** Draw all domain randomness from `seed` from now on (STYLE §2): a test replays exactly with the seed it was given. */
+  reseed(seed: number): void {
+    this.cloud?.reseed(seededRng(seed).fork('cloud'));
   }
 
   /**

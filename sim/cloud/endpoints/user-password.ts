@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { byLockId, endpoint, fail, gatewayReady, ok, outcomeOf, type CloudDeps } from '../endpoint.ts';
 import { fieldsOf, sixDigits, uint32, UINT32_MAX } from '../fields.ts';
 import type { LockRecord } from '../types.ts';
@@ -13,7 +12,7 @@ const DRAWS = 1000;
 function drawPassword(lock: LockRecord, uid: number, deps: CloudDeps): string {
   const held = new Set([...deps.store.passwordsOf(lock.lockId)].filter(([u]) => u !== uid).map(([, p]) => p));
   for (let i = 0; i < DRAWS; i++) {
-    const p = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const p = String(deps.rng.int(0, 1_000_000)).padStart(6, '0');
     if (!held.has(p)) return p;
   }
   throw new Error(`no free password on lock ${lock.lockId} after ${DRAWS} draws`);

@@ -1,0 +1,30 @@
+/** The subcommands of `lockbench` (DESIGN §14) and the file each runs. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Subcommand → its file when no npm script of that name says otherwise (relative to the package root), and what it does. */
+export const COMMANDS: Record<string, { file: string; about: string }> = {
+  sim: { file: 'bin/sim.ts', about: 'start a simulated world and print its URLs (DESIGN §8)' },
+  conformance: { file: 'bin/conformance.ts', about: 'run the conformance suite against a target and write reports/' },
+  'serial-lock': { file: 'bin/serial-lock.ts', about: 'a virtual lock speaking lockwire on a serial port (DESIGN §6)' },
+  bridge: { file: 'bin/bridge.ts', about: 'the lab bridge: a gateway whose radio is a serial port (DESIGN §6)' },
+  gateway: { file: 'bin/gateway.ts', about: 'a virtual gateway as a separate process (DESIGN §12)' },
+  fleet: { file: 'bin/fleet.ts', about: 'one shard of virtual gateways and locks against any broker (DESIGN §13)' },
+  'broker-config': { file: 'bin/broker-config.ts', about: 'write a Mosquitto configuration from a fixture (DESIGN §13)' },
+  'report:merge': { file: 'bin/report-merge.ts', about: 'merge shard blob reports into one HTML report, JUnit and matrix (DESIGN §13)' },
+  defects: { file: 'bin/defects.ts', about: 'run the seeded-defect kill matrix (reports/defects.{html,json})' },
+  bench: { file: 'bench/run.ts', about: 'run the benchmarks (reports/bench.json)' },
+};
+
+/** The file the npm script of the same name runs (`"sim": "tsx bin/sim.ts"`), so both entries stay one program. */
+export function fileOf(root: string, name: string): string {
+  try {
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+    const m = /^tsx (\S+\.ts)$/.exec(scripts[name] ?? '');
+    if (m) return m[1]!;
+  } catch {
+    // No readable package.json: the table's own file stands.
+  }
+  return COMMANDS[name]!.file;
+}
+

@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { labConfig } from './lab-config.ts';
+import { probeLab } from './lab-preflight.ts';
+
+const GOOD = { LOCKBENCH_SERIAL: '/dev/null-port', LOCKBENCH_LOCK_ID: '3001', LOCKBENCH_LOCK_SECRET: '5e7a0c1f9b3d4e6a8c2b1d0f3e5a7c9b' };
+
+test('missing lab settings are named, all at once (DESIGN §11)', () => {
+  assert.throws(() => labConfig({}), /needs LOCKBENCH_SERIAL, LOCKBENCH_LOCK_ID, LOCKBENCH_LOCK_SECRET/);
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_SECRET: '' }), /needs LOCKBENCH_LOCK_SECRET\b/);
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_ID: '0' }), /LOCKBENCH_LOCK_ID must be a lock id/);
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_SECRET: 'abc' }), /LOCKBENCH_LOCK_SECRET must be 32 hex digits/);
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_MAX_PPM: 'lots' }), /LOCKBENCH_LOCK_MAX_PPM must be a number of ppm/);
+  assert.deepEqual(labConfig({ ...GOOD, LOCKBENCH_LOCK_SECRET: GOOD.LOCKBENCH_LOCK_SECRET.toUpperCase() }),
+    { path: '/dev/null-port', lockId: 3001, secretHex: GOOD.LOCKBENCH_LOCK_SECRET, maxPpm: 50, benchControl: undefined });
+});
+
+test('the preflight names a port that cannot be opened, within its bound', async () => {
+  const t0 = performance.now();
+  await assert.rejects(probeLab({ ...GOOD, LOCKBENCH_SERIAL: '/nonexistent/lockbench-port', LOCKBENCH_LAB_STATE: '/nonexistent/state.json' }), /cannot open the serial port \/nonexistent\/lockbench-port/);
+  assert.ok(performance.now() - t0 < 8000);
+});
