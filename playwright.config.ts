@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { isProfileName, type ProfileName } from './sim/protocol/index.ts';
 import type { Options } from './harness/fixtures/index.ts';
 import type { TargetName } from './harness/targets/facets.ts';
-import { CATALOGUE, specsOf } from './harness/defects/catalogue.ts';
+import { SIM_CATALOGUE, specsOf } from './harness/defects/catalogue.ts';
 import { runTag, shardOfArgv } from './harness/report/shard-records.ts';
 
 // `npm run conformance -- --target X` sets LOCKBENCH_TARGET; the default is the embedded simulator.
@@ -18,7 +18,7 @@ const defects = (process.env.LOCKBENCH_DEFECTS ?? '').split(',').map((d) => d.tr
 const defectRun = process.env.LOCKBENCH_DEFECT_RUN === '1';
 const defectProjects = [
   ...(process.env.LOCKBENCH_DEFECTS_NO_CLEAN === '1' ? [] : [{ name: 'clean', use: { targetName: 'sim' as const, profile: 'kexin-2017-03' as const, defects: [] } }]),
-  ...CATALOGUE.map((d) => ({
+  ...SIM_CATALOGUE.map((d) => ({
     name: `defect:${d.name}`,
     testMatch: specsOf(d),
     grep: new RegExp(d.caughtBy.map((id) => `@${id}\\b`).join('|')),

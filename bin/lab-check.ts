@@ -1,129 +1,215 @@
 /**
- * CI proof of lab mode (issue 5): a socat pseudo-terminal pair stands in for the USB cable, the
- * virtual serial lock (`bin/serial-lock.ts`) sits on one end, and the suite runs with `--target lab`
- * on the other through the real `serialport` binding. A small bench-control server lets LAB-04 pull
- * the "cable" (kill socat) and put it back. Without socat this skips with the reason — unless
- * CI=true, where a missing socat is a failure.
+ * `npm run conformance:lab` (issue 9, DESIGN §11): prove the lab target against more than one
+ * firmware on real time, over socat pty pairs and the real `serialport` binding. Each variant the
+ * contract allows must pass; variant A runs twice against the same device process; each lab-run
+ * seeded defect of the catalogue must make its catching checks fail. Prints a table, exits 1 on any
+ * wrong verdict. Without socat it skips with the reason — unless CI=true, where that is a failure.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Matrix } from '../harness/report/matrix.ts';
-import { cli } from './cli.ts';
+import { LAB_CATALOGUE } from '../harness/defects/catalogue.ts';
+import { outcomesOf } from '../harness/defects/kill-matrix.ts';
+import { BenchRig } from '../harness/serial/bench-rig.ts';
+import { confirmKill, judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/serial/lab-verdict.ts';
+import { cli, type Cli } from './cli.ts';
 
-cli('lockbench conformance:lab', {
-  synopsis: 'npm run conformance:lab [-- Playwright test options]',
-  about: 'CI proof of lab mode: a socat pty pair, the virtual serial lock on one end and the suite with --target lab on\nthe other (reports/lab). Without socat it skips, except under CI=true where that fails.',
-}).helpIfAsked();
-
-const LOCK_ID = '1000001';
-const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const SPECS = ['specs/lab.spec.ts', 'specs/pwd-api.spec.ts', 'specs/pwd-window.spec.ts', 'specs/drift.spec.ts', 'specs/time-sync.spec.ts', 'specs/v2-passwords.spec.ts'];
+const cmd: Cli = cli('lockbench conformance:lab', {
+  synopsis: 'npm run conformance:lab -- [--jobs N] [--only NAME,…]',
+  about: `Runs the lab suite (--target lab) against virtual serial locks on socat pty pairs (reports/lab):
+  A, A-again  --time running, every other switch at its default; twice on one device process
+  B           --time running --lockout-survives-set-back --cache-ms 10000 --event-resend-ms 200 --state FILE --no-sim
+  C           --time running --lockout-clock real --lockout-survives-set-back; only the checks that meet a
+              keypad lockout (PWD-07, STATE-01, V2-05), each waiting it out
+  defect:X    variant A seeded with each lab-run defect of harness/defects/catalogue.ts; only the tests of
+              the checks that must catch it
+Without socat it skips, except under CI=true where that fails.`,
+  options: [
+    ['--jobs N', 'runs at once, 1…8; default 3 (the runs mostly wait on real time)'],
+    ['--only A,B,…', 'run only these (names as above; the A chain is "A"); default all'],
+  ],
+  more: ['Reports per run under reports/lab/NAME/ (output.log, results.json, html), the table in reports/lab/summary.json;', 'run A also adds the lab column to reports/conformance.*.'],
+});
+const fail: Cli['fail'] = cmd.fail;
+const args = cmd.parse({ jobs: { type: 'string', default: '3' }, only: { type: 'string' } });
+const jobs = cmd.uint(args.jobs, '--jobs', 1, 8);
 
 if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).error) {
-  const msg = 'lab check: socat is not installed (apt-get install -y socat)';
-  if (process.env.CI === 'true') {
-    console.error(`${msg}; in CI that is a failure`);
-    process.exit(1);
-  }
-  console.log(`${msg}; skipping the lab run`);
+  const msg = 'socat is not installed (apt-get install -y socat)';
+  if (process.env.CI === 'true') fail(`${msg}; in CI that is a failure`, 1);
+  console.log(`lab check: ${msg}; skipping the lab run`);
   process.exit(0);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'lockbench-lab-'));
-const hostEnd = join(dir, 'host');
-const lockEnd = join(dir, 'lock');
-let socat: ChildProcess | undefined;
+// A device of our own, not one of the contract vectors' sample locks (DESIGN §11: expectations come
+// from the device's own secret).
+const LOCK_ID = 4100007;
+const SECRET = '5e0c9a7b31d24f68a0b1c2d3e4f50617';
+// The "Done when" list of issue 9, plus the serial checks a virtual lock with bench control offers.
+const REQUIRED = [
+  'PWD-01', 'PWD-02', 'PWD-03', 'PWD-04', 'PWD-05', 'PWD-07', 'TSYNC-01', 'TSYNC-02', 'TSYNC-03',
+  'V2-01', 'V2-02', 'V2-03', 'V2-05', 'GW-01', 'PUSH-03', 'LAB-01', 'LAB-02', 'LAB-03', 'LAB-04', 'LAB-05',
+];
+const VARIANT_A = ['--time', 'running'];
+/** One suite run may take this long before it is stopped, ms. */
+const SUITE_TIMEOUT_MS = 300_000;
 
-async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`lab check: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+const tmp = mkdtempSync(join(tmpdir(), 'lockbench-labcheck-'));
+// One harness state file for every run: the harness's seqs only grow, whichever device it meets.
+const labState = join(tmp, 'lab-state.json');
+// B: every other open choice at once, without the sim ops (real firmware need not offer them; LAB-03 needs them).
+const VARIANT_B = ['--time', 'running', '--lockout-survives-set-back', '--cache-ms', '10000', '--event-resend-ms', '200', '--state', join(tmp, 'device-b.json'), '--no-sim'];
+// C: lockout in the device's own real time (DESIGN §11: waited out, bounded by lockout.seconds). Only
+// the checks that meet a lockout: each waits a lockout out in real time, so a full run would take minutes.
+const VARIANT_C = ['--time', 'running', '--lockout-clock', 'real', '--lockout-survives-set-back'];
+const LOCKOUT_CHECKS = ['PWD-07', 'STATE-01', 'V2-05'];
+
+interface Run {
+  name: string;
+  expect: LabExpectation;
+  /** Extra Playwright arguments (the defect runs' --grep). */
+  pwArgs: string[];
+  linkDefects?: string;
+  /** The run's matrix goes to reports/ (the main matrix's lab column) rather than its own folder. */
+  mainMatrix?: boolean;
+}
+
+/** Runs that share one device process, one after the other. */
+interface Chain {
+  name: string;
+  deviceFlags: string[];
+  runs: Run[];
+}
+
+const pass: LabExpectation = { kind: 'pass', required: REQUIRED };
+const grepOf = (ids: readonly string[]): string => ids.map((id) => `@${id}\\b`).join('|');
+const chains: Chain[] = [
+  { name: 'A', deviceFlags: VARIANT_A, runs: [{ name: 'A', expect: pass, pwArgs: [], mainMatrix: true }, { name: 'A-again', expect: pass, pwArgs: [] }] },
+  { name: 'B', deviceFlags: VARIANT_B, runs: [{ name: 'B', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }] },
+  { name: 'C', deviceFlags: VARIANT_C, runs: [{ name: 'C', expect: { kind: 'pass', required: ['PWD-07', 'V2-05'] }, pwArgs: ['--grep', grepOf(LOCKOUT_CHECKS)] }] },
+  ...LAB_CATALOGUE.map((d): Chain => {
+    const onLink = d.name.startsWith('link-');
+    const run: Run = {
+      name: `defect:${d.name}`,
+      expect: { kind: 'caught', caughtBy: d.caughtBy },
+      pwArgs: ['--grep', grepOf(d.caughtBy)],
+      ...(onLink ? { linkDefects: d.name } : {}),
+    };
+    return { name: run.name, deviceFlags: onLink ? VARIANT_A : [...VARIANT_A, '--defects', d.name], runs: [run] };
+  }),
+];
+const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
+for (const n of only ?? []) {
+  if (chains.some((c) => c.name === n)) continue;
+  rmSync(tmp, { recursive: true, force: true });
+  fail(`--only: unknown run "${n}" (known: ${chains.map((c) => c.name).join(', ')})`);
+}
+const selected = only ? chains.filter((c) => only.includes(c.name)) : chains;
+
+interface Row {
+  run: string;
+  device: string;
+  verdict: LabVerdict;
+  seconds: number;
+  log: string;
+  expect: LabExpectation;
+}
+const rows: Row[] = [];
+const problems: string[] = [];
+
+/** One Playwright run of the lab suite against the rig; its output goes to the run's log. */
+async function runSuite(rig: BenchRig, run: Run, deviceFlags: string[]): Promise<void> {
+  const reports = join('reports', 'lab', run.name.replace(/[^\w.-]+/g, '_'));
+  rmSync(reports, { recursive: true, force: true });
+  mkdirSync(reports, { recursive: true });
+  const log = createWriteStream(join(reports, 'output.log'));
+  const t0 = performance.now();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOCKBENCH_REPORTS: reports,
+    LOCKBENCH_MATRIX_DIR: run.mainMatrix ? 'reports' : reports,
+    LOCKBENCH_SERIAL: rig.hostPath,
+    LOCKBENCH_LOCK_ID: String(LOCK_ID),
+    LOCKBENCH_LOCK_SECRET: SECRET,
+    LOCKBENCH_BENCH_CONTROL: rig.controlUrl,
+    LOCKBENCH_LAB_STATE: labState,
+    LOCKBENCH_LINK_DEFECTS: run.linkDefects ?? '',
+  };
+  // Asynchronous on purpose: the rig's bench-control server must keep answering while the suite runs.
+  const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'lab', '--output', join('test-results', 'lab', run.name.replace(/[^\w.-]+/g, '_')), ...run.pwArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'], env,
+  });
+  // Bounded: a wedged run is stopped (Playwright's own timeouts should come first).
+  const stopAfter = setTimeout(() => suite.kill('SIGTERM'), SUITE_TIMEOUT_MS);
+  suite.stdout!.pipe(log, { end: false });
+  suite.stderr!.pipe(log, { end: false });
+  const code = await new Promise<number | null>((resolve) => suite.once('exit', (c) => resolve(c)));
+  clearTimeout(stopAfter);
+  await new Promise<void>((r) => log.end(r));
+  let outcomes: ReturnType<typeof outcomesOf> = [];
+  try {
+    outcomes = outcomesOf(JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')));
+  } catch (e) {
+    problems.push(`${run.name}: no JSON report (${(e as Error).message}); see ${reports}/output.log`);
   }
+  const verdict = judgeLabRun(run.expect, code, outcomes);
+  const seconds = (performance.now() - t0) / 1000;
+  rows.push({ run: run.name, device: deviceFlags.join(' ').replace(tmp, '$TMP'), verdict, seconds, log: join(reports, 'output.log'), expect: run.expect });
+  console.log(`lab check: ${run.name} ${verdict.ok ? 'ok' : 'WRONG'} in ${seconds.toFixed(1)} s — ${verdict.reason}`);
 }
 
-async function plug(): Promise<void> {
-  socat = spawn('socat', [`pty,raw,echo=0,link=${hostEnd}`, `pty,raw,echo=0,link=${lockEnd}`], { stdio: 'ignore' });
-  await until('socat to create the pty pair', () => existsSync(hostEnd) && existsSync(lockEnd), 5000);
-}
-
-async function unplug(): Promise<void> {
-  const s = socat;
-  socat = undefined;
-  if (!s || s.exitCode !== null) return;
-  const gone = new Promise((r) => s.once('exit', r));
-  s.kill('SIGTERM');
-  await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
-  await until('the pty links to disappear', () => !existsSync(hostEnd) && !existsSync(lockEnd), 3000).catch(() => {
-    rmSync(hostEnd, { force: true });
-    rmSync(lockEnd, { force: true });
-  });
-}
-
-await plug();
-const lock = spawn(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', '--port', lockEnd, '--lock-id', LOCK_ID, '--secret', SECRET, '--time', 'frozen'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise<void>((resolve, reject) => {
-  const t = setTimeout(() => reject(new Error('lab check: serial-lock printed no ready line within 20 s')), 20_000);
-  createInterface({ input: lock.stdout! }).once('line', () => {
-    clearTimeout(t);
-    resolve();
-  });
-  lock.once('exit', (code) => reject(new Error(`lab check: serial-lock exited with ${code}`)));
-});
-
-const control = createServer((req, res) => {
-  const act = req.url === '/unplug' ? unplug : req.url === '/replug' ? plug : undefined;
-  if (!act || req.method !== 'POST') {
-    res.writeHead(404).end();
+async function runChain(chain: Chain): Promise<void> {
+  const dir = join(tmp, chain.name.replace(/[^\w.-]+/g, '_'));
+  const stderr: Buffer[] = [];
+  let rig: BenchRig;
+  try {
+    rig = await BenchRig.start({ dir, lockId: LOCK_ID, secretHex: SECRET, deviceFlags: chain.deviceFlags, deviceStderr: (c) => void stderr.push(c) });
+  } catch (e) {
+    problems.push(`${chain.name}: the bench did not start: ${(e as Error).message}; device said: ${Buffer.concat(stderr).toString().trim()}`);
     return;
   }
-  act().then(() => res.writeHead(200).end('{}'), (e: Error) => res.writeHead(500).end(e.message));
-});
-await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+  try {
+    for (const run of chain.runs) {
+      if (!rig.deviceAlive) {
+        problems.push(`${run.name}: the device process is gone: ${Buffer.concat(stderr).toString().trim()}`);
+        break;
+      }
+      await runSuite(rig, run, chain.deviceFlags);
+    }
+  } finally {
+    const exit = await rig.stop();
+    if (exit !== 0) problems.push(`${chain.name}: serial-lock exited with ${exit} on SIGTERM (want 0)`);
+  }
+}
 
-// Asynchronous on purpose: the bench-control server above must keep answering while the suite runs.
-const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'lab', '--workers', '1', ...SPECS, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    LOCKBENCH_REPORTS: 'reports/lab',
-    LOCKBENCH_SERIAL: hostEnd,
-    LOCKBENCH_LOCK_ID: LOCK_ID,
-    LOCKBENCH_LOCK_SECRET: SECRET,
-    LOCKBENCH_BENCH_CONTROL: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
-  },
-});
-const run = { status: await new Promise<number | null>((resolve) => suite.once('exit', (code) => resolve(code))) };
+const t0 = performance.now();
+const queue = [...selected];
+await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+  for (let c = queue.shift(); c; c = queue.shift()) await runChain(c);
+}));
+rmSync(tmp, { recursive: true, force: true });
+const total = (performance.now() - t0) / 1000;
 
-control.close();
-lock.kill('SIGTERM');
-const lockExit = await new Promise<number | null>((resolve) => {
-  const t = setTimeout(() => resolve(null), 5000);
-  lock.once('exit', (code) => {
-    clearTimeout(t);
-    resolve(code);
-  });
-});
-if (lockExit === null) lock.kill('SIGKILL');
-await unplug();
-rmSync(dir, { recursive: true, force: true });
-
-const problems: string[] = [];
-if (run.status !== 0) problems.push(`the lab run exited with ${run.status}`);
-if (lockExit !== 0) problems.push(`serial-lock exited with ${lockExit} on SIGTERM (want 0)`);
-const matrix = JSON.parse(readFileSync('reports/conformance.json', 'utf8')) as Matrix;
-const column = matrix.columns.find((c) => c.startsWith('lab'));
-if (!column) problems.push('the matrix has no lab column');
-const passed = matrix.rows.filter((r) => column && r.cells[column]?.status === 'pass').map((r) => r.id);
-for (const id of ['LAB-01', 'LAB-02', 'LAB-03', 'LAB-04']) if (!passed.includes(id)) problems.push(`${id} did not pass on lab`);
-console.log(`lab target: ${passed.length} checks passed: ${passed.join(' ')}`);
+const order = selected.flatMap((c) => c.runs.map((r) => r.name));
+rows.sort((a, b) => order.indexOf(a.run) - order.indexOf(b.run));
+// A defect's kill counts only by checks the clean device A passed (without A in the selection, unconfirmed).
+const clean = rows.find((r) => r.run === 'A')?.verdict;
+for (const r of rows) {
+  if (r.expect.kind === 'caught' && clean) r.verdict = confirmKill(r.verdict, r.expect.caughtBy, clean);
+  else if (r.expect.kind === 'caught' && r.verdict.ok) r.verdict = { ...r.verdict, reason: `${r.verdict.reason} (unconfirmed: run A not selected)` };
+  if (!r.verdict.ok) problems.push(`${r.run}: ${r.verdict.reason} (see ${r.log})`);
+}
+const w = Math.max(...rows.map((r) => r.run.length), 3);
+console.log(`\n${'run'.padEnd(w)}  verdict  pass fail skip      s  expected / why`);
+for (const r of rows) {
+  const v = r.verdict;
+  console.log(`${r.run.padEnd(w)}  ${(v.ok ? 'ok' : 'WRONG').padEnd(7)}  ${String(v.passed).padStart(4)} ${String(v.failed).padStart(4)} ${String(v.skipped).padStart(4)} ${r.seconds.toFixed(0).padStart(6)}  ${v.reason}`);
+  console.log(`${''.padEnd(w)}           device: serial-lock ${r.device}`);
+}
+console.log(`lab check: ${rows.filter((r) => r.verdict.ok).length}/${order.length} runs right in ${total.toFixed(0)} s (${jobs} at once)`);
+mkdirSync(join('reports', 'lab'), { recursive: true });
+writeFileSync(join('reports', 'lab', 'summary.json'), `${JSON.stringify({ seconds: Math.round(total), jobs, runs: rows.map((r) => ({ run: r.run, device: r.device, ok: r.verdict.ok, reason: r.verdict.reason, passed: r.verdict.passed, failed: r.verdict.failed, skipped: r.verdict.skipped, seconds: Math.round(r.seconds) })), problems }, null, 1)}\n`);
 if (problems.length) {
   console.error(`lab check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);

@@ -1,27 +1,36 @@
 /**
- * `npm run serial-lock -- --port PATH --lock-id N --secret HEX [--start UNIX]`: a virtual lock
- * speaking lockwire on a serial port (DESIGN §6), for lab runs without hardware. Prints one JSON
- * line `{"ready": true, "port": PATH}` when the port is open; logs go to stderr.
+ * `npm run serial-lock -- --port PATH --lock-id N --secret HEX [options]`: a virtual lock speaking
+ * lockwire on a serial port (DESIGN §6), for lab runs without hardware. Its switches are the firmware
+ * choices DESIGN §5.4 and §6 leave open, so the lab target can be proven against more than one
+ * firmware. Prints one JSON line `{"ready": true, "port": PATH}` when the port is open; logs go to stderr.
  */
-import { WorldClock } from '../sim/clock/index.ts';
-import { VirtualLock, defaultLockSpec } from '../sim/lock/lock.ts';
-import { SerialLock } from '../sim/serial-lock/serial-lock.ts';
+import { WorldClock, type Clock } from '../sim/clock/index.ts';
+import { VirtualLock, defaultLockSpec, LOCK_DEFECTS } from '../sim/lock/lock.ts';
+import { SerialLock, SERIAL_LOCK_DEFECTS } from '../sim/serial-lock/serial-lock.ts';
+import { StateFile } from '../sim/serial-lock/state-file.ts';
 import { cli, type Cli } from './cli.ts';
 
 const cmd: Cli = cli('lockbench serial-lock', {
-  synopsis: 'lockbench serial-lock --port PATH --lock-id N --secret HEX [--start UNIX] [--mac MAC] [--firmware-ver S] [--open-timeout-ms N] [--time running|frozen]',
-  about: 'A virtual lock speaking lockwire (DESIGN §6) on a serial port, for lab runs without hardware.\nPrints {"ready": true, "port": PATH} on stdout when the port is open; logs go to stderr.',
+  synopsis: 'lockbench serial-lock --port PATH --lock-id N --secret HEX [options]',
+  about: 'A virtual lock speaking lockwire (DESIGN §6) on a serial port, for lab runs without hardware; its switches are\nthe firmware choices DESIGN §5.4 and §6 leave open. Prints {"ready": true, "port": PATH} on stdout when the port\nis open; logs go to stderr.',
   options: [
     ['--port PATH', 'serial port to open (e.g. one end of a socat pty pair); required'],
     ['--lock-id N', 'lock id, 1…4294967295; required'],
     ['--secret HEX', 'the lock\'s secret, an even number of hex digits (16 bytes = 32 digits); required, never logged'],
-    ['--start UNIX', 'world time the lock\'s clock starts at, unix seconds; default 1700000000'],
     ['--mac MAC', 'xx:xx:xx:xx:xx:xx reported by info; default 72:00:03:16:7d:f0'],
     ['--firmware-ver S', 'firmware version reported by info; default serial-lock'],
+    ['--time MODE', 'running (the clock follows real time from --start, as a real device) or frozen (moves only by time sync); default running'],
+    ['--start now|UNIX', 'world time at start, unix seconds; default now (the host\'s time)'],
+    ['--lockout-clock lock|real', 'keypad lockout counted in lock time (DESIGN §5.4) or in the device\'s own real time, which no sync moves; default lock'],
+    ['--lockout-survives-set-back', 'a clock set back keeps a lockout running; default off (it ends it)'],
+    ['--cache-ms N', 'how long a response answers a repeated seq, real-time ms; default 5000'],
+    ['--event-resend-ms N', 'an unacked event is sent again after N real-time ms; default 500 (DESIGN §6)'],
+    ['--state FILE', 'keep last time-sync seq, user passwords, lockout and clock anchor in FILE across restarts; default: nothing kept'],
+    ['--no-sim', 'no sim_* ops and no "sim" capability, as real firmware; default: offered'],
+    ['--defects a,b', `seeded defects: ${[...LOCK_DEFECTS, ...SERIAL_LOCK_DEFECTS].join(', ')}; default none`],
     ['--open-timeout-ms N', 'real-time ms to wait for the port to open; default 10000'],
-    ['--time MODE', 'running (the clock follows real time) or frozen (moves only by time sync); default running'],
   ],
-})
+});
 // Annotated so TypeScript narrows after a call that never returns.
 const fail: Cli['fail'] = cmd.fail;
 const { log, uint, parse, onStop } = cmd;
@@ -30,35 +39,77 @@ const args = parse({
   port: { type: 'string' },
   'lock-id': { type: 'string' },
   secret: { type: 'string' },
-  start: { type: 'string', default: '1700000000' },
+  start: { type: 'string', default: 'now' },
   mac: { type: 'string' },
   'firmware-ver': { type: 'string', default: 'serial-lock' },
   'open-timeout-ms': { type: 'string', default: '10000' },
   time: { type: 'string', default: 'running' },
+  'lockout-clock': { type: 'string', default: 'lock' },
+  'lockout-survives-set-back': { type: 'boolean', default: false },
+  'cache-ms': { type: 'string', default: '5000' },
+  'event-resend-ms': { type: 'string', default: '500' },
+  state: { type: 'string' },
+  defects: { type: 'string', default: '' },
+  'no-sim': { type: 'boolean', default: false },
 });
-if (!args.port) fail('--port PATH is required');
+if (!args.port) fail('--port PATH is required (see --help)');
 const lockId = uint(args['lock-id'], '--lock-id', 1, 0xffffffff);
 // Never echo the secret itself (house rule: no secrets in logs).
 if (!args.secret || !/^(?:[0-9a-fA-F]{2})+$/.test(args.secret)) fail('--secret must be an even number of hex digits');
-const start = uint(args.start, '--start', 0, 0xffffffff);
+// The host's unix time: the device's real-time clock (bin is where time sources are injected).
+const hostUnixS = (): number => (performance.timeOrigin + performance.now()) / 1000;
+const start = args.start === 'now' ? hostUnixS() : uint(args.start, '--start', 0, 0xffffffff);
 const openTimeoutMs = uint(args['open-timeout-ms'], '--open-timeout-ms', 1, 3_600_000);
+const cacheMs = uint(args['cache-ms'], '--cache-ms', 0, 3_600_000);
+const eventResendMs = uint(args['event-resend-ms'], '--event-resend-ms', 10, 60_000);
 if (args.mac !== undefined && !/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(args.mac)) fail(`--mac must be xx:xx:xx:xx:xx:xx, got "${args.mac}"`);
-
 if (args.time !== 'running' && args.time !== 'frozen') fail(`--time must be running or frozen, got "${args.time}"`);
+const lockoutClock = args['lockout-clock'];
+if (lockoutClock !== 'lock' && lockoutClock !== 'real') fail(`--lockout-clock must be lock or real, got "${lockoutClock}"`);
+const defects = args.defects!.split(',').map((d) => d.trim()).filter(Boolean);
+const known: readonly string[] = [...LOCK_DEFECTS, ...SERIAL_LOCK_DEFECTS];
+for (const d of defects) if (!known.includes(d)) fail(`--defects: unknown defect "${d}" (known: ${known.join(', ')})`);
 
-// DESIGN §2: a standalone lock lives in a running world clock (rate 1) starting at --start. With
-// --time frozen its clock moves only by time sync, so a lab run on a frozen world sees no real-time creep.
+// DESIGN §2: a standalone lock lives in a world clock starting at --start; running at rate 1 it is
+// a real device on real time. Frozen, its clock moves only by time sync.
 const world = new WorldClock(start);
 if (args.time === 'running') world.run(1);
-const spec = defaultLockSpec({ lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, ...(args.mac ? { mac: args.mac.toLowerCase() } : {}) });
-const lock = new VirtualLock(spec, world);
-const serial = new SerialLock({ path: args.port, lock, knobs: lock, mac: spec.mac, firmwareVer: spec.firmwareVer, log });
+// Lockout in "real" time counts in the device's own clock that no sync moves: the host's time.
+const realClock: Clock = { now: hostUnixS };
+const spec = defaultLockSpec({
+  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockoutClock,
+  lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects: defects.filter((d) => d.startsWith('lock-')),
+  ...(args.mac ? { mac: args.mac.toLowerCase() } : {}),
+});
+const lock = new VirtualLock(spec, world, realClock);
+const state = args.state ? new StateFile(args.state) : undefined;
+try {
+  const saved = state?.load();
+  if (saved) lock.restore(saved);
+} catch (e) {
+  fail((e as Error).message, 1);
+}
+const save = (): void => {
+  try {
+    state?.save(lock.persisted());
+  } catch (e) {
+    log(`could not save the lock state: ${(e as Error).message}`);
+  }
+};
+const serial = new SerialLock({
+  path: args.port, lock, ...(args['no-sim'] ? {} : { knobs: lock }), mac: spec.mac, firmwareVer: spec.firmwareVer, log, cacheMs, eventResendMs,
+  defects: defects.filter((d) => !d.startsWith('lock-')), ...(state ? { afterRequest: save } : {}),
+});
 
-onStop(() => serial.close());
+onStop(async () => {
+  save();
+  await serial.close();
+});
 
 if (!(await serial.whenOpen(openTimeoutMs))) {
   await serial.close();
   fail(`could not open --port ${args.port} within ${openTimeoutMs} ms`, 1);
 }
+save();
 process.stdout.write(`${JSON.stringify({ ready: true, port: args.port })}\n`);
-log(`lock ${lockId} on ${args.port}, world time starts at ${start}`);
+log(`lock ${lockId} on ${args.port}: time ${args.time} from ${Math.floor(start)}, lockout in ${lockoutClock} time${args['lockout-survives-set-back'] ? ' (survives a set-back)' : ''}, cache ${cacheMs} ms, event resend ${eventResendMs} ms${state ? `, state in ${state.path}` : ''}${args['no-sim'] ? ', no sim ops' : ''}${defects.length ? `, defects ${defects.join(',')}` : ''}`);

@@ -2,20 +2,25 @@
  * The catalogue of seeded defects (issue 4): each names a defect the simulator can be built with
  * (fixture key `defects`) and the checks that must catch it. `npm run defects` runs each defect's
  * areas against a world seeded with it and fails unless one of the expected checks fails.
+ * Defects marked `runOn: […'lab']` are also (or only) run through the lab target by
+ * `bin/lab-check.ts`: `lock-*` and `serial-*` seeded into the serial lock (`--defects`), `link-*`
+ * into the harness's link (`LOCKBENCH_LINK_DEFECTS`).
  */
 export interface SeededDefect {
   name: string;
   what: string;
   /** Check IDs of which at least one must fail. */
   caughtBy: string[];
+  /** Which runs seed it: `sim` (the kill matrix of `npm run defects`), `lab` (`bin/lab-check.ts`). Default `['sim']`. */
+  runOn?: readonly ('sim' | 'lab')[];
 }
 
 export const CATALOGUE: readonly SeededDefect[] = [
-  { name: 'lock-slot-end-inclusive', what: 'lock accepts a temporary code at its slot end (off by one)', caughtBy: ['PWD-05'] },
+  { name: 'lock-slot-end-inclusive', what: 'lock accepts a temporary code at its slot end (off by one)', caughtBy: ['PWD-05'], runOn: ['sim', 'lab'] },
   { name: 'lock-ignores-tolerance', what: 'lock ignores its behind/ahead tolerance', caughtBy: ['PWD-06'] },
   { name: 'lock-drift-wrong-sign', what: 'lock clock drifts with the wrong sign', caughtBy: ['DRIFT-01'] },
-  { name: 'lock-accepts-replay', what: 'lock accepts a replayed time-sync seq', caughtBy: ['TSYNC-02'] },
-  { name: 'lock-no-lockout', what: 'keypad never locks out', caughtBy: ['PWD-07', 'V2-05', 'STATE-01'] },
+  { name: 'lock-accepts-replay', what: 'lock accepts a replayed time-sync seq', caughtBy: ['TSYNC-02'], runOn: ['sim', 'lab'] },
+  { name: 'lock-no-lockout', what: 'keypad never locks out', caughtBy: ['PWD-07', 'V2-05', 'STATE-01'], runOn: ['sim', 'lab'] },
   { name: 'lock-battery-never-low', what: 'battery never reports low', caughtBy: ['STATE-02'] },
   { name: 'lock-user-window-inclusive', what: 'user password accepted at its window end', caughtBy: ['V2-01'] },
   { name: 'lock-reset-keeps-time', what: 'a reset clock still accepts codes', caughtBy: ['DRIFT-03', 'V2-05'] },
@@ -28,6 +33,10 @@ export const CATALOGUE: readonly SeededDefect[] = [
   { name: 'gateway-slow-ack', what: 'gateway acks later than the ack timeout', caughtBy: ['GWP-02'] },
   { name: 'gateway-stray-publish', what: "gateway also publishes on another gateway's topic", caughtBy: ['GWP-06'] },
   { name: 'lock-user-window-ignored', what: 'lock accepts a user password outside its window (through the gateway)', caughtBy: ['V2-01'] },
+  { name: 'lock-ignores-time-sync', what: 'lock answers a time sync ok but leaves its clock alone', caughtBy: ['TSYNC-02', 'LAB-02', 'DRIFT-02'], runOn: ['sim', 'lab'] },
+  // DESIGN §6 on the serial path: only the lab target has one (TEST-PLAN LAB-03).
+  { name: 'serial-no-cache', what: 'serial lock acts again on a repeated seq instead of answering from its cache', caughtBy: ['LAB-03'], runOn: ['lab'] },
+  { name: 'link-retransmit-new-seq', what: 'the host link retransmits a request under a fresh seq, so the lock acts twice', caughtBy: ['LAB-03'], runOn: ['lab'] },
   { name: 'broker-acl-open', what: "a gateway may read another gateway's commands", caughtBy: ['SEC-01'] },
   { name: 'broker-anonymous', what: 'broker accepts anonymous clients', caughtBy: ['SEC-01'] },
   { name: 'cloud-sign-uppercase', what: 'cloud accepts uppercase signatures', caughtBy: ['SIGN-02'] },
@@ -46,6 +55,12 @@ export const CATALOGUE: readonly SeededDefect[] = [
   { name: 'cloud-busy-ignored', what: 'cloud sends concurrent commands to one lock', caughtBy: ['GW-03'] },
 ];
 
+/** The defects `npm run defects` seeds into simulated worlds. */
+export const SIM_CATALOGUE: readonly SeededDefect[] = CATALOGUE.filter((d) => (d.runOn ?? ['sim']).includes('sim'));
+
+/** The defects `bin/lab-check.ts` seeds into lab runs (serial lock or link). */
+export const LAB_CATALOGUE: readonly SeededDefect[] = CATALOGUE.filter((d) => d.runOn?.includes('lab'));
+
 /** Spec files of each test-plan area. */
 export const AREA_SPECS: Readonly<Record<string, string[]>> = {
   SIGN: ['sign.spec.ts'],
@@ -61,6 +76,7 @@ export const AREA_SPECS: Readonly<Record<string, string[]>> = {
   PUSH: ['push.spec.ts', 'gateway-realtime.spec.ts'],
   SEC: ['security.spec.ts'],
   GWP: ['gateway-protocol.spec.ts'],
+  LAB: ['lab.spec.ts'],
 };
 
 /** The spec files a defect's expected checks live in. */

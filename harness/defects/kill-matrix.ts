@@ -1,4 +1,4 @@
-import { CATALOGUE } from './catalogue.ts';
+import { SIM_CATALOGUE } from './catalogue.ts';
 
 /** One test outcome from Playwright's JSON report. */
 export interface Outcome {
@@ -52,7 +52,7 @@ const failed = (o: Outcome) => o.status === 'failed' || o.status === 'timedOut' 
 /** Which checks each defect's world failed, and whether an expected one did. */
 export function killMatrix(outcomes: Outcome[]): KillMatrix {
   const clean = outcomes.filter((o) => o.project === 'clean');
-  const rows = CATALOGUE.map((d) => {
+  const rows = SIM_CATALOGUE.map((d) => {
     const mine = outcomes.filter((o) => o.project === `defect:${d.name}`);
     const failedIds = [...new Set(mine.filter(failed).flatMap((o) => o.checkIds))].sort();
     return { defect: d.name, what: d.what, caughtBy: d.caughtBy, failed: failedIds, killed: d.caughtBy.some((id) => failedIds.includes(id)), tests: mine.length };

@@ -11,6 +11,19 @@ export interface RequestsOptions {
   send(frame: RequestFrame): void;
   /** `link-retransmit-new-seq`: retransmit under a fresh seq (a seeded defect; breaks LAB-03). */
   newSeqOnRetransmit?: boolean;
+  /** The first request's seq, 1…255 (a host that restarts may start elsewhere than 1). Default 1. */
+  firstSeq?: number;
+  /** Real milliseconds, for round-trip times (transport time, not world time). Default performance.now. */
+  nowMs?: () => number;
+}
+
+/** Round trips of answered requests: from the last send of a request to its response, ms. */
+export interface RoundTripStats {
+  count: number;
+  lastMs: number;
+  minMs: number;
+  maxMs: number;
+  meanMs: number;
 }
 
 export interface RequestStats {
@@ -21,12 +34,14 @@ export interface RequestStats {
   strayResponses: number;
   /** Responses whose payload is not `{result, data}` with a known result. */
   badResponses: number;
+  roundTrip: RoundTripStats;
 }
 
 interface Pending {
   seq: number;
   payload: JsonObject;
   sends: number;
+  sentAtMs: number;
   timer?: NodeJS.Timeout;
   finish(answer: WireAnswer, timedOut: boolean): void;
 }
@@ -39,11 +54,20 @@ export const UNREACHABLE: WireAnswer = { result: 'unreachable', data: {} };
  * retransmission under the same seq, and an answer for every request within its timeout.
  */
 export class Requests {
-  readonly stats: RequestStats = { retransmits: 0, timeouts: 0, strayResponses: 0, badResponses: 0 };
+  readonly stats: RequestStats = {
+    retransmits: 0, timeouts: 0, strayResponses: 0, badResponses: 0, roundTrip: { count: 0, lastMs: NaN, minMs: NaN, maxMs: NaN, meanMs: NaN },
+  };
   private readonly pending = new Map<number, Pending>();
-  private seq = 0;
+  private seq: number;
+  private readonly nowMs: () => number;
+  private rttSumMs = 0;
 
-  constructor(private readonly opts: RequestsOptions) {}
+  constructor(private readonly opts: RequestsOptions) {
+    const first = opts.firstSeq ?? 1;
+    if (!Number.isInteger(first) || first < 1 || first > 255) throw new RangeError(`firstSeq must be 1…255, got ${first}`);
+    this.seq = first - 1;
+    this.nowMs = opts.nowMs ?? (() => performance.now());
+  }
 
   /** Send `op` and resolve with its response, or `unreachable` after `timeoutMs` at the latest. */
   call(op: string, args: JsonObject, timeoutMs: number): Promise<WireAnswer> {
@@ -53,6 +77,7 @@ export class Requests {
         seq: this.nextSeq(),
         payload: requestPayload(op, args),
         sends: 0,
+        sentAtMs: 0,
         finish: (answer, timedOut) => {
           clearTimeout(p.timer);
           clearTimeout(overall);
@@ -74,6 +99,7 @@ export class Requests {
       this.stats.strayResponses++;
       return;
     }
+    this.noteRoundTrip(this.nowMs() - p.sentAtMs);
     const a = parseResponse(payload);
     if (typeof a === 'string') this.stats.badResponses++;
     p.finish(typeof a === 'string' ? { result: 'error', data: { reason: a } } : a, false);
@@ -92,6 +118,17 @@ export class Requests {
   /** The link is closing: answer everything `unreachable` now. */
   failAll(): void {
     for (const p of [...this.pending.values()]) p.finish(UNREACHABLE, false);
+  }
+
+  /** The round trip of an answer to the last send (a retransmit answered late counts from its resend). */
+  private noteRoundTrip(ms: number): void {
+    const r = this.stats.roundTrip;
+    this.rttSumMs += ms;
+    r.count += 1;
+    r.lastMs = ms;
+    r.minMs = r.count === 1 ? ms : Math.min(r.minMs, ms);
+    r.maxMs = r.count === 1 ? ms : Math.max(r.maxMs, ms);
+    r.meanMs = this.rttSumMs / r.count;
   }
 
   private nextSeq(): number {
@@ -122,6 +159,7 @@ export class Requests {
       }
     }
     p.sends++;
+    p.sentAtMs = this.nowMs();
     this.opts.send({ seq: p.seq, type: FRAME_TYPE.request, payload: p.payload });
     p.timer = setTimeout(() => this.attempt(p), this.opts.retransmitMs);
   }

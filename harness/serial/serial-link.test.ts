@@ -5,7 +5,7 @@ import type { LockEvent } from '../../sim/protocol/index.ts';
 import { FakeFirmware } from '../../sim/serial-lock/fake-firmware.ts';
 import { MockCable } from '../../sim/serial-lock/mock-cable.ts';
 import { SerialLock } from '../../sim/serial-lock/serial-lock.ts';
-import { SerialLink, type SerialLinkOptions } from './serial-link.ts';
+import { linkDefectsFromEnv, SerialLink, type SerialLinkOptions } from './serial-link.ts';
 
 const LOCK_ID = 1000001;
 const RETRANSMIT_MS = 60;
@@ -223,5 +223,49 @@ test('identify learns the lock id from info; close settles what is in flight', a
     assert.equal((await again.link.request({ op: 'state', args: {} }, 5000)).result, 'unreachable', 'closed link answers at once');
   } finally {
     await r.close();
+  }
+});
+
+test('round trips are measured (stats.roundTrip, ping); firstSeq sets where the seqs start', async () => {
+  const r = await rig({ firstSeq: 200 });
+  try {
+    const seqs: number[] = [];
+    r.link.onFrame((dir, _hex, decoded) => {
+      if (dir === 'tx') seqs.push((decoded as { seq: number }).seq);
+    });
+    assert.equal(r.link.stats.roundTrip.count, 0);
+    const ms = await r.link.ping(1000);
+    assert.ok(ms !== undefined && ms >= 0 && ms < 500, `ping ${ms} ms`);
+    assert.equal((await r.link.request({ op: 'state', args: {} }, 1000)).result, 'ok');
+    const rt = r.link.stats.roundTrip;
+    assert.equal(rt.count, 2);
+    assert.ok(rt.minMs <= rt.meanMs && rt.meanMs <= rt.maxMs && rt.lastMs >= 0, JSON.stringify(rt));
+    assert.deepEqual(seqs, [200, 201]);
+    r.fw.reachable = false;
+    assert.equal(await r.link.ping(100), undefined, 'a mute device: no round trip');
+    assert.throws(() => new SerialLink({ path: '/mock/none', lockId: 1, firstSeq: 0 }), /firstSeq must be 1…255/);
+  } finally {
+    await r.close();
+  }
+});
+
+test('LOCKBENCH_LINK_DEFECTS seeds a lab run\u2019s link; an unknown name stops it naming the variable', async () => {
+  assert.deepEqual(linkDefectsFromEnv({}), []);
+  assert.deepEqual(linkDefectsFromEnv({ LOCKBENCH_LINK_DEFECTS: ' link-retransmit-new-seq ' }), ['link-retransmit-new-seq']);
+  assert.throws(() => linkDefectsFromEnv({ LOCKBENCH_LINK_DEFECTS: 'link-typo' }), /LOCKBENCH_LINK_DEFECTS: unknown link defect "link-typo"/);
+  const before = process.env.LOCKBENCH_LINK_DEFECTS;
+  process.env.LOCKBENCH_LINK_DEFECTS = 'link-retransmit-new-seq';
+  try {
+    const r = await rig();
+    try {
+      r.lock.dropResponses = 1;
+      assert.equal((await r.link.request({ op: 'unlock', args: {} }, 1000)).result, 'ok');
+      assert.equal(r.fw.acts.length, 2, 'seeded from the environment: the lock acted twice');
+    } finally {
+      await r.close();
+    }
+  } finally {
+    if (before === undefined) delete process.env.LOCKBENCH_LINK_DEFECTS;
+    else process.env.LOCKBENCH_LINK_DEFECTS = before;
   }
 });

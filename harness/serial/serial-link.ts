@@ -6,10 +6,22 @@ import { LOCK_RESULTS, parseLockEvent, type LockEvent, type LockOp, type LockRes
 import type { LockAnswer } from '../../sim/lock/types.ts';
 import type { LockLink } from '../../sim/gateway/link.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/serial-lock/port-keeper.ts';
-import { Requests, UNREACHABLE } from './requests.ts';
+import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
 
 /** Defects for the mutation catalogue: `link-retransmit-new-seq` retransmits under a fresh seq (breaks LAB-03). */
 export const SERIAL_LINK_DEFECTS = ['link-retransmit-new-seq'] as const;
+
+/**
+ * The link defects a lab run is seeded with: `LOCKBENCH_LINK_DEFECTS`, comma-separated (run by
+ * `bin/lab-check.ts`; the kill matrix of `npm run defects` runs sim only). An unknown name throws
+ * naming the variable, so a run with a typo stops up front instead of passing unseeded.
+ */
+export function linkDefectsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = (env.LOCKBENCH_LINK_DEFECTS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  const known: readonly string[] = SERIAL_LINK_DEFECTS;
+  for (const d of names) if (!known.includes(d)) throw new Error(`LOCKBENCH_LINK_DEFECTS: unknown link defect "${d}" (known: ${known.join(', ')})`);
+  return names;
+}
 
 export interface SerialLinkOptions {
   path: string;
@@ -29,7 +41,10 @@ export interface SerialLinkOptions {
   callTimeoutMs?: number;
   /** Recent events remembered to drop resends the lock made because an ack was lost. Default 64. */
   recentEvents?: number;
+  /** The first request's seq, 1…255. Default 1. */
+  firstSeq?: number;
   log?: (line: string) => void;
+  /** Seeded link defects. Default: `linkDefectsFromEnv()` (`LOCKBENCH_LINK_DEFECTS`). */
   defects?: readonly string[];
 }
 
@@ -51,6 +66,8 @@ export interface SerialLinkStats {
   badPayloads: number;
   events: number;
   duplicateEvents: number;
+  /** Request round trips (DESIGN §11: boundary checks keep the round trip from crossing a boundary). */
+  roundTrip: RoundTripStats;
 }
 
 const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
@@ -75,12 +92,14 @@ export class SerialLink implements LockLink {
 
   constructor(private readonly opts: SerialLinkOptions) {
     this.id = opts.lockId;
+    const defects = opts.defects ?? linkDefectsFromEnv();
     this.requests = new Requests({
       tries: opts.tries ?? 3,
       retransmitMs: opts.retransmitMs ?? 500,
       isOpen: () => this.port.isOpen,
       send: (frame) => this.send(frame),
-      newSeqOnRetransmit: opts.defects?.includes('link-retransmit-new-seq') ?? false,
+      newSeqOnRetransmit: defects.includes('link-retransmit-new-seq'),
+      ...(opts.firstSeq !== undefined ? { firstSeq: opts.firstSeq } : {}),
     });
     this.port = new PortKeeper({
       path: opts.path,
@@ -130,6 +149,7 @@ export class SerialLink implements LockLink {
       badPayloads: q.badResponses + this.counts.badPayloads,
       events: this.counts.events,
       duplicateEvents: this.counts.duplicateEvents,
+      roundTrip: { ...q.roundTrip },
     };
   }
 
@@ -157,6 +177,16 @@ export class SerialLink implements LockLink {
     if (a.result !== 'ok') return { ok: false, result: a.result };
     const info = parseDeviceInfo(a.data);
     return typeof info === 'string' ? { ok: false, result: 'error' } : { ok: true, info };
+  }
+
+  /**
+   * One `info` round trip, ms, or undefined when the device did not answer within `timeoutMs`
+   * (DESIGN §11: a boundary check places the clock so the measured round trip cannot cross it).
+   */
+  async ping(timeoutMs = this.callTimeoutMs): Promise<number | undefined> {
+    const t0 = performance.now();
+    const a = await this.call('info', {}, timeoutMs);
+    return a.result === 'ok' ? performance.now() - t0 : undefined;
   }
 
   /** A password typed on the lock's keypad. */

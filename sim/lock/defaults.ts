@@ -12,6 +12,7 @@ export const LOCK_DEFECTS = [
   'lock-user-window-ignored',
   'lock-reset-keeps-time',
   'lock-power-off-clock-runs',
+  'lock-ignores-time-sync',
 ] as const satisfies readonly string[];
 
 export type LockDefect = (typeof LOCK_DEFECTS)[number];
@@ -41,6 +42,8 @@ export function defaultLockSpec(partial: LockSpecInput): LockSpec {
     tolerance: { behind: partial.tolerance?.behind ?? 0, ahead: partial.tolerance?.ahead ?? 0 },
     capacity: partial.capacity ?? 100,
     lockout: { attempts: partial.lockout?.attempts ?? 5, seconds: partial.lockout?.seconds ?? 60 },
+    lockoutClock: partial.lockoutClock ?? 'lock',
+    lockoutSurvivesSetBack: partial.lockoutSurvivesSetBack ?? false,
     defects: partial.defects ?? [],
   };
 }

@@ -117,11 +117,21 @@ const probes: Record<LockDefect, { probe: (defects: readonly string[]) => unknow
     correct: 0,
     defective: 1000,
   },
+  'lock-ignores-time-sync': {
+    probe: (d) => {
+      const { lock } = setup(d);
+      const { key1, key2 } = timeSyncKeys(SECRET, 1000001, 5, SLOT_START + 7200);
+      const r = lock.bleTimeSync(5, key1, key2);
+      return [r.result, r.lock_time - SLOT_START];
+    },
+    correct: ['ok', 7200],
+    defective: ['ok', 0],
+  },
 };
 
 test('LOCK_DEFECTS lists exactly the probed defects', () => {
   assert.deepEqual([...LOCK_DEFECTS].sort(), Object.keys(probes).sort());
-  assert.equal(LOCK_DEFECTS.length, 10);
+  assert.equal(LOCK_DEFECTS.length, 11);
 });
 
 for (const name of LOCK_DEFECTS) {

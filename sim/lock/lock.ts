@@ -7,7 +7,7 @@ import { lockDefects, type LockDefect } from './defaults.ts';
 import { EventLog } from './event-log.ts';
 import { Lockout } from './lockout.ts';
 import { checkPassword, PasswordStore, type AcceptRules } from './passwords.ts';
-import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, StoredPassword } from './types.ts';
+import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, PersistedLock, StoredPassword } from './types.ts';
 
 // The spec helpers travel with the class so callers need one import.
 export { defaultLockSpec, LOCK_DEFECTS, type LockDefect, type LockSpecInput } from './defaults.ts';
@@ -33,7 +33,11 @@ export class VirtualLock implements LockFirmware {
   private tamper = false;
   private lastSeq = 0;
 
-  constructor(private readonly spec: LockSpec, private readonly world: Clock) {
+  /**
+   * `realClock`: the device's own real time (unix seconds), used only when `spec.lockoutClock` is
+   * `real`; default the world clock.
+   */
+  constructor(private readonly spec: LockSpec, private readonly world: Clock, private readonly realClock: Clock = world) {
     if (!/^(?:[0-9a-fA-F]{2})+$/.test(spec.secretHex)) throw new RangeError('secretHex must be hex bytes');
     this.lockId = spec.lockId;
     this.defects = lockDefects(spec.defects);
@@ -41,7 +45,7 @@ export class VirtualLock implements LockFirmware {
     this.driftPpm = spec.driftPpm;
     this.clock = new LockClock(w, this.clockPpm(spec.driftPpm), spec.clockOffsetS);
     this.battery = new Battery(spec.batteryPct, w, { ...spec, neverLow: this.has('lock-battery-never-low') });
-    this.lockout = new Lockout(spec.lockout, this.has('lock-no-lockout'));
+    this.lockout = new Lockout(spec.lockout, this.has('lock-no-lockout'), spec.lockoutSurvivesSetBack);
     this.passwords = new PasswordStore(spec.capacity);
     const ignoreTolerance = this.has('lock-ignores-tolerance');
     this.rules = {
@@ -112,7 +116,7 @@ export class VirtualLock implements LockFirmware {
     const decoded = decodeTimeSync(this.spec.secretHex, this.lockId, seq, key1, key2);
     if (!decoded.ok) return { result: decoded.reason, lock_time: this.wholeLockTime() };
     if (seq <= this.lastSeq && !this.has('lock-accepts-replay')) return { result: 'replay', lock_time: this.wholeLockTime() };
-    this.clock.set(this.world.now(), decoded.serverTime);
+    if (!this.has('lock-ignores-time-sync')) this.clock.set(this.world.now(), decoded.serverTime);
     this.lastSeq = Math.max(this.lastSeq, seq);
     return { result: 'ok', lock_time: this.wholeLockTime() };
   }
@@ -224,12 +228,38 @@ export class VirtualLock implements LockFirmware {
       jammed: this.jammed,
       reachable: this.reachable,
       power: this.powered ? 'on' : 'off',
-      locked_out_until: this.lockout.lockedOutUntil,
+      locked_out_until: this.lockoutUntilLockTime(),
       wrong_attempts: this.lockout.wrongAttempts,
       last_seq: this.lastSeq,
       uids: this.passwords.list().map((p) => p.uid),
       events: this.log.events(),
     };
+  }
+
+  /** What the firmware keeps across restarts (DESIGN §11: a lab device keeps its state). */
+  persisted(): PersistedLock {
+    this.sync();
+    const w = this.world.now();
+    return {
+      lock_id: this.lockId,
+      last_seq: this.lastSeq,
+      passwords: this.passwords.list(),
+      lockout: this.lockout.saved(),
+      clock: { offset_s: this.clock.now(w) - w, trusted: this.clock.trusted },
+    };
+  }
+
+  /** Take back what `persisted` returned, as a restarted firmware reading its flash. */
+  restore(p: PersistedLock): void {
+    if (p.lock_id !== this.lockId) throw new RangeError(`saved state is for lock ${p.lock_id}, not ${this.lockId}`);
+    const w = this.world.now();
+    this.lastSeq = p.last_seq;
+    this.passwords.del(0);
+    for (const pw of p.passwords) this.passwords.add(pw);
+    this.clock.set(w, w + p.clock.offset_s);
+    if (!p.clock.trusted) this.clock.reset();
+    this.lockout.restore(p.lockout);
+    this.sync();
   }
 
   /** The user passwords on the lock, ordered by uid. */
@@ -251,13 +281,25 @@ export class VirtualLock implements LockFirmware {
   }
 
   private isAbnormal(): boolean {
-    return this.tamper || this.lockout.isLockedOut(this.wholeLockTime());
+    return this.tamper || this.lockout.isLockedOut(this.lockoutNow());
+  }
+
+  /** The time lockout is counted in (DESIGN §5.4: lock time, unless the firmware counts real time). */
+  private lockoutNow(): number {
+    return this.spec.lockoutClock === 'real' ? Math.floor(this.realClock.now()) : this.wholeLockTime();
+  }
+
+  /** When the lockout ends, in lock time (a real-time lockout is translated at the current rate). */
+  private lockoutUntilLockTime(): number | null {
+    const until = this.lockout.lockedOutUntil;
+    if (until === null || this.spec.lockoutClock === 'lock') return until;
+    return this.wholeLockTime() + (until - this.lockoutNow());
   }
 
   /** Catch up with world time: drain, battery event on a low_voltage change (only while powered), lockout expiry. */
   private sync(): void {
     this.battery.drainTo(this.world.now(), this.powered);
-    this.lockout.expire(this.wholeLockTime());
+    this.lockout.expire(this.lockoutNow());
     if (!this.powered) return;
     const low = this.battery.takeLowChange();
     if (low !== null) {
@@ -268,14 +310,15 @@ export class VirtualLock implements LockFirmware {
   /** DESIGN §5.2 and §5.4: the password check steps 1–5, then the motor on a match. */
   private passwordUnlock(password: string, mode: UnlockMode): LockResult {
     const t = this.wholeLockTime();
-    if (this.lockout.isLockedOut(t)) {
+    const lockoutT = this.lockoutNow();
+    if (this.lockout.isLockedOut(lockoutT)) {
       this.unlockEvent(mode, false, 0);
       return 'locked_out';
     }
     const verdict = checkPassword(password, t, this.clock.trusted || this.has('lock-reset-keeps-time'), this.passwords, this.rules);
     if (!verdict.ok) {
       // Only a wrong or expired password counts toward lockout; an untrusted clock is not the typist's fault.
-      if (verdict.result !== 'no_time') this.lockout.recordWrong(t);
+      if (verdict.result !== 'no_time') this.lockout.recordWrong(lockoutT);
       this.unlockEvent(mode, false, verdict.uid);
       return verdict.result;
     }

@@ -20,6 +20,13 @@ export interface LockSpec {
   /** How many user passwords the lock stores. Default 100. */
   capacity: number;
   lockout: { attempts: number; seconds: number };
+  /**
+   * Firmware choice §5.4 leaves open: lockout counted in lock time (`lock`, DESIGN's default) or
+   * in the device's own real time (`real`, which no time sync moves). Default `lock`.
+   */
+  lockoutClock: 'lock' | 'real';
+  /** Firmware choice: a clock set back keeps a lockout running instead of ending it. Default false. */
+  lockoutSurvivesSetBack: boolean;
   /** Named firmware defects switched on for this lock (issue 4); empty by default. */
   defects: readonly string[];
 }
@@ -70,4 +77,14 @@ export interface LockFirmware {
   state(): StateData;
   clockInfo(): { lock_time: number; trusted: boolean };
   onEvent(listener: (ev: LockEvent) => void): () => void;
+}
+
+/** What a firmware keeps across restarts (serial lock `--state FILE`). */
+export interface PersistedLock {
+  lock_id: number;
+  last_seq: number;
+  passwords: StoredPassword[];
+  lockout: { wrong: number; since: number | null };
+  /** The lock clock as an offset from world time, so a restarted device's clock runs on like an RTC. */
+  clock: { offset_s: number; trusted: boolean };
 }

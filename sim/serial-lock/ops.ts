@@ -28,6 +28,7 @@ const done = (result: WireAnswer['result'], data: JsonObject = {}): WireAnswer =
 
 /** What `info` reports (DESIGN §6). */
 export function deviceInfo(device: LockDevice): DeviceInfo {
+  // DESIGN §6: `clock` names the `clock_get` op, which this firmware answers.
   const caps = ['keypad', 'ble', 'time_sync', 'clock'];
   if (device.knobs) caps.push('sim');
   return { lock_id: device.lock.lockId, mac: device.mac, firmware_ver: device.firmwareVer, caps };

@@ -197,3 +197,39 @@ test('an unpowered lock is silent; garbage and bad frames are dropped and counte
     await r.close();
   }
 });
+
+test('--cache-ms 10000: a repeated seq is answered from the cache for 10 s, acted on again after', async () => {
+  let now = 0;
+  const r = await rig({ nowMs: () => now, cacheMs: 10_000 });
+  try {
+    r.send(9, 1, { op: 'unlock' });
+    await r.waitFrames((f) => f.seq === 9 && f.type === 2, 1);
+    now = 10_000;
+    r.send(9, 1, { op: 'unlock' });
+    await r.waitFrames((f) => f.seq === 9 && f.type === 2, 2);
+    assert.equal(r.fw.acts.length, 1, 'within 10 s: cached');
+    now = 10_001;
+    r.send(9, 1, { op: 'unlock' });
+    await r.waitFrames((f) => f.seq === 9 && f.type === 2, 3);
+    assert.equal(r.fw.acts.length, 2, 'after 10 s: a new request');
+  } finally {
+    await r.close();
+  }
+});
+
+test('--event-resend-ms 200: an unacked event is resent about every 200 ms', async () => {
+  const r = await rig({ eventResendMs: 200, eventTries: 3 });
+  try {
+    const arrived: number[] = [];
+    const t0 = performance.now();
+    r.fw.emit({ type: 'tamper', lock_id: LOCK_ID, is_abnormal: true });
+    for (let n = 1; n <= 3; n++) {
+      await r.waitFrames((f) => f.type === 3, n, 1000);
+      arrived.push(performance.now() - t0);
+    }
+    const gaps = [arrived[1]! - arrived[0]!, arrived[2]! - arrived[1]!];
+    for (const g of gaps) assert.ok(g >= 190 && g < 400, `resend gap ${g.toFixed(0)} ms`);
+  } finally {
+    await r.close();
+  }
+});

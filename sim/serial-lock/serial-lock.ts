@@ -35,6 +35,8 @@ export interface SerialLockOptions {
   /** Real milliseconds, for the cache's age (transport time, not world time). Default performance.now. */
   nowMs?: () => number;
   log?: (line: string) => void;
+  /** Called after a request was acted on (not after a cache hit), e.g. to save the lock's state. */
+  afterRequest?: () => void;
   defects?: readonly string[];
 }
 
@@ -159,6 +161,7 @@ export class SerialLock {
     this.cache.set(seq, { request, bytes, atMs: this.nowMs() });
     if (this.cache.size > (this.opts.cacheSize ?? 32)) this.cache.delete(this.cache.keys().next().value!);
     this.respond(bytes);
+    this.opts.afterRequest?.();
   }
 
   /** `sim_drop_responses {count}`: lose the next `count` responses on the wire (TEST-PLAN LAB-03); this one still goes out. */
