@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
-import { connectNoDelay } from '../sim/gateway/mqtt-client.ts';
+import { mqttClient } from '../sim/io/index.ts';
 import { JsonClient, runLoad, type LoadRun } from './load.ts';
 
 /** A loopback HTTP server that answers every POST with its own body (the raw HTTP baseline). */
@@ -72,7 +72,7 @@ export async function httpEchoThroughput(count: number, concurrency: number, max
 }
 
 async function connected(url: string, clientId: string): Promise<MqttClient> {
-  const client = connectNoDelay(url, { protocolVersion: 4, clientId, reconnectPeriod: 0, connectTimeout: 5000 });
+  const client = mqttClient(url, { protocolVersion: 4, clientId, reconnectPeriod: 0, connectTimeout: 5000 });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);

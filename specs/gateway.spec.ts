@@ -1,5 +1,4 @@
-import type { Socket } from 'node:net';
-import { connectAsync } from 'mqtt';
+import { connectMqtt } from '../sim/io/index.ts';
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
 import type { ApiClient, ApiResponse } from '../harness/client/api-client.ts';
 import type { InboxPush, LockWith } from '../harness/targets/facets.ts';
@@ -170,12 +169,11 @@ test('an event redelivered with the same event_id is pushed once', { tag: '@GW-0
   // one event: QoS 1 is at-least-once, so the cloud must dedup by event_id (DESIGN §3.4, §4).
   const uid = 4242;
   const event = { event_id: 4_000_000_000, lock_id: lock, type: 'unlock', mode: MODE.bluetooth, result: 1, uid, lock_time: 1_700_000_123 };
-  const client = await connectAsync(broker.url, {
+  const client = await connectMqtt(broker.url, {
     protocolVersion: 4, username: `gw:${apId}`, password: gw!.secret, clientId: `spec-gw04-${apId}-${process.pid}-${Date.now()}`,
     reconnectPeriod: 0, connectTimeout: 2000,
   });
   try {
-    (client.stream as unknown as Socket).setNoDelay?.(true);
     for (let i = 0; i < 2; i++) await client.publishAsync(gatewayTopic(apId, 'event', broker.namespace), JSON.stringify(event), { qos: 1 });
   } finally {
     await client.endAsync();

@@ -1,5 +1,5 @@
-import type { Socket } from 'node:net';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { connectMqtt } from '../sim/io/index.ts';
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
 import type { InboxPush, MqttFacet } from '../harness/targets/facets.ts';
 import { PushInbox } from '../harness/fixtures/pushes.ts';
@@ -18,11 +18,10 @@ type Connected = { ok: true; client: MqttClient } | { ok: false; error: string }
 async function connectAs(url: string, clients: MqttClient[], username?: string, password?: string): Promise<Connected> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no CONNACK within 2000 ms')), 2000); });
-  // allowRetries false: a broker closing the socket without a CONNACK rejects instead of hanging.
-  const connecting = mqtt.connectAsync(url, { protocolVersion: 4, username, password, reconnectPeriod: 0, connectTimeout: 1000 }, false);
+  // A broker closing the socket without a CONNACK rejects instead of hanging.
+  const connecting = connectMqtt(url, { protocolVersion: 4, username, password, reconnectPeriod: 0, connectTimeout: 1000 });
   try {
     const client = await Promise.race([connecting, timeout]);
-    (client.stream as Socket).setNoDelay?.(true);
     clients.push(client);
     return { ok: true, client };
   } catch (e) {

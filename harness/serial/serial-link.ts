@@ -2,10 +2,9 @@ import {
   encodeFrame, FrameReader, FRAME_TYPE, frameHex, parseDeviceInfo,
   type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
 } from '../../sim/protocol/lockwire.ts';
-import { LOCK_RESULTS, parseLockEvent, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
-import type { LockAnswer } from '../../sim/lock/types.ts';
+import { LOCK_RESULTS, parseLockEvent, type LockAnswer, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
 import type { LockLink } from '../../sim/gateway/link.ts';
-import { PortKeeper, type SerialBinding } from '../../sim/serial-lock/port-keeper.ts';
+import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
 
 /** Defects for the mutation catalogue: `link-retransmit-new-seq` retransmits under a fresh seq (breaks LAB-03). */

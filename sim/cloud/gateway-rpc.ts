@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
-import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import { connectMqtt } from '../io/index.ts';
 import {
   gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, topicRoot,
   type Ack, type Command, type GatewayEvent, type LockOp,
@@ -71,14 +71,10 @@ export class GatewayRpc implements GatewayLink {
   /** Connect as `cloud` and subscribe to every gateway's status, ack and event topics (QoS 1). */
   static async connect(opts: GatewayRpcOptions): Promise<GatewayRpc> {
     const root = topicRoot(opts.namespace);
-    const client = await connectAsync(opts.url, {
+    const client = await connectMqtt(opts.url, {
       protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `${opts.namespace ? `${opts.namespace}/` : ''}cloud-${randomUUID()}`,
       clean: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectPeriod: 1000,
-    }, false);
-    // With Nagle on a request/reply costs ~88 ms (DESIGN §10); reconnects build a new stream.
-    const noDelay = (): void => void (client.stream as unknown as Socket).setNoDelay?.(true);
-    noDelay();
-    client.on('connect', noDelay);
+    });
     const rpc = new GatewayRpc(client, opts);
     client.on('message', (topic, payload, packet) => rpc.onMessage(topic, payload, packet));
     client.on('close', () => rpc.onBrokerLost());

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { connectMqtt } from '../io/index.ts';
 import { request } from 'undici';
 import { WorldClock } from '../clock/index.ts';
 import {
@@ -80,11 +81,10 @@ export class FakeGateway {
 
   /** Connect, publish retained `{online:true}` (will: retained offline) and subscribe to `cmd`. */
   static async start(brokerUrl: string, apId = AP): Promise<FakeGateway> {
-    const client = await connectAsync(brokerUrl, {
+    const client = await connectMqtt(brokerUrl, {
       protocolVersion: 4, username: `gw:${apId}`, password: 'gw-secret', reconnectPeriod: 0,
       will: { topic: gatewayTopic(apId, 'status'), payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
-    }, false);
-    (client.stream as unknown as Socket).setNoDelay(true);
+    });
     const gw = new FakeGateway(apId, client);
     client.on('message', (_t, payload) => void gw.onCmd(payload));
     await client.subscribeAsync(gatewayTopic(apId, 'cmd'), { qos: 1 });

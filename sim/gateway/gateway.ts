@@ -6,7 +6,7 @@ import { CommandDedup } from './command-dedup.ts';
 import { EventBuffer } from './event-buffer.ts';
 import type { LockLink } from './link.ts';
 import { closeSession, openSession } from './session.ts';
-import { TimeoutError, withTimeout } from './with-timeout.ts';
+import { TimeoutError, withTimeout } from '../io/index.ts';
 
 /** Named gateway defects for mutation testing (issue 4); all off by default. */
 export const GATEWAY_DEFECTS = [

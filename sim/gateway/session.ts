@@ -1,7 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { gatewayClientId, gatewayTopic } from '../protocol/index.ts';
-import { connectNoDelay } from './mqtt-client.ts';
-import { withTimeout } from './with-timeout.ts';
+import { mqttClient, withTimeout } from '../io/index.ts';
 
 const ONLINE = JSON.stringify({ online: true });
 const OFFLINE = JSON.stringify({ online: false });
@@ -40,7 +39,7 @@ export interface SessionOptions {
 export function openSession(o: SessionOptions): Promise<MqttClient> {
   const status = gatewayTopic(o.apId, 'status', o.namespace);
   const cmd = gatewayTopic(o.apId, 'cmd', o.namespace);
-  const client = connectNoDelay(o.mqttUrl, {
+  const client = mqttClient(o.mqttUrl, {
     protocolVersion: 4,
     clientId: o.clientId ?? gatewayClientId(o.apId, o.namespace),
     username: `gw:${o.apId}`,

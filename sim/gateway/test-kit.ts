@@ -1,8 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { gatewayTopic, type LockEvent, type LockOp, type StateData, type TimeSyncResult, type LockResult } from '../protocol/index.ts';
 import type { LockAnswer, LockFirmware } from '../lock/types.ts';
-import { connectNoDelay } from './mqtt-client.ts';
-import { withTimeout } from './with-timeout.ts';
+import { mqttClient, withTimeout } from '../io/index.ts';
 
 /** A scripted lock for gateway tests: records every op and answers `answer(op)` (default ok). */
 export class FakeLock implements LockFirmware {
@@ -85,7 +84,7 @@ export class CloudProbe {
 
   /** Connect as `cloud` with Nagle off and subscribe to `kexin/v1/gw/+/{status,ack,event}`. */
   static async connect(url: string, password: string, timeoutMs = 1000): Promise<CloudProbe> {
-    const client = connectNoDelay(url, { protocolVersion: 4, username: 'cloud', password, reconnectPeriod: 0, connectTimeout: timeoutMs });
+    const client = mqttClient(url, { protocolVersion: 4, username: 'cloud', password, reconnectPeriod: 0, connectTimeout: timeoutMs });
     client.on('error', () => {});
     await withTimeout(new Promise<void>((resolve) => client.once('connect', () => resolve())), timeoutMs, 'cloud probe connect');
     const probe = new CloudProbe(client);

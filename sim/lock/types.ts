@@ -1,4 +1,4 @@
-import type { LockEvent, LockOp, LockResult, StateData, TimeSyncResult } from '../protocol/index.ts';
+import type { LockAnswer, LockEvent, LockOp, LockResult, StateData, TimeSyncResult } from '../protocol/index.ts';
 
 /** Everything that configures one virtual lock (fixture §7 keys, in domain units). */
 export interface LockSpec {
@@ -39,11 +39,8 @@ export interface StoredPassword {
   end: number;
 }
 
-/** A command answer from the lock: result plus `data` (empty unless said). */
-export interface LockAnswer {
-  result: LockResult;
-  data: Record<string, unknown>;
-}
+/** A lock's answer is a wire type (DESIGN §4, §6): it lives in `sim/protocol`. */
+export type { LockAnswer };
 
 /** Full state for the control API's `GET /locks/{id}`. */
 export interface LockSnapshot {

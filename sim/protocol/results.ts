@@ -12,6 +12,12 @@ export type LockResult =
   | 'full'
   | 'error';
 
+/** A command answer from a lock (DESIGN §4 ack, §6 lockwire response): result plus `data` (empty unless said). */
+export interface LockAnswer {
+  result: LockResult;
+  data: Record<string, unknown>;
+}
+
 export const LOCK_RESULTS: readonly LockResult[] = [
   'ok', 'unreachable', 'busy', 'jammed', 'low_battery', 'bad_password', 'expired', 'no_time', 'locked_out', 'full', 'error',
 ];

@@ -1,5 +1,5 @@
 import { SerialPortMock } from 'serialport';
-import type { SerialBinding } from './port-keeper.ts';
+import type { SerialBinding } from '../io/port-keeper.ts';
 
 // The mock binding as serialport itself loads it: `@serialport/binding-mock` imported from ESM is
 // a second copy with its own port table, so ports must be created through this one.

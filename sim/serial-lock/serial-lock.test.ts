@@ -4,7 +4,7 @@ import { encodeFrame, FrameReader, type Frame, type JsonObject } from '../protoc
 import { answerRequest, deviceInfo } from './ops.ts';
 import { FakeFirmware } from './fake-firmware.ts';
 import { MockCable } from './mock-cable.ts';
-import { PortKeeper } from './port-keeper.ts';
+import { PortKeeper } from '../io/port-keeper.ts';
 import { SerialLock, type SerialLockOptions } from './serial-lock.ts';
 
 const LOCK_ID = 1000001;

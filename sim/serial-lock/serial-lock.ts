@@ -4,7 +4,7 @@ import {
 import type { LockEvent } from '../protocol/index.ts';
 import type { LockFirmware } from '../lock/types.ts';
 import { answerRequest, type LockDevice, type LockKnobs } from './ops.ts';
-import { PortKeeper, type SerialBinding } from './port-keeper.ts';
+import { PortKeeper, type SerialBinding } from '../io/port-keeper.ts';
 
 /** Defects for the mutation catalogue: `serial-no-cache` acts again on a repeated seq (breaks LAB-03). */
 export const SERIAL_LOCK_DEFECTS = ['serial-no-cache'] as const;

@@ -1,0 +1,6 @@
+// Transport plumbing shared by the simulator and the harness (DESIGN §1 `sim/io`): imports nothing of ours.
+// The serial port keeper is imported from './port-keeper.ts' directly: only serial rooms should load serialport.
+export { connectMqtt, mqttClient } from './mqtt.ts';
+export { closeServer, listenOn, urlOf } from './http.ts';
+export { TimeoutError, withTimeout } from './timeout.ts';
+export { waitUntil, type WaitOptions } from './wait.ts';
