@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
 import aedesPersistence from 'aedes-persistence';
+import { listenOn } from '../io/index.ts';
 import { withRetainedIndex } from './retained-store.ts';
 import {
   CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, identityKey, type AclConfig, type Identity,
@@ -204,13 +205,7 @@ export class Broker {
     const server = createServer({ noDelay: true });
     server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     const host = opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(server, opts.port ?? 0, host);
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('broker: server has no TCP address');
     return new Broker(aedes, server, host, address.port, counts,

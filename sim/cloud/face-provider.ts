@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { closeServer, listen, readBody, urlOf } from './http-server.ts';
+import { closeServer, urlOf } from '../io/index.ts';
+import { listen, readBody } from './http-server.ts';
 
 /** Largest request the built-in provider reads (a 100 KiB image in base64 fits). */
 const PROVIDER_BODY_LIMIT = 512 * 1024;

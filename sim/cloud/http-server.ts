@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { listenOn } from '../io/index.ts';
 import type { Envelope, Wire } from '../protocol/index.ts';
 
 /** A request body, or why none could be had. */
@@ -125,27 +126,5 @@ export function listen(
     if (err.code !== 'ECONNRESET' && socket.writable) socket.end(clientErrorAnswer, () => socket.destroy());
     else socket.destroy();
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-  });
-}
-
-/** Close a server and every connection it holds, keep-alive ones included. */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-/** The `http://host:port` base URL a listening server answers on. */
-export function urlOf(server: Server): string {
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('server is not listening on TCP');
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  return `http://${host}:${addr.port}`;
+  return listenOn(server, port, host);
 }

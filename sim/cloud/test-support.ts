@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
-import { connectMqtt } from '../io/index.ts';
+import { closeServer, connectMqtt, listenOn, urlOf } from '../io/index.ts';
 import { request } from 'undici';
 import { WorldClock } from '../clock/index.ts';
 import {
@@ -253,12 +253,9 @@ export async function startPushReceiver(statuses: number[] = []): Promise<{ url:
       res.writeHead(status).end();
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/push`;
-  state.close = () => new Promise<void>((r) => {
-    server.close(() => r());
-    server.closeAllConnections();
-  });
+  await listenOn(server, 0, '127.0.0.1');
+  state.url = `${urlOf(server)}/push`;
+  state.close = () => closeServer(server);
   return state;
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { boundedServer, type HttpLimits } from '../cloud/http-server.ts';
+import { closeServer, listenOn, urlOf } from '../io/index.ts';
 import type { World } from './world.ts';
 import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from './json-http.ts';
 import { lockKnobs, lockView } from './control-locks.ts';
@@ -117,12 +117,8 @@ export class ControlServer {
   /** `http`: connection cap and socket timeouts, as the API's (DESIGN §2). */
   static async create(world: World, opts: { host: string; port: number; http?: Partial<HttpLimits> }): Promise<ControlServer> {
     const server = boundedServer((req, res) => void ControlServer.handle(world, req, res), opts.http);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port, opts.host, () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    return new ControlServer(server, `http://${opts.host}:${port}`);
+    await listenOn(server, opts.port, opts.host);
+    return new ControlServer(server, urlOf(server));
   }
 
   private static async handle(world: World, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -150,7 +146,6 @@ export class ControlServer {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 }
