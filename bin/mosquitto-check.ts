@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitUntil } from '../sim/io/index.ts';
 import { cli } from './cli.ts';
 
 const HELP = `usage: npm run conformance:mosquitto [-- Playwright options]
@@ -36,16 +37,11 @@ const freePort = (): Promise<number> => new Promise((resolve, reject) => {
 });
 
 /** Until the port accepts a connection, at most `timeoutMs`. */
-async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect({ host: '127.0.0.1', port }, () => { c.destroy(); resolve(true); }).on('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
+/** Whether something accepts a TCP connection on 127.0.0.1:port now. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const c = connect({ host: '127.0.0.1', port }, () => { c.destroy(); resolve(true); }).on('error', () => resolve(false));
+  });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'lockbench-mosquitto-'));
@@ -56,7 +52,7 @@ const broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 
 const exited = new Promise<void>((resolve) => broker.on('exit', () => resolve()));
 let status = 1;
 try {
-  if (!(await waitForPort(port, 5000))) throw new Error(`mosquitto did not listen on ${port} within 5 s (log: ${join(dir, 'mosquitto.log')})`);
+  await waitUntil(`mosquitto to listen on ${port} (log: ${join(dir, 'mosquitto.log')})`, () => accepts(port), { timeoutMs: 5000, intervalMs: 50 });
   cmd.log(`mosquitto on 127.0.0.1:${port}, config in ${dir}`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', ...process.argv.slice(2)], {
     stdio: 'inherit',

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { waitUntil } from '../../sim/io/index.ts';
 
 /**
  * One CI lab bench (TEST-PLAN LAB-02…05 without hardware): a socat pseudo-terminal pair stands in
@@ -20,14 +21,6 @@ export interface BenchRigOptions {
   deviceFlags: readonly string[];
   /** Where the device's stderr goes. Default: inherited. */
   deviceStderr?: (chunk: Buffer) => void;
-}
-
-async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`bench: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function exited(child: ChildProcess, timeoutMs: number): Promise<number | null> {
@@ -94,7 +87,7 @@ export class BenchRig {
 
   private async plug(): Promise<void> {
     this.socat = spawn('socat', [`pty,raw,echo=0,link=${this.hostPath}`, `pty,raw,echo=0,link=${this.lockPath}`], { stdio: 'ignore' });
-    await until('socat to create the pty pair', () => existsSync(this.hostPath) && existsSync(this.lockPath), 5000);
+    await waitUntil('socat to create the pty pair', () => existsSync(this.hostPath) && existsSync(this.lockPath), { timeoutMs: 5000 });
   }
 
   private async unplug(): Promise<void> {
@@ -103,7 +96,7 @@ export class BenchRig {
     if (!s) return;
     if (s.exitCode === null && s.signalCode === null) s.kill('SIGTERM');
     if ((await exited(s, 2000)) === null && s.exitCode === null) s.kill('SIGKILL');
-    await until('the pty links to disappear', () => !existsSync(this.hostPath) && !existsSync(this.lockPath), 3000).catch(() => {
+    await waitUntil('the pty links to disappear', () => !existsSync(this.hostPath) && !existsSync(this.lockPath), { timeoutMs: 3000 }).catch(() => {
       rmSync(this.hostPath, { force: true });
       rmSync(this.lockPath, { force: true });
     });

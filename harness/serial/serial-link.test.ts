@@ -6,6 +6,7 @@ import { FakeFirmware } from '../../sim/serial-lock/fake-firmware.ts';
 import { MockCable } from '../../sim/serial-lock/mock-cable.ts';
 import { SerialLock } from '../../sim/serial-lock/serial-lock.ts';
 import { linkDefectsFromEnv, SerialLink, type SerialLinkOptions } from './serial-link.ts';
+import { waitUntil } from '../../sim/io/index.ts';
 
 const LOCK_ID = 1000001;
 const RETRANSMIT_MS = 60;
@@ -33,15 +34,6 @@ async function rig(extra: Partial<SerialLinkOptions> = {}, plugged = true) {
     await lock.close();
   };
   return { cable, fw, lock, link, events, close };
-}
-
-/** Wait (bounded) for a condition driven by transport activity. */
-async function until(what: string, cond: () => boolean, timeoutMs = 1000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 test('request/response by seq, with the wire log (DESIGN §6)', async () => {
@@ -162,16 +154,16 @@ test('events are acked and forwarded once, even when the ack is lost (DESIGN §6
   try {
     r.cable.lose(r.cable.hostPath, 1);
     r.fw.emit({ type: 'tamper', lock_id: LOCK_ID, is_abnormal: true });
-    await until('the resent event to be acked', () => r.lock.stats.eventsAcked === 1);
+    await waitUntil('the resent event to be acked', () => r.lock.stats.eventsAcked === 1, { timeoutMs: 1000 });
     assert.deepEqual(r.events, [{ type: 'tamper', lock_id: LOCK_ID, is_abnormal: true }]);
     assert.equal(r.lock.stats.eventResends, 1, 'the lost ack made the lock resend');
     assert.equal(r.link.stats.duplicateEvents, 1);
 
     await r.link.request({ op: 'unlock', args: { uid: 4 } }, 1000);
-    await until('the unlock event', () => r.events.length === 2);
+    await waitUntil('the unlock event', () => r.events.length === 2, { timeoutMs: 1000 });
     assert.deepEqual(r.events[1], { type: 'unlock', lock_id: LOCK_ID, mode: 3, result: 1, uid: 4, lock_time: 1700000000 });
     r.fw.emit({ type: 'tamper', lock_id: 99, is_abnormal: true });
-    await until('the foreign event to be acked', () => r.lock.stats.eventsAcked === 3);
+    await waitUntil('the foreign event to be acked', () => r.lock.stats.eventsAcked === 3, { timeoutMs: 1000 });
     assert.equal(r.events.length, 2, 'an event of another lock id is not forwarded');
   } finally {
     await r.close();
@@ -185,11 +177,11 @@ test('port closed mid-command → unreachable at once; the link reconnects when 
     r.lock.dropResponses = 100;
     const t0 = performance.now();
     const pending = r.link.request({ op: 'unlock', args: {} }, 5000);
-    await until('the request to reach the lock', () => r.fw.acts.length === 1);
+    await waitUntil('the request to reach the lock', () => r.fw.acts.length === 1, { timeoutMs: 1000 });
     r.cable.unplug();
     assert.deepEqual(await pending, { result: 'unreachable', data: {} });
     assert.ok(performance.now() - t0 < 900, 'at once, not after the 1000 ms retransmit interval or the timeout');
-    await until('the link to see the port gone', () => !r.link.isOpen);
+    await waitUntil('the link to see the port gone', () => !r.link.isOpen, { timeoutMs: 1000 });
     assert.deepEqual(r.events.filter((e) => e.type === 'reachable'), [{ type: 'reachable', lock_id: LOCK_ID, online: false }]);
 
     assert.equal((await r.link.request({ op: 'state', args: {} }, 100)).result, 'unreachable', 'bounded while unplugged');

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { tempPassword, timeSyncKeys, type LockEvent } from '../../sim/protocol/index.ts';
 import { measureDrift, verdict } from './clock-accuracy.ts';
 import { SerialLink } from './serial-link.ts';
+import { waitUntil } from '../../sim/io/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOCK_ID = 1000001;
@@ -19,19 +20,11 @@ function socatMissing(): string | null {
   return r.error ? `socat is not installed (apt-get install socat): ${r.error.message}` : null;
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** A socat pty pair linked at `host` and `lock`, ready when both links exist. */
 async function ptyPair(host: string, lock: string): Promise<ChildProcess> {
   const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${lock}`], { stdio: 'ignore' });
   try {
-    await until('socat to create the pty links', () => existsSync(host) && existsSync(lock), 5000);
+    await waitUntil('socat to create the pty links', () => existsSync(host) && existsSync(lock), { timeoutMs: 5000 });
   } catch (e) {
     socat.kill('SIGKILL');
     throw e;
@@ -61,7 +54,7 @@ async function serialLock(port: string, flags: string[] = []): Promise<{ child: 
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   try {
-    await until('serial-lock ready line', () => out.includes('\n') || child.exitCode !== null, 8000);
+    await waitUntil('serial-lock ready line', () => out.includes('\n') || child.exitCode !== null, { timeoutMs: 8000 });
     assert.deepEqual(JSON.parse(out.split('\n')[0]!), { ready: true, port }, `ready line; stderr: ${err}`);
   } catch (e) {
     child.kill('SIGKILL');
@@ -104,13 +97,13 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
     assert.ok(clock.ok && clock.trusted && clock.lock_time - at <= 2);
 
     assert.equal(await link.keypad(tempPassword(SECRET, at)), 'ok');
-    await until('the keypad unlock event', () => events.some((e) => e.type === 'unlock' && e.mode === 1), 2000);
+    await waitUntil('the keypad unlock event', () => events.some((e) => e.type === 'unlock' && e.mode === 1), { timeoutMs: 2000 });
     assert.equal((await link.request({ op: 'unlock', args: {} }, 2000)).result, 'ok');
 
     // Unplug: the pty pair goes away.
     socat.kill('SIGTERM');
     await stopped(socat, 2000);
-    await until('the link to see the port gone', () => !link!.isOpen, 2000);
+    await waitUntil('the link to see the port gone', () => !link!.isOpen, { timeoutMs: 2000 });
     const t0 = performance.now();
     assert.equal((await link.request({ op: 'state', args: {} }, 300)).result, 'unreachable');
     assert.ok(performance.now() - t0 < 600, 'within the timeout');
@@ -118,7 +111,7 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
 
     // Plug back in: both ends reopen the same paths; the link probes until the lock answers.
     socat = await ptyPair(hostPath, lockPath);
-    await until('the lock to answer again', () => events.some((e) => e.type === 'reachable' && e.online), 5000);
+    await waitUntil('the lock to answer again', () => events.some((e) => e.type === 'reachable' && e.online), { timeoutMs: 5000 });
     const state = await link.request({ op: 'state', args: {} }, 2000);
     assert.equal(state.result, 'ok', `state after reconnect; lock stderr: ${lock.stderr()}`);
     assert.equal(link.stats.reconnects, 1);

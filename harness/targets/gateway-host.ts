@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { parseFixture } from '../../sim/world/fixture.ts';
 import { World } from '../../sim/world/world.ts';
 import { gatewayTopic } from '../../sim/protocol/index.ts';
+import { waitUntil } from '../../sim/io/index.ts';
 import type { GatewaySettings } from './gateway-settings.ts';
 
 /** What workers are told about the host (env `LOCKBENCH_GATEWAY_HOST`, JSON). */
@@ -109,11 +110,8 @@ export function diagnose(world: World, apId: number): string {
  */
 export async function waitForGateway(world: World, apId: number, waitS: number): Promise<void> {
   const { broker, cloud } = hostParts(world);
-  const deadline = performance.now() + waitS * 1000;
-  while (!(broker.retainedOnline(apId) && cloud.gatewayOnline(apId))) {
-    if (performance.now() > deadline) {
-      throw new Error(`gateway target: gateway ${apId} did not come online within ${waitS} s (LOCKBENCH_GATEWAY_WAIT_S). The broker saw:\n  ${diagnose(world, apId)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const online = (): boolean => broker.retainedOnline(apId) && cloud.gatewayOnline(apId);
+  await waitUntil(`gateway ${apId} online (LOCKBENCH_GATEWAY_WAIT_S)`, online, { timeoutMs: waitS * 1000, intervalMs: 50 }).catch((e: Error) => {
+    throw new Error(`gateway target: ${e.message}. The broker saw:\n  ${diagnose(world, apId)}`);
+  });
 }

@@ -2,19 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Broker } from './broker.ts';
+import { waitUntil } from '../io/index.ts';
 
 // TEST-PLAN GWP-01, GWP-05, GWP-06: the broker's per-client records and its drop lever.
 
 const T = { timeout: 5000 };
 const GW = { username: 'gw:7', password: 'gw7-secret' };
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = performance.now() + 1000;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function withBroker(body: (b: Broker, clients: MqttClient[]) => Promise<void>): Promise<void> {
   const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => (id === 7 ? 'gw7-secret' : undefined) });
@@ -58,7 +51,7 @@ test('refusals are counted per username with the reason: bad secret, foreign sub
     // mqtt.js rejects a SUBACK of 0x80 (failure).
     await assert.rejects(gw.subscribeAsync('kexin/v1/gw/8/cmd', { qos: 1 }));
     gw.publish('kexin/v1/gw/7/cmd', '{}', { qos: 1, retain: true });
-    await until(() => broker.clientRecords()['gw:7']!.refused.publish === 1, 'the refused publish');
+    await waitUntil('the refused publish', () => broker.clientRecords()['gw:7']!.refused.publish === 1, { timeoutMs: 1000 });
     const r = broker.clientRecords()['gw:7']!;
     assert.deepEqual(r.refused, { connect: 1, publish: 1, subscribe: 1 });
     assert.deepEqual(r.refusals, ['connect bad_credentials', 'subscribe kexin/v1/gw/8/cmd', 'publish kexin/v1/gw/7/cmd (retain)']);
@@ -71,7 +64,7 @@ test('garbage after CONNECT ends the connection and counts as an error of that c
     // A reserved packet type (0xF0 is AUTH in MQTT 5, invalid in 3.1.1).
     (gw.stream as unknown as { write(b: Buffer): void }).write(Buffer.from([0xf0, 0x00]));
     await closed;
-    await until(() => broker.clientRecords()['gw:7']!.errors === 1, 'the error count');
+    await waitUntil('the error count', () => broker.clientRecords()['gw:7']!.errors === 1, { timeoutMs: 1000 });
     assert.equal(broker.clientRecords()['gw:7']!.connected, false);
   }));
 
@@ -84,7 +77,7 @@ test('drop cuts a gateway\'s connection without DISCONNECT, so its will is publi
     const will = { topic: 'kexin/v1/gw/7/status', payload: Buffer.from('{"online":false}'), qos: 1 as const, retain: true };
     await connect(broker, clients, { ...GW, will });
     assert.equal(broker.drop('gw:7'), 1);
-    await until(() => got.includes('{"online":false}'), 'the will');
+    await waitUntil('the will', () => got.includes('{"online":false}'), { timeoutMs: 1000 });
     const r = broker.clientRecords()['gw:7']!;
     assert.equal(r.drops, 1);
     assert.equal(broker.drop('gw:9'), 0);

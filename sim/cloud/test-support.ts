@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
-import { closeServer, connectMqtt, listenOn, urlOf } from '../io/index.ts';
+import { closeServer, connectMqtt, listenOn, urlOf, waitUntil } from '../io/index.ts';
 import { request } from 'undici';
 import { WorldClock } from '../clock/index.ts';
 import {
@@ -31,13 +31,9 @@ export const LOCK_DELETED = 1000007;
 export const FACE_IMAGE = Buffer.from('a picture of 张三');
 export const MEMBER = { uid: 100001, name: '张三', idNum: '110101199003074477', faceSha256: createHash('sha256').update(FACE_IMAGE).digest('hex') };
 
-/** Wait until `cond` holds, polling; fails with `what` after timeoutMs. */
+/** `waitUntil` in the argument order of the cloud's tests (default 2000 ms). */
 export async function waitFor(cond: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitUntil(what, cond, { timeoutMs });
 }
 
 /** An aedes broker without auth on 127.0.0.1 (Nagle off); `drop` cuts the connections of clients whose id starts with a prefix. */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { signBody } from '../protocol/index.ts';
 import { parseFixture } from './fixture.ts';
 import { World } from './world.ts';
+import { waitUntil } from '../io/index.ts';
 
 // DESIGN §12 and TEST-PLAN GWP-*: the control API's levers on gateways — reboot, drop, probe, reset —
 // and a fixture gateway that connects by itself (external).
@@ -28,14 +29,6 @@ async function open(world: World, lockId = LOCK): Promise<number> {
   return ((await res.json()) as { code: number }).code;
 }
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 async function withWorld(body: (w: World) => Promise<void>, externalGateways?: number[]): Promise<void> {
   const world = await World.create(fixture, { ackTimeoutMs: 500, pushBackoffMs: 10, externalGateways });
   try {
@@ -51,12 +44,12 @@ test('reboot: offline (will) then online pushes, event ids from 1 again, and eac
   withWorld(async (w) => {
     assert.equal(await open(w), 200);
     assert.equal(await open(w), 200);
-    await until('two unlock pushes', () => unlockPushes(w).length === 2);
+    await waitUntil('two unlock pushes', () => unlockPushes(w).length === 2, { timeoutMs: 3000 });
     const r = await control(w, 'POST', `/gateways/${AP}`, { reboot: true });
     assert.equal(r.status, 200);
-    await until('type 1 true after the reboot', () => w.sink.list().some((p) => (p.body as any).type === 1 && (p.body as any).data.online === true));
+    await waitUntil('type 1 true after the reboot', () => w.sink.list().some((p) => (p.body as any).type === 1 && (p.body as any).data.online === true), { timeoutMs: 3000 });
     assert.equal(await open(w), 200);
-    await until('the third unlock push', () => unlockPushes(w).length === 3);
+    await waitUntil('the third unlock push', () => unlockPushes(w).length === 3, { timeoutMs: 3000 });
     const events = (await control(w, 'GET', `/gateways/${AP}/mqtt`)).body.record.events as { connection: number; body: string }[];
     assert.deepEqual(events.map((e) => [e.connection, JSON.parse(e.body).event_id]), [[1, 1], [1, 2], [2, 1]]);
     const types1 = w.sink.list().filter((p) => (p.body as any).type === 1 && p.app_id === app.app_id).map((p) => (p.body as any).data.online);
@@ -71,7 +64,7 @@ test('probe: a command sent twice with one id gets two identical acks and actuat
     assert.equal(r.body.acks.length, 2);
     assert.deepEqual(r.body.acks[0].body, r.body.acks[1].body);
     assert.equal(r.body.acks[0].same_id, true);
-    await until('the unlock push', () => unlockPushes(w).length === 1);
+    await waitUntil('the unlock push', () => unlockPushes(w).length === 1, { timeoutMs: 3000 });
     await new Promise((res) => setTimeout(res, 100));
     assert.equal(unlockPushes(w).length, 1);
     const bad = await control(w, 'POST', `/gateways/${AP}/probe`, { cmd: { lock_id: 0, op: 'unlock' } });
@@ -82,8 +75,8 @@ test('drop: the broker cuts the gateway, its will marks it offline, it reconnect
   withWorld(async (w) => {
     const r = await control(w, 'POST', `/gateways/${AP}/drop`);
     assert.deepEqual(r.body, { ap_id: AP, dropped: 1 });
-    await until('type 1 false', () => w.sink.list().some((p) => (p.body as any).type === 1 && (p.body as any).data.online === false));
-    await until('back online', () => w.cloud!.gatewayOnline(AP) && w.gateways.get(AP)!.online);
+    await waitUntil('type 1 false', () => w.sink.list().some((p) => (p.body as any).type === 1 && (p.body as any).data.online === false), { timeoutMs: 3000 });
+    await waitUntil('back online', () => w.cloud!.gatewayOnline(AP) && w.gateways.get(AP)!.online, { timeoutMs: 3000 });
     assert.equal(await open(w), 200);
     const stats = (await control(w, 'GET', '/stats')).body;
     assert.equal(stats.clients[`gw:${AP}`].drops, 1);
@@ -94,7 +87,7 @@ test('reset: a fresh cloud on the same API port, pushes cleared, gateways still 
   withWorld(async (w) => {
     const url = w.cloud!.url;
     assert.equal(await open(w), 200);
-    await until('the push', () => unlockPushes(w).length === 1);
+    await waitUntil('the push', () => unlockPushes(w).length === 1, { timeoutMs: 3000 });
     assert.equal((await control(w, 'POST', '/reset')).status, 200);
     assert.equal(w.cloud!.url, url);
     assert.deepEqual(w.sink.list(), []);

@@ -2,17 +2,10 @@ import type { LockLink } from '../gateway/link.ts';
 import type { VirtualLock } from '../lock/lock.ts';
 import type { FixtureLock } from './fixture.ts';
 import type { World } from './world.ts';
+import { waitUntil } from '../io/index.ts';
 
 /** Longest a reset waits for one condition (a gateway back online, the cloud idle), ms. */
 const RESET_WAIT_MS = 5000;
-
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const deadline = performance.now() + RESET_WAIT_MS;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error(`world reset: ${what} within ${RESET_WAIT_MS} ms`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 /**
  * Put a running world back to its fixture's start (STYLE §14: a worker-scoped world, reset per test).
@@ -30,7 +23,7 @@ export async function resetWorld(world: World, newLock: (l: FixtureLock) => Virt
   // A delayed ack or event of the last test is still on its way: let it land before forgetting.
   if (latencyMs > 0) await new Promise((r) => setTimeout(r, 2 * latencyMs + 20));
   for (const g of world.gateways.values()) if (!g.online) await g.setOnline(true);
-  await until('the cloud did not see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true));
+  await waitUntil('world reset: the cloud to see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true), { timeoutMs: RESET_WAIT_MS });
   await world.cloud?.reset(RESET_WAIT_MS);
 
   world.clock.freeze();

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { signBody } from '../protocol/index.ts';
 import { parseFixture } from './fixture.ts';
 import { World } from './world.ts';
+import { waitUntil } from '../io/index.ts';
 
 const raw = JSON.parse(readFileSync(new URL('../../fixtures/fleet.json', import.meta.url), 'utf8'));
 const parsed = parseFixture(raw);
@@ -23,16 +24,6 @@ async function control(world: World, method: string, path: string, body?: unknow
   return { status: res.status, body: (await res.json()) as any };
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 2000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 test('end to end: a remote open goes HTTP → cloud → MQTT → gateway → lock → ack, and the unlock log is pushed', async () => {
   const world = await World.create(fixture, { ackTimeoutMs: 500, pushBackoffMs: 10 });
   try {
@@ -43,10 +34,10 @@ test('end to end: a remote open goes HTTP → cloud → MQTT → gateway → loc
     assert.equal(unlocks.length, 1);
     assert.equal(unlocks[0].mode, 3);
     assert.equal(unlocks[0].result, 1);
-    const push = await until('the unlock push', async () => {
+    const push = await waitUntil('the unlock push', async () => {
       const { body } = await control(world, 'GET', '/push');
       return body.find((p: any) => p.body.type === 2);
-    });
+    }, { timeoutMs: 2000 });
     assert.equal(push.app_id, 'app_test');
     assert.deepEqual(Object.keys(push.body.data).sort(), ['lock_id', 'mode', 'result', 'time', 'uid']);
     assert.equal(push.body.data.lock_id, 1000001);
@@ -94,7 +85,7 @@ test('reset: the clock, the locks, the gateways, the pushes and the cloud state 
     const pwd = await call(world, '/third/v2/lock/pwd/get', { lock_id: 1000001, uid: 7, effective_at: fixture.world.start, expire: 3600 });
     assert.equal(pwd.code, 200);
     assert.equal((await call(world, '/third/lock/open', { lock_id: 1000001, attach: '' })).code, 200);
-    await until('the unlock push', async () => ((await control(world, 'GET', '/push')).body.length > 0 ? true : undefined));
+    await waitUntil('the unlock push', async () => ((await control(world, 'GET', '/push')).body.length > 0 ? true : undefined), { timeoutMs: 2000 });
     await control(world, 'POST', '/clock', { advance: 86400 });
     await control(world, 'POST', '/locks/1000001', { jammed: true, battery_pct: 5 });
     await control(world, 'POST', '/gateways/1000002', { online: false });
@@ -112,10 +103,10 @@ test('reset: the clock, the locks, the gateways, the pushes and the cloud state 
     const again = await call(world, '/third/lock/time_sync/seq/get', { lock_id: 1000001 });
     assert.equal((again.data as { seq: number }).seq, (first.data as { seq: number }).seq, 'seqs start again at seq_start');
     assert.equal((await call(world, '/third/lock/open', { lock_id: 1000001, attach: '' })).code, 200, 'gateway online, lock not jammed');
-    const pushes = await until('the push after reset', async () => {
+    const pushes = await waitUntil('the push after reset', async () => {
       const list = (await control(world, 'GET', '/push')).body;
       return list.length > 0 ? list : undefined;
-    });
+    }, { timeoutMs: 2000 });
     assert.equal(pushes.length, 1, 'the sink answers 200 again and holds only the new push');
   } finally {
     await world.close();
