@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import type { Body, Envelope, ProfileName } from '../../sim/protocol/index.ts';
+import { unsignedFields, type Body, type Envelope, type ProfileName } from '../../sim/protocol/index.ts';
 import type { Signer } from './signer.ts';
 import type { WireLog } from './wire-log.ts';
 
@@ -30,8 +30,8 @@ export interface SendOptions {
   signAt?: number;
   /** Send this `sign` instead of computing it (or `null` to send none). */
   sign?: string | null;
-  /** Fields excluded from the signed content (default: `img_code` on open/face). */
-  exclude?: string[];
+  /** Fields excluded from the signed content (default: the path's `unsignedFields`, DESIGN §5.1). */
+  exclude?: readonly string[];
   /** Fields changed after signing (tampering). */
   tamper?: Body;
   /** Send this exact body text instead of JSON. */
@@ -49,7 +49,7 @@ export class ApiClient {
   /** The body as it would be sent: `app_id` added and signed at `t`. */
   async signedBody(path: string, fields: Body, o: SendOptions = {}): Promise<Body> {
     const body: Body = o.noAppId ? { ...fields } : { app_id: this.opts.appId, ...fields };
-    const exclude = o.exclude ?? (path === '/third/lock/open/face' ? ['img_code'] : []);
+    const exclude = o.exclude ?? unsignedFields(path);
     if (o.sign === undefined) {
       const t = o.signAt ?? (await this.opts.now());
       body.sign = this.opts.signer.sign(body, this.opts.appSecret, t, exclude);

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ENDPOINTS, signBody } from '../protocol/index.ts';
+import { ENDPOINTS, signBody, unsignedFields } from '../protocol/index.ts';
 import { APP_ID, APP_SECRET, LOCK, LOCK2, LOCK_NO_AP, LOCK_OTHER_CORP, LOCK_UNBOUND, MEMBER, post, startWorld, type Answer, type TestWorld } from './test-support.ts';
 
 let w: TestWorld;
@@ -45,7 +45,7 @@ const signedBody = (endpoint: string) =>
   }).map(({ lockId, changes, drop }) => {
     const body: Record<string, unknown> = { ...BASES[endpoint], lock_id: lockId, ...changes, app_id: APP_ID };
     if (drop !== null) delete body[drop];
-    const exclude = endpoint === '/third/lock/open/face' ? ['img_code'] : [];
+    const exclude = unsignedFields(endpoint);
     return JSON.stringify({ ...body, sign: signBody(body, APP_SECRET, 1_700_000_000, exclude) });
   });
 

@@ -11,7 +11,7 @@ import { closeServer, connectMqtt, listenOn, urlOf, waitUntil } from '../io/inde
 import { request } from 'undici';
 import { WorldClock } from '../clock/index.ts';
 import {
-  gatewayTopic, parseCommand, signBody, type Body, type Command, type LockEvent, type LockResult,
+  gatewayTopic, parseCommand, signBody, unsignedFields, type Body, type Command, type LockEvent, type LockResult,
 } from '../protocol/index.ts';
 import { Cloud } from './cloud.ts';
 import type { AppRecord, CloudOptions, LockRecord } from './types.ts';
@@ -209,7 +209,7 @@ export async function startWorld(over: Partial<CloudOptions> = {}): Promise<Test
   }
   await waitFor(() => cloud.gatewayOnline(AP), 'the gateway to be online');
   const call: TestWorld['call'] = async (path, body, opts = {}) => {
-    const sign = opts.sign === undefined ? signBody(body, opts.secret ?? APP_SECRET, opts.at ?? clock.now(), opts.exclude ?? (path === '/third/lock/open/face' ? ['img_code'] : [])) : opts.sign;
+    const sign = opts.sign === undefined ? signBody(body, opts.secret ?? APP_SECRET, opts.at ?? clock.now(), opts.exclude ?? unsignedFields(path)) : opts.sign;
     const full = sign === null ? body : { ...body, sign };
     return post(cloud.url + path, JSON.stringify(full));
   };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
   signBody, signedContent, stringToSign, verifySign, canonicalJson, tempPassword, hotp6, slotOf,
-  timeSyncKeys, decodeTimeSync, isValidIdNumber, PROFILES, OUTCOMES, ENDPOINTS, parseCommand, parseEvent,
+  timeSyncKeys, decodeTimeSync, unsignedFields, isValidIdNumber, PROFILES, OUTCOMES, ENDPOINTS, parseCommand, parseEvent,
 } from './index.ts';
 
 const vectors = JSON.parse(readFileSync(new URL('../../fixtures/contract-vectors.json', import.meta.url), 'utf8'));
@@ -27,6 +27,11 @@ test('verifySign accepts skew buckets and refuses uppercase, other hours and tam
   assert.ok(verifySign(v.body, v.sign, v.app_secret, bucketStart + 3600 + 299, 300), 'previous bucket within skew');
   assert.ok(!verifySign(v.body, v.sign, v.app_secret, bucketStart + 3600 + 300, 300), 'previous bucket past skew');
   assert.ok(!verifySign(v.body, v.sign, v.app_secret, bucketStart + 3600, 0), 'skew 0 = current hour only');
+});
+
+test('img_code is the one unsigned field, on open/face only (DESIGN §5.1)', () => {
+  assert.deepEqual(unsignedFields('/third/lock/open/face'), ['img_code']);
+  for (const e of ENDPOINTS) if (e !== '/third/lock/open/face') assert.deepEqual(unsignedFields(e), [], e);
 });
 
 test('canonical JSON: key order and whitespace do not matter, raw UTF-8', () => {

@@ -22,6 +22,14 @@ export function hourBucket(unixTime: number): number {
   return Math.floor(unixTime / 3600);
 }
 
+/** Fields each path leaves outside the signed content (DESIGN §5.1: the image of open/face). */
+const UNSIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = { '/third/lock/open/face': ['img_code'] };
+
+/** The fields of a request to `path` that its sign does not cover (DESIGN §5.1); none for most paths. */
+export function unsignedFields(path: string): readonly string[] {
+  return UNSIGNED_FIELDS[path] ?? [];
+}
+
 /** The signed content C: the body without `sign` and without the excluded fields. */
 export function signedContent(body: Body, exclude: readonly string[] = []): string {
   return canonicalEntries(Object.entries(body).filter(([k]) => k !== 'sign' && !exclude.includes(k)));

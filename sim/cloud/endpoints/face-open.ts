@@ -1,6 +1,7 @@
 import { byLockId, endpoint, fail } from '../endpoint.ts';
 import { base64Image, fieldsOf, idNumber, text, uint32 } from '../fields.ts';
 import { openThroughGateway } from './remote-open.ts';
+import { unsignedFields } from '../../protocol/index.ts';
 
 /** Largest decoded face image in bytes (DESIGN §3.3: 100 KB, 2017-05-12). */
 export const MAX_IMAGE_BYTES = 102_400;
@@ -23,7 +24,7 @@ interface FaceFields {
 export const faceOpen = endpoint<FaceFields>({
   path: '/third/lock/open/face',
   // DESIGN §5.1: the image is outside the signed content.
-  signExclude: (deps) => (deps.has('cloud-sign-img-code') ? [] : ['img_code']),
+  signExclude: (deps) => (deps.has('cloud-sign-img-code') ? [] : unsignedFields('/third/lock/open/face')),
   fields: (body) => fieldsOf<FaceFields>({
     lock_id: () => uint32(body, 'lock_id'),
     name: () => text(body, 'name', 1, 64),
