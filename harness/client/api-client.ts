@@ -1,5 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
-import { unsignedFields, type Body, type Envelope, type ProfileName } from '../../sim/protocol/index.ts';
+import type { Body, Envelope, ProfileName } from '../../sim/protocol/index.ts';
+import { envelopeOf, logExchange, signedBody, type SignOptions } from './signed.ts';
 import type { Signer } from './signer.ts';
 import type { WireLog } from './wire-log.ts';
 
@@ -25,21 +26,13 @@ export interface ClientOptions {
 }
 
 /** Options of one raw request: what to change from a correctly signed request. */
-export interface SendOptions {
+export interface SendOptions extends SignOptions {
   /** Sign at this unix time instead of now. */
   signAt?: number;
-  /** Send this `sign` instead of computing it (or `null` to send none). */
-  sign?: string | null;
-  /** Fields excluded from the signed content (default: the path's `unsignedFields`, DESIGN §5.1). */
-  exclude?: readonly string[];
-  /** Fields changed after signing (tampering). */
-  tamper?: Body;
   /** Send this exact body text instead of JSON. */
   rawBody?: string | Buffer;
   method?: 'POST' | 'GET' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
-  /** Omit `app_id` (it is added by default). */
-  noAppId?: boolean;
 }
 
 /** A typed, signing client for the 11 endpoints of DESIGN §3.3 over Playwright's APIRequestContext. */
@@ -47,14 +40,8 @@ export class ApiClient {
   constructor(private readonly ctx: APIRequestContext, readonly opts: ClientOptions) {}
 
   /** The body as it would be sent: `app_id` added and signed at `t`. */
-  async signedBody(path: string, fields: Body, o: SendOptions = {}): Promise<Body> {
-    const body: Body = o.noAppId ? { ...fields } : { app_id: this.opts.appId, ...fields };
-    const exclude = o.exclude ?? unsignedFields(path);
-    if (o.sign === undefined) {
-      const t = o.signAt ?? (await this.opts.now());
-      body.sign = this.opts.signer.sign(body, this.opts.appSecret, t, exclude);
-    } else if (o.sign !== null) body.sign = o.sign;
-    return { ...body, ...(o.tamper ?? {}) };
+  signedBody(path: string, fields: Body, o: SendOptions = {}): Promise<Body> {
+    return signedBody(this.opts, path, fields, () => o.signAt ?? this.opts.now(), o);
   }
 
   /** Send one request (signed unless told otherwise) and read the answer without judging it. */
@@ -69,18 +56,8 @@ export class ApiClient {
       maxRedirects: 0,
     });
     const text = await res.text();
-    let envelope: Envelope<D> | null = null;
-    try {
-      const v = JSON.parse(text);
-      if (v && typeof v === 'object' && !Array.isArray(v)) envelope = v as Envelope<D>;
-    } catch {
-      envelope = null;
-    }
-    const shown = body.length <= 2048 ? safeJson(body) : `«${body.length} bytes»`;
-    this.opts.wire?.add('http', `${o.method ?? 'POST'} ${path} → ${res.status()} ${envelope ? `code ${envelope.code}` : 'not an envelope'}`, {
-      request: shown,
-      response: text.length <= 2048 ? safeJson(text) : `«${text.length} chars»`,
-    });
+    const envelope = envelopeOf<D>(text);
+    logExchange(this.opts.wire, o.method ?? 'POST', path, res.status(), envelope, body, text);
     return { path, status: res.status(), contentType: res.headers()['content-type'] ?? '', envelope, text, profile: this.opts.profile };
   }
 
@@ -107,12 +84,4 @@ export class ApiClient {
   }
   v2PwdDel(lock_id: unknown, uid: unknown, o?: SendOptions) { return this.send<null>('/third/v2/lock/pwd/del', { lock_id, uid }, o); }
   v2Open(lock_id: unknown, password: unknown, o?: SendOptions) { return this.send<null>('/third/v2/lock/open', { lock_id, password }, o); }
-}
-
-function safeJson(text: string | Buffer): unknown {
-  try {
-    return JSON.parse(text.toString());
-  } catch {
-    return text.toString().slice(0, 512);
-  }
 }

@@ -1,5 +1,7 @@
-import { Agent, request } from 'undici';
-import { signBody, wireOf, type ProfileName } from '../../sim/protocol/index.ts';
+import { Agent } from 'undici';
+import { waitUntil } from '../../sim/io/index.ts';
+import { wireOf, type ProfileName } from '../../sim/protocol/index.ts';
+import { postSigned } from '../client/signed.ts';
 import { WireLog } from '../client/wire-log.ts';
 import { ControlClient } from './control-client.ts';
 import { withParts, type Facets, type InboxPush, type LockHandle, type LockPart, type TargetSession } from './facets.ts';
@@ -87,25 +89,16 @@ export class GatewaySession implements TargetSession {
   }
 
   private async waitOnline(): Promise<void> {
-    const deadline = performance.now() + this.host.waitS * 1000;
-    for (;;) {
-      const v = await this.quiet.call<{ cloud_online: boolean }>('GET', `/gateways/${this.host.apId}/mqtt`);
-      if (v.cloud_online) return;
-      if (performance.now() > deadline) throw new Error(`gateway target: gateway ${this.host.apId} is not back online after ${this.host.waitS} s (LOCKBENCH_GATEWAY_WAIT_S)`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const online = async (): Promise<boolean> => (await this.quiet.call<{ cloud_online: boolean }>('GET', `/gateways/${this.host.apId}/mqtt`)).cloud_online;
+    await waitUntil(`gateway target: gateway ${this.host.apId} back online (LOCKBENCH_GATEWAY_WAIT_S)`, online, { timeoutMs: this.host.waitS * 1000, intervalMs: 100 });
   }
 
   /** A signed API call of the harness's own (settling), outside any test's wire log; its envelope code. */
   private async signed(path: string, fields: Record<string, unknown>): Promise<number> {
-    const body: Record<string, unknown> = { app_id: this.app.appId, ...fields };
-    body.sign = signBody(body, this.app.appSecret, await this.now());
-    const timeoutMs = this.host.ackTimeoutMs + 5000;
-    const res = await request(`${this.apiUrl}${path}`, {
-      method: 'POST', dispatcher: agent, body: JSON.stringify(body), headers: { 'content-type': 'application/json' },
-      headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
-    });
-    return ((await res.body.json()) as { code: number }).code;
+    const to = { apiUrl: this.apiUrl, app: this.app, now: () => this.now(), timeoutMs: this.host.ackTimeoutMs + 5000, dispatcher: agent };
+    const { envelope, text } = await postSigned(to, path, fields);
+    if (!envelope) throw new Error(`gateway target: ${path} answered no envelope: ${text.slice(0, 300)}`);
+    return envelope.code;
   }
 
   async close(): Promise<void> {}

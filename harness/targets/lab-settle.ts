@@ -1,4 +1,5 @@
 import { SLOT_S, slotOf, tempPassword } from '../../sim/protocol/index.ts';
+import { waitUntil } from '../../sim/io/index.ts';
 import { LAB_CALL_MS } from './lab-config.ts';
 import type { LabSession } from './lab.ts';
 import { LOCKOUT_DEFAULT } from './lockout.ts';
@@ -64,11 +65,7 @@ export async function settleLab(lab: LabSession): Promise<void> {
   await lab.api('/third/v2/lock/pwd/del', { lock_id: lab.cfg.lockId, uid: 0 }).catch((e: Error) => {
     throw new Error(`lab settle: pwd_del {uid: 0} failed: ${e.message}`);
   });
-  const deadline = performance.now() + 3000;
   const pushed = () => lab.world.sink.list().filter((p) => (p.body as { type?: number }).type === 2).length;
-  while (pushed() < unlocks) {
-    if (performance.now() > deadline) throw new Error(`lab settle: the unlock event of the settling code was not pushed within 3 s (pending event not acked?)`);
-    await sleep(10);
-  }
+  await waitUntil('lab settle: the push of the settling code\'s unlock event (pending event not acked?)', () => pushed() >= unlocks, { timeoutMs: 3000 });
   lab.world.sink.reset();
 }

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'undici';
+import { postSigned } from '../client/signed.ts';
 import { parseFixture } from '../../sim/world/fixture.ts';
 import { World } from '../../sim/world/world.ts';
-import { signBody, type ProfileName } from '../../sim/protocol/index.ts';
+import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { DeviceInfo } from '../../sim/protocol/lockwire.ts';
 import type { LockLink } from '../../sim/world/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
@@ -77,6 +78,8 @@ export class LabSession implements TargetSession {
   realTime = true;
   /** Measured serial round trip of the last sync, ms. */
   roundTripMs = 0;
+  /** The running test's traffic log (set by `facets`): the harness's own API calls show in it too. */
+  private wire: WireLog | undefined;
 
   private constructor(
     readonly world: World,
@@ -166,28 +169,19 @@ export class LabSession implements TargetSession {
 
   /** Time-sync keys from the embedded cloud at the current world time (a signed seq/get). */
   async issueKeys(): Promise<TimeSyncKeys> {
-    const body: Record<string, unknown> = { app_id: APP.appId, lock_id: this.cfg.lockId };
-    body.sign = signBody(body, APP.appSecret, this.world.clock.now());
-    return (await this.post('/third/lock/time_sync/seq/get', body)) as unknown as TimeSyncKeys;
+    return (await this.api('/third/lock/time_sync/seq/get', { lock_id: this.cfg.lockId })) as unknown as TimeSyncKeys;
   }
 
   /** A signed call to the embedded cloud that must answer 200. */
   async api(path: string, fields: Record<string, unknown>): Promise<Record<string, unknown> | null> {
-    const body: Record<string, unknown> = { app_id: APP.appId, ...fields };
-    body.sign = signBody(body, APP.appSecret, this.world.clock.now());
-    return this.post(path, body);
-  }
-
-  private async post(path: string, body: Record<string, unknown>): Promise<Record<string, unknown> | null> {
-    const res = await httpRequest(`${this.apiUrl}${path}`, {
-      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, headersTimeout: LAB_CALL_MS * 2, bodyTimeout: LAB_CALL_MS * 2,
-    });
-    const env = (await res.body.json()) as { code: number; data: Record<string, unknown> | null };
-    if (env.code !== 200) throw new Error(`lab: ${path} answered ${JSON.stringify(env)}`);
-    return env.data;
+    const to = { apiUrl: this.apiUrl, app: APP, now: () => this.world.clock.now(), timeoutMs: LAB_CALL_MS * 2, wire: this.wire };
+    const { envelope, text } = await postSigned(to, path, fields);
+    if (envelope?.code !== 200) throw new Error(`lab: ${path} answered ${text.slice(0, 300)}`);
+    return envelope.data as Record<string, unknown> | null;
   }
 
   facets(wire: WireLog): Facets {
+    this.wire = wire;
     const ctl = new ControlClient(this.world.urls.control, wire);
     const has = (cap: string) => this.info.caps.includes(cap);
     const move = (what: string, t: number) => {

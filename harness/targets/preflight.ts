@@ -12,6 +12,7 @@ import { randomInt } from 'node:crypto';
 import { isProfileName, wireOf, type ProfileName } from '../../sim/protocol/index.ts';
 import { test } from '@playwright/test';
 import { parseSeed, seededRng, SEED_MAX } from '../../sim/random.ts';
+import { postSigned, type SignedAnswer } from '../client/signed.ts';
 import { loadSigner } from '../client/signer.ts';
 
 /** Settings each target cannot run without (DESIGN §8, §11, §12); `a|b` means either. */
@@ -74,31 +75,22 @@ export function clockMessage(offsetS: number, signRefused: boolean): string | un
 export async function diagnoseRemoteClock(env: NodeJS.ProcessEnv, hostNowS: () => number = () => Date.now() / 1000): Promise<{ offsetS: number; signRefused: boolean } | { error: string }> {
   const profile: ProfileName = isProfileName(env.LOCKBENCH_PROFILE) ? env.LOCKBENCH_PROFILE : 'kexin-2017-03';
   const signer = await loadSigner(env.LOCKBENCH_SIGNER);
-  const body: Record<string, unknown> = { app_id: env.LOCKBENCH_APP_ID, lock_id: Number(env.LOCKBENCH_LOCK_ID) };
+  const app = { appId: env.LOCKBENCH_APP_ID ?? '', appSecret: env.LOCKBENCH_APP_SECRET ?? '', signer };
   const sentAt = hostNowS();
-  body.sign = signer.sign(body as never, env.LOCKBENCH_APP_SECRET ?? '', sentAt, []);
-  let res: Response;
+  let res: SignedAnswer<unknown>;
   try {
-    res = await fetch(new URL('/third/lock/get', env.LOCKBENCH_API_URL), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000),
-    });
+    res = await postSigned({ apiUrl: env.LOCKBENCH_API_URL ?? '', app, now: () => sentAt, timeoutMs: 5000 }, '/third/lock/get', { lock_id: Number(env.LOCKBENCH_LOCK_ID) });
   } catch (e) {
     return { error: `LOCKBENCH_API_URL ${env.LOCKBENCH_API_URL} did not answer: ${(e as Error).message}` };
   }
-  const text = await res.text();
   const receivedAt = hostNowS();
-  const date = Date.parse(res.headers.get('date') ?? '');
+  const header = res.headers.date;
+  const date = Date.parse(typeof header === 'string' ? header : '');
   if (Number.isNaN(date)) return { error: 'the cloud sent no HTTP Date header, so its clock cannot be compared' };
   // `Date` has whole seconds: compare with the middle of the round trip, to within a second.
   const offsetS = (sentAt + receivedAt) / 2 - date / 1000 - 0.5;
   const badSign = wireOf(profile, 'bad_sign');
-  let code: unknown;
-  try {
-    code = (JSON.parse(text) as { code?: unknown }).code;
-  } catch {
-    code = undefined;
-  }
-  return { offsetS, signRefused: res.status === badSign.http && code === badSign.code };
+  return { offsetS, signRefused: res.status === badSign.http && res.envelope?.code === badSign.code };
 }
 
 /** Everything the preflight checks; `log` prints the run's first lines. */
