@@ -1,4 +1,3 @@
-import { connectMqtt } from '../sim/io/index.ts';
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
 import type { ApiClient, ApiResponse } from '../harness/client/api-client.ts';
 import type { InboxPush, LockWith } from '../harness/targets/facets.ts';
@@ -169,7 +168,7 @@ test('an event redelivered with the same event_id is pushed once', { tag: '@GW-0
   // one event: QoS 1 is at-least-once, so the cloud must dedup by event_id (DESIGN §3.4, §4).
   const uid = 4242;
   const event = { event_id: 4_000_000_000, lock_id: lock, type: 'unlock', mode: MODE.bluetooth, result: 1, uid, lock_time: 1_700_000_123 };
-  const client = await connectMqtt(broker.url, {
+  const client = await broker.connect({
     protocolVersion: 4, username: `gw:${apId}`, password: gw!.secret, clientId: `spec-gw04-${apId}-${process.pid}-${Date.now()}`,
     reconnectPeriod: 0, connectTimeout: 2000,
   });

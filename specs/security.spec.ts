@@ -1,5 +1,4 @@
 import type { MqttClient } from 'mqtt';
-import { connectMqtt } from '../sim/io/index.ts';
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
 import type { InboxPush, MqttFacet } from '../harness/targets/facets.ts';
 import { PushInbox } from '../harness/fixtures/pushes.ts';
@@ -15,11 +14,11 @@ const SETTLE_MS = 300;
 type Connected = { ok: true; client: MqttClient } | { ok: false; error: string };
 
 /** Connect as `username` (none = anonymous), bounded; refusal is a result, not a throw. */
-async function connectAs(url: string, clients: MqttClient[], username?: string, password?: string): Promise<Connected> {
+async function connectAs(connect: MqttFacet['connect'], clients: MqttClient[], username?: string, password?: string): Promise<Connected> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no CONNACK within 2000 ms')), 2000); });
   // A broker closing the socket without a CONNACK rejects instead of hanging.
-  const connecting = connectMqtt(url, { protocolVersion: 4, username, password, reconnectPeriod: 0, connectTimeout: 1000 });
+  const connecting = connect({ protocolVersion: 4, username, password, reconnectPeriod: 0, connectTimeout: 1000 });
   try {
     const client = await Promise.race([connecting, timeout]);
     clients.push(client);
@@ -36,7 +35,7 @@ function gateways(broker: MqttFacet, a: number, b: number) {
   const secretOf = (apId: number) => broker.gateways.find((g) => g.apId === apId)?.secret;
   const [secretA, secretB] = [secretOf(a), secretOf(b)];
   test.skip(!secretA || !secretB, 'target has no broker credentials for both gateways');
-  return { url: broker.url, ns: broker.namespace, a: { user: `gw:${a}`, secret: secretA! }, b: { user: `gw:${b}`, secret: secretB! } };
+  return { connect: broker.connect, ns: broker.namespace, a: { user: `gw:${a}`, secret: secretA! }, b: { user: `gw:${b}`, secret: secretB! } };
 }
 
 /** Subscribe and return the granted QoS, or the failure code of the SUBACK. */
@@ -70,19 +69,19 @@ test.describe('broker', () => {
       ['no password', g.b.user, undefined],
     ];
     for (const [what, user, password] of refused) {
-      const r = await connectAs(g.url, clients, user, password);
+      const r = await connectAs(g.connect, clients, user, password);
       expect(r.ok, `${what} must be refused`).toBe(false);
     }
     // The right secret connects: the refusals above are about the credentials.
-    expect((await connectAs(g.url, clients, g.b.user, g.b.secret)).ok).toBe(true);
+    expect((await connectAs(g.connect, clients, g.b.user, g.b.secret)).ok).toBe(true);
   });
 
   test("a gateway cannot subscribe to another gateway's topics nor receive its commands", { tag: '@SEC-01' }, async ({ api, fleet, session, needs }) => {
     const lock = fleet.need('main');
     const [a, b] = [fleet.need('otherGateway'), fleet.need('mainGateway')];
     const g = gateways(needs('mqtt'), a, b);
-    const gwA = await connectAs(g.url, clients, g.a.user, g.a.secret);
-    const gwB = await connectAs(g.url, clients, g.b.user, g.b.secret);
+    const gwA = await connectAs(g.connect, clients, g.a.user, g.a.secret);
+    const gwB = await connectAs(g.connect, clients, g.b.user, g.b.secret);
     if (!gwA.ok || !gwB.ok) throw new Error(`gateways could not connect: ${JSON.stringify([gwA, gwB])}`);
     const seenByA: string[] = [];
     const seenByB: string[] = [];
@@ -116,8 +115,8 @@ test.describe('broker', () => {
     const forgedUnlock = (p: InboxPush) => pushOf(2, { lockId: lock })(p) && p.body.data.uid === 4242;
 
     // Each forgery on its own connection: a broker may close the connection of a refused publish.
-    const viaEvent = await connectAs(g.url, clients, g.a.user, g.a.secret);
-    const viaStatus = await connectAs(g.url, clients, g.a.user, g.a.secret);
+    const viaEvent = await connectAs(g.connect, clients, g.a.user, g.a.secret);
+    const viaStatus = await connectAs(g.connect, clients, g.a.user, g.a.secret);
     if (!viaEvent.ok || !viaStatus.ok) throw new Error('gateway A could not connect');
     viaEvent.client.publish(gatewayTopic(b, 'event', g.ns), forged(4_000_000_001, 4242), { qos: 1 });
     viaStatus.client.publish(gatewayTopic(b, 'status', g.ns), JSON.stringify({ online: false }), { qos: 1, retain: true });
@@ -128,7 +127,7 @@ test.describe('broker', () => {
     expect(await api.open(lock)).toBeOutcome('ok');
 
     // Control: the same event from B itself is pushed, so the push inbox would have shown the forgery.
-    const own = await connectAs(g.url, clients, g.b.user, g.b.secret);
+    const own = await connectAs(g.connect, clients, g.b.user, g.b.secret);
     if (!own.ok) throw new Error('gateway B could not connect');
     await own.client.publishAsync(gatewayTopic(b, 'event', g.ns), forged(4_000_000_002, 4242), { qos: 1 });
     await pushes.waitFor(forgedUnlock, { timeoutMs: 3000, what: "B's own unlock event" });

@@ -7,6 +7,7 @@
  * A target session lives as long as a Playwright worker; `facets(wire)` binds it to one test so that
  * every exchange lands in that test's wire log (DESIGN §14).
  */
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import type { FleetRoles, LockRole } from './fleet.ts';
@@ -147,6 +148,11 @@ export interface MqttFacet {
   /** The world's topic namespace on the broker (DESIGN §13); '' is DESIGN §4 exactly. */
   readonly namespace: string;
   readonly gateways: readonly { apId: number; secret: string }[];
+  /**
+   * A client of the broker at `url` with Nagle off from the first byte, resolved at its CONNACK; a
+   * refusal or a socket closed first rejects (bounded by `opts.connectTimeout`).
+   */
+  connect(opts: IClientOptions): Promise<MqttClient>;
 }
 
 /** The lockwire link to the device (TEST-PLAN LAB-03, LAB-05). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { World, loadFixture, parseBrokerUrl } from '../../sim/world/index.ts';
 import type { ProfileName } from '../../sim/protocol/index.ts';
+import { connectMqtt } from '../../sim/io/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { ControlClient } from './control-client.ts';
 import type { Facets, InboxPush, TargetSession } from './facets.ts';
@@ -77,7 +78,10 @@ export class SimSession implements TargetSession {
           await ctl.call('POST', '/push/faults', { fail_next: count, status });
         },
       },
-      mqtt: { url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) },
+      mqtt: {
+        url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })),
+        connect: (opts) => connectMqtt(this.world.urls.mqtt, opts),
+      },
       face: { providerUrl: this.world.faceProviderUrl },
       link: linkFacet(ctl, { ackTimeoutMs: this.ackTimeoutMs, reconnectWaitMs: 3000, simulated: true }),
       ...(other ? { otherApp: { appId: other.app_id, appSecret: other.app_secret } } : {}),
