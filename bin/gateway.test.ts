@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { Broker } from '../sim/broker/broker.ts';
 import { CloudProbe } from '../sim/gateway/test-kit.ts';
+import { waitUntil } from '../sim/io/index.ts';
 
 // DESIGN §12: `npm run gateway` is a separate process that keeps trying until the broker is there,
 // prints one ready line, serves commands, and on SIGTERM goes offline cleanly with exit 0.
@@ -36,8 +37,7 @@ test('the gateway process waits for the broker, comes online retained, acks a co
   let probe: CloudProbe | undefined;
   try {
     // Start the broker only once the process says it is already trying (bounded).
-    const until = performance.now() + 15_000;
-    while (!/cannot join .* yet/.test(stderr) && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil('the gateway process to say it cannot join yet', () => /cannot join .* yet/.test(stderr), { timeoutMs: 15_000, intervalMs: 20 });
     broker = await Broker.create({ port, cloudPassword: 'pw', gatewaySecret: (id) => (id === AP ? SECRET : undefined) });
     const line = JSON.parse(await Promise.race([ready, new Promise<string>((_, rej) => setTimeout(() => rej(new Error(`no ready line: ${stderr}`)), 15_000))]));
     assert.deepEqual(line, { ready: true, ap_id: AP, client_id: `gw-${AP}`, locks: [1000001, 1000003, 1000011], mqtt: `mqtt://127.0.0.1:${port}` });

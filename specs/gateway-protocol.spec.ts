@@ -1,4 +1,4 @@
-import { test, expect, pushOf } from '../harness/fixtures/index.ts';
+import { test, expect, pushOf, waitUntil } from '../harness/fixtures/index.ts';
 import type { GatewayRecord, InboxPush, LinkFacet } from '../harness/targets/facets.ts';
 import { gatewayTopic, MODE } from '../sim/protocol/index.ts';
 
@@ -16,13 +16,12 @@ async function recordOf(link: LinkFacet, apId: number): Promise<GatewayRecord> {
 
 /** Bounded wait until the gateway is on a newer connection than `connects` and the cloud holds it online. */
 async function waitReconnected(link: LinkFacet, apId: number, connects: number): Promise<GatewayRecord> {
-  const deadline = performance.now() + link.reconnectWaitMs;
-  for (;;) {
+  let seen = 0;
+  return waitUntil(`gateway ${apId} to reconnect`, async () => {
     const v = await link.record(apId);
-    if (v.cloudOnline && v.record && v.record.connected && v.record.connects > connects) return v.record;
-    if (performance.now() > deadline) throw new Error(`gateway ${apId} did not reconnect within ${link.reconnectWaitMs} ms (connects ${v.record?.connects ?? 0})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    seen = v.record?.connects ?? 0;
+    return v.cloudOnline && v.record && v.record.connected && v.record.connects > connects ? v.record : undefined;
+  }, { timeoutMs: link.reconnectWaitMs, intervalMs: 50, seen: () => `connects ${seen}` });
 }
 
 const eventIdsOf = (r: GatewayRecord, connection: number): number[] =>

@@ -111,7 +111,7 @@ export function diagnose(world: World, apId: number): string {
 export async function waitForGateway(world: World, apId: number, waitS: number): Promise<void> {
   const { broker, cloud } = hostParts(world);
   const online = (): boolean => broker.retainedOnline(apId) && cloud.gatewayOnline(apId);
-  await waitUntil(`gateway ${apId} online (LOCKBENCH_GATEWAY_WAIT_S)`, online, { timeoutMs: waitS * 1000, intervalMs: 50 }).catch((e: Error) => {
-    throw new Error(`gateway target: ${e.message}. The broker saw:\n  ${diagnose(world, apId)}`);
+  await waitUntil(`gateway target: gateway ${apId} online (LOCKBENCH_GATEWAY_WAIT_S)`, online, {
+    timeoutMs: waitS * 1000, intervalMs: 50, seen: () => `the broker saw:\n  ${diagnose(world, apId)}`,
   });
 }

@@ -1,3 +1,4 @@
+import { waitUntil } from '../../sim/io/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { withParts, type LockHandle, type LockPart, type LocksFacet } from './facets.ts';
 import type { LockRole } from './fleet.ts';
@@ -42,13 +43,10 @@ async function placeClock(lab: LabSession, t: number, wire: WireLog): Promise<vo
     lab.world.clock.set(t - 1);
     lab.stale = true;
     await lab.syncLock();
-    const deadline = performance.now() + 2000;
-    let read = await clockOf(lab);
-    while (read < t) {
-      if (performance.now() > deadline) throw new Error(`lab: the device clock did not turn from ${read} to ${t} within 2 s of the sync`);
-      await sleep(EDGE_POLL_MS);
-      read = await clockOf(lab);
-    }
+    let read = 0;
+    await waitUntil(`lab: the device clock to turn to ${t} after the sync`, async () => (read = await clockOf(lab)) >= t, {
+      timeoutMs: 2000, intervalMs: EDGE_POLL_MS, seen: () => `it reads ${read}`,
+    });
     if (read > t) throw new Error(`lab: the device clock jumped to ${read} while placing it at ${t}`);
     await sleep(AIM_MS);
     lab.world.clock.set(t);

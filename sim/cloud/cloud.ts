@@ -9,7 +9,7 @@ import { EventRouter } from './events.ts';
 import { FaceRateLimiter, verifyFace } from './face.ts';
 import { GatewayRpc } from './gateway-rpc.ts';
 import { probeGateway, type ProbeRequest, type ProbeResult } from './command-probe.ts';
-import { closeServer, urlOf } from '../io/index.ts';
+import { closeServer, urlOf, waitUntil } from '../io/index.ts';
 import { listen, rawEnvelopeResponse, sendEnvelope } from './http-server.ts';
 import { runPipeline } from './pipeline.ts';
 import { PushSink } from './push.ts';
@@ -147,11 +147,9 @@ export class Cloud {
    * passwords, flags, face attempts and seen events.
    */
   async reset(timeoutMs = 5000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!this.rpc.idle || !this.push.idle) {
-      if (performance.now() > deadline) throw new Error(`cloud reset: still ${this.rpc.idle ? '' : 'awaiting acks '}${this.push.idle ? '' : 'delivering pushes '}after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await waitUntil('cloud reset: no ack awaited, no push queued', () => this.rpc.idle && this.push.idle, {
+      timeoutMs, intervalMs: 5, seen: () => `still ${this.rpc.idle ? '' : 'awaiting acks '}${this.push.idle ? '' : 'delivering pushes'}`,
+    });
     this.forget();
   }
 

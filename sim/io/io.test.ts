@@ -51,9 +51,9 @@ test('waitUntil: returns what the condition found; on timeout says what it waite
   let n = 0;
   assert.equal(await waitUntil('n to reach 3', () => (++n >= 3 ? n : undefined), { timeoutMs: 1000, intervalMs: 1 }), 3);
   assert.equal(await waitUntil('an async yes', async () => true, { timeoutMs: 100 }), true);
-  const err = await waitUntil('the door to open', () => false, { timeoutMs: 30 }).catch((e: unknown) => e);
+  const err = await waitUntil('the door to open', () => false, { timeoutMs: 30, seen: () => 'the door is shut' }).catch((e: unknown) => e);
   assert.ok(err instanceof TimeoutError);
-  assert.match(err.message, /timed out after 30 ms waiting for the door to open/);
+  assert.match(err.message, /^timed out after 30 ms waiting for the door to open; the door is shut$/);
   // STYLE §16: the stack is captured at creation, so its first frame is this test file, not wait.ts.
   const frames = (err.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at '));
   assert.match(frames[0] ?? '', /io\.test\.ts/);

@@ -6,6 +6,8 @@ export interface WaitOptions {
   timeoutMs: number;
   /** Poll every this many real ms; default 10. */
   intervalMs?: number;
+  /** What was seen instead, added to the timeout's message (read once, at the timeout). */
+  seen?: () => string;
 }
 
 /**
@@ -22,7 +24,10 @@ export async function waitUntil<T>(what: string, cond: () => T | false | undefin
     const got = await cond();
     if (got !== undefined && got !== false) return got;
     const left = deadline - performance.now();
-    if (left <= 0) throw failure;
+    if (left <= 0) {
+      if (opts.seen) failure.message += `; ${opts.seen()}`;
+      throw failure;
+    }
     await new Promise((r) => setTimeout(r, Math.min(intervalMs, left)));
   }
 }

@@ -16,6 +16,7 @@ import type { FixtureProblem } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
+import { waitUntil } from '../io/index.ts';
 import { resetWorld } from './reset.ts';
 
 /** Every defect the simulator can seed (issue 4), by the room that implements it. */
@@ -230,11 +231,8 @@ export class World {
     this.cloud = cloud;
     this.closers.push(() => cloud.close());
     // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
-    const deadline = performance.now() + 10_000;
-    while ([...this.gateways.values()].some((g) => g.online && !cloud.gatewayOnline(g.apId))) {
-      if (performance.now() > deadline) throw new Error('the cloud did not learn every gateway status within 10 s');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const learnt = (): boolean => [...this.gateways.values()].every((g) => !g.online || cloud.gatewayOnline(g.apId));
+    await waitUntil('the cloud to learn every gateway\'s status', learnt, { timeoutMs: 10_000, intervalMs: 5 });
   }
 
   /**
