@@ -1,9 +1,8 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
-import { mqttClient } from '../sim/io/index.ts';
+import { listenOn, mqttClient, noDelayServer, urlOf } from '../sim/io/index.ts';
 import { JsonClient, runLoad, type LoadRun } from './load.ts';
 
 /** A loopback HTTP server that answers every POST with its own body (the raw HTTP baseline). */
@@ -28,11 +27,8 @@ export class EchoServer {
         res.end(body);
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    return new EchoServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await listenOn(server, 0, '127.0.0.1');
+    return new EchoServer(server, urlOf(server));
   }
 
   /** Stop listening and drop open keep-alive connections. */
@@ -87,13 +83,12 @@ async function connected(url: string, clientId: string): Promise<MqttClient> {
 export async function mqttRequestReplyRtt(count: number, maxMs: number): Promise<LoadRun> {
   const aedes = await Aedes.createBroker();
   const sockets = new Set<Socket>();
-  const server: Server = createServer({ noDelay: true }, (s) => {
+  const server = await listenOn(noDelayServer((s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     aedes.handle(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }), 0, '127.0.0.1');
+  const url = urlOf(server, 'mqtt');
   const clients: MqttClient[] = [];
   try {
     const requester = await connected(url, 'bench-requester');

@@ -1,7 +1,7 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
 import aedesPersistence from 'aedes-persistence';
-import { listenOn } from '../io/index.ts';
+import { listenOn, noDelayServer } from '../io/index.ts';
 import { withRetainedIndex } from './retained-store.ts';
 import {
   CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, identityKey, type AclConfig, type Identity,
@@ -91,8 +91,6 @@ export class Broker {
     this.url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.stats = Object.defineProperty(counts, 'clients', { get: () => aedes.connectedClients, enumerable: true }) as BrokerStats;
     server.on('connection', (socket) => {
-      // Nagle off on the broker side too: with it, each request/reply costs tens of ms (DESIGN §10).
-      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       // DESIGN §4 security: unauthenticated clients may not hold many sockets nor make aedes buffer much.
@@ -202,7 +200,7 @@ export class Broker {
       if (kind) records.published(usernames.get(client), kind, seen(packet));
     });
 
-    const server = createServer({ noDelay: true });
+    const server = noDelayServer();
     server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     const host = opts.host ?? '127.0.0.1';
     await listenOn(server, opts.port ?? 0, host);

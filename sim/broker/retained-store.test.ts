@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOn, noDelayServer, urlOf } from '../io/index.ts';
 import { Aedes } from 'aedes';
 import aedesPersistence from 'aedes-persistence';
 import mqtt from 'mqtt';
@@ -59,12 +60,11 @@ test('aedes with withRetainedIndex: retained messages reach exact and wildcard s
   const index = new RetainedIndex();
   const aedes = await Aedes.createBroker({ persistence: withRetainedIndex(memoryPersistence(), index) });
   const sockets = new Set<Socket>();
-  const server = createServer({ noDelay: true }, (s) => {
+  const server = await listenOn(noDelayServer((s) => {
     sockets.add(s);
     aedes.handle(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }), 0, '127.0.0.1');
+  const url = urlOf(server, 'mqtt');
   const clients: mqtt.MqttClient[] = [];
   const open = async (): Promise<mqtt.MqttClient> => {
     const c = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 1000 }, false);

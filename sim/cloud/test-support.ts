@@ -4,10 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
-import { closeServer, connectMqtt, listenOn, urlOf, waitUntil } from '../io/index.ts';
+import { closeServer, connectMqtt, listenOn, noDelayServer, urlOf, waitUntil } from '../io/index.ts';
 import { request } from 'undici';
 import { WorldClock } from '../clock/index.ts';
 import {
@@ -43,15 +43,14 @@ export async function startBroker(): Promise<{ url: string; drop(idPrefix: strin
   broker.on('client', (c) => clients.set(c.id, c.conn as Socket));
   broker.on('clientDisconnect', (c) => clients.delete(c.id));
   const sockets = new Set<Socket>();
-  const server: Server = createServer({ noDelay: true }, (s) => {
+  const server = noDelayServer((s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     broker.handle(s);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
+  await listenOn(server, 0, '127.0.0.1');
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: urlOf(server, 'mqtt'),
     drop: (idPrefix) => {
       for (const [id, conn] of clients) if (id.startsWith(idPrefix)) conn.destroy();
     },

@@ -2,5 +2,6 @@
 // The serial port keeper is imported from './port-keeper.ts' directly: only serial rooms should load serialport.
 export { connectMqtt, mqttClient } from './mqtt.ts';
 export { closeServer, listenOn, urlOf } from './http.ts';
+export { noDelayServer } from './tcp.ts';
 export { TimeoutError, withTimeout } from './timeout.ts';
 export { waitUntil, type WaitOptions } from './wait.ts';
