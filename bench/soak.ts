@@ -10,6 +10,7 @@ import mqtt from 'mqtt';
 import { formatLocalTime } from '../sim/cloud/events.ts';
 import { gatewayTopic, parseCommand, parseGatewayTopic, signBody } from '../sim/protocol/index.ts';
 import { World } from '../sim/world/world.ts';
+import { waitUntil } from '../sim/io/index.ts';
 import { BENCH_APP, GATEWAY_BASE, LOCK_BASE, fleetFixture } from './fleet-fixture.ts';
 import { JsonClient } from './load.ts';
 
@@ -38,13 +39,9 @@ const rand = (n: number): number => Math.floor(Math.random() * n);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const rssMb = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
 
-async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) return false;
-    await sleep(20);
-  }
-  return true;
+/** A bounded drain; one that does not finish is not an error here: it shows in the figures (lost, pending). */
+function drain(what: string, cond: () => boolean, timeoutMs: number): Promise<unknown> {
+  return waitUntil(what, cond, { timeoutMs, intervalMs: 20 }).catch(() => undefined);
 }
 
 /** Sockets that announce a 200 MB CONNECT and send 64 KiB of it; the broker must cut them at the header. */
@@ -191,10 +188,10 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
       gw.partitioned = false;
       await gw.setOnline(true).catch(() => undefined);
     }
-    await until(() => [...world.gateways.keys()].every((ap) => cloud.gatewayOnline(ap)), 5000);
-    await until(() => cloud.pendingCompensations() === 0, 10_000);
+    await drain('every gateway online', () => [...world.gateways.keys()].every((ap) => cloud.gatewayOnline(ap)), 5000);
+    await drain('no compensation pending', () => cloud.pendingCompensations() === 0, 10_000);
     let last = -1;
-    await until(() => {
+    await drain('the sink to stop growing', () => {
       const n = world.sink.list().length;
       const stable = n === last;
       last = n;
