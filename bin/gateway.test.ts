@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { Broker } from '../sim/broker/broker.ts';
-import { CloudProbe } from '../sim/gateway/test-kit.ts';
+import { CloudProbe } from '../sim/gateway/gateway.test-kit.ts';
 
 // DESIGN §12: `npm run gateway` is a separate process that keeps trying until the broker is there,
 // prints one ready line, serves commands, and on SIGTERM goes offline cleanly with exit 0.

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRng, type Rng } from '../random.ts';
-import { LOCK, START, startWorld } from './test-support.ts';
+import { LOCK, START, startWorld } from './cloud.test-kit.ts';
 
 async function v2Password(rng: Rng): Promise<string> {
   const w = await startWorld({ rng });
