@@ -18,7 +18,7 @@ import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
 import { resetWorld } from './reset.ts';
 
-/** Every defect the simulator can seed (issue 4), by the room that implements it. */
+/** Every defect the simulator can seed (DESIGN §9 "the suite must fail on a broken device"), by the room that implements it. */
 export const KNOWN_DEFECTS: readonly string[] = [...LOCK_DEFECTS, ...GATEWAY_DEFECTS, ...BROKER_DEFECTS, ...CLOUD_DEFECTS];
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
@@ -70,7 +70,10 @@ export interface WorldOptions {
   externalGateways?: readonly number[];
   /** Interface the embedded broker alone listens on (e.g. `0.0.0.0` for a gateway on the LAN, DESIGN §12); default `host`. */
   brokerHost?: string;
-  /** Run the broker in its own worker thread (issue 15 §3: the second core); default false (in-process, as tests use it). */
+  /**
+   * Run the broker in its own worker thread (its share of every MQTT hop on the second core: bench figure
+   * `remote open throughput, broker thread`); default false (in-process, as tests use it).
+   */
   brokerThread?: boolean;
 }
 
