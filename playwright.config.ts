@@ -10,7 +10,7 @@ const target = (process.env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
 const envProfile = process.env.LOCKBENCH_PROFILE;
 const profiles: ProfileName[] = isProfileName(envProfile) ? [envProfile] : target === 'sim' ? ['kexin-2017-03', 'kexin-2017-10'] : ['kexin-2017-03'];
 const reports = process.env.LOCKBENCH_REPORTS ?? 'reports';
-// Seeded defects (DESIGN §9: the suite must fail on a broken device): a comma-separated list; empty for a conformance run.
+// Seeded defects (issue 4): a comma-separated list; empty for a conformance run.
 const defects = (process.env.LOCKBENCH_DEFECTS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
 
 // `npm run defects` (DESIGN §9 "the suite must fail on a broken device"): one project per seeded defect over the

@@ -1,10 +1,10 @@
 /**
- * The catalogue of seeded defects (DESIGN §9 "the suite must fail on a broken device"): each names a defect the
- * simulator can be built with (fixture key `defects`) and the checks that must catch it. `npm run defects` runs
- * each defect's areas against a world seeded with it and fails unless one of the expected checks fails. Defects
- * marked `runOn: […'lab']` are also (or only) run through the lab target by `bin/lab-check.ts`: `lock-*` and
- * `serial-*` seeded into the serial lock (`--defects`), `link-*` into the harness's link
- * (`LOCKBENCH_LINK_DEFECTS`).
+ * The catalogue of seeded defects (issue 4): each names a defect the simulator can be built with
+ * (fixture key `defects`) and the checks that must catch it. `npm run defects` runs each defect's
+ * areas against a world seeded with it and fails unless one of the expected checks fails.
+ * Defects marked `runOn: […'lab']` are also (or only) run through the lab target by
+ * `bin/lab-check.ts`: `lock-*` and `serial-*` seeded into the serial lock (`--defects`), `link-*`
+ * into the harness's link (`LOCKBENCH_LINK_DEFECTS`).
  */
 export interface SeededDefect {
   name: string;

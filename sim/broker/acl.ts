@@ -1,6 +1,6 @@
 import { gatewayTopic, parseGatewayTopic, safeEqual } from '../protocol/index.ts';
 
-/** Named broker defects for mutation testing (DESIGN §9 "the suite must fail on a broken device"); all off by default. */
+/** Named broker defects for mutation testing (issue 4); all off by default. */
 export const BROKER_DEFECTS = ['broker-acl-open', 'broker-anonymous'] as const;
 export type BrokerDefect = (typeof BROKER_DEFECTS)[number];
 

@@ -8,7 +8,7 @@ import type { LockLink } from './link.ts';
 import { closeSession, openSession } from './session.ts';
 import { TimeoutError, withTimeout } from './with-timeout.ts';
 
-/** Named gateway defects for mutation testing (DESIGN §9 "the suite must fail on a broken device"); all off by default. */
+/** Named gateway defects for mutation testing (issue 4); all off by default. */
 export const GATEWAY_DEFECTS = [
   'gateway-double-actuate', 'gateway-no-will', 'gateway-event-id-reuse',
   'gateway-status-not-retained', 'gateway-ack-wrong-id', 'gateway-slow-ack', 'gateway-stray-publish',

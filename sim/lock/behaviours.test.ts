@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MODE } from '../protocol/index.ts';
-import { onOp } from './lock.ts';
+import { onOp } from './behaviours.ts';
 import { setup } from './lock.test-kit.ts';
 
 // STYLE §5: the lock's ops are a chain of behaviours; a test prepends its own to override a default.

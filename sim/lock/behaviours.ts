@@ -1,7 +1,6 @@
 import { MODE } from '../protocol/index.ts';
 import type { LockOp, LockResult, StateData, UnlockMode } from '../protocol/index.ts';
-import type { PasswordStore } from './passwords.ts';
-import type { LockAnswer } from './types.ts';
+import type { LockAnswer, StoredPassword } from './types.ts';
 
 /**
  * The lock's gateway ops (DESIGN §4) as a chain of behaviours (STYLE §5, after zwave-js's mock
@@ -18,8 +17,10 @@ export interface LockOpContext {
   passwordUnlock(password: string, mode: UnlockMode): LockResult;
   /** `state`'s data (DESIGN §4). */
   state(): StateData;
-  /** The user passwords `pwd_add`/`pwd_del` write. */
-  readonly passwords: PasswordStore;
+  /** Store or replace the user password of `p.uid`; a new uid beyond capacity is `full`. */
+  addPassword(p: StoredPassword): 'ok' | 'full';
+  /** Delete one uid's password, or every one for uid 0; an unknown uid is not an error. */
+  deletePasswords(uid: number): void;
 }
 
 type OpOf<K extends LockOp['op']> = Extract<LockOp, { op: K }>;
@@ -49,13 +50,13 @@ export const pwdAdd = onOp('pwd_add', (op, lock) => {
   if (!isUint(uid) || uid < 1 || !/^\d{6}$/.test(password) || !isUint(start) || !isUint(end) || end <= start) {
     return answer('error');
   }
-  return answer(lock.passwords.add({ uid, password, start, end }));
+  return answer(lock.addPassword({ uid, password, start, end }));
 });
 
 /** `pwd_del`: delete one uid, or all for uid 0; an unknown uid is still `ok`. */
 export const pwdDel = onOp('pwd_del', (op, lock) => {
   if (!isUint(op.args.uid)) return answer('error');
-  lock.passwords.del(op.args.uid);
+  lock.deletePasswords(op.args.uid);
   return answer('ok');
 });
 

@@ -1,6 +1,6 @@
 import type { LockSpec } from './types.ts';
 
-/** Named lock firmware defects (DESIGN §9 "the suite must fail on a broken device"); all off by default. */
+/** Named lock firmware defects (issue 4, DESIGN §9 "the suite must fail on a broken device"); all off by default. */
 export const LOCK_DEFECTS = [
   'lock-slot-end-inclusive',
   'lock-ignores-tolerance',

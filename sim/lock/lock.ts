@@ -3,16 +3,15 @@ import { LockClock } from '../clock/index.ts';
 import { decodeTimeSync, MODE } from '../protocol/index.ts';
 import type { LockEvent, LockOp, LockResult, StateData, TimeSyncResult, UnlockMode } from '../protocol/index.ts';
 import { Battery, pctOneDecimal, pctTwoDecimals } from './battery.ts';
-import { answer, DEFAULT_BEHAVIOURS, type LockBehaviour, type LockOpContext } from './behaviours.ts';
 import { lockDefects, type LockDefect } from './defaults.ts';
 import { EventLog } from './event-log.ts';
+import { answer, DEFAULT_BEHAVIOURS, type LockBehaviour, type LockOpContext } from './behaviours.ts';
 import { Lockout } from './lockout.ts';
 import { checkPassword, PasswordStore, type AcceptRules } from './passwords.ts';
 import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, PersistedLock, StoredPassword } from './types.ts';
 
 // The spec helpers travel with the class so callers need one import.
 export { defaultLockSpec, LOCK_DEFECTS, type LockDefect, type LockSpecInput } from './defaults.ts';
-export { onOp, type LockBehaviour, type LockOpContext } from './behaviours.ts';
 
 /**
  * The virtual lock firmware (DESIGN §2, §5.2–5.4): its own drifting clock, keypad with temporary
@@ -36,7 +35,13 @@ export class VirtualLock implements LockFirmware {
   private lastSeq = 0;
   private readonly behaviours: LockBehaviour[] = [...DEFAULT_BEHAVIOURS];
   /** The firmware steps behaviours are given, bound to this lock. */
-  private readonly opContext: LockOpContext;
+  private readonly opContext: LockOpContext = {
+    motorUnlock: (mode, uid) => this.motorUnlock(mode, uid),
+    passwordUnlock: (password, mode) => this.passwordUnlock(password, mode),
+    state: () => this.state(),
+    addPassword: (p) => this.passwords.add(p),
+    deletePasswords: (uid) => this.passwords.del(uid),
+  };
 
   /**
    * `realClock`: the device's own real time (unix seconds), used only when `spec.lockoutClock` is
@@ -59,12 +64,6 @@ export class VirtualLock implements LockFirmware {
       slotEndInclusive: this.has('lock-slot-end-inclusive'),
       userEndInclusive: this.has('lock-user-window-inclusive'),
       userWindowIgnored: this.has('lock-user-window-ignored'),
-    };
-    this.opContext = {
-      motorUnlock: (mode, uid) => this.motorUnlock(mode, uid),
-      passwordUnlock: (password, mode) => this.passwordUnlock(password, mode),
-      state: () => this.state(),
-      passwords: this.passwords,
     };
   }
 

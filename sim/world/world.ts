@@ -18,7 +18,7 @@ import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
 import { resetWorld } from './reset.ts';
 
-/** Every defect the simulator can seed (DESIGN §9 "the suite must fail on a broken device"), by the room that implements it. */
+/** Every defect the simulator can seed (issue 4), by the room that implements it. */
 export const KNOWN_DEFECTS: readonly string[] = [...LOCK_DEFECTS, ...GATEWAY_DEFECTS, ...BROKER_DEFECTS, ...CLOUD_DEFECTS];
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
