@@ -14,7 +14,7 @@ export interface SimOptions {
   profile: ProfileName;
   /** Fixture file; default fixtures/fleet.json. */
   fixturePath?: string;
-  /** Defects to seed (issue 4). */
+  /** Defects to seed (DESIGN §9: the suite must fail on a broken device). */
   defects?: readonly string[];
   /** Cloud ack timeout in ms; specs keep it short. Default 400. */
   ackTimeoutMs?: number;
@@ -83,7 +83,8 @@ export class SimSession implements TargetSession {
         connect: (opts) => connectMqtt(this.world.urls.mqtt, opts),
       },
       face: { providerUrl: this.world.faceProviderUrl },
-      link: linkFacet(ctl, { ackTimeoutMs: this.ackTimeoutMs, reconnectWaitMs: 3000, simulated: true }),
+      // The gateway levers are the embedded broker's (DESIGN §12): an external broker offers none.
+      ...(this.world.broker ? { link: linkFacet(ctl, { ackTimeoutMs: this.ackTimeoutMs, reconnectWaitMs: 3000, simulated: true }) } : {}),
       ...(other ? { otherApp: { appId: other.app_id, appSecret: other.app_secret } } : {}),
     };
   }

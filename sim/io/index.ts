@@ -3,5 +3,6 @@
 export { connectMqtt, mqttClient } from './mqtt.ts';
 export { closeServer, listenOn, urlOf } from './http.ts';
 export { noDelayServer } from './tcp.ts';
+export { freePort } from './free-port.ts';
 export { TimeoutError, withTimeout } from './timeout.ts';
 export { waitUntil, type WaitOptions } from './wait.ts';
