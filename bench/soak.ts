@@ -6,11 +6,10 @@
  * cloud state are compared and pushes counted against what the locks really did. Zero losses is the target.
  */
 import { connect } from 'node:net';
-import mqtt from 'mqtt';
 import { formatLocalTime } from '../sim/cloud/events.ts';
 import { gatewayTopic, parseCommand, parseGatewayTopic, signBody } from '../sim/protocol/index.ts';
 import { World } from '../sim/world/world.ts';
-import { waitUntil } from '../sim/io/index.ts';
+import { connectMqtt, waitUntil } from '../sim/io/index.ts';
 import { BENCH_APP, GATEWAY_BASE, LOCK_BASE, fleetFixture } from './fleet-fixture.ts';
 import { JsonClient } from './load.ts';
 
@@ -111,7 +110,7 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
   const forgerAp = GATEWAY_BASE;
   const gwSecret = (ap: number) => fixture.gateways.find((g) => g.ap_id === ap)!.secret;
   // A gateway with its own credentials that learns every other gateway's command ids (a leak) and acks them ok.
-  const forger = await mqtt.connectAsync(world.urls.mqtt, { protocolVersion: 4, username: `gw:${forgerAp}`, password: gwSecret(forgerAp), clientId: 'soak-forger', reconnectPeriod: 0 });
+  const forger = await connectMqtt(world.urls.mqtt, { protocolVersion: 4, username: `gw:${forgerAp}`, password: gwSecret(forgerAp), clientId: 'soak-forger', reconnectPeriod: 0 });
   const acksForgedBefore = cloud.stats.acksForged;
   const untap = broker.onPublish((topic, payload) => {
     const t = parseGatewayTopic(topic);
@@ -171,7 +170,7 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
         else { figures.faults.crashed++; gw.kill(false); }
         // While it is down, another gateway tries to take its client id.
         figures.squatAttempts++;
-        await mqtt.connectAsync(world.urls.mqtt, { protocolVersion: 4, username: `gw:${forgerAp}`, password: gwSecret(forgerAp), clientId: `gw-${ap}`, reconnectPeriod: 0, connectTimeout: 1000 })
+        await connectMqtt(world.urls.mqtt, { protocolVersion: 4, username: `gw:${forgerAp}`, password: gwSecret(forgerAp), clientId: `gw-${ap}`, reconnectPeriod: 0, connectTimeout: 1000 })
           .then(async (c) => { figures.squatsAccepted++; await c.endAsync(true); }, () => undefined);
         if (rand(3) === 0) { figures.faults.sinkFailures += 2; world.sink.failDeliveries(2, 500); }
         await sleep(300 + rand(700));
