@@ -8,6 +8,9 @@
 /** The rooms a defect can act in: the part of the world (or the harness's serial link) it breaks. */
 export type DefectRoom = 'lock' | 'gateway' | 'broker' | 'cloud' | 'serial-lock' | 'serial-link';
 
+/** The rooms a simulated world runs (DESIGN §2); the serial ones exist only on the lab path (DESIGN §6). */
+export const WORLD_ROOMS: readonly DefectRoom[] = ['lock', 'gateway', 'broker', 'cloud'];
+
 export const DEFECTS = {
   'lock-slot-end-inclusive': { room: 'lock', what: 'lock accepts a temporary code at its slot end (off by one)' },
   'lock-ignores-tolerance': { room: 'lock', what: 'lock ignores its behind/ahead tolerance' },
@@ -80,11 +83,16 @@ export function isDefectName(name: string): name is DefectName {
  * test nothing.
  */
 export class UnknownDefectError extends Error {
+  /** The message without `where`, e.g. `unknown defect "lock-typo" (known: …)`. */
+  readonly reason: string;
+
   constructor(readonly where: string, readonly defect: string, rooms?: readonly DefectRoom[]) {
-    super(isDefectName(defect) && rooms
-      ? `${where}: defect "${defect}" acts in the ${DEFECTS[defect].room} room; this input seeds ${rooms.join(', ')} (known: ${defectsOfRooms(rooms).join(', ')})`
-      : `${where}: unknown defect "${defect}" (known: ${defectsOfRooms(rooms).join(', ')})`);
+    const reason = isDefectName(defect) && rooms
+      ? `defect "${defect}" acts in the ${DEFECTS[defect].room} room; this input seeds ${rooms.join(', ')} (known: ${defectsOfRooms(rooms).join(', ')})`
+      : `unknown defect "${defect}" (known: ${defectsOfRooms(rooms).join(', ')})`;
+    super(`${where}: ${reason}`);
     this.name = 'UnknownDefectError';
+    this.reason = reason;
   }
 }
 
@@ -94,13 +102,18 @@ function defectsOfRooms(rooms: readonly DefectRoom[] | undefined): DefectName[] 
 
 /**
  * The one validation: every name must be in the registry and, when `rooms` is given, of one of
- * those rooms. `where(i)` names the i-th input.
+ * those rooms. `where(i)` names the i-th input. Returns every refusal, so an input with several
+ * typos is told about all of them at once.
  */
+export function defectProblems(names: readonly string[], where: (i: number) => string, rooms?: readonly DefectRoom[]): UnknownDefectError[] {
+  return names.flatMap((n, i) => (isDefectName(n) && (rooms === undefined || rooms.includes(DEFECTS[n].room)) ? [] : [new UnknownDefectError(where(i), n, rooms)]));
+}
+
+/** `defectProblems`, throwing the first refusal. */
 export function checkDefects(names: readonly string[], where: (i: number) => string, rooms?: readonly DefectRoom[]): DefectName[] {
-  return names.map((n, i) => {
-    if (!isDefectName(n) || (rooms !== undefined && !rooms.includes(DEFECTS[n].room))) throw new UnknownDefectError(where(i), n, rooms);
-    return n;
-  });
+  const [problem] = defectProblems(names, where, rooms);
+  if (problem) throw problem;
+  return names as DefectName[];
 }
 
 /** A comma-separated list (a CLI flag's or a variable's value) checked against the registry. */

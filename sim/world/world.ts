@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { WorldClock } from '../clock/index.ts';
-import { isDefectName } from '../defects.ts';
+import { defectProblems, WORLD_ROOMS } from '../defects.ts';
 import { VirtualLock, defaultLockSpec } from '../lock/lock.ts';
 import { VirtualGateway } from '../gateway/gateway.ts';
 import { RadioLink } from '../gateway/radio-link.ts';
@@ -123,9 +123,9 @@ export class World {
     const defects = [...fixture.defects, ...(opts.defects ?? [])];
     const nsProblem = namespaceProblem(opts.namespace ?? '');
     if (nsProblem) throw new Error(`namespace "${opts.namespace}" ${nsProblem}`);
-    // The registry (`sim/defects.ts`) is the known-defect list; every problem is reported at once with its JSON path.
-    const unknown = defects.flatMap((d, i) => (isDefectName(d) ? [] : [{ path: `$.defects[${i}]`, message: `unknown defect "${d}"` }]));
-    if (unknown.length > 0) throw new FixtureError(unknown);
+    // The registry (`sim/defects.ts`) is the known-defect list; a serial-path defect has no room here.
+    const refused = defectProblems(defects, (i) => `$.defects[${i}]`, WORLD_ROOMS);
+    if (refused.length > 0) throw new FixtureError(refused.map((e) => ({ path: e.where, message: e.reason })));
     const clock = new WorldClock(fixture.world.start);
     const locks = new Map(fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
     const world = new World(fixture, clock, locks, new PushSink(clock));
