@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MqttClient } from 'mqtt';
 import { gatewayTopic, parseCommand, type Ack, type Command, type LockEvent, type LockOp } from '../protocol/index.ts';
-import { roomDefects, type RoomDefects } from '../defects.ts';
 import type { LockAnswer } from '../lock/types.ts';
 import { CommandDedup } from './command-dedup.ts';
 import { EventBuffer } from './event-buffer.ts';
 import type { LockLink } from './link.ts';
+import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { closeSession, openSession } from './session.ts';
 import { TimeoutError, withTimeout } from './with-timeout.ts';
 
@@ -36,9 +36,6 @@ export interface GatewayOptions {
   /** Default `per-gateway`. */
   eventIds?: EventIdScheme;
 }
-
-/** Defect `gateway-slow-ack`: every ack goes out this long after the lock answered, ms (above any ack timeout used). */
-const SLOW_ACK_MS = 10_000;
 
 /**
  * How `event_id`s are counted (DESIGN §3.4, §4): `per-gateway` keeps counting across reconnects
@@ -76,7 +73,8 @@ export class VirtualGateway {
   private readonly eventBuffer: EventBuffer<object>;
   private flushing = false;
 
-  private readonly defects: RoomDefects<'gateway'>;
+  /** Where seeded defects act (`seeded.ts`); each takes the contract step. */
+  private readonly seams: GatewaySeams;
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
   private dedup = new CommandDedup<Ack>(256);
   private readonly aborter = new AbortController();
@@ -87,7 +85,7 @@ export class VirtualGateway {
 
   private constructor(private readonly opts: GatewayOptions) {
     this.apId = opts.apId;
-    this.defects = roomDefects('gateway', opts.defects);
+    this.seams = gatewaySeams(opts.defects);
     this.nextEventId = opts.firstEventId ?? 1;
     this.eventBuffer = new EventBuffer(opts.eventBufferMax ?? 1000);
   }
@@ -203,9 +201,9 @@ export class VirtualGateway {
       keepaliveS: this.opts.keepaliveS ?? 10,
       reconnectPeriodMs: this.opts.reconnectPeriodMs ?? 200,
       connectTimeoutMs: this.connectTimeoutMs,
-      will: !this.defects.has('gateway-no-will'),
+      will: this.seams.will,
       clientId: this.opts.clientId,
-      statusRetained: !this.defects.has('gateway-status-not-retained'),
+      statusRetained: this.seams.statusRetained,
       onSession: () => {
         if (this.opts.eventIds === 'per-connection') this.nextEventId = 1;
       },
@@ -248,17 +246,17 @@ export class VirtualGateway {
     if (known.kind !== 'new') {
       this.statsNow.duplicates++;
       // DESIGN §4: the same ack again, without acting; an id still in progress gets its ack when done.
-      if (!this.defects.has('gateway-double-actuate')) {
+      if (this.seams.dedupCommands) {
         if (known.kind === 'done') await this.publish('ack', known.ack);
         return;
       }
     }
     if (!(await this.delay())) return;
     const answer = await this.ask(cmd);
-    const id = this.defects.has('gateway-ack-wrong-id') ? `${cmd.id}-x` : cmd.id;
+    const id = this.seams.ackId(cmd.id);
     const ack: Ack = { id, lock_id: cmd.lock_id, result: answer.result, data: answer.data };
     this.dedup.finish(cmd.id, ack);
-    if (this.defects.has('gateway-slow-ack') && !(await this.pause(SLOW_ACK_MS))) return;
+    if (this.seams.ackDelayMs > 0 && !(await this.pause(this.seams.ackDelayMs))) return;
     await this.publish('ack', ack);
   }
 
@@ -276,12 +274,12 @@ export class VirtualGateway {
 
   private forwardEvent(ev: LockEvent): void {
     // DESIGN §4: event_id increases per gateway (across reconnects unless `eventIds` is per-connection).
-    const event_id = this.defects.has('gateway-event-id-reuse') ? (this.opts.firstEventId ?? 1) : this.nextEventId++;
+    const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
     this.eventBuffer.push({ ...ev, event_id });
     void this.flushEvents();
     // Defect: the event also goes to the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
-    if (this.defects.has('gateway-stray-publish') && this.uplinkUp) {
+    if (this.seams.strayPublish && this.uplinkUp) {
       void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
     }
   }
