@@ -59,10 +59,7 @@ export type DefectOf<R extends DefectRoom> = { [N in DefectName]: (typeof DEFECT
 
 export type LockDefect = DefectOf<'lock'>;
 export type GatewayDefect = DefectOf<'gateway'>;
-export type BrokerDefect = DefectOf<'broker'>;
 export type CloudDefect = DefectOf<'cloud'>;
-export type SerialLockDefect = DefectOf<'serial-lock'>;
-export type SerialLinkDefect = DefectOf<'serial-link'>;
 
 /** Every defect name, in registry order. */
 export const DEFECT_NAMES = Object.keys(DEFECTS) as DefectName[];
@@ -72,6 +69,7 @@ export function defectsOfRoom<R extends DefectRoom>(room: R): DefectOf<R>[] {
   return DEFECT_NAMES.filter((n): n is DefectOf<R> => DEFECTS[n].room === room);
 }
 
+/** Whether `name` is in the registry (own keys only: `toString` is no defect). */
 export function isDefectName(name: string): name is DefectName {
   return Object.hasOwn(DEFECTS, name);
 }
@@ -106,7 +104,8 @@ function defectsOfRooms(rooms: readonly DefectRoom[] | undefined): DefectName[] 
  * typos is told about all of them at once.
  */
 export function defectProblems(names: readonly string[], where: (i: number) => string, rooms?: readonly DefectRoom[]): UnknownDefectError[] {
-  return names.flatMap((n, i) => (isDefectName(n) && (rooms === undefined || rooms.includes(DEFECTS[n].room)) ? [] : [new UnknownDefectError(where(i), n, rooms)]));
+  const accepted = (n: string): boolean => isDefectName(n) && (rooms === undefined || rooms.includes(DEFECTS[n].room));
+  return names.flatMap((n, i) => (accepted(n) ? [] : [new UnknownDefectError(where(i), n, rooms)]));
 }
 
 /** `defectProblems`, throwing the first refusal. */
