@@ -7,7 +7,7 @@ import { VirtualGateway, type GatewayOptions } from './gateway.ts';
 import { DEFECTS } from '../defects.ts';
 import type { LockLink } from './link.ts';
 import { RadioLink } from './radio-link.ts';
-import { CloudProbe, FakeLock, type Received } from './test-kit.ts';
+import { CloudProbe, FakeLock, type Received } from './gateway.test-kit.ts';
 
 const AP = 7;
 const LOCK = 1000001;
