@@ -3,6 +3,7 @@ import { isProfileName, type ProfileName } from './sim/protocol/index.ts';
 import type { Options } from './harness/fixtures/index.ts';
 import type { TargetName } from './harness/targets/facets.ts';
 import { SIM_CATALOGUE, specsOf } from './harness/defects/catalogue.ts';
+import { parseDefectList, WORLD_ROOMS } from './sim/defects.ts';
 import { runTag, shardOfArgv } from './harness/report/shard-records.ts';
 
 // `npm run conformance -- --target X` sets LOCKBENCH_TARGET; the default is the embedded simulator.
@@ -10,8 +11,9 @@ const target = (process.env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
 const envProfile = process.env.LOCKBENCH_PROFILE;
 const profiles: ProfileName[] = isProfileName(envProfile) ? [envProfile] : target === 'sim' ? ['kexin-2017-03', 'kexin-2017-10'] : ['kexin-2017-03'];
 const reports = process.env.LOCKBENCH_REPORTS ?? 'reports';
-// Seeded defects (issue 4): a comma-separated list; empty for a conformance run.
-const defects = (process.env.LOCKBENCH_DEFECTS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+// Seeded defects (DESIGN §9): a comma-separated list; empty for a conformance run. A name the
+// registry does not know stops the run here, once, naming the variable.
+const defects: string[] = parseDefectList(process.env.LOCKBENCH_DEFECTS ?? '', 'LOCKBENCH_DEFECTS', WORLD_ROOMS);
 
 // `npm run defects` (DESIGN §9 "the suite must fail on a broken device"): one project per seeded defect over the
 // tests of the checks expected

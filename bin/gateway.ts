@@ -9,8 +9,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorldClock } from '../sim/clock/index.ts';
-import { VirtualGateway, RadioLink, GATEWAY_DEFECTS, type LockLink } from '../sim/gateway/index.ts';
-import { VirtualLock, LOCK_DEFECTS } from '../sim/lock/lock.ts';
+import { VirtualGateway, RadioLink, type LockLink } from '../sim/gateway/index.ts';
+import type { DefectRoom } from '../sim/defects.ts';
+import { defectsFlag } from './defect-flag.ts';
+import { VirtualLock } from '../sim/lock/lock.ts';
 import { FixtureError, loadFixture, lockSpecOf } from '../sim/world/index.ts';
 import { SerialLink } from '../harness/serial/serial-link.ts';
 import { cli, type Cli } from './cli.ts';
@@ -66,9 +68,9 @@ const secret = args.secret;
 if (args.serial !== undefined && args.fixture !== undefined) fail('--fixture and --serial exclude each other');
 if (args['event-ids'] !== 'per-gateway' && args['event-ids'] !== 'per-connection') fail(`--event-ids must be per-gateway or per-connection, got "${args['event-ids']}"`);
 const eventIds = args['event-ids'];
-const defects = args.defects.split(',').map((d) => d.trim()).filter(Boolean);
-const knownDefects: readonly string[] = [...GATEWAY_DEFECTS, ...LOCK_DEFECTS];
-for (const d of defects) if (!knownDefects.includes(d)) fail(`--defects: unknown defect "${d}" (known: ${knownDefects.join(', ')})`);
+/** This process is a gateway and the virtual locks behind it. */
+const GATEWAY_ROOMS: readonly DefectRoom[] = ['gateway', 'lock'];
+const defects = defectsFlag(args.defects, GATEWAY_ROOMS, fail);
 const lockTimeoutMs = uint(args['lock-timeout-ms'], '--lock-timeout-ms', 1, 600_000);
 const reconnectMs = uint(args['reconnect-ms'], '--reconnect-ms', 10, 600_000);
 const connectWaitS = uint(args['connect-wait-s'], '--connect-wait-s', 1, 86_400);

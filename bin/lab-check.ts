@@ -10,6 +10,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_CATALOGUE } from '../harness/defects/catalogue.ts';
+import { DEFECTS } from '../sim/defects.ts';
 import { outcomesOf } from '../harness/defects/kill-matrix.ts';
 import { BenchRig } from '../harness/serial/bench-rig.ts';
 import { confirmKill, judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/defects/lab-verdict.ts';
@@ -89,7 +90,7 @@ const chains: Chain[] = [
   { name: 'B', deviceFlags: VARIANT_B, runs: [{ name: 'B', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }] },
   { name: 'C', deviceFlags: VARIANT_C, runs: [{ name: 'C', expect: { kind: 'pass', required: ['PWD-07', 'V2-05'] }, pwArgs: ['--grep', grepOf(LOCKOUT_CHECKS)] }] },
   ...LAB_CATALOGUE.map((d): Chain => {
-    const onLink = d.name.startsWith('link-');
+    const onLink = DEFECTS[d.name].room === 'serial-link';
     const run: Run = {
       name: `defect:${d.name}`,
       expect: { kind: 'caught', caughtBy: d.caughtBy },

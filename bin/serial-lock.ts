@@ -5,8 +5,10 @@
  * firmware. Prints one JSON line `{"ready": true, "port": PATH}` when the port is open; logs go to stderr.
  */
 import { WorldClock, type Clock } from '../sim/clock/index.ts';
-import { VirtualLock, defaultLockSpec, LOCK_DEFECTS } from '../sim/lock/lock.ts';
-import { SerialLock, SERIAL_LOCK_DEFECTS } from '../sim/serial-lock/serial-lock.ts';
+import { defectsOfRoom, type DefectRoom } from '../sim/defects.ts';
+import { defectsFlag } from './defect-flag.ts';
+import { VirtualLock, defaultLockSpec } from '../sim/lock/lock.ts';
+import { SerialLock } from '../sim/serial-lock/serial-lock.ts';
 import { StateFile } from '../sim/serial-lock/state-file.ts';
 import { cli, type Cli } from './cli.ts';
 
@@ -27,7 +29,7 @@ const cmd: Cli = cli('lockbench serial-lock', {
     ['--event-resend-ms N', 'an unacked event is sent again after N real-time ms; default 500 (DESIGN §6)'],
     ['--state FILE', 'keep last time-sync seq, user passwords, lockout and clock anchor in FILE across restarts; default: nothing kept'],
     ['--no-sim', 'no sim_* ops and no "sim" capability, as real firmware; default: offered'],
-    ['--defects a,b', `seeded defects: ${[...LOCK_DEFECTS, ...SERIAL_LOCK_DEFECTS].join(', ')}; default none`],
+    ['--defects a,b', `seeded defects: ${[...defectsOfRoom('lock'), ...defectsOfRoom('serial-lock')].join(', ')}; default none`],
     ['--open-timeout-ms N', 'real-time ms to wait for the port to open; default 10000'],
   ],
 });
@@ -66,9 +68,9 @@ if (args.mac !== undefined && !/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(args.mac
 if (args.time !== 'running' && args.time !== 'frozen') fail(`--time must be running or frozen, got "${args.time}"`);
 const lockoutClock = args['lockout-clock'];
 if (lockoutClock !== 'lock' && lockoutClock !== 'real') fail(`--lockout-clock must be lock or real, got "${lockoutClock}"`);
-const defects = args.defects!.split(',').map((d) => d.trim()).filter(Boolean);
-const known: readonly string[] = [...LOCK_DEFECTS, ...SERIAL_LOCK_DEFECTS];
-for (const d of defects) if (!known.includes(d)) fail(`--defects: unknown defect "${d}" (known: ${known.join(', ')})`);
+/** The rooms a serial lock is: the lock firmware and its serial end (DESIGN §6). */
+const SERIAL_LOCK_ROOMS: readonly DefectRoom[] = ['lock', 'serial-lock'];
+const defects = defectsFlag(args.defects!, SERIAL_LOCK_ROOMS, fail);
 
 // DESIGN §2: a standalone lock lives in a world clock starting at --start; running at rate 1 it is
 // a real device on real time. Frozen, its clock moves only by time sync.
@@ -78,7 +80,7 @@ if (args.time === 'running') world.run(1);
 const realClock: Clock = { now: hostUnixS };
 const spec = defaultLockSpec({
   lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockoutClock,
-  lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects: defects.filter((d) => d.startsWith('lock-')),
+  lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects,
   ...(args.mac ? { mac: args.mac.toLowerCase() } : {}),
 });
 const lock = new VirtualLock(spec, world, realClock);
@@ -98,7 +100,7 @@ const save = (): void => {
 };
 const serial = new SerialLock({
   path: args.port, lock, ...(args['no-sim'] ? {} : { knobs: lock }), mac: spec.mac, firmwareVer: spec.firmwareVer, log, cacheMs, eventResendMs,
-  defects: defects.filter((d) => !d.startsWith('lock-')), ...(state ? { afterRequest: save } : {}),
+  defects, ...(state ? { afterRequest: save } : {}),
 });
 
 onStop(async () => {

@@ -244,7 +244,7 @@ test('round trips are measured (stats.roundTrip, ping); firstSeq sets where the 
 test('LOCKBENCH_LINK_DEFECTS seeds a lab run\u2019s link; an unknown name stops it naming the variable', async () => {
   assert.deepEqual(linkDefectsFromEnv({}), []);
   assert.deepEqual(linkDefectsFromEnv({ LOCKBENCH_LINK_DEFECTS: ' link-retransmit-new-seq ' }), ['link-retransmit-new-seq']);
-  assert.throws(() => linkDefectsFromEnv({ LOCKBENCH_LINK_DEFECTS: 'link-typo' }), /LOCKBENCH_LINK_DEFECTS: unknown link defect "link-typo"/);
+  assert.throws(() => linkDefectsFromEnv({ LOCKBENCH_LINK_DEFECTS: 'link-typo' }), /LOCKBENCH_LINK_DEFECTS: unknown defect "link-typo"/);
   const before = process.env.LOCKBENCH_LINK_DEFECTS;
   process.env.LOCKBENCH_LINK_DEFECTS = 'link-retransmit-new-seq';
   try {

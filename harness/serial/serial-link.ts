@@ -5,10 +5,8 @@ import {
 import { LOCK_RESULTS, parseLockEvent, type LockAnswer, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
 import type { LockLink } from '../../sim/gateway/link.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
+import { parseDefectList, roomDefects } from '../../sim/defects.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
-
-/** Defects for the mutation catalogue: `link-retransmit-new-seq` retransmits under a fresh seq (breaks LAB-03). */
-export const SERIAL_LINK_DEFECTS = ['link-retransmit-new-seq'] as const;
 
 /**
  * The link defects a lab run is seeded with: `LOCKBENCH_LINK_DEFECTS`, comma-separated (run by
@@ -16,10 +14,7 @@ export const SERIAL_LINK_DEFECTS = ['link-retransmit-new-seq'] as const;
  * naming the variable, so a run with a typo stops up front instead of passing unseeded.
  */
 export function linkDefectsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const names = (env.LOCKBENCH_LINK_DEFECTS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
-  const known: readonly string[] = SERIAL_LINK_DEFECTS;
-  for (const d of names) if (!known.includes(d)) throw new Error(`LOCKBENCH_LINK_DEFECTS: unknown link defect "${d}" (known: ${known.join(', ')})`);
-  return names;
+  return parseDefectList(env.LOCKBENCH_LINK_DEFECTS ?? '', 'LOCKBENCH_LINK_DEFECTS', ['serial-link']);
 }
 
 export interface SerialLinkOptions {
@@ -91,13 +86,13 @@ export class SerialLink implements LockLink {
 
   constructor(private readonly opts: SerialLinkOptions) {
     this.id = opts.lockId;
-    const defects = opts.defects ?? linkDefectsFromEnv();
+    const defects = roomDefects('serial-link', opts.defects ?? linkDefectsFromEnv());
     this.requests = new Requests({
       tries: opts.tries ?? 3,
       retransmitMs: opts.retransmitMs ?? 500,
       isOpen: () => this.port.isOpen,
       send: (frame) => this.send(frame),
-      newSeqOnRetransmit: defects.includes('link-retransmit-new-seq'),
+      newSeqOnRetransmit: defects.has('link-retransmit-new-seq'),
       ...(opts.firstSeq !== undefined ? { firstSeq: opts.firstSeq } : {}),
     });
     this.port = new PortKeeper({

@@ -1,8 +1,8 @@
+import { roomDefects, type RoomDefects } from '../defects.ts';
 import { gatewayTopic, parseGatewayTopic, safeEqual } from '../protocol/index.ts';
 
-/** Named broker defects for mutation testing (issue 4); all off by default. */
-export const BROKER_DEFECTS = ['broker-acl-open', 'broker-anonymous'] as const;
-export type BrokerDefect = (typeof BROKER_DEFECTS)[number];
+/** No seeded defect: the contract rules alone. */
+const CONTRACT: RoomDefects<'broker'> = roomDefects('broker');
 
 /** Who an authenticated MQTT client is (DESIGN §4 security). */
 export type Identity =
@@ -15,7 +15,8 @@ export type Identity =
 export interface AclConfig {
   cloudPassword: string;
   gatewaySecret: (apId: number) => string | undefined;
-  defects: readonly string[];
+  /** Seeded broker defects (`sim/defects.ts`). */
+  defects: RoomDefects<'broker'>;
 }
 
 /** What a CONNECT packet offers for authentication. */
@@ -61,7 +62,7 @@ function secretMatches(offered: Buffer | undefined, expected: string | undefined
 function identify(offer: ConnectOffer, cfg: AclConfig): AuthResult {
   const { username, password } = offer;
   if (username === undefined || username.length === 0) {
-    if (cfg.defects.includes('broker-anonymous')) return { ok: true, identity: { kind: 'anonymous' } };
+    if (cfg.defects.has('broker-anonymous')) return { ok: true, identity: { kind: 'anonymous' } };
     return { ok: false, refusal: 'anonymous' };
   }
   if (username === 'cloud') {
@@ -148,12 +149,12 @@ const ANY_CMD_FILTER = new RegExp(`^${NS}kexin\\/v1\\/gw\\/(\\+|[1-9]\\d{0,9})\\
  * DESIGN §4: the cloud subscribes to gateways' `status`, `ack`, `event` (one gateway or `+`); a
  * gateway subscribes only to its own `cmd`, exactly (no wildcards). Both in any namespace (§13).
  */
-export function authorizeSubscribe(identity: Identity, filter: string, defects: readonly string[] = []): boolean {
+export function authorizeSubscribe(identity: Identity, filter: string, defects: RoomDefects<'broker'> = CONTRACT): boolean {
   switch (identity.kind) {
     case 'cloud':
       return CLOUD_FILTER.test(filter);
     case 'gateway':
-      if (defects.includes('broker-acl-open')) return ANY_CMD_FILTER.test(filter);
+      if (defects.has('broker-acl-open')) return ANY_CMD_FILTER.test(filter);
       return isOwn(identity.apId, filter, 'cmd');
     case 'anonymous':
       // `broker-anonymous`: an accepted anonymous client can read what the cloud reads.

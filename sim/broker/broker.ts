@@ -2,6 +2,7 @@ import type { Server, Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
 import aedesPersistence from 'aedes-persistence';
 import { listenOn, noDelayServer } from '../io/index.ts';
+import { roomDefects } from '../defects.ts';
 import { withRetainedIndex } from './retained-store.ts';
 import {
   CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, identityKey, type AclConfig, type Identity,
@@ -11,7 +12,6 @@ import { GuardedStream } from './guarded-stream.ts';
 import { DEFAULT_PACKET_LIMITS, type PacketLimits } from './packet-guard.ts';
 import { ClientRecords, type ClientRecord } from './client-records.ts';
 
-export { BROKER_DEFECTS } from './acl.ts';
 export type { ClientRecord } from './client-records.ts';
 
 // A CommonJS module whose whole export is the factory; its .d.ts declares it as `default`.
@@ -26,7 +26,7 @@ export interface BrokerOptions {
   cloudPassword: string;
   /** Secret of username `gw:{ap_id}`, or undefined for an unknown gateway. */
   gatewaySecret: (apId: number) => string | undefined;
-  /** Named defects (`BROKER_DEFECTS`); default none. */
+  /** Seeded defects (`sim/defects.ts`; other rooms' names ignored, unknown ones refused); default none. */
   defects?: readonly string[];
   /** Packet size bounds by who is talking (packet-guard.ts); defaults 1 KiB pre-auth, 8 KiB gateway, 256 KiB cloud. */
   packetLimits?: Partial<PacketLimits>;
@@ -115,7 +115,7 @@ export class Broker {
 
   /** Start a broker listening on `host:port`; resolves once it accepts connections. */
   static async create(opts: BrokerOptions): Promise<Broker> {
-    const cfg: AclConfig = { cloudPassword: opts.cloudPassword, gatewaySecret: opts.gatewaySecret, defects: opts.defects ?? [] };
+    const cfg: AclConfig = { cloudPassword: opts.cloudPassword, gatewaySecret: opts.gatewaySecret, defects: roomDefects('broker', opts.defects) };
     const counts: Counts = { refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0, cutOversize: 0, cutPending: 0 };
     const packet: PacketLimits = { ...DEFAULT_PACKET_LIMITS, ...opts.packetLimits };
     const guards = new WeakMap<object, GuardedStream>();

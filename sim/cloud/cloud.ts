@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
 import { Compensations, DEFAULT_COMPENSATION } from './compensations.ts';
-import { defectSet } from './defects.ts';
+import { roomDefects } from '../defects.ts';
 import { fail, recordInternalError, type CloudDeps, type Reply } from './endpoint.ts';
 import { seededRng, type Rng } from '../random.ts';
 import { ENDPOINT_SPECS } from './endpoints/index.ts';
@@ -58,7 +58,7 @@ export class Cloud {
   /** Start a cloud: MQTT connected and subscribed, HTTP listening. */
   static async create(opts: CloudOptions): Promise<Cloud> {
     if (!isProfileName(opts.profile)) throw new TypeError(`unknown profile "${String(opts.profile)}"`);
-    const has = defectSet(opts.defects);
+    const { has } = roomDefects('cloud', opts.defects);
     const stats = newCloudStats();
     const store = new CloudStore(opts.apps, opts.locks);
     const push = new PushSink({

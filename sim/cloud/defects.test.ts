@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { signBody, signedContent } from '../protocol/index.ts';
-import { CLOUD_DEFECTS, defectSet, type CloudDefect } from './defects.ts';
+import { defectsOfRoom, roomDefects, type CloudDefect } from '../defects.ts';
 import { startBuiltinFaceProvider } from './face-provider.ts';
 import {
   APP_ID, APP_SECRET, FACE_IMAGE, LOCK, LOCK_NO_AP, LOCK_OTHER_CORP, MEMBER, startPushReceiver, startWorld, testApps, waitFor,
@@ -121,17 +121,17 @@ const CHECKS: Record<CloudDefect, DefectCheck> = {
 };
 
 test('every cloud defect has a check', () => {
-  assert.deepEqual(Object.keys(CHECKS).sort(), [...CLOUD_DEFECTS].sort());
+  assert.deepEqual(Object.keys(CHECKS).sort(), defectsOfRoom('cloud').sort());
 });
 
-test('defectSet refuses unknown cloud-* names and ignores other rooms\' defects', () => {
-  assert.throws(() => defectSet(['cloud-sign-uppercas']), /unknown cloud defect/);
-  const has = defectSet(['lock-accepts-late-code', 'cloud-seq-reuse']);
+test('the cloud refuses an unknown name and ignores other rooms\' defects', async () => {
+  await assert.rejects(startWorld({ defects: ['cloud-sign-uppercas'] }), /unknown defect "cloud-sign-uppercas"/);
+  const { has } = roomDefects('cloud', ['lock-no-lockout', 'cloud-seq-reuse']);
   assert.equal(has('cloud-seq-reuse'), true);
   assert.equal(has('cloud-busy-ignored'), false);
 });
 
-for (const name of CLOUD_DEFECTS) {
+for (const name of defectsOfRoom('cloud')) {
   test(`defect ${name} is observable`, async () => {
     const check = CHECKS[name];
     const faceProvider = await startBuiltinFaceProvider([MEMBER]);

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/index.ts';
 import type { Body, Endpoint, LockResult, Outcome, ProfileName } from '../protocol/index.ts';
 import type { Compensations } from './compensations.ts';
-import type { CloudDefect } from './defects.ts';
+import type { CloudDefect } from '../defects.ts';
 import type { EventRouter } from './events.ts';
 import type { FaceQuery, FaceRateLimiter, FaceVerdict } from './face.ts';
 import type { FieldResult } from './fields.ts';

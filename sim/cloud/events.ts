@@ -1,5 +1,5 @@
 import type { GatewayEvent } from '../protocol/index.ts';
-import type { CloudDefect } from './defects.ts';
+import type { CloudDefect } from '../defects.ts';
 import type { PushMessage, PushSink } from './push.ts';
 import type { CloudStore } from './store.ts';
 import type { AppRecord, CloudStats, LockRecord } from './types.ts';

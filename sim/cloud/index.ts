@@ -1,6 +1,6 @@
 /** The stub of the kexin cloud (DESIGN §3, §4 cloud side, §5.1, §5.3, §5.6). */
 export { Cloud, DEFAULT_BODY_LIMIT_BYTES } from './cloud.ts';
-export { CLOUD_DEFECTS, type CloudDefect } from './defects.ts';
+export type { CloudDefect } from '../defects.ts';
 export { startBuiltinFaceProvider } from './face-provider.ts';
 export { formatLocalTime } from './events.ts';
 export type { PushMessage } from './push.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hourBucket, safeEqual, signBody, signedContent, verifySign, type Body } from '../protocol/index.ts';
-import type { CloudDefect } from './defects.ts';
+import type { CloudDefect } from '../defects.ts';
 
 /** Hour buckets the `cloud-sign-any-hour` defect accepts: the current one and the 47 before it. */
 const ANY_HOUR_BUCKETS = 48;

@@ -89,7 +89,7 @@ export interface CloudOptions {
   compensation?: Partial<CompensationOptions>;
   /** Connection cap and socket timeouts of the API listener (http-server.ts DEFAULT_HTTP_LIMITS). */
   http?: Partial<HttpLimits>;
-  /** Seeded defects switched on (see CLOUD_DEFECTS); none by default. */
+  /** Seeded defects switched on (`sim/defects.ts`; other rooms' names ignored, unknown ones refused); none by default. */
   defects?: readonly string[];
   /** Domain randomness (v2 password draws); default seed 0, so a run replays (STYLE §2). */
   rng?: Rng;

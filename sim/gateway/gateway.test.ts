@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Broker } from '../broker/broker.ts';
 import type { LockEvent, LockOp } from '../protocol/index.ts';
 import type { LockAnswer } from '../lock/types.ts';
-import { VirtualGateway, GATEWAY_DEFECTS, type GatewayOptions } from './gateway.ts';
+import { VirtualGateway, type GatewayOptions } from './gateway.ts';
+import { DEFECTS } from '../defects.ts';
 import type { LockLink } from './link.ts';
 import { RadioLink } from './radio-link.ts';
 import { CloudProbe, FakeLock, type Received } from './gateway.test-kit.ts';
@@ -288,7 +289,7 @@ test('a wrong secret makes create reject; close ends for good', T, async () => {
 });
 
 test('defect gateway-double-actuate: a redelivered id acts again', T, async () => {
-  assert.ok(GATEWAY_DEFECTS.includes('gateway-double-actuate'));
+  assert.equal(DEFECTS['gateway-double-actuate'].room, 'gateway');
   await withWorld({ defects: ['gateway-double-actuate'] }, async ({ probe, lock }) => {
     await probe.send(AP, unlockCmd('d1'));
     await probe.waitFor(ackOf('d1'), WAIT_MS);
@@ -299,7 +300,7 @@ test('defect gateway-double-actuate: a redelivered id acts again', T, async () =
 });
 
 test('defect gateway-no-will: an abrupt loss leaves no {"online":false}', T, async () => {
-  assert.ok(GATEWAY_DEFECTS.includes('gateway-no-will'));
+  assert.equal(DEFECTS['gateway-no-will'].room, 'gateway');
   await withWorld({ defects: ['gateway-no-will'] }, async ({ probe, gw }) => {
     gw.kill(false);
     await assert.rejects(probe.waitFor(statusIs(false), 300));
@@ -307,7 +308,7 @@ test('defect gateway-no-will: an abrupt loss leaves no {"online":false}', T, asy
 });
 
 test('defect gateway-event-id-reuse: every event has the same event_id', T, async () => {
-  assert.ok(GATEWAY_DEFECTS.includes('gateway-event-id-reuse'));
+  assert.equal(DEFECTS['gateway-event-id-reuse'].room, 'gateway');
   await withWorld({ defects: ['gateway-event-id-reuse'] }, async ({ probe, lock }) => {
     lock.emit(unlockEvent);
     lock.emit(unlockEvent);

@@ -5,15 +5,9 @@ import type { LockAnswer } from '../lock/types.ts';
 import { CommandDedup } from './command-dedup.ts';
 import { EventBuffer } from './event-buffer.ts';
 import type { LockLink } from './link.ts';
+import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { closeSession, openSession } from './session.ts';
 import { TimeoutError, withTimeout } from '../io/index.ts';
-
-/** Named gateway defects for mutation testing (issue 4); all off by default. */
-export const GATEWAY_DEFECTS = [
-  'gateway-double-actuate', 'gateway-no-will', 'gateway-event-id-reuse',
-  'gateway-status-not-retained', 'gateway-ack-wrong-id', 'gateway-slow-ack', 'gateway-stray-publish',
-] as const;
-export type GatewayDefect = (typeof GATEWAY_DEFECTS)[number];
 
 export interface GatewayOptions {
   apId: number;
@@ -35,16 +29,13 @@ export interface GatewayOptions {
   firstEventId?: number;
   /** Most events kept while the uplink is down or partitioned; the oldest are dropped beyond it. Default 1000. */
   eventBufferMax?: number;
-  /** Named defects (`GATEWAY_DEFECTS`); default none. */
+  /** Seeded defects (`sim/defects.ts`; other rooms' names ignored, unknown ones refused); default none. */
   defects?: readonly string[];
   /** MQTT client id; default `gw-{ap_id}`. */
   clientId?: string;
   /** Default `per-gateway`. */
   eventIds?: EventIdScheme;
 }
-
-/** Defect `gateway-slow-ack`: every ack goes out this long after the lock answered, ms (above any ack timeout used). */
-const SLOW_ACK_MS = 10_000;
 
 /**
  * How `event_id`s are counted (DESIGN §3.4, §4): `per-gateway` keeps counting across reconnects
@@ -82,7 +73,8 @@ export class VirtualGateway {
   private readonly eventBuffer: EventBuffer<object>;
   private flushing = false;
 
-  private readonly defects: readonly string[];
+  /** Where seeded defects act (`seeded.ts`); each takes the contract step. */
+  private readonly seams: GatewaySeams;
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
   private dedup = new CommandDedup<Ack>(256);
   private readonly aborter = new AbortController();
@@ -93,7 +85,7 @@ export class VirtualGateway {
 
   private constructor(private readonly opts: GatewayOptions) {
     this.apId = opts.apId;
-    this.defects = opts.defects ?? [];
+    this.seams = gatewaySeams(opts.defects);
     this.nextEventId = opts.firstEventId ?? 1;
     this.eventBuffer = new EventBuffer(opts.eventBufferMax ?? 1000);
   }
@@ -209,9 +201,9 @@ export class VirtualGateway {
       keepaliveS: this.opts.keepaliveS ?? 10,
       reconnectPeriodMs: this.opts.reconnectPeriodMs ?? 200,
       connectTimeoutMs: this.connectTimeoutMs,
-      will: !this.defects.includes('gateway-no-will'),
+      will: this.seams.will,
       clientId: this.opts.clientId,
-      statusRetained: !this.defects.includes('gateway-status-not-retained'),
+      statusRetained: this.seams.statusRetained,
       onSession: () => {
         if (this.opts.eventIds === 'per-connection') this.nextEventId = 1;
       },
@@ -254,17 +246,17 @@ export class VirtualGateway {
     if (known.kind !== 'new') {
       this.statsNow.duplicates++;
       // DESIGN §4: the same ack again, without acting; an id still in progress gets its ack when done.
-      if (!this.defects.includes('gateway-double-actuate')) {
+      if (this.seams.dedupCommands) {
         if (known.kind === 'done') await this.publish('ack', known.ack);
         return;
       }
     }
     if (!(await this.delay())) return;
     const answer = await this.ask(cmd);
-    const id = this.defects.includes('gateway-ack-wrong-id') ? `${cmd.id}-x` : cmd.id;
+    const id = this.seams.ackId(cmd.id);
     const ack: Ack = { id, lock_id: cmd.lock_id, result: answer.result, data: answer.data };
     this.dedup.finish(cmd.id, ack);
-    if (this.defects.includes('gateway-slow-ack') && !(await this.pause(SLOW_ACK_MS))) return;
+    if (this.seams.ackDelayMs > 0 && !(await this.pause(this.seams.ackDelayMs))) return;
     await this.publish('ack', ack);
   }
 
@@ -282,12 +274,12 @@ export class VirtualGateway {
 
   private forwardEvent(ev: LockEvent): void {
     // DESIGN §4: event_id increases per gateway (across reconnects unless `eventIds` is per-connection).
-    const event_id = this.defects.includes('gateway-event-id-reuse') ? (this.opts.firstEventId ?? 1) : this.nextEventId++;
+    const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
     this.eventBuffer.push({ ...ev, event_id });
     void this.flushEvents();
     // Defect: the event also goes to the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
-    if (this.defects.includes('gateway-stray-publish') && this.uplinkUp) {
+    if (this.seams.strayPublish && this.uplinkUp) {
       void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
     }
   }

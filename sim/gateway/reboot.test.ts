@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Broker } from '../broker/broker.ts';
 import type { LockEvent } from '../protocol/index.ts';
-import { VirtualGateway, GATEWAY_DEFECTS, type GatewayOptions } from './gateway.ts';
+import { VirtualGateway, type GatewayOptions } from './gateway.ts';
+import { DEFECTS } from '../defects.ts';
 import { RadioLink } from './radio-link.ts';
 import { CloudProbe, FakeLock, type Received } from './gateway.test-kit.ts';
 
@@ -68,7 +69,7 @@ test('the client id is gw-{ap_id} unless given', T, async () => {
 });
 
 test('defect gateway-status-not-retained: the online status goes out without retain', T, async () => {
-  assert.ok(GATEWAY_DEFECTS.includes('gateway-status-not-retained'));
+  assert.equal(DEFECTS['gateway-status-not-retained'].room, 'gateway');
   for (const [defects, retained] of [[[], true], [['gateway-status-not-retained'], false]] as const) {
     await withGateway({ defects }, async ({ probe, broker }) => {
       const s = await probe.waitFor(statusIs(true), WAIT_MS, 'status');
@@ -85,7 +86,7 @@ test('defect gateway-status-not-retained: the online status goes out without ret
 });
 
 test('defect gateway-ack-wrong-id: the ack names another id', T, async () => {
-  assert.ok(GATEWAY_DEFECTS.includes('gateway-ack-wrong-id'));
+  assert.equal(DEFECTS['gateway-ack-wrong-id'].room, 'gateway');
   await withGateway({ defects: ['gateway-ack-wrong-id'] }, async ({ probe }) => {
     await probe.send(AP, { id: 'w1', lock_id: LOCK, op: 'state', args: {} });
     const ack = await probe.waitFor((m) => m.topic.endsWith('/ack'), WAIT_MS, 'an ack');
@@ -94,7 +95,7 @@ test('defect gateway-ack-wrong-id: the ack names another id', T, async () => {
 });
 
 test('defect gateway-slow-ack: no ack within a second', T, async () => {
-  assert.ok(GATEWAY_DEFECTS.includes('gateway-slow-ack'));
+  assert.equal(DEFECTS['gateway-slow-ack'].room, 'gateway');
   await withGateway({ defects: ['gateway-slow-ack'] }, async ({ probe, lock }) => {
     await probe.send(AP, { id: 's1', lock_id: LOCK, op: 'unlock', args: {} });
     await assert.rejects(probe.waitFor((m) => m.topic.endsWith('/ack'), 1000, 'an ack'));

@@ -1,22 +1,5 @@
 import type { LockSpec } from './types.ts';
 
-/** Named lock firmware defects (issue 4, DESIGN §9 "the suite must fail on a broken device"); all off by default. */
-export const LOCK_DEFECTS = [
-  'lock-slot-end-inclusive',
-  'lock-ignores-tolerance',
-  'lock-drift-wrong-sign',
-  'lock-accepts-replay',
-  'lock-no-lockout',
-  'lock-battery-never-low',
-  'lock-user-window-inclusive',
-  'lock-user-window-ignored',
-  'lock-reset-keeps-time',
-  'lock-power-off-clock-runs',
-  'lock-ignores-time-sync',
-] as const satisfies readonly string[];
-
-export type LockDefect = (typeof LOCK_DEFECTS)[number];
-
 /** What `defaultLockSpec` needs: the ids and secret, anything else optional (nested objects partially). */
 export type LockSpecInput = Pick<LockSpec, 'lockId' | 'secretHex'> &
   Partial<Omit<LockSpec, 'lockId' | 'secretHex' | 'tolerance' | 'lockout'>> & {
@@ -46,19 +29,4 @@ export function defaultLockSpec(partial: LockSpecInput): LockSpec {
     lockoutSurvivesSetBack: partial.lockoutSurvivesSetBack ?? false,
     defects: partial.defects ?? [],
   };
-}
-
-/**
- * The lock defects switched on in `defects`. Names of other rooms' defects (not `lock-…`) are
- * ignored so a world may hand one list to every part; an unknown `lock-…` name is a typo and throws.
- */
-export function lockDefects(defects: readonly string[]): ReadonlySet<LockDefect> {
-  const known: readonly string[] = LOCK_DEFECTS;
-  const on = new Set<LockDefect>();
-  for (const d of defects) {
-    if (!d.startsWith('lock-')) continue;
-    if (!known.includes(d)) throw new RangeError(`unknown lock defect: ${d}`);
-    on.add(d as LockDefect);
-  }
-  return on;
 }

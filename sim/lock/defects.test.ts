@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorldClock } from '../clock/index.ts';
 import { hotp6, slotOf, tempPassword, timeSyncKeys } from '../protocol/index.ts';
-import { defaultLockSpec, LOCK_DEFECTS, type LockDefect, type LockSpecInput } from './defaults.ts';
+import { defectsOfRoom, UnknownDefectError, type LockDefect } from '../defects.ts';
+import { defaultLockSpec, type LockSpecInput } from './defaults.ts';
 import { VirtualLock } from './lock.ts';
 
 const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -129,12 +130,12 @@ const probes: Record<LockDefect, { probe: (defects: readonly string[]) => unknow
   },
 };
 
-test('LOCK_DEFECTS lists exactly the probed defects', () => {
-  assert.deepEqual([...LOCK_DEFECTS].sort(), Object.keys(probes).sort());
-  assert.equal(LOCK_DEFECTS.length, 11);
+test('the registry\u2019s lock room lists exactly the probed defects', () => {
+  assert.deepEqual(defectsOfRoom('lock').sort(), Object.keys(probes).sort());
+  assert.equal(defectsOfRoom('lock').length, 11);
 });
 
-for (const name of LOCK_DEFECTS) {
+for (const name of defectsOfRoom('lock')) {
   test(`defect ${name} is off by default and observable when on`, () => {
     const { probe, correct, defective } = probes[name];
     assert.deepEqual(probe([]), correct, 'correct lock');
@@ -142,7 +143,8 @@ for (const name of LOCK_DEFECTS) {
   });
 }
 
-test('other rooms\u2019 defect names are ignored; an unknown lock defect is refused', () => {
-  assert.doesNotThrow(() => setup(['cloud-ignores-hour-bucket']));
-  assert.throws(() => setup(['lock-typo']), RangeError);
+test('other rooms\u2019 defect names are ignored; an unknown name is refused, whatever its prefix', () => {
+  assert.doesNotThrow(() => setup(['cloud-sign-any-hour']));
+  assert.throws(() => setup(['lock-typo']), UnknownDefectError);
+  assert.throws(() => setup(['cloud-ignores-hour-bucket']), /defects\[0\]: unknown defect "cloud-ignores-hour-bucket"/);
 });

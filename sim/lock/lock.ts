@@ -3,15 +3,15 @@ import { LockClock } from '../clock/index.ts';
 import { decodeTimeSync, MODE } from '../protocol/index.ts';
 import type { LockEvent, LockOp, LockResult, StateData, TimeSyncResult, UnlockMode } from '../protocol/index.ts';
 import { Battery, pctOneDecimal, pctTwoDecimals } from './battery.ts';
-import { lockDefects, type LockDefect } from './defaults.ts';
 import { EventLog } from './event-log.ts';
 import { answer, DEFAULT_BEHAVIOURS, type LockBehaviour, type LockOpContext } from './behaviours.ts';
 import { Lockout } from './lockout.ts';
 import { checkPassword, PasswordStore, type AcceptRules } from './passwords.ts';
+import { lockSeams, type LockSeams } from './seeded.ts';
 import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, PersistedLock, StoredPassword } from './types.ts';
 
 // The spec helpers travel with the class so callers need one import.
-export { defaultLockSpec, LOCK_DEFECTS, type LockDefect, type LockSpecInput } from './defaults.ts';
+export { defaultLockSpec, type LockSpecInput } from './defaults.ts';
 
 /**
  * The virtual lock firmware (DESIGN §2, §5.2–5.4): its own drifting clock, keypad with temporary
@@ -21,7 +21,8 @@ export { defaultLockSpec, LOCK_DEFECTS, type LockDefect, type LockSpecInput } fr
 export class VirtualLock implements LockFirmware {
   readonly lockId: number;
   private readonly clock: LockClock;
-  private readonly defects: ReadonlySet<LockDefect>;
+  /** Where seeded defects act (`seeded.ts`); each takes the contract result. */
+  private readonly seams: LockSeams;
   private readonly battery: Battery;
   private readonly lockout: Lockout;
   private readonly passwords: PasswordStore;
@@ -50,21 +51,16 @@ export class VirtualLock implements LockFirmware {
   constructor(private readonly spec: LockSpec, private readonly world: Clock, private readonly realClock: Clock = world) {
     if (!/^(?:[0-9a-fA-F]{2})+$/.test(spec.secretHex)) throw new RangeError('secretHex must be hex bytes');
     this.lockId = spec.lockId;
-    this.defects = lockDefects(spec.defects);
+    this.seams = lockSeams(spec.defects);
     const w = world.now();
     this.driftPpm = spec.driftPpm;
-    this.clock = new LockClock(w, this.clockPpm(spec.driftPpm), spec.clockOffsetS);
-    this.battery = new Battery(spec.batteryPct, w, { ...spec, neverLow: this.has('lock-battery-never-low') });
-    this.lockout = new Lockout(spec.lockout, this.has('lock-no-lockout'), spec.lockoutSurvivesSetBack);
+    this.clock = new LockClock(w, this.seams.clockPpm(spec.driftPpm), spec.clockOffsetS);
+    this.battery = new Battery(spec.batteryPct, w, { ...spec, neverLow: !this.seams.mayReportLow });
+    this.lockout = new Lockout(spec.lockout, !this.seams.lockoutOn, spec.lockoutSurvivesSetBack);
     this.passwords = new PasswordStore(spec.capacity);
-    const ignoreTolerance = this.has('lock-ignores-tolerance');
-    this.rules = {
-      secretHex: spec.secretHex,
-      tolerance: ignoreTolerance ? { behind: 0, ahead: 0 } : { ...spec.tolerance },
-      slotEndInclusive: this.has('lock-slot-end-inclusive'),
-      userEndInclusive: this.has('lock-user-window-inclusive'),
-      userWindowIgnored: this.has('lock-user-window-ignored'),
-    };
+    this.rules = this.seams.rules({
+      secretHex: spec.secretHex, tolerance: { ...spec.tolerance }, slotEndInclusive: false, userEndInclusive: false, userWindowIgnored: false,
+    });
   }
 
   /** Radio reachable: powered and its radio not cut. */
@@ -113,8 +109,8 @@ export class VirtualLock implements LockFirmware {
     if (!this.powered) return { result: 'unreachable', lock_time: this.wholeLockTime() };
     const decoded = decodeTimeSync(this.spec.secretHex, this.lockId, seq, key1, key2);
     if (!decoded.ok) return { result: decoded.reason, lock_time: this.wholeLockTime() };
-    if (seq <= this.lastSeq && !this.has('lock-accepts-replay')) return { result: 'replay', lock_time: this.wholeLockTime() };
-    if (!this.has('lock-ignores-time-sync')) this.clock.set(this.world.now(), decoded.serverTime);
+    if (this.seams.isReplay(seq <= this.lastSeq)) return { result: 'replay', lock_time: this.wholeLockTime() };
+    this.seams.setClock(() => this.clock.set(this.world.now(), decoded.serverTime));
     this.lastSeq = Math.max(this.lastSeq, seq);
     return { result: 'ok', lock_time: this.wholeLockTime() };
   }
@@ -147,10 +143,7 @@ export class VirtualLock implements LockFirmware {
     if (on === this.powered) return;
     const wasReachable = this.reachable;
     const w = this.world.now();
-    if (!this.has('lock-power-off-clock-runs')) {
-      if (on) this.clock.powerOn(w);
-      else this.clock.powerOff(w);
-    }
+    this.seams.powerClock(() => (on ? this.clock.powerOn(w) : this.clock.powerOff(w)));
     this.powered = on;
     this.reachabilityChanged(wasReachable);
     this.sync();
@@ -190,7 +183,7 @@ export class VirtualLock implements LockFirmware {
     if (!Number.isFinite(ppm)) throw new RangeError('drift_ppm must be a finite number');
     this.sync();
     this.driftPpm = ppm;
-    this.clock.setDrift(this.world.now(), this.clockPpm(ppm));
+    this.clock.setDrift(this.world.now(), this.seams.clockPpm(ppm));
   }
 
   /** Add a step of `seconds` to the lock clock. */
@@ -265,15 +258,6 @@ export class VirtualLock implements LockFirmware {
     return this.passwords.list();
   }
 
-  private has(defect: LockDefect): boolean {
-    return this.defects.has(defect);
-  }
-
-  /** The ppm handed to the clock: defect `lock-drift-wrong-sign` flips it. */
-  private clockPpm(ppm: number): number {
-    return this.has('lock-drift-wrong-sign') ? -ppm : ppm;
-  }
-
   private wholeLockTime(): number {
     return Math.floor(this.lockTime());
   }
@@ -313,7 +297,7 @@ export class VirtualLock implements LockFirmware {
       this.unlockEvent(mode, false, 0);
       return 'locked_out';
     }
-    const verdict = checkPassword(password, t, this.clock.trusted || this.has('lock-reset-keeps-time'), this.passwords, this.rules);
+    const verdict = checkPassword(password, t, this.seams.clockTrusted(this.clock.trusted), this.passwords, this.rules);
     if (!verdict.ok) {
       // Only a wrong or expired password counts toward lockout; an untrusted clock is not the typist's fault.
       if (verdict.result !== 'no_time') this.lockout.recordWrong(lockoutT);

@@ -27,7 +27,7 @@ export interface LockSpec {
   lockoutClock: 'lock' | 'real';
   /** Firmware choice: a clock set back keeps a lockout running instead of ending it. Default false. */
   lockoutSurvivesSetBack: boolean;
-  /** Named firmware defects switched on for this lock (issue 4); empty by default. */
+  /** Seeded defects switched on for this lock (`sim/defects.ts`, room `lock`; others ignored); empty by default. */
   defects: readonly string[];
 }
 

@@ -5,9 +5,7 @@ import type { LockEvent } from '../protocol/index.ts';
 import type { LockFirmware } from '../lock/types.ts';
 import { answerRequest, type LockDevice, type LockKnobs } from './ops.ts';
 import { PortKeeper, type SerialBinding } from '../io/port-keeper.ts';
-
-/** Defects for the mutation catalogue: `serial-no-cache` acts again on a repeated seq (breaks LAB-03). */
-export const SERIAL_LOCK_DEFECTS = ['serial-no-cache'] as const;
+import { roomDefects, type RoomDefects } from '../defects.ts';
 
 export interface SerialLockOptions {
   path: string;
@@ -93,8 +91,11 @@ export class SerialLock {
   private resendTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly nowMs: () => number;
+  /** Seeded serial-lock defects (`sim/defects.ts`; `serial-no-cache` breaks TEST-PLAN LAB-03). */
+  private readonly seeded: RoomDefects<'serial-lock'>;
 
   constructor(private readonly opts: SerialLockOptions) {
+    this.seeded = roomDefects('serial-lock', opts.defects);
     this.device = { lock: opts.lock, mac: opts.mac, firmwareVer: opts.firmwareVer };
     if (opts.knobs) this.device.knobs = opts.knobs;
     this.nowMs = opts.nowMs ?? (() => performance.now());
@@ -147,7 +148,7 @@ export class SerialLock {
     }
     const request = JSON.stringify(payload);
     const hit = this.cache.get(seq);
-    if (hit && hit.request === request && this.nowMs() - hit.atMs <= (this.opts.cacheMs ?? 5000) && !this.has('serial-no-cache')) {
+    if (hit && hit.request === request && this.nowMs() - hit.atMs <= (this.opts.cacheMs ?? 5000) && !this.seeded.has('serial-no-cache')) {
       this.counts.cacheHits++;
       this.respond(hit.bytes);
       return;
@@ -221,7 +222,4 @@ export class SerialLock {
     this.sendHead();
   }
 
-  private has(defect: string): boolean {
-    return this.opts.defects?.includes(defect) ?? false;
-  }
 }

@@ -12,7 +12,7 @@ export interface Fixture {
   apps: { app_id: string; app_secret: string; corp_ids: number[]; push_url: string | null }[];
   gateways: { ap_id: number; secret: string; locks: number[] }[];
   locks: FixtureLock[];
-  /** Named defects to seed into the world (issue 4); empty by default. */
+  /** Seeded defects (`sim/defects.ts`, rooms lock, gateway, broker, cloud); empty by default. */
   defects: string[];
   /** What the locks and gateways are for in a conformance suite (extension; empty by default). */
   roles: FixtureRoles;

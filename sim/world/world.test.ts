@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { signBody } from '../protocol/index.ts';
 import { parseFixture } from './fixture.ts';
-import { World } from './world.ts';
+import { FixtureError, World } from './world.ts';
 import { waitUntil } from '../io/index.ts';
 
 const raw = JSON.parse(readFileSync(new URL('../../fixtures/fleet.json', import.meta.url), 'utf8'));
@@ -75,6 +75,13 @@ test('control API: clock, lock knobs, bad input named, unknown ids 404', async (
 
 test('an unknown defect is refused with its JSON path', async () => {
   await assert.rejects(World.create(fixture, { defects: ['no-such-defect'] }), /\$\.defects\[0\]: unknown defect/);
+  // A serial-path defect has no room in a simulated world (DESIGN §6): refused, never silently inert.
+  await assert.rejects(World.create(fixture, { defects: ['lock-no-lockout', 'serial-no-cache', 'typo'] }), (err: unknown) => {
+    assert.ok(err instanceof FixtureError);
+    assert.deepEqual(err.problems.map((p) => p.path), ['$.defects[1]', '$.defects[2]']);
+    assert.match(err.problems[0]!.message, /^defect "serial-no-cache" acts in the serial-lock room; this input seeds lock, gateway, broker, cloud/);
+    return true;
+  });
 });
 
 test('reset: the clock, the locks, the gateways, the pushes and the cloud state go back to the start, on the same ports', async () => {

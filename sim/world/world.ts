@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { WorldClock } from '../clock/index.ts';
-import { VirtualLock, defaultLockSpec, LOCK_DEFECTS } from '../lock/lock.ts';
-import { VirtualGateway, GATEWAY_DEFECTS } from '../gateway/gateway.ts';
+import { defectProblems, WORLD_ROOMS } from '../defects.ts';
+import { VirtualLock, defaultLockSpec } from '../lock/lock.ts';
+import { VirtualGateway } from '../gateway/gateway.ts';
 import { RadioLink } from '../gateway/radio-link.ts';
 import type { LockLink } from '../gateway/link.ts';
-import { Broker, BROKER_DEFECTS } from '../broker/broker.ts';
+import { Broker } from '../broker/broker.ts';
 import { BrokerThread, type BrokerHandle } from '../broker/broker-thread.ts';
-import { Cloud, CLOUD_DEFECTS, startBuiltinFaceProvider } from '../cloud/index.ts';
+import { Cloud, startBuiltinFaceProvider } from '../cloud/index.ts';
 import { namespaceProblem, type ProfileName } from '../protocol/index.ts';
 import type { ExternalBroker } from './broker-url.ts';
 import type { HttpLimits } from '../cloud/http-server.ts';
@@ -18,9 +19,6 @@ import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
 import { waitUntil } from '../io/index.ts';
 import { resetWorld } from './reset.ts';
-
-/** Every defect the simulator can seed (issue 4), by the room that implements it. */
-export const KNOWN_DEFECTS: readonly string[] = [...LOCK_DEFECTS, ...GATEWAY_DEFECTS, ...BROKER_DEFECTS, ...CLOUD_DEFECTS];
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
 export class FixtureError extends Error {
@@ -129,8 +127,9 @@ export class World {
     const defects = [...fixture.defects, ...(opts.defects ?? [])];
     const nsProblem = namespaceProblem(opts.namespace ?? '');
     if (nsProblem) throw new Error(`namespace "${opts.namespace}" ${nsProblem}`);
-    const unknown = defects.map((d, i) => ({ d, i })).filter(({ d }) => !KNOWN_DEFECTS.includes(d));
-    if (unknown.length > 0) throw new FixtureError(unknown.map(({ d, i }) => ({ path: `$.defects[${i}]`, message: `unknown defect "${d}"` })));
+    // The registry (`sim/defects.ts`) is the known-defect list; a serial-path defect has no room here.
+    const refused = defectProblems(defects, (i) => `$.defects[${i}]`, WORLD_ROOMS);
+    if (refused.length > 0) throw new FixtureError(refused.map((e) => ({ path: e.where, message: e.reason })));
     const clock = new WorldClock(fixture.world.start);
     const locks = new Map(fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
     const world = new World(fixture, clock, locks, new PushSink(clock));
