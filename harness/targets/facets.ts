@@ -154,8 +154,8 @@ export interface SerialFacet {
   /** Make a virtual lock lose its next `count` responses (a device with `sim` caps only). */
   dropResponses?(count: number): Promise<void>;
   stats(): { retransmits: number; reconnects: number; timeouts: number };
-  /** One `clock_get` straight over the link (LAB-05), with the host's real-time instants around it; a device with `clock` in its caps only. */
-  clockGet?(): Promise<{ lockTime: number; sentMs: number; receivedMs: number }>;
+  /** One `clock_get` straight over the link (LAB-05): the device's whole second; a device with `clock` in its caps only. */
+  clockGet?(): Promise<number>;
   /** The clock accuracy the device is held to, ppm (LOCKBENCH_LOCK_MAX_PPM, default 50; LAB-05). */
   readonly maxPpm: number;
   /** Hold the lock's clock for the caller: no harness time sync until the returned release is called (LAB-05). */

@@ -5,11 +5,12 @@ import { signBody, type ProfileName } from '../../sim/protocol/index.ts';
 import type { DeviceInfo } from '../../sim/protocol/lockwire.ts';
 import type { LockLink } from '../../sim/world/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
-import { SerialLink } from '../serial/serial-link.ts';
+import type { SerialLink } from '../serial/serial-link.ts';
 import { ControlClient } from './control-client.ts';
 import type { Facets, InboxPush, TargetSession, TimeSyncKeys } from './facets.ts';
 import { UNKNOWN_LOCK, type FleetRoles } from './fleet.ts';
 import { LAB_CALL_MS, labConfig, type LabConfig } from './lab-config.ts';
+import { labLink } from './lab-link.ts';
 import { labLocks } from './lab-lock.ts';
 import { settleLab } from './lab-settle.ts';
 import { labStatePath, loadLabState, saveLabSeq } from './lab-state.ts';
@@ -92,7 +93,7 @@ export class LabSession implements TargetSession {
   static async start(profile: ProfileName): Promise<LabSession> {
     const cfg = labConfig(process.env);
     const statePath = labStatePath(process.env);
-    const link = new SerialLink({ path: cfg.path, lockId: cfg.lockId, retransmitMs: 300, tries: 3, reopenMs: 200 });
+    const link = labLink(cfg, statePath);
     try {
       if (!(await link.whenOpen(5000))) throw new Error(`lab: cannot open serial port ${cfg.path}`);
       const info = await link.info(LAB_CALL_MS);
@@ -227,11 +228,9 @@ export class LabSession implements TargetSession {
         stats: () => this.link.stats,
         maxPpm: this.cfg.maxPpm,
         ...(has('clock') ? { clockGet: async () => {
-          const sentMs = performance.now();
           const c = await this.link.clockGet(LAB_CALL_MS);
-          const receivedMs = performance.now();
           if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
-          return { lockTime: c.lock_time, sentMs, receivedMs };
+          return c.lock_time;
         } } : {}),
         holdClock: () => {
           this.holds++;
