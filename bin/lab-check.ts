@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { LAB_CATALOGUE } from '../harness/defects/catalogue.ts';
 import { outcomesOf } from '../harness/defects/kill-matrix.ts';
 import { BenchRig } from '../harness/serial/bench-rig.ts';
-import { confirmKill, judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/serial/lab-verdict.ts';
+import { confirmKill, judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/defects/lab-verdict.ts';
 import { cli, type Cli } from './cli.ts';
 
 const cmd: Cli = cli('lockbench conformance:lab', {

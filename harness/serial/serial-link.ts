@@ -3,7 +3,6 @@ import {
   type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
 } from '../../sim/protocol/lockwire.ts';
 import { LOCK_RESULTS, parseLockEvent, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
-import type { LockAnswer } from '../../sim/lock/types.ts';
 import type { LockLink } from '../../sim/gateway/link.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/serial-lock/port-keeper.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
@@ -71,6 +70,9 @@ export interface SerialLinkStats {
   /** Request round trips (DESIGN §11: boundary checks keep the round trip from crossing a boundary). */
   roundTrip: RoundTripStats;
 }
+
+/** A lock's answer to a gateway op, as the gateway's link gives it (DESIGN §1: harness/serial reaches the lock model only through sim/gateway). */
+type LockAnswer = Awaited<ReturnType<LockLink['request']>>;
 
 const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
 

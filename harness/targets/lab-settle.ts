@@ -50,7 +50,7 @@ export async function settleLab(lab: LabSession): Promise<void> {
   }
   lab.world.sink.reset();
   lab.owned = false;
-  lab.holds = 0;
+  lab.measuring = false;
   const w = lab.world.clock.now();
   lab.world.clock.set((slotOf(w) + 1) * SLOT_S + START_INTO_SLOT_S);
   lab.stale = true;

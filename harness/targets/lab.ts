@@ -5,9 +5,10 @@ import { signBody, type ProfileName } from '../../sim/protocol/index.ts';
 import type { DeviceInfo } from '../../sim/protocol/lockwire.ts';
 import type { LockLink } from '../../sim/world/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
+import { measureDrift, verdict } from '../serial/clock-accuracy.ts';
 import type { SerialLink } from '../serial/serial-link.ts';
 import { ControlClient } from './control-client.ts';
-import type { Facets, InboxPush, TargetSession, TimeSyncKeys } from './facets.ts';
+import type { ClockAccuracy, Facets, InboxPush, TargetSession, TimeSyncKeys } from './facets.ts';
 import { UNKNOWN_LOCK, type FleetRoles } from './fleet.ts';
 import { LAB_CALL_MS, labConfig, type LabConfig } from './lab-config.ts';
 import { labLink } from './lab-link.ts';
@@ -72,8 +73,8 @@ export class LabSession implements TargetSession {
   stale = true;
   /** The test took the lock's clock over (reset it): the harness does not sync it until the next test. */
   owned = false;
-  /** Holds on the clock (LAB-05 measuring): no harness sync while any is held. */
-  holds = 0;
+  /** LAB-05 is measuring: no harness sync meanwhile (DESIGN §11 "no time sync in between"). */
+  measuring = false;
   /** The device's clock runs in real time (a frozen virtual lock's does not). */
   realTime = true;
   /** Measured serial round trip of the last sync, ms. */
@@ -133,7 +134,7 @@ export class LabSession implements TargetSession {
 
   /** Sync the lock's clock to world time if it moved (DESIGN §5.3 keys from the embedded cloud, `ble_time_sync`). */
   async syncLock(): Promise<void> {
-    if (!this.stale || this.owned || this.holds > 0) return;
+    if (!this.stale || this.owned || this.measuring) return;
     const r = await this.trySync();
     if (r !== 'ok') throw new Error(`lab: the lock refused the harness's time sync: ${r}`);
   }
@@ -163,6 +164,26 @@ export class LabSession implements TargetSession {
     const second = await this.link.clockGet(LAB_CALL_MS);
     if (!first.ok || !second.ok) throw new Error(`lab: clock_get answered ${first.ok ? '' : first.result} ${second.ok ? '' : second.result}`);
     this.realTime = second.lock_time > first.lock_time;
+  }
+
+  /**
+   * LAB-05: the device clock against the host clock over `intervalMs` without a sync. Coarse polls
+   * 50 ms apart keep it to about a hundred reads per edge, so the u8 request seqs do not come round
+   * within seconds for a device that caches answers by seq (DESIGN §6).
+   */
+  private async clockAccuracy(intervalMs: number): Promise<ClockAccuracy> {
+    const read = async (): Promise<number> => {
+      const c = await this.link.clockGet(LAB_CALL_MS);
+      if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
+      return c.lock_time;
+    };
+    this.measuring = true;
+    try {
+      const m = await measureDrift(read, () => performance.now(), { intervalMs, pollMs: 50 });
+      return { ...m, sentence: verdict(m, this.cfg.maxPpm).sentence };
+    } finally {
+      this.measuring = false;
+    }
   }
 
   /** Time-sync keys from the embedded cloud at the current world time (a signed seq/get). */
@@ -227,19 +248,7 @@ export class LabSession implements TargetSession {
         } : {}),
         stats: () => this.link.stats,
         maxPpm: this.cfg.maxPpm,
-        ...(has('clock') ? { clockGet: async () => {
-          const c = await this.link.clockGet(LAB_CALL_MS);
-          if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
-          return c.lock_time;
-        } } : {}),
-        holdClock: () => {
-          this.holds++;
-          let held = true;
-          return () => {
-            if (held) this.holds--;
-            held = false;
-          };
-        },
+        ...(has('clock') ? { clockAccuracy: (intervalMs: number) => this.clockAccuracy(intervalMs) } : {}),
       },
       ...(url ? { bench: { unplug: () => bench('/unplug'), replug: () => bench('/replug') } } : {}),
     };

@@ -1,4 +1,4 @@
-import type { Outcome } from '../defects/kill-matrix.ts';
+import type { Outcome } from './kill-matrix.ts';
 
 /**
  * What one lab run must show (issue 9): a firmware variant the contract allows passes with the
