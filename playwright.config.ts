@@ -45,7 +45,10 @@ const conformanceReporters = [
 
 // DESIGN §11: one port, one worker — the lab target runs by itself whatever --workers says.
 const lab = target === 'lab' && !defectRun;
-const workers = lab || gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : 2;
+// A remote cloud is checked through one real lock (LOCKBENCH_LOCK_ID): two workers commanding it at once would
+// only measure each other (365 busy), so remote defaults to one worker too (LOCKBENCH_WORKERS overrides).
+const defaultWorkers = target === 'remote' ? 1 : 2;
+const workers = lab || gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : defaultWorkers;
 
 export default defineConfig<Options>({
   testDir: 'specs',

@@ -79,7 +79,8 @@ export class SimSession implements TargetSession {
       },
       mqtt: { url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })) },
       face: { providerUrl: this.world.faceProviderUrl },
-      link: linkFacet(ctl, { ackTimeoutMs: this.ackTimeoutMs, reconnectWaitMs: 3000, simulated: true }),
+      // The gateway levers are the embedded broker's (DESIGN §12): an external broker offers none.
+      ...(this.world.broker ? { link: linkFacet(ctl, { ackTimeoutMs: this.ackTimeoutMs, reconnectWaitMs: 3000, simulated: true }) } : {}),
       ...(other ? { otherApp: { appId: other.app_id, appSecret: other.app_secret } } : {}),
     };
   }
