@@ -13,7 +13,8 @@ const reports = process.env.LOCKBENCH_REPORTS ?? 'reports';
 // Seeded defects (issue 4): a comma-separated list; empty for a conformance run.
 const defects = (process.env.LOCKBENCH_DEFECTS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
 
-// `npm run defects` (issue 4): one project per seeded defect over the tests of the checks expected
+// `npm run defects` (DESIGN §9 "the suite must fail on a broken device"): one project per seeded defect over the
+// tests of the checks expected
 // to catch it, plus the clean world (left out with LOCKBENCH_DEFECTS_NO_CLEAN=1 when a conformance run just ran it).
 const defectRun = process.env.LOCKBENCH_DEFECT_RUN === '1';
 const defectProjects = [
@@ -52,7 +53,8 @@ const workers = lab || gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(p
 
 export default defineConfig<Options>({
   testDir: 'specs',
-  // Settings, seed, remote clock and lab device checked once before any test (issue 14, DESIGN §11).
+  // Settings, seed, remote clock and lab device checked once before any test (DESIGN §11: a run that cannot
+  // start stops once, up front).
   globalSetup: './harness/targets/global-setup.ts',
   testMatch: '**/*.spec.ts',
   outputDir: defectRun ? 'test-results/defects' : `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`,
@@ -65,7 +67,8 @@ export default defineConfig<Options>({
   expect: { timeout: 2_000 },
   // Traces of failing tests (DESIGN §14); a defect run fails on purpose and keeps none.
   use: { trace: defectRun ? 'off' : 'retain-on-failure' },
-  // `--list` runs no test, so it writes no report: reports/ stays as the last run left it (issue 14).
+  // `--list` runs no test, so it writes no report: reports/ stays as the last run left it (DESIGN §14: the
+  // reports are the evidence of a run).
   reporter: process.argv.includes('--list') ? [['list']] : defectRun ? [['dot'], ['json', { outputFile: 'reports/defects/results.json' }]] : [...conformanceReporters] as never,
   projects: defectRun
     ? defectProjects

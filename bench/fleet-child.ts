@@ -1,5 +1,5 @@
 /**
- * One fleet-scale measurement in a fresh process (issue 6 §3), so RSS is this fleet's alone:
+ * One fleet-scale measurement (bench figures `fleet N locks / M gateways: …`) in a fresh process, so RSS is this fleet's alone:
  * `node --expose-gc --import tsx bench/fleet-child.ts --locks N --gateways M --requests K`
  * [--broker-thread] prints one JSON line (`FleetSample`) on stdout and exits.
  */

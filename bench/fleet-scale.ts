@@ -44,7 +44,10 @@ export function measureFleet(locks: number, gateways: number, requests: number, 
 
 const rssDelta = (s: FleetSample): number => s.rssAfter - s.rssBefore;
 
-/** Issue 6 §3: 10k locks / 1k gateways in one process, per-lock and per-gateway cost, and the largest fleet ready in < 30 s. */
+/**
+ * Bench figures `fleet 10000 locks / 1000 gateways: …` and `largest fleet ready in < 30 s`: 10k locks / 1k
+ * gateways in one process, per-lock and per-gateway cost, and the largest fleet ready in < 30 s.
+ */
 export async function fleetScale(quick: boolean): Promise<Section> {
   const locks = quick ? 1000 : 10_000;
   const gws = quick ? 100 : 1000;
@@ -75,7 +78,8 @@ export async function fleetScale(quick: boolean): Promise<Section> {
   }
   if (s.stateGetFailed > 0) notes.push(`fleet scale: ${s.stateGetFailed}/${s.stateGetDone} state/get failed: ${s.failures.join('; ')}`);
   notes.push(`fleet scale: ${label} World.create ${round(s.startMs)} ms, ready ${round(s.readyMs)} ms, close ${round(s.closeMs)} ms, broker clients ${s.brokerClients}`);
-  // Informational (full runs only): the same fleet with the broker in its own thread (issue 15 §3).
+  // Informational (full runs only): the same fleet with the broker in its own thread
+  // (figures `…: ready, broker thread` and `…: RSS delta, broker thread`).
   const threaded = quick ? null : await measureFleet(locks, gws, 0, 120_000, undefined, true);
   if (threaded?.ok) {
     results.push(result(`${label}: ready, broker thread`, threaded.sample.readyMs / 1000, 's'),
@@ -89,9 +93,10 @@ const LINEAR_LOCKS = 40_000;
 const LINEAR_RUNS = 2;
 
 /**
- * Issue 15 §4: start-up linear in fleet size. The median ready time of a 40k-lock fleet (10 per
- * gateway) against 4 × the 10k one's, and the share of a profiled 40k start spent looking up
- * retained messages for subscribes (quadratic before the broker's retained index).
+ * Bench figures `fleet 40000/4000: ready (median)` and `… share of start in the retained lookup`: start-up
+ * linear in fleet size. The median ready time of a 40k-lock fleet (10 per gateway) against 4 × the 10k one's,
+ * and the share of a profiled 40k start spent looking up retained messages for subscribes (quadratic before the
+ * broker's retained index).
  */
 async function startLinearity(tenK: FleetSample, notes: string[]): Promise<ReturnType<typeof result>[]> {
   const scale = LINEAR_LOCKS / tenK.locks;

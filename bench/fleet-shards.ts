@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../sim/io/free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,13 +17,6 @@ import { result, round } from './stats.ts';
 
 const SHARDS = 4;
 const MB = 1024 * 1024;
-
-const freePort = (): Promise<number> => new Promise((resolve, reject) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port;
-    s.close(() => resolve(port));
-  }).on('error', reject);
-});
 
 /** RSS of a live process from /proc (bytes), or NaN. */
 function rssOf(pid: number | undefined): number {

@@ -1,6 +1,7 @@
 /**
- * CPU profile of the remote-open round trip (issue 6): `npx tsx bench/profile.ts [--opens N]`
- * re-runs itself under `node --cpu-prof`, then prints the functions with the most self time.
+ * CPU profile of the remote-open round trip (where bench figure `remote open p50` spends its time):
+ * `npx tsx bench/profile.ts [--opens N]` re-runs itself under `node --cpu-prof`, then prints the
+ * functions with the most self time.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';

@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import type { BenchResult } from './stats.ts';
 
-/** The whole of `reports/bench.json` (issue 6). */
+/** The whole of `reports/bench.json`: every figure with its baseline and target. */
 export interface BenchReport {
   machine: { cpus: number; cpuModel: string; node: string };
   quick: boolean;

@@ -58,7 +58,10 @@ async function measureOpens(fixture: Fixture, count: number, maxMs: number, brok
   }
 }
 
-/** Issues 6 §1 and 15: remote-open p50/p99 against raw HTTP echo + raw MQTT QoS 1 request/reply, same run. */
+/**
+ * Bench figures `remote open p50` and `remote open p99`: remote-open p50/p99 against raw HTTP echo + raw MQTT
+ * QoS 1 request/reply, same run.
+ */
 export async function roundTrip(quick: boolean): Promise<Section> {
   const count = quick ? 200 : 2000;
   const maxMs = quick ? 10_000 : 60_000;

@@ -1,10 +1,10 @@
 /**
- * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--compare OLD.json] [--fleet-shards]`: the
- * benchmarks of issues 6 and 15, each beside a raw baseline measured in the same run; prints a table,
- * marks each target met or not, and writes `reports/bench.json`. `--fleet-shards` adds the DESIGN §13
- * fleet on Mosquitto (100k locks as 4 shards; several minutes), off by default.
- * `--soak [--seconds T] [--clients N]` runs only the soak and fault campaign (bench/soak.ts) and
- * writes its figures under the key `soak` of the same file.
+ * `npm run bench [-- --quick] [--out FILE] [--only a,b] [--compare OLD.json] [--fleet-shards]`: the benchmarks
+ * (figures `remote open p50/p99`, `remote open throughput`, `fleet …`, `conformance suite …`), each beside a
+ * raw baseline measured in the same run; prints a table, marks each target met or not, and writes
+ * `reports/bench.json`. `--fleet-shards` adds the DESIGN §13 fleet on Mosquitto (100k locks as 4 shards;
+ * several minutes), off by default. `--soak [--seconds T] [--clients N]` runs only the soak and fault campaign
+ * (bench/soak.ts) and writes its figures under the key `soak` of the same file.
  */
 import { parseArgs } from 'node:util';
 import { runSoak } from './soak-cli.ts';

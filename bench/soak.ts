@@ -1,9 +1,9 @@
 /**
- * `npm run bench -- --soak [--seconds T] [--clients N]`: a soak and fault campaign on loopback
- * (issue 10). N clients make mixed API calls for T seconds while gateways go offline, crash and are
- * partitioned, the push sink fails, a gateway forges acks for others' commands, another squats
- * client ids, and hostile sockets announce huge CONNECTs. Afterwards lock and cloud state are
- * compared and pushes counted against what the locks really did. Zero losses is the target.
+ * `npm run bench -- --soak [--seconds T] [--clients N]`: a soak and fault campaign on loopback, whose figures
+ * are its report's losses (`pushes.lost`, `lostPasswordWrites`, …). N clients make mixed API calls for T
+ * seconds while gateways go offline, crash and are partitioned, the push sink fails, a gateway forges acks for
+ * others' commands, another squats client ids, and hostile sockets announce huge CONNECTs. Afterwards lock and
+ * cloud state are compared and pushes counted against what the locks really did. Zero losses is the target.
  */
 import { connect } from 'node:net';
 import mqtt from 'mqtt';

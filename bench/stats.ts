@@ -1,4 +1,4 @@
-/** Shared shapes and arithmetic of the benchmark report (issue 6): one `BenchResult` per figure. */
+/** Shared shapes and arithmetic of the benchmark report (`reports/bench.json`): one `BenchResult` per figure. */
 
 /** A raw figure measured in the same run that a result is compared against. */
 export interface Baseline {

@@ -42,7 +42,10 @@ async function writeEmptyProject(dir: string, n: number): Promise<string> {
   return config;
 }
 
-/** Issue 6 §4: the conformance suite's wall time on `sim`, and per-test overhead against an empty Playwright spec run. */
+/**
+ * Bench figures `conformance suite wall time` and `conformance suite per-test time`: the conformance suite's
+ * wall time on `sim`, and per-test overhead against an empty Playwright spec run.
+ */
 export async function suite(quick: boolean): Promise<Section> {
   if (quick) return { results: [], notes: ['suite: skipped in --quick'] };
   const notes: string[] = [];

@@ -5,7 +5,7 @@ import { JsonClient, describe, envelopeOk, runLoad, type LoadRun, signed } from 
 import type { Section } from './round-trip.ts';
 import { result, round } from './stats.ts';
 
-/** Concurrency of the throughput runs (issue 6 §2). */
+/** Concurrency of the throughput runs (bench figure `remote open throughput (c=32, 1000 locks)`). */
 export const CONCURRENCY = 32;
 const LOCKS = 1000;
 /** Measured blocks per world, alternating between the worlds so load drift on a shared machine hits both alike. */
@@ -35,9 +35,9 @@ const okPerS = (runs: LoadRun[]): number => {
 };
 
 /**
- * Issues 6 §2 and 15 §3: opens spread over 1,000 locks at concurrency 32 against a raw node:http
- * echo at the same concurrency; once with the whole world on one event loop (the default), once
- * with the broker in its own worker thread.
+ * Bench figures `remote open throughput (c=32, 1000 locks)` and `…, broker thread`: opens spread over 1,000
+ * locks at concurrency 32 against a raw node:http echo at the same concurrency; once with the whole world on
+ * one event loop (the default), once with the broker in its own worker thread.
  */
 export async function throughput(quick: boolean): Promise<Section> {
   const count = quick ? 1500 : 20_000;

@@ -1,4 +1,4 @@
-/** Every command answers --help and names a bad flag; `lockbench` reaches them all; --list writes no report (issue 14). */
+/** Every command answers --help and names a bad flag; `lockbench` reaches them all; --list writes no report (DESIGN §14). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,8 +1,8 @@
 /**
- * `npm run defects` (issue 4): run the suite against the clean world and against a world seeded with
- * each defect of the catalogue (one Playwright project each, in parallel workers), then write the kill
- * matrix to reports/defects.{json,html}. Exits non-zero if the clean world fails anything or a defect
- * is caught by none of the checks the catalogue expects.
+ * `npm run defects` (DESIGN §9 "the suite must fail on a broken device"): run the suite against the clean world
+ * and against a world seeded with each defect of the catalogue (one Playwright project each, in parallel
+ * workers), then write the kill matrix to reports/defects.{json,html}. Exits non-zero if the clean world fails
+ * anything or a defect is caught by none of the checks the catalogue expects.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

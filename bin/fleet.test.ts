@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../sim/io/free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,13 +11,6 @@ import { GENERATED_LOCK_BASE } from '../sim/world/fleet-shard.ts';
 
 // DESIGN §13 fleets, as the README's recipe: Mosquitto from broker-config, the cloud alone, two fleet shards.
 const hasMosquitto = !spawnSync('mosquitto', ['-h']).error;
-
-const freePort = (): Promise<number> => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port;
-    s.close(() => resolve(port));
-  });
-});
 
 function ready(child: ChildProcess, what: string, timeoutMs: number): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {

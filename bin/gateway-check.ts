@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../sim/io/free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outcomesOf } from '../harness/defects/kill-matrix.ts';
@@ -56,14 +56,6 @@ const RUNS: Run[] = [
   },
   { name: 'status not retained', gatewayArgs: ['--defects', 'gateway-status-not-retained'], specs: SPECS.slice(0, 1), expect: { stops: /without the retain flag/ }, env: { LOCKBENCH_GATEWAY_WAIT_S: '3' } },
 ];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);

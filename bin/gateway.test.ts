@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { Broker } from '../sim/broker/broker.ts';
-import { CloudProbe } from '../sim/gateway/test-kit.ts';
+import { freePort } from '../sim/io/free-port.ts';
+import { CloudProbe } from '../sim/gateway/gateway.test-kit.ts';
 
 // DESIGN §12: `npm run gateway` is a separate process that keeps trying until the broker is there,
 // prints one ready line, serves commands, and on SIGTERM goes offline cleanly with exit 0.
@@ -13,15 +13,6 @@ import { CloudProbe } from '../sim/gateway/test-kit.ts';
 const AP = 1000002;
 const SECRET = 'gw-secret-1000002';
 const T = { timeout: 30_000 };
-
-/** A free loopback port (closed again at once), so the gateway can start before the broker. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('the gateway process waits for the broker, comes online retained, acks a command, and stops cleanly', T, async () => {
   const port = await freePort();

@@ -1,5 +1,5 @@
 /**
- * `npm run conformance:lab` (issue 9, DESIGN §11): prove the lab target against more than one
+ * `npm run conformance:lab` (DESIGN §11): prove the lab target against more than one
  * firmware on real time, over socat pty pairs and the real `serialport` binding. Each variant the
  * contract allows must pass; variant A runs twice against the same device process; each lab-run
  * seeded defect of the catalogue must make its catching checks fail. Prints a table, exits 1 on any
@@ -47,7 +47,7 @@ if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).error) {
 // from the device's own secret).
 const LOCK_ID = 4100007;
 const SECRET = '5e0c9a7b31d24f68a0b1c2d3e4f50617';
-// The "Done when" list of issue 9, plus the serial checks a virtual lock with bench control offers.
+// What DESIGN §11 asks a lab run to show, plus the serial checks a virtual lock with bench control offers.
 const REQUIRED = [
   'PWD-01', 'PWD-02', 'PWD-03', 'PWD-04', 'PWD-05', 'PWD-07', 'TSYNC-01', 'TSYNC-02', 'TSYNC-03',
   'V2-01', 'V2-02', 'V2-03', 'V2-05', 'GW-01', 'PUSH-03', 'LAB-01', 'LAB-02', 'LAB-03', 'LAB-04', 'LAB-05',

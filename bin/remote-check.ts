@@ -1,7 +1,7 @@
 /**
- * CI check of the remote target (issue 3): start `npm run sim` as a separate process, run the suite
- * with `--target remote` against it, then check that every control-needing test was skipped with a
- * reason and the rest passed, and that the simulator stops cleanly with exit 0.
+ * CI check of the remote target (DESIGN §9: `remote` controls nothing, only the API): start `npm run sim` as a
+ * separate process, run the suite with `--target remote` against it, then check that every control-needing test
+ * was skipped with a reason and the rest passed, and that the simulator stops cleanly with exit 0.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -47,3 +47,12 @@ test('imports are found in every form: multi-line, re-export, side effect, dynam
     { spec: './t.ts', typeOnly: true },
   ]);
 });
+
+test('a test kit is imported by tests and specs only, never by production code or an entry point', () => {
+  const src = "import { FakeLock } from '../gateway/gateway.test-kit.ts';\n";
+  assert.match(violationsOf('sim/world/world.ts', src)[0]!.why, /production code imports a test kit/);
+  assert.match(violationsOf('bin/sim.ts', "import { setup } from '../sim/lock/lock.test-kit.ts';")[0]!.why, /test kit/);
+  assert.deepEqual(violationsOf('sim/world/world.test.ts', src), []);
+  assert.deepEqual(violationsOf('sim/world/other.test-kit.ts', src), []);
+  assert.deepEqual(violationsOf('specs/envelope.spec.ts', "import { validFields } from './endpoint-bodies.test-kit.ts';"), []);
+});

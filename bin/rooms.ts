@@ -3,7 +3,7 @@
  * (STYLE §11; Playwright keeps the same idea as a `DEPS.list` per folder). `npm run rooms` prints
  * every arrow that breaks the table; `bin/rooms.test.ts` keeps main clean.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
 /** A room: the files it holds (path prefix, or an exact file) and the rooms it may import. */
@@ -54,6 +54,15 @@ const ENTRY_POINTS = ['bin/', 'bench/', 'playwright.config.ts'];
 /** Tests and their kits may reach across rooms of their own side, never from the simulator into the harness. */
 const TEST_FILE = /\.(test|test-kit|check)\.ts$/;
 
+/**
+ * A test kit: a helper only tests use (fakes, probes, fixtures of unit tests), named `*.test-kit.ts` so
+ * the unit runner's discovery (`*.test.ts`) skips it and this check keeps it out of the production graph.
+ */
+const TEST_KIT = /\.test-kit\.ts$/;
+
+/** What may import a kit: unit tests, other kits, browser checks and Playwright specs. */
+const TEST_OR_SPEC = /\.(test|test-kit|check|spec)\.ts$/;
+
 export interface Violation {
   file: string;
   imports: string;
@@ -77,13 +86,14 @@ export function importsOf(source: string): { spec: string; typeOnly: boolean }[]
 
 /** Every arrow of `file` (repo-relative, `/`-separated) that DESIGN §1 forbids. */
 export function violationsOf(file: string, source: string): Violation[] {
-  if (ENTRY_POINTS.some((e) => file.startsWith(e))) return [];
+  const kits = kitImportsOf(file, source);
+  if (ENTRY_POINTS.some((e) => file.startsWith(e))) return kits;
   const from = roomOf(file);
   if (!from) return [{ file, imports: '', why: 'the file is in no room of DESIGN §1 (add the room to bin/rooms.ts)' }];
   const isTest = TEST_FILE.test(file);
-  const out: Violation[] = [];
+  const out: Violation[] = [...kits];
   for (const { spec, typeOnly } of importsOf(source)) {
-    const target = normalize(join(dirname(file), spec)).split('\\').join('/');
+    const target = targetOf(file, spec);
     if (target.startsWith('node_modules/')) continue;
     const to = roomOf(target);
     if (to === from) continue;
@@ -106,6 +116,20 @@ export function violationsOf(file: string, source: string): Violation[] {
   return out;
 }
 
+/** The repo-relative path an import specifier of `file` names. */
+function targetOf(file: string, spec: string): string {
+  return normalize(join(dirname(file), spec)).split('\\').join('/');
+}
+
+/** A production file (entry points included) importing a test kit: the kit would ship and its fakes could stand in for the contract. */
+function kitImportsOf(file: string, source: string): Violation[] {
+  if (TEST_OR_SPEC.test(file)) return [];
+  return importsOf(source)
+    .map(({ spec }) => targetOf(file, spec))
+    .filter((target) => TEST_KIT.test(target))
+    .map((target) => ({ file, imports: target, why: 'production code imports a test kit (*.test-kit.ts)' }));
+}
+
 function tsFiles(dir: string, root: string, out: string[]): string[] {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
@@ -118,13 +142,14 @@ function tsFiles(dir: string, root: string, out: string[]): string[] {
 
 /** Every violation in the tree at `root`. */
 export function checkTree(root: string): Violation[] {
-  const files = ['sim', 'harness', 'specs'].flatMap((d) => {
+  const files = ['sim', 'harness', 'specs', 'bin', 'bench'].flatMap((d) => {
     try {
       return tsFiles(join(root, d), root, []);
     } catch {
       return [];
     }
   });
+  if (existsSync(join(root, 'playwright.config.ts'))) files.push('playwright.config.ts');
   return files.flatMap((f) => violationsOf(f, readFileSync(join(root, f), 'utf8')));
 }
 

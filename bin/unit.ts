@@ -1,4 +1,7 @@
-/** Run every unit test (`*.test.ts` under sim/, harness/, bin/, bench/) with Node's test runner. */
+/**
+ * Run every unit test (`*.test.ts` under sim/, harness/, bin/, bench/) with Node's test runner. Test kits
+ * (`*.test-kit.ts`: helpers tests import) do not match, so they never run as a test file of their own.
+ */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

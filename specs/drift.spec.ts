@@ -3,18 +3,12 @@ import { test, expect, FC_RUNS } from '../harness/fixtures/index.ts';
 import { SLOT_S, slotOf } from '../sim/protocol/index.ts';
 import type { ApiClient } from '../harness/client/api-client.ts';
 import type { ClockFacet, LockWith } from '../harness/targets/facets.ts';
+import { lockTime } from './steps.test-kit.ts';
 
 // TEST-PLAN DRIFT-01…DRIFT-03 — the lock's own clock: drift, power loss, reset (DESIGN §2), and
 // what it does to temporary passwords (§5.2) until a time sync (§5.3).
 
 const DAY_S = 86400;
-
-/** The lock's clock in whole seconds. */
-async function lockTime(lock: LockWith<'time'>): Promise<number> {
-  const t = await lock.time();
-  expect(typeof t, 'lock_time is a number').toBe('number');
-  return t;
-}
 
 /** How far the lock's clock is ahead of world time (negative: behind), ±1 s of flooring. */
 async function offsetOf(clock: ClockFacet, lock: LockWith<'time'>): Promise<number> {

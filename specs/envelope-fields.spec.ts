@@ -1,6 +1,6 @@
 import { test, expect } from '../harness/fixtures/index.ts';
 import { ENDPOINTS, wireOf, type Body, type Endpoint } from '../sim/protocol/index.ts';
-import { INT_FIELDS, badValues, endpointsOf, expectEnvelope, validFields } from './endpoint-bodies.ts';
+import { INT_FIELDS, badValues, endpointsOf, expectEnvelope, validFields } from './endpoint-bodies.test-kit.ts';
 
 // TEST-PLAN ENV-03, ENV-04 — field types and ranges, and which lock (DESIGN §3.2 steps 4–6).
 

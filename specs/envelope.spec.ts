@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { test, expect } from '../harness/fixtures/index.ts';
 import type { ApiClient } from '../harness/client/api-client.ts';
 import { ENDPOINTS, PROFILES, wireOf, type Body } from '../sim/protocol/index.ts';
-import { endpointsOf, expectEnvelope, validFields, type BodyContext } from './endpoint-bodies.ts';
+import { endpointsOf, expectEnvelope, validFields, type BodyContext } from './endpoint-bodies.test-kit.ts';
 
 // TEST-PLAN ENV — envelope and bad input (DESIGN §3, §3.2 step 1). Field checks: envelope-fields.spec.ts.
 

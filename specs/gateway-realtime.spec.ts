@@ -1,7 +1,8 @@
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
-import type { ApiClient, ApiResponse } from '../harness/client/api-client.ts';
+import type { ApiClient } from '../harness/client/api-client.ts';
 import type { InboxPush } from '../harness/targets/facets.ts';
 import { MODE, wireOf } from '../sim/protocol/index.ts';
+import { openAtOnce } from './steps.test-kit.ts';
 
 // TEST-PLAN GW, PUSH, V2 checks that need no clock or lock control (DESIGN §12): the API, the push
 // inbox and the harness's own levers only, so they run against a gateway the harness does not
@@ -10,12 +11,6 @@ import { MODE, wireOf } from '../sim/protocol/index.ts';
 
 /** DESIGN §3.4 type 2 `time`: `YYYY-MM-DD HH:MM:SS`. */
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-
-/** Open several locks at once: bodies are signed first so the requests leave in the same tick. */
-async function openAtOnce(api: ApiClient, locks: number[]): Promise<ApiResponse<null>[]> {
-  const bodies = await Promise.all(locks.map((lock_id) => api.signedBody('/third/lock/open', { lock_id, attach: '' })));
-  return Promise.all(bodies.map((b) => api.send<null>('/third/lock/open', {}, { rawBody: JSON.stringify(b) })));
-}
 
 async function assign(api: ApiClient, lock: number, uid: number, now: number): Promise<string> {
   const res = await api.send<{ password: string }>('/third/v2/lock/pwd/get', { lock_id: lock, uid, effective_at: now - 60, expire: 3600 });

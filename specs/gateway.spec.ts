@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import { connectAsync } from 'mqtt';
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
-import type { ApiClient, ApiResponse } from '../harness/client/api-client.ts';
 import type { InboxPush, LockWith } from '../harness/targets/facets.ts';
 import { gatewayTopic, MODE, wireOf, type LockEvent } from '../sim/protocol/index.ts';
+import { openAtOnce } from './steps.test-kit.ts';
 
 // TEST-PLAN GW — remote open through the gateway (DESIGN §3.3 open, §3.4 pushes, §4 gateway link).
 
@@ -100,12 +100,6 @@ test('a partitioned gateway → 359 within the ack timeout plus margin', { tag: 
   expect(elapsedMs).toBeLessThan(1500);
   expect(await unlocksOf(lockH)).toEqual([]);
 });
-
-/** Open several locks at once: bodies are signed first so the requests leave in the same tick. */
-async function openAtOnce(api: ApiClient, locks: number[]): Promise<ApiResponse<null>[]> {
-  const bodies = await Promise.all(locks.map((lock_id) => api.signedBody('/third/lock/open', { lock_id, attach: '' })));
-  return Promise.all(bodies.map((b) => api.send<null>('/third/lock/open', {}, { rawBody: JSON.stringify(b) })));
-}
 
 test('two concurrent opens of one lock → one 200 and one 365; the motor runs once', { tag: '@GW-03' }, async ({ api, fleet, gateways, locks }) => {
   const lockH = locks.get('main', 'state');

@@ -3,7 +3,7 @@ import { test, expect, FC_RUNS } from '../harness/fixtures/index.ts';
 import { VECTORS } from '../harness/fixtures/vectors.ts';
 import { timeSyncKeys } from '../sim/protocol/index.ts';
 import type { ApiClient } from '../harness/client/api-client.ts';
-import type { LockWith } from '../harness/targets/facets.ts';
+import { lockTime } from './steps.test-kit.ts';
 
 // TEST-PLAN TSYNC-01…TSYNC-03 — time sync: seq and keys from the cloud, keys carried to the lock
 // over Bluetooth, the result report (DESIGN §3.3, §5.3). The endpoints do not exist under kexin-2017-10.
@@ -23,13 +23,6 @@ async function issue(api: ApiClient, lockId: number): Promise<Keys> {
   for (const k of ['seq', 'key1', 'key2'] as const) expect(isUint32(d[k]), `${k} = ${JSON.stringify(d[k])} is a uint32`).toBe(true);
   expect(d.seq).toBeGreaterThanOrEqual(1);
   return { seq: d.seq, key1: d.key1, key2: d.key2 };
-}
-
-/** The lock's clock in whole seconds. */
-async function lockTime(lock: LockWith<'time'>): Promise<number> {
-  const t = await lock.time();
-  expect(typeof t, 'lock_time is a number').toBe('number');
-  return t;
 }
 
 test.describe('time sync endpoints', () => {

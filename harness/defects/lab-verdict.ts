@@ -1,7 +1,7 @@
 import type { Outcome } from './kill-matrix.ts';
 
 /**
- * What one lab run must show (issue 9): a firmware variant the contract allows passes with the
+ * What one lab run must show (DESIGN §11, TEST-PLAN LAB): a firmware variant the contract allows passes with the
  * listed checks green; a seeded defect makes at least one of its catching checks red.
  */
 export type LabExpectation =

@@ -1,8 +1,9 @@
 /**
- * Looks at the reports as a person would, in Debian's chromium (issue 3): the conformance matrix
- * shows every check of the test plan, and a deliberately failing run (a world seeded with a defect)
- * shows the failing test's wire log in Playwright's HTML report, JUnit and the matrix, and its
- * sequence diagram renders its wire log — also at 500 messages (issue 14). Run after `npm run conformance`.
+ * Looks at the reports as a person would, in Debian's chromium (DESIGN §9 Reports, §14): the conformance matrix
+ * shows every check of the test plan, and a deliberately failing run (a world seeded with a defect) shows the
+ * failing test's wire log in Playwright's HTML report, JUnit and the matrix, and its sequence diagram renders
+ * its wire log — also at 500 messages (DESIGN §14: a diagram a person can open). Run after `npm run
+ * conformance`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame } from '../../sim/protocol/lockwire.ts';
 import type { LockEvent } from '../../sim/protocol/index.ts';
-import { FakeFirmware } from '../../sim/serial-lock/fake-firmware.ts';
-import { MockCable } from '../../sim/serial-lock/mock-cable.ts';
+import { FakeFirmware } from '../../sim/serial-lock/fake-firmware.test-kit.ts';
+import { MockCable } from '../../sim/serial-lock/mock-cable.test-kit.ts';
 import { SerialLock } from '../../sim/serial-lock/serial-lock.ts';
 import { linkDefectsFromEnv, SerialLink, type SerialLinkOptions } from './serial-link.ts';
 

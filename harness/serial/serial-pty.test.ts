@@ -13,7 +13,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOCK_ID = 1000001;
 const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
-/** Why this machine cannot run the pty test, or null. In CI a missing socat is a failure, not a skip (issue 5). */
+/**
+ * Why this machine cannot run the pty test, or null. In CI a missing socat is a failure, not a skip (TEST-PLAN
+ * LAB: the pty test is what CI has of the serial path).
+ */
 function socatMissing(): string | null {
   const r = spawnSync('socat', ['-V'], { stdio: 'ignore' });
   return r.error ? `socat is not installed (apt-get install socat): ${r.error.message}` : null;
@@ -93,7 +96,7 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
     const events: LockEvent[] = [];
     link.onEvent((ev) => events.push(ev));
 
-    // Time moves through ble_time_sync on the lab target (issue 5).
+    // Time moves through ble_time_sync on the lab target (DESIGN §9: lab controls the clock through `ble_time_sync`).
     const at = 1_700_003_000;
     const keys = timeSyncKeys(SECRET, LOCK_ID, 1, at);
     const sync = await link.bleTimeSync(1, keys.key1, keys.key2);

@@ -7,7 +7,7 @@ import { preflight } from './preflight.ts';
  * instead of failing every test. The lab target also says once that it runs one worker.
  */
 export default async function globalSetup(): Promise<void | (() => Promise<void>)> {
-  // Seed, settings and the remote clock first (issue 14): a run that cannot start stops here, once.
+  // Seed, settings and the remote clock first (DESIGN §11): a run that cannot start stops here, once.
   await preflight();
   // DESIGN §12: the gateway target's world lives in this process for the whole run.
   if (process.env.LOCKBENCH_TARGET === 'gateway' && process.env.LOCKBENCH_DEFECT_RUN !== '1') return gatewaySetup();

@@ -1,4 +1,4 @@
-/** The preflight (issue 14): missing settings stop once naming them; a remote clock hours off is said up front. */
+/** The preflight (DESIGN §11): missing settings stop once naming them; a remote clock hours off is said up front. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { World, loadFixture } from '../../sim/world/index.ts';

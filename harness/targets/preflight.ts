@@ -1,12 +1,11 @@
 /**
- * Playwright `globalSetup` (issue 14): what must hold before any test runs, checked once.
- * - `LOCKBENCH_SEED`: parsed, or picked and printed, then passed to every worker through the
- *   environment, so all domain randomness and the fast-check runs of this run replay (STYLE §2).
- * - The target's settings (DESIGN §8, §11, §12): a missing one stops the run once, naming it,
- *   instead of failing every test.
- * - The lab device probe follows in global-setup.ts (DESIGN §11).
- * - Remote: the host clock against the cloud's HTTP `Date`. Signatures carry the hour bucket
- *   (DESIGN §5.1), so a clock hours off makes every signed request "sign is invalid"; say so first.
+ * Playwright `globalSetup` (DESIGN §11; a run that cannot start stops once, up front): what must hold before
+ * any test runs, checked once. - `LOCKBENCH_SEED`: parsed, or picked and printed, then passed to every worker
+ * through the   environment, so all domain randomness and the fast-check runs of this run replay (STYLE §2). -
+ * The target's settings (DESIGN §8, §11, §12): a missing one stops the run once, naming it,   instead of
+ * failing every test. - The lab device probe follows in global-setup.ts (DESIGN §11). - Remote: the host clock
+ * against the cloud's HTTP `Date`. Signatures carry the hour bucket   (DESIGN §5.1), so a clock hours off makes
+ * every signed request "sign is invalid"; say so first.
  */
 import { randomInt } from 'node:crypto';
 import { isProfileName, wireOf, type ProfileName } from '../../sim/protocol/index.ts';

@@ -13,7 +13,7 @@ export interface SimOptions {
   profile: ProfileName;
   /** Fixture file; default fixtures/fleet.json. */
   fixturePath?: string;
-  /** Defects to seed (issue 4). */
+  /** Defects to seed (DESIGN §9: the suite must fail on a broken device). */
   defects?: readonly string[];
   /** Cloud ack timeout in ms; specs keep it short. Default 400. */
   ackTimeoutMs?: number;

@@ -36,9 +36,10 @@ export type FromWorker =
 const THREAD_TIMEOUT_MS = 10_000;
 
 /**
- * The simulator's broker (`Broker`: aedes, auth, ACL, retained index) in its own worker thread, so
- * that its share of every MQTT hop runs on the second core (issue 15 §3). It has no clock and talks
- * to everyone over TCP, so nothing else changes; `stats` lag the thread by at most ~20 ms.
+ * The simulator's broker (`Broker`: aedes, auth, ACL, retained index) in its own worker thread, so that its
+ * share of every MQTT hop runs on the second core (bench figure `remote open throughput, broker thread`). It
+ * has no clock and talks to everyone over TCP, so nothing else changes; `stats` lag the thread by at most ~20
+ * ms.
  */
 export class BrokerThread implements BrokerHandle {
   readonly stats: BrokerStats;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { APP_ID, LOCK, LOCK2, withWorld, type TestWorld } from './test-support.ts';
+import { APP_ID, LOCK, LOCK2, withWorld, type TestWorld } from './cloud.test-kit.ts';
 
 const vectors = JSON.parse(readFileSync(new URL('../../fixtures/contract-vectors.json', import.meta.url), 'utf8'));
 

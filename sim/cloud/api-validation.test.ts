@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { signBody, type Body } from '../protocol/index.ts';
 import {
   APP_ID, APP_SECRET, LOCK, LOCK_DELETED, LOCK_OTHER_CORP, MEMBER, FACE_IMAGE, post, startWorld, type TestWorld,
-} from './test-support.ts';
+} from './cloud.test-kit.ts';
 import type { CloudOptions } from './types.ts';
 
 async function withWorld(over: Partial<CloudOptions>, fn: (w: TestWorld) => Promise<void>): Promise<void> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_ID, LOCK, START, startPushReceiver, startWorld, testApps, waitFor } from './test-support.ts';
+import { APP_ID, LOCK, START, startPushReceiver, startWorld, testApps, waitFor } from './cloud.test-kit.ts';
 
 test('STATE-02: a state reply showing the battery recovered re-arms the low-battery alarm, though its event was lost (DESIGN §3.4)', async () => {
   const rx = await startPushReceiver();

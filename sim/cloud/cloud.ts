@@ -171,7 +171,8 @@ function answer(res: ServerResponse, reply: Reply, deps: CloudDeps): void {
   deps.stats.requests++;
   const wire = wireOf(deps.profile, reply.outcome);
   const data = reply.outcome === 'ok' ? (reply.data ?? null) : null;
-  // `Date` is world time: a client whose clock disagrees can see by how much (issue 14: remote clock diagnosis).
+  // `Date` is world time: a client whose clock disagrees can see by how much (DESIGN §2; the remote target's
+  // preflight reads it to say a clock is off up front).
   const headers = { Date: new Date(deps.clock.now() * 1000).toUTCString(), ...reply.headers };
   const opts = { ...(reply.close ? { close: true } : {}), headers };
   sendEnvelope(res, wire, { code: wire.code, desc: reply.desc ?? DEFAULT_DESC[reply.outcome], data }, opts);

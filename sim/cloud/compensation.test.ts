@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AP, APP_ID, LOCK, startWorld, waitFor, type TestWorld } from './test-support.ts';
+import { AP, APP_ID, LOCK, startWorld, waitFor, type TestWorld } from './cloud.test-kit.ts';
 
 const pwdGet = (w: TestWorld, uid: number) =>
   w.call('/third/v2/lock/pwd/get', { app_id: APP_ID, lock_id: LOCK, uid, effective_at: w.clock.now(), expire: 3600 });

@@ -7,7 +7,7 @@ import { startBuiltinFaceProvider } from './face-provider.ts';
 import {
   APP_ID, APP_SECRET, FACE_IMAGE, LOCK, LOCK_NO_AP, LOCK_OTHER_CORP, MEMBER, startPushReceiver, startWorld, testApps, waitFor,
   type TestWorld,
-} from './test-support.ts';
+} from './cloud.test-kit.ts';
 import type { CloudOptions } from './types.ts';
 
 /**

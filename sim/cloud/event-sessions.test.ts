@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LOCK, startPushReceiver, startWorld, testApps, waitFor } from './test-support.ts';
+import { LOCK, startPushReceiver, startWorld, testApps, waitFor } from './cloud.test-kit.ts';
 
 // TEST-PLAN GWP-04, DESIGN §3.4: a rebooted gateway counts its event_ids from 1 again; each new event
 // is pushed once, and a QoS-1 redelivery (within a session or across the reconnect) still once.

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { request } from 'undici';
 import { startBuiltinFaceProvider } from './face-provider.ts';
-import { AP, APP_ID, FACE_IMAGE, LOCK, LOCK_NO_AP, MEMBER, startWorld, waitFor, type TestWorld } from './test-support.ts';
+import { AP, APP_ID, FACE_IMAGE, LOCK, LOCK_NO_AP, MEMBER, startWorld, waitFor, type TestWorld } from './cloud.test-kit.ts';
 import type { CloudOptions } from './types.ts';
 
 let provider: Awaited<ReturnType<typeof startBuiltinFaceProvider>>;

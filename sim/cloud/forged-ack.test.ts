@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectAsync } from 'mqtt';
 import { gatewayTopic, parseCommand, type Command } from '../protocol/index.ts';
-import { AP, APP_ID, LOCK, FakeGateway, startWorld } from './test-support.ts';
+import { AP, APP_ID, LOCK, FakeGateway, startWorld } from './cloud.test-kit.ts';
 
 /** Another gateway, with its own credentials, that has learnt AP's command ids (a leak or a guess). */
 const FORGER = 1000009;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { LockResult } from '../protocol/index.ts';
 import {
   AP, APP_ID, LOCK, LOCK2, LOCK_NO_AP, LOCK_UNBOUND, startWorld, withWorld, waitFor, type FakeAnswer, type TestWorld,
-} from './test-support.ts';
+} from './cloud.test-kit.ts';
 
 
 const open = (w: TestWorld, lock_id = LOCK) => w.call('/third/lock/open', { app_id: APP_ID, lock_id, attach: '' });

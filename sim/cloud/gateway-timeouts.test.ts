@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_ID, LOCK, startWorld, waitFor, type TestWorld } from './test-support.ts';
+import { APP_ID, LOCK, startWorld, waitFor, type TestWorld } from './cloud.test-kit.ts';
 
 /** Short enough to keep the file fast, long enough that a loaded machine still acks in time. */
 const ACK_TIMEOUT_MS = 400;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { startWorld } from './test-support.ts';
+import { startWorld } from './cloud.test-kit.ts';
 
 /** A raw socket to `url`; `closed` resolves with the ms it stayed open. */
 async function rawSocket(url: string) {

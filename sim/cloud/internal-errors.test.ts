@@ -1,8 +1,8 @@
-/** Seeded v2 passwords and internal errors kept in the stats (issue 14, STYLE §2 and §8). */
+/** Seeded v2 passwords and internal errors kept in the stats (DESIGN §8 `GET /stats`, STYLE §2 and §8). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRng, type Rng } from '../random.ts';
-import { LOCK, START, startWorld } from './test-support.ts';
+import { LOCK, START, startWorld } from './cloud.test-kit.ts';
 
 async function v2Password(rng: Rng): Promise<string> {
   const w = await startWorld({ rng });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signBody } from '../protocol/index.ts';
 import { nonIntegralNumberKeys } from './json-lexemes.ts';
-import { APP_ID, APP_SECRET, LOCK, post, withWorld } from './test-support.ts';
+import { APP_ID, APP_SECRET, LOCK, post, withWorld } from './cloud.test-kit.ts';
 
 test('the scanner records top-level keys whose number lexeme has a fraction or exponent', () => {
   const keys = (text: string) => [...nonIntegralNumberKeys(text)].sort();

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ENDPOINTS, signBody } from '../protocol/index.ts';
-import { APP_ID, APP_SECRET, LOCK, LOCK2, LOCK_NO_AP, LOCK_OTHER_CORP, LOCK_UNBOUND, MEMBER, post, startWorld, type Answer, type TestWorld } from './test-support.ts';
+import { APP_ID, APP_SECRET, LOCK, LOCK2, LOCK_NO_AP, LOCK_OTHER_CORP, LOCK_UNBOUND, MEMBER, post, startWorld, type Answer, type TestWorld } from './cloud.test-kit.ts';
 
 let w: TestWorld;
 before(async () => {

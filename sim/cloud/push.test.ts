@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { AP, APP_ID, LOCK, LOCK2, startPushReceiver, startWorld, testApps, waitFor, FakeGateway, type TestWorld } from './test-support.ts';
+import { AP, APP_ID, LOCK, LOCK2, startPushReceiver, startWorld, testApps, waitFor, FakeGateway, type TestWorld } from './cloud.test-kit.ts';
 import { PushSink } from './push.ts';
 import { newCloudStats } from './types.ts';
 import { formatLocalTime } from './events.ts';

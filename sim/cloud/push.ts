@@ -38,7 +38,10 @@ interface Queue {
 export class PushSink {
   private readonly queues = new Map<string, Queue>();
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake(): void }>();
-  /** One keep-alive pool per receiver origin, with each push_url split once (issue 15: a push costs less of the loop). */
+  /**
+   * One keep-alive pool per receiver origin, with each push_url split once (a push costs less of the event loop:
+   * bench figure `remote open throughput (c=32, 1000 locks)`).
+   */
   private readonly pools = new Map<string, Pool>();
   private readonly targets = new Map<string, { pool: Pool; path: string }>();
   private closed = false;

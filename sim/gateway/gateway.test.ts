@@ -6,7 +6,7 @@ import type { LockAnswer } from '../lock/types.ts';
 import { VirtualGateway, GATEWAY_DEFECTS, type GatewayOptions } from './gateway.ts';
 import type { LockLink } from './link.ts';
 import { RadioLink } from './radio-link.ts';
-import { CloudProbe, FakeLock, type Received } from './test-kit.ts';
+import { CloudProbe, FakeLock, type Received } from './gateway.test-kit.ts';
 
 const AP = 7;
 const LOCK = 1000001;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LockEvent } from '../protocol/index.ts';
 import { RadioLink } from './radio-link.ts';
-import { FakeLock } from './test-kit.ts';
+import { FakeLock } from './gateway.test-kit.ts';
 
 const unlockEvent: LockEvent = { type: 'unlock', lock_id: 7, mode: 1, result: 1, uid: 0, lock_time: 100 };
 

@@ -4,7 +4,7 @@ import { Broker } from '../broker/broker.ts';
 import type { LockEvent } from '../protocol/index.ts';
 import { VirtualGateway, GATEWAY_DEFECTS, type GatewayOptions } from './gateway.ts';
 import { RadioLink } from './radio-link.ts';
-import { CloudProbe, FakeLock, type Received } from './test-kit.ts';
+import { CloudProbe, FakeLock, type Received } from './gateway.test-kit.ts';
 
 // DESIGN §3.4 (a rebooted gateway's event ids), §4; TEST-PLAN GWP-01…04 on the virtual gateway.
 

@@ -4,7 +4,7 @@ import { tempPassword, type LockEvent } from '../protocol/index.ts';
 import { pctOneDecimal } from './battery.ts';
 import { defaultLockSpec, type LockSpecInput } from './defaults.ts';
 import { EVENT_LOG_SIZE } from './event-log.ts';
-import { setup as setupAt, SECRET } from './test-kit.ts';
+import { setup as setupAt, SECRET } from './lock.test-kit.ts';
 
 const setup = (spec: Partial<LockSpecInput> = {}) => setupAt(1700000000, spec);
 

@@ -4,7 +4,7 @@ import { WorldClock } from '../clock/index.ts';
 import { tempPassword, timeSyncKeys } from '../protocol/index.ts';
 import { defaultLockSpec } from './defaults.ts';
 import { VirtualLock } from './lock.ts';
-import { SECRET, setup, vectors } from './test-kit.ts';
+import { SECRET, setup, vectors } from './lock.test-kit.ts';
 
 const DAY_S = 86_400;
 

@@ -5,6 +5,7 @@ import type { LockEvent, LockOp, LockResult, StateData, TimeSyncResult, UnlockMo
 import { Battery, pctOneDecimal, pctTwoDecimals } from './battery.ts';
 import { lockDefects, type LockDefect } from './defaults.ts';
 import { EventLog } from './event-log.ts';
+import { answer, DEFAULT_BEHAVIOURS, type LockBehaviour, type LockOpContext } from './behaviours.ts';
 import { Lockout } from './lockout.ts';
 import { checkPassword, PasswordStore, type AcceptRules } from './passwords.ts';
 import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, PersistedLock, StoredPassword } from './types.ts';
@@ -32,6 +33,15 @@ export class VirtualLock implements LockFirmware {
   private jammed = false;
   private tamper = false;
   private lastSeq = 0;
+  private readonly behaviours: LockBehaviour[] = [...DEFAULT_BEHAVIOURS];
+  /** The firmware steps behaviours are given, bound to this lock. */
+  private readonly opContext: LockOpContext = {
+    motorUnlock: (mode, uid) => this.motorUnlock(mode, uid),
+    passwordUnlock: (password, mode) => this.passwordUnlock(password, mode),
+    state: () => this.state(),
+    addPassword: (p) => this.passwords.add(p),
+    deletePasswords: (uid) => this.passwords.del(uid),
+  };
 
   /**
    * `realClock`: the device's own real time (unix seconds), used only when `spec.lockoutClock` is
@@ -67,32 +77,20 @@ export class VirtualLock implements LockFirmware {
     return this.clock.now(this.world.now());
   }
 
-  /** A gateway op of DESIGN §4, as received over the radio. */
+  /** A gateway op of DESIGN §4, as received over the radio: the first behaviour of the chain that takes it answers. */
   execute(op: LockOp): LockAnswer {
     this.sync();
     if (!this.reachable) return answer('unreachable');
-    switch (op.op) {
-      case 'unlock':
-        return answer(this.motorUnlock(MODE.network, op.args.uid ?? 0));
-      case 'state':
-        return { result: 'ok', data: { ...this.state() } };
-      case 'pwd_add': {
-        const { uid, password, start, end } = op.args;
-        // Malformed args (possible over lockwire, which has no parser of its own) are an `error` answer.
-        if (!isUint(uid) || uid < 1 || !/^\d{6}$/.test(password) || !isUint(start) || !isUint(end) || end <= start) {
-          return answer('error');
-        }
-        return answer(this.passwords.add({ uid, password, start, end }));
-      }
-      case 'pwd_del':
-        if (!isUint(op.args.uid)) return answer('error');
-        this.passwords.del(op.args.uid);
-        return answer('ok');
-      case 'pwd_unlock':
-        return answer(this.passwordUnlock(op.args.password, MODE.network));
-      default:
-        return answer('error');
+    for (const behaviour of this.behaviours) {
+      const a = behaviour(op, this.opContext);
+      if (a !== undefined) return a;
     }
+    return answer('error');
+  }
+
+  /** Put `behaviour` in front of the chain (STYLE §5): it answers the ops it takes, the defaults the rest. */
+  prepend(behaviour: LockBehaviour): void {
+    this.behaviours.unshift(behaviour);
   }
 
   /** A password typed on the keypad (mode 1). */
@@ -348,12 +346,4 @@ export class VirtualLock implements LockFirmware {
   private emit(ev: LockEvent): void {
     this.log.emit(ev);
   }
-}
-
-function answer(result: LockResult): LockAnswer {
-  return { result, data: {} };
-}
-
-function isUint(n: unknown): n is number {
-  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffffffff;
 }

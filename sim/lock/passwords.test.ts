@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { hotp6, slotOf, tempPassword } from '../protocol/index.ts';
-import { SECRET, setup, vectors } from './test-kit.ts';
+import { SECRET, setup, vectors } from './lock.test-kit.ts';
 
 
 test('temp password vectors open the lock at slot start and end − 1 s, not at end or start − 1 s (PWD-05)', () => {

@@ -10,7 +10,8 @@ import { tempPassword, timeSyncKeys } from '../protocol/index.ts';
 import { defaultLockSpec, VirtualLock, type LockSpecInput } from '../lock/lock.ts';
 import { StateFile } from './state-file.ts';
 
-// The firmware choices DESIGN §5.4 and §6 leave open, as switches of the virtual serial lock (issue 9).
+// The firmware choices DESIGN §5.4 and §6 leave open, as switches of the virtual serial lock (DESIGN §11: the
+// lab target is built to the contract, not to our device).
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOCK_ID = 4100007;

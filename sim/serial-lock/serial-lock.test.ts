@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeFrame, FrameReader, type Frame, type JsonObject } from '../protocol/lockwire.ts';
 import { answerRequest, deviceInfo } from './ops.ts';
-import { FakeFirmware } from './fake-firmware.ts';
-import { MockCable } from './mock-cable.ts';
+import { FakeFirmware } from './fake-firmware.test-kit.ts';
+import { MockCable } from './mock-cable.test-kit.ts';
 import { PortKeeper } from './port-keeper.ts';
 import { SerialLock, type SerialLockOptions } from './serial-lock.ts';
 

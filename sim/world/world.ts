@@ -70,7 +70,10 @@ export interface WorldOptions {
   externalGateways?: readonly number[];
   /** Interface the embedded broker alone listens on (e.g. `0.0.0.0` for a gateway on the LAN, DESIGN §12); default `host`. */
   brokerHost?: string;
-  /** Run the broker in its own worker thread (issue 15 §3: the second core); default false (in-process, as tests use it). */
+  /**
+   * Run the broker in its own worker thread (its share of every MQTT hop on the second core: bench figure
+   * `remote open throughput, broker thread`); default false (in-process, as tests use it).
+   */
   brokerThread?: boolean;
 }
 
