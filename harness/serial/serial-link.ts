@@ -3,7 +3,6 @@ import {
   type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
 } from '../../sim/protocol/lockwire.ts';
 import { LOCK_RESULTS, parseLockEvent, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
-import type { LockAnswer } from '../../sim/lock/types.ts';
 import type { LockLink } from '../../sim/gateway/link.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/serial-lock/port-keeper.ts';
 import { parseDefectList, roomDefects } from '../../sim/defects.ts';
@@ -38,6 +37,8 @@ export interface SerialLinkOptions {
   recentEvents?: number;
   /** The first request's seq, 1…255. Default 1. */
   firstSeq?: number;
+  /** Keep the seqs reserved ahead of use (`Requests` `reserve`), so that a restarted host continues after them. Default: none kept. */
+  reserveSeqs?: (lastSeq: number) => void;
   log?: (line: string) => void;
   /** Seeded link defects. Default: `linkDefectsFromEnv()` (`LOCKBENCH_LINK_DEFECTS`). */
   defects?: readonly string[];
@@ -64,6 +65,9 @@ export interface SerialLinkStats {
   /** Request round trips (DESIGN §11: boundary checks keep the round trip from crossing a boundary). */
   roundTrip: RoundTripStats;
 }
+
+/** A lock's answer to a gateway op, as the gateway's link gives it (DESIGN §1: harness/serial reaches the lock model only through sim/gateway). */
+type LockAnswer = Awaited<ReturnType<LockLink['request']>>;
 
 const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
 
@@ -95,6 +99,7 @@ export class SerialLink implements LockLink {
       send: (frame) => this.send(frame),
       newSeqOnRetransmit: defects.has('link-retransmit-new-seq'),
       ...(opts.firstSeq !== undefined ? { firstSeq: opts.firstSeq } : {}),
+      ...(opts.reserveSeqs ? { reserve: opts.reserveSeqs } : {}),
     });
     this.port = new PortKeeper({
       path: opts.path,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Outcome } from '../defects/kill-matrix.ts';
+import type { Outcome } from './kill-matrix.ts';
 import { confirmKill, judgeLabRun } from './lab-verdict.ts';
 
 const o = (id: string, status: string, title = `t ${id}`): Outcome => ({ project: 'lab · kexin-2017-03', checkIds: [id], title: `file › ${title}`, status });

@@ -1,4 +1,4 @@
-import type { Outcome } from '../defects/kill-matrix.ts';
+import type { Outcome } from './kill-matrix.ts';
 
 /**
  * What one lab run must show (DESIGN §11, TEST-PLAN LAB): a firmware variant the contract allows passes with the
