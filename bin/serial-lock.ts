@@ -72,8 +72,10 @@ if (args.mac !== undefined && !/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(args.mac
 if (args.time !== 'running' && args.time !== 'frozen') fail(`--time must be running or frozen, got "${args.time}"`);
 const lockoutClock = args['lockout-clock'];
 if (lockoutClock !== 'lock' && lockoutClock !== 'real') fail(`--lockout-clock must be lock or real, got "${lockoutClock}"`);
-  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockout, lockoutClock,
-  lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects,
+const lockout = { attempts: uint(args['lockout-attempts'], '--lockout-attempts', 1, 100), seconds: uint(args['lockout-s'], '--lockout-s', 1, 3600) };
+/** The rooms a serial lock is: the lock firmware and its serial end (DESIGN §6). */
+const SERIAL_LOCK_ROOMS: readonly DefectRoom[] = ['lock', 'serial-lock'];
+const defects = defectsFlag(args.defects!, SERIAL_LOCK_ROOMS, fail);
 
 // DESIGN §2: a standalone lock lives in a world clock starting at --start; running at rate 1 it is
 // a real device on real time. Frozen, its clock moves only by time sync.
@@ -82,13 +84,8 @@ if (args.time === 'running') world.run(1);
 // Lockout in "real" time counts in the device's own clock that no sync moves: the host's time.
 const realClock: Clock = { now: hostUnixS };
 const spec = defaultLockSpec({
-<<<<<<< HEAD
-  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockoutClock,
-  lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects,
-=======
   lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockout, lockoutClock,
-  lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects: defects.filter((d) => d.startsWith('lock-')),
->>>>>>> labfix
+  lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects,
   ...(args.mac ? { mac: args.mac.toLowerCase() } : {}),
 });
 const lock = new VirtualLock(spec, world, realClock);
