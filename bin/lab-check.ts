@@ -21,7 +21,8 @@ const cmd: Cli = cli('lockbench conformance:lab', {
   about: `Runs the lab suite (--target lab) against virtual serial locks on socat pty pairs (reports/lab):
   A, A-again  --time running, every other switch at its default; twice on one device process
   B           --time running --lockout-survives-set-back --cache-ms 10000 --event-resend-ms 200 --state FILE --no-sim
-  C           --time running --lockout-clock real --lockout-survives-set-back; only the checks that meet a
+  C           --time running --lockout-clock real --lockout-survives-set-back --lockout-s 8 (and
+              LOCKBENCH_LOCK_LOCKOUT_S=8); only the checks that meet a
               keypad lockout (PWD-07, STATE-01, V2-05), each waiting it out
   defect:X    variant A seeded with each lab-run defect of harness/defects/catalogue.ts; only the tests of
               the checks that must catch it
@@ -63,7 +64,9 @@ const labState = join(tmp, 'lab-state.json');
 const VARIANT_B = ['--time', 'running', '--lockout-survives-set-back', '--cache-ms', '10000', '--event-resend-ms', '200', '--state', join(tmp, 'device-b.json'), '--no-sim'];
 // C: lockout in the device's own real time (DESIGN §11: waited out, bounded by lockout.seconds). Only
 // the checks that meet a lockout: each waits a lockout out in real time, so a full run would take minutes.
-const VARIANT_C = ['--time', 'running', '--lockout-clock', 'real', '--lockout-survives-set-back'];
+/** C's keypad lockout, s: short, so that waiting one out in real time costs seconds, not minutes. */
+const LOCKOUT_C_S = 8;
+const VARIANT_C = ['--time', 'running', '--lockout-clock', 'real', '--lockout-survives-set-back', '--lockout-s', String(LOCKOUT_C_S)];
 const LOCKOUT_CHECKS = ['PWD-07', 'STATE-01', 'V2-05'];
 
 interface Run {
@@ -80,6 +83,8 @@ interface Run {
 interface Chain {
   name: string;
   deviceFlags: string[];
+  /** Settings the harness needs to match the device (its lockout, DESIGN §5.4). */
+  env?: Record<string, string>;
   runs: Run[];
 }
 
@@ -88,7 +93,7 @@ const grepOf = (ids: readonly string[]): string => ids.map((id) => `@${id}\\b`).
 const chains: Chain[] = [
   { name: 'A', deviceFlags: VARIANT_A, runs: [{ name: 'A', expect: pass, pwArgs: [], mainMatrix: true }, { name: 'A-again', expect: pass, pwArgs: [] }] },
   { name: 'B', deviceFlags: VARIANT_B, runs: [{ name: 'B', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }] },
-  { name: 'C', deviceFlags: VARIANT_C, runs: [{ name: 'C', expect: { kind: 'pass', required: ['PWD-07', 'V2-05'] }, pwArgs: ['--grep', grepOf(LOCKOUT_CHECKS)] }] },
+  { name: 'C', deviceFlags: VARIANT_C, env: { LOCKBENCH_LOCK_LOCKOUT_S: String(LOCKOUT_C_S) }, runs: [{ name: 'C', expect: { kind: 'pass', required: LOCKOUT_CHECKS }, pwArgs: ['--grep', grepOf(LOCKOUT_CHECKS)] }] },
   ...LAB_CATALOGUE.map((d): Chain => {
     const onLink = DEFECTS[d.name].room === 'serial-link';
     const run: Run = {
@@ -120,7 +125,7 @@ const rows: Row[] = [];
 const problems: string[] = [];
 
 /** One Playwright run of the lab suite against the rig; its output goes to the run's log. */
-async function runSuite(rig: BenchRig, run: Run, deviceFlags: string[]): Promise<void> {
+async function runSuite(rig: BenchRig, run: Run, chain: Chain): Promise<void> {
   const reports = join('reports', 'lab', run.name.replace(/[^\w.-]+/g, '_'));
   rmSync(reports, { recursive: true, force: true });
   mkdirSync(reports, { recursive: true });
@@ -136,6 +141,7 @@ async function runSuite(rig: BenchRig, run: Run, deviceFlags: string[]): Promise
     LOCKBENCH_BENCH_CONTROL: rig.controlUrl,
     LOCKBENCH_LAB_STATE: labState,
     LOCKBENCH_LINK_DEFECTS: run.linkDefects ?? '',
+    ...chain.env,
   };
   // Asynchronous on purpose: the rig's bench-control server must keep answering while the suite runs.
   const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'lab', '--output', join('test-results', 'lab', run.name.replace(/[^\w.-]+/g, '_')), ...run.pwArgs], {
@@ -156,7 +162,7 @@ async function runSuite(rig: BenchRig, run: Run, deviceFlags: string[]): Promise
   }
   const verdict = judgeLabRun(run.expect, code, outcomes);
   const seconds = (performance.now() - t0) / 1000;
-  rows.push({ run: run.name, device: deviceFlags.join(' ').replace(tmp, '$TMP'), verdict, seconds, log: join(reports, 'output.log'), expect: run.expect });
+  rows.push({ run: run.name, device: chain.deviceFlags.join(' ').replace(tmp, '$TMP'), verdict, seconds, log: join(reports, 'output.log'), expect: run.expect });
   console.log(`lab check: ${run.name} ${verdict.ok ? 'ok' : 'WRONG'} in ${seconds.toFixed(1)} s — ${verdict.reason}`);
 }
 
@@ -176,7 +182,7 @@ async function runChain(chain: Chain): Promise<void> {
         problems.push(`${run.name}: the device process is gone: ${Buffer.concat(stderr).toString().trim()}`);
         break;
       }
-      await runSuite(rig, run, chain.deviceFlags);
+      await runSuite(rig, run, chain);
     }
   } finally {
     const exit = await rig.stop();

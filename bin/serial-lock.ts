@@ -24,6 +24,8 @@ const cmd: Cli = cli('lockbench serial-lock', {
     ['--time MODE', 'running (the clock follows real time from --start, as a real device) or frozen (moves only by time sync); default running'],
     ['--start now|UNIX', 'world time at start, unix seconds; default now (the host\'s time)'],
     ['--lockout-clock lock|real', 'keypad lockout counted in lock time (DESIGN §5.4) or in the device\'s own real time, which no sync moves; default lock'],
+    ['--lockout-attempts N', 'wrong codes in a row that lock the keypad, 1…100; default 5 (DESIGN §5.4)'],
+    ['--lockout-s N', 'how long a keypad lockout lasts, seconds (of lock time, or real time with --lockout-clock real), 1…3600; default 60 (DESIGN §5.4)'],
     ['--lockout-survives-set-back', 'a clock set back keeps a lockout running; default off (it ends it)'],
     ['--cache-ms N', 'how long a response answers a repeated seq, real-time ms; default 5000'],
     ['--event-resend-ms N', 'an unacked event is sent again after N real-time ms; default 500 (DESIGN §6)'],
@@ -47,6 +49,8 @@ const args = parse({
   'open-timeout-ms': { type: 'string', default: '10000' },
   time: { type: 'string', default: 'running' },
   'lockout-clock': { type: 'string', default: 'lock' },
+  'lockout-attempts': { type: 'string', default: '5' },
+  'lockout-s': { type: 'string', default: '60' },
   'lockout-survives-set-back': { type: 'boolean', default: false },
   'cache-ms': { type: 'string', default: '5000' },
   'event-resend-ms': { type: 'string', default: '500' },
@@ -68,6 +72,7 @@ if (args.mac !== undefined && !/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(args.mac
 if (args.time !== 'running' && args.time !== 'frozen') fail(`--time must be running or frozen, got "${args.time}"`);
 const lockoutClock = args['lockout-clock'];
 if (lockoutClock !== 'lock' && lockoutClock !== 'real') fail(`--lockout-clock must be lock or real, got "${lockoutClock}"`);
+const lockout = { attempts: uint(args['lockout-attempts'], '--lockout-attempts', 1, 100), seconds: uint(args['lockout-s'], '--lockout-s', 1, 3600) };
 /** The rooms a serial lock is: the lock firmware and its serial end (DESIGN §6). */
 const SERIAL_LOCK_ROOMS: readonly DefectRoom[] = ['lock', 'serial-lock'];
 const defects = defectsFlag(args.defects!, SERIAL_LOCK_ROOMS, fail);
@@ -79,7 +84,7 @@ if (args.time === 'running') world.run(1);
 // Lockout in "real" time counts in the device's own clock that no sync moves: the host's time.
 const realClock: Clock = { now: hostUnixS };
 const spec = defaultLockSpec({
-  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockoutClock,
+  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockout, lockoutClock,
   lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects,
   ...(args.mac ? { mac: args.mac.toLowerCase() } : {}),
 });
@@ -114,4 +119,4 @@ if (!(await serial.whenOpen(openTimeoutMs))) {
 }
 save();
 process.stdout.write(`${JSON.stringify({ ready: true, port: args.port })}\n`);
-log(`lock ${lockId} on ${args.port}: time ${args.time} from ${Math.floor(start)}, lockout in ${lockoutClock} time${args['lockout-survives-set-back'] ? ' (survives a set-back)' : ''}, cache ${cacheMs} ms, event resend ${eventResendMs} ms${state ? `, state in ${state.path}` : ''}${args['no-sim'] ? ', no sim ops' : ''}${defects.length ? `, defects ${defects.join(',')}` : ''}`);
+log(`lock ${lockId} on ${args.port}: time ${args.time} from ${Math.floor(start)}, lockout ${lockout.attempts} × ${lockout.seconds} s in ${lockoutClock} time${args['lockout-survives-set-back'] ? ' (survives a set-back)' : ''}, cache ${cacheMs} ms, event resend ${eventResendMs} ms${state ? `, state in ${state.path}` : ''}${args['no-sim'] ? ', no sim ops' : ''}${defects.length ? `, defects ${defects.join(',')}` : ''}`);

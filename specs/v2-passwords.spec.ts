@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { test, expect } from '../harness/fixtures/index.ts';
+import { test, expect, expectLockoutEnds, startLockout } from '../harness/fixtures/index.ts';
+import { wireOf } from '../sim/protocol/index.ts';
 import type { ClockFacet, LockWith } from '../harness/targets/facets.ts';
 
 // TEST-PLAN V2 — user passwords written through the gateway (DESIGN §3.3 v2 endpoints, §4 pwd_* ops).
@@ -218,7 +219,7 @@ test('v2/open after a lock clock reset is 357 (no_time)', { tag: '@V2-05' }, asy
   expect(await lockH.keypad(password)).toBe('no_time');
 });
 
-test('v2/open during a keypad lockout is 365, and works again when it ends', { tag: '@V2-05' }, async ({ api, clock, locks }) => {
+test('v2/open during a keypad lockout is 365, and works again when it ends', { tag: '@V2-05' }, async ({ api, clock, locks, session }) => {
   const lockH = locks.get('main', 'keypad', 'wrongCode', 'time', 'setTime');
   const lock = lockH.id;
   const w = Math.floor(await clock.now());
@@ -228,12 +229,14 @@ test('v2/open during a keypad lockout is 365, and works again when it ends', { t
   const wrong = lockH.wrongCode(w, [password]);
   // DESIGN §5.4: wrong remote passwords count like keypad ones; the last of `attempts` starts the lockout.
   for (let i = 0; i < lockH.lockout.attempts - 1; i++) expect(await api.v2Open(lock, wrong)).toBeOutcome('wrong_password');
-  const lockedAt = await lockH.time();
-  expect(await api.v2Open(lock, wrong)).toBeOutcome('wrong_password');
+  const start = await startLockout(lockH, () => api.v2Open(lock, wrong));
+  expect(start.result).toBeOutcome('wrong_password');
   expect(await api.v2Open(lock, password)).toBeOutcome('busy');
   expect(await lockH.keypad(password)).toBe('locked_out');
-  // Frozen lock clock: the lockout began at lockedAt exactly; a running one (DESIGN §11) up to a second later.
-  await lockH.setTime(lockedAt + lockH.lockout.seconds + (lockH.realTime ? 1 : 0));
+  // In lock time (DESIGN §5.4), exactly; a real-time lock that counts it otherwise is waited out (§11).
+  const open = async () => (await api.v2Open(lock, password)).envelope?.code;
+  const codes = { busy: wireOf(session.profile, 'busy').code, ok: wireOf(session.profile, 'ok').code };
+  await expectLockoutEnds(lockH, start, { what: 'v2/open', read: open, locked: codes.busy, free: codes.ok });
   expect(await api.v2Open(lock, password)).toBeOutcome('ok');
 });
 

@@ -13,6 +13,12 @@ export interface RequestsOptions {
   newSeqOnRetransmit?: boolean;
   /** The first request's seq, 1…255 (a host that restarts may start elsewhere than 1). Default 1. */
   firstSeq?: number;
+  /**
+   * Called before the seqs up to `lastSeq` (u8, wrapping) are used, SEQ_LEASE at a time, so that
+   * the host can keep it: a restarted host continues after it (DESIGN §6 is silent; see lab-state).
+   * A throw fails the request that needed the lease. Default: none kept.
+   */
+  reserve?: (lastSeq: number) => void;
   /** Real milliseconds, for round-trip times (transport time, not world time). Default performance.now. */
   nowMs?: () => number;
 }
@@ -46,6 +52,9 @@ interface Pending {
   finish(answer: WireAnswer, timedOut: boolean): void;
 }
 
+/** Seqs reserved at a time through `reserve`: one write per this many requests. */
+export const SEQ_LEASE = 32;
+
 /** What a request that cannot be answered resolves to. */
 export const UNREACHABLE: WireAnswer = { result: 'unreachable', data: {} };
 
@@ -59,6 +68,8 @@ export class Requests {
   };
   private readonly pending = new Map<number, Pending>();
   private seq: number;
+  /** Seqs still reserved after `seq`. */
+  private leased = 0;
   private readonly nowMs: () => number;
   private rttSumMs = 0;
 
@@ -133,6 +144,11 @@ export class Requests {
 
   private nextSeq(): number {
     for (let i = 0; i < 256; i++) {
+      if (this.opts.reserve && this.leased === 0) {
+        this.opts.reserve((this.seq + SEQ_LEASE) & 0xff);
+        this.leased = SEQ_LEASE;
+      }
+      this.leased--;
       this.seq = (this.seq + 1) & 0xff;
       if (!this.pending.has(this.seq)) return this.seq;
     }

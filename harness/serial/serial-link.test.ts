@@ -261,3 +261,65 @@ test('LOCKBENCH_LINK_DEFECTS seeds a lab run\u2019s link; an unknown name stops 
     else process.env.LOCKBENCH_LINK_DEFECTS = before;
   }
 });
+
+test('a restarted host continues the seqs it reserved, so a lock caching answers by seq cannot hand it an old one (DESIGN §6)', async () => {
+  const n = ++rigs;
+  const cable = new MockCable(`/mock/link-host-${n}`, `/mock/link-lock-${n}`);
+  const fw = new FakeFirmware(LOCK_ID);
+  // A firmware that keeps an answer for every seq for a minute.
+  const lock = new SerialLock({ path: cable.lockPath, lock: fw, mac: '72:00:03:16:7d:f0', firmwareVer: 't1', binding: cable.binding, reopenMs: 20, cacheMs: 60_000, cacheSize: 256 });
+  const reserved: number[] = [];
+  const open = async (extra: Partial<SerialLinkOptions>) => {
+    const link = new SerialLink({ path: cable.hostPath, lockId: LOCK_ID, binding: cable.binding, retransmitMs: RETRANSMIT_MS, reopenMs: 20, ...extra });
+    assert.ok(await link.whenOpen(500));
+    return link;
+  };
+  try {
+    assert.ok(await lock.whenOpen(500));
+    fw.keypadResult = 'bad_password';
+    const first = await open({ reserveSeqs: (s) => void reserved.push(s) });
+    assert.equal(await first.keypad('123456', 1000), 'bad_password');
+    for (let i = 0; i < 40; i++) assert.equal((await first.request({ op: 'state', args: {} }, 1000)).result, 'ok');
+    await first.close();
+    assert.deepEqual(reserved, [32, 64], 'reserved 32 at a time, before use');
+
+    fw.keypadResult = 'ok';
+    // Numbering from 1 again, the same request gets the first run's cached answer and is not acted on.
+    const naive = await open({});
+    assert.equal(await naive.keypad('123456', 1000), 'bad_password');
+    assert.equal(fw.typed.length, 1);
+    await naive.close();
+
+    const seqs: number[] = [];
+    const next = await open({ firstSeq: (reserved.at(-1)! % 255) + 1 });
+    next.onFrame((dir, _hex, decoded) => {
+      if (dir === 'tx') seqs.push((decoded as { seq: number }).seq);
+    });
+    assert.equal(await next.keypad('123456', 1000), 'ok');
+    assert.equal(fw.typed.length, 2, 'acted on: a fresh seq');
+    assert.deepEqual(seqs, [65]);
+    await next.close();
+  } finally {
+    await lock.close();
+  }
+});
+
+test('seqs are reserved across the wrap and past requests in flight; a reservation that fails fails its request', async () => {
+  const reserved: number[] = [];
+  const r = await rig({ firstSeq: 250, reserveSeqs: (s) => void reserved.push(s) });
+  try {
+    for (let i = 0; i < 40; i++) assert.equal((await r.link.request({ op: 'state', args: {} }, 1000)).result, 'ok');
+    assert.deepEqual(reserved, [(249 + 32) & 0xff, (249 + 64) & 0xff]);
+  } finally {
+    await r.close();
+  }
+  const failing = await rig({ reserveSeqs: () => {
+    throw new Error('disk full');
+  } });
+  try {
+    await assert.rejects(failing.link.request({ op: 'state', args: {} }, 1000), /disk full/);
+    assert.equal(failing.fw.acts.length, 0, 'nothing sent under an unreserved seq');
+  } finally {
+    await failing.close();
+  }
+});

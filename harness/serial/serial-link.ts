@@ -37,6 +37,8 @@ export interface SerialLinkOptions {
   recentEvents?: number;
   /** The first request's seq, 1…255. Default 1. */
   firstSeq?: number;
+  /** Keep the seqs reserved ahead of use (`Requests` `reserve`), so that a restarted host continues after them. Default: none kept. */
+  reserveSeqs?: (lastSeq: number) => void;
   log?: (line: string) => void;
   /** Seeded link defects. Default: `linkDefectsFromEnv()` (`LOCKBENCH_LINK_DEFECTS`). */
   defects?: readonly string[];
@@ -94,6 +96,7 @@ export class SerialLink implements LockLink {
       send: (frame) => this.send(frame),
       newSeqOnRetransmit: defects.has('link-retransmit-new-seq'),
       ...(opts.firstSeq !== undefined ? { firstSeq: opts.firstSeq } : {}),
+      ...(opts.reserveSeqs ? { reserve: opts.reserveSeqs } : {}),
     });
     this.port = new PortKeeper({
       path: opts.path,

@@ -160,12 +160,23 @@ export interface SerialFacet {
   /** Make a virtual lock lose its next `count` responses (a device with `sim` caps only). */
   dropResponses?(count: number): Promise<void>;
   stats(): { retransmits: number; reconnects: number; timeouts: number };
-  /** One `clock_get` straight over the link (LAB-05), with the host's real-time instants around it; a device with `clock` in its caps only. */
-  clockGet?(): Promise<{ lockTime: number; sentMs: number; receivedMs: number }>;
+  /**
+   * LAB-05 (DESIGN §11): the device clock's rate against the host clock, from the edges of its
+   * `clock_get` second found by polling at both ends of `intervalMs` of real time with no time sync
+   * in between; `sentence` says it with the verdict against `maxPpm`. A device with `clock` only.
+   */
+  clockAccuracy?(intervalMs: number): Promise<ClockAccuracy>;
   /** The clock accuracy the device is held to, ppm (LOCKBENCH_LOCK_MAX_PPM, default 50; LAB-05). */
   readonly maxPpm: number;
-  /** Hold the lock's clock for the caller: no harness time sync until the returned release is called (LAB-05). */
-  holdClock(): () => void;
+}
+
+/** A clock-accuracy measurement (TEST-PLAN LAB-05): positive ppm runs fast; the truth lies within ppm ± uncertaintyPpm. */
+export interface ClockAccuracy {
+  ppm: number;
+  uncertaintyPpm: number;
+  /** Host time between the two edges, s. */
+  intervalS: number;
+  sentence: string;
 }
 
 /** The bench's cable: pull the serial port and put it back (TEST-PLAN LAB-04). */

@@ -12,7 +12,15 @@ test('missing lab settings are named, all at once (DESIGN §11)', () => {
   assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_SECRET: 'abc' }), /LOCKBENCH_LOCK_SECRET must be 32 hex digits/);
   assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_MAX_PPM: 'lots' }), /LOCKBENCH_LOCK_MAX_PPM must be a number of ppm/);
   assert.deepEqual(labConfig({ ...GOOD, LOCKBENCH_LOCK_SECRET: GOOD.LOCKBENCH_LOCK_SECRET.toUpperCase() }),
-    { path: '/dev/null-port', lockId: 3001, secretHex: GOOD.LOCKBENCH_LOCK_SECRET, maxPpm: 50, benchControl: undefined });
+    { path: '/dev/null-port', lockId: 3001, secretHex: GOOD.LOCKBENCH_LOCK_SECRET, maxPpm: 50, lockout: { attempts: 5, seconds: 60 }, benchControl: undefined });
+});
+
+test('the device\'s lockout is a setting with DESIGN §5.4\'s defaults; a bad one names its variable', () => {
+  assert.deepEqual(labConfig({ ...GOOD, LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS: '3', LOCKBENCH_LOCK_LOCKOUT_S: '8' }).lockout, { attempts: 3, seconds: 8 });
+  assert.deepEqual(labConfig({ ...GOOD, LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS: '', LOCKBENCH_LOCK_LOCKOUT_S: '' }).lockout, { attempts: 5, seconds: 60 });
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_LOCKOUT_S: '0' }), /LOCKBENCH_LOCK_LOCKOUT_S must be the keypad lockout in seconds, an integer in 1…3600, got "0"/);
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_LOCKOUT_S: '7.5' }), /LOCKBENCH_LOCK_LOCKOUT_S must be/);
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS: 'five' }), /LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS must be the wrong codes in a row/);
 });
 
 test('the preflight names a port that cannot be opened, within its bound', async () => {

@@ -1,3 +1,6 @@
+import type { Lockout } from './facets.ts';
+import { LOCKOUT_DEFAULT } from './lockout.ts';
+
 /** Bound of one lockwire call made by the harness, ms. */
 export const LAB_CALL_MS = 3000;
 
@@ -8,8 +11,22 @@ export interface LabConfig {
   secretHex: string;
   /** LOCKBENCH_LOCK_MAX_PPM: the clock accuracy LAB-05 holds the device to, ppm (default 50). */
   maxPpm: number;
+  /**
+   * The device's keypad lockout (DESIGN §5.4): LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS wrong codes in a row
+   * (default 5) lock it for LOCKBENCH_LOCK_LOCKOUT_S seconds (default 60).
+   */
+  lockout: Lockout;
   /** LOCKBENCH_BENCH_CONTROL: the bench's cable control URL, when there is one. */
   benchControl?: string;
+}
+
+/** An integer setting in min…max, its default when unset or empty; otherwise an error naming the variable. */
+function intSetting(env: NodeJS.ProcessEnv, name: string, min: number, max: number, fallback: number, what: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new Error(`${name} must be ${what}, an integer in ${min}…${max}, got "${raw}"`);
+  return n;
 }
 
 export function labConfig(env: NodeJS.ProcessEnv): LabConfig {
@@ -21,5 +38,9 @@ export function labConfig(env: NodeJS.ProcessEnv): LabConfig {
   if (!/^[0-9a-fA-F]{32}$/.test(secretHex)) throw new Error('LOCKBENCH_LOCK_SECRET must be 32 hex digits (the lock\'s 16-byte secret)');
   const maxPpm = env.LOCKBENCH_LOCK_MAX_PPM === undefined || env.LOCKBENCH_LOCK_MAX_PPM === '' ? 50 : Number(env.LOCKBENCH_LOCK_MAX_PPM);
   if (!Number.isFinite(maxPpm) || maxPpm <= 0) throw new Error(`LOCKBENCH_LOCK_MAX_PPM must be a number of ppm > 0, got "${env.LOCKBENCH_LOCK_MAX_PPM}"`);
-  return { path: env.LOCKBENCH_SERIAL!, lockId, secretHex: secretHex.toLowerCase(), maxPpm, benchControl: env.LOCKBENCH_BENCH_CONTROL || undefined };
+  const lockout: Lockout = {
+    attempts: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS', 1, 100, LOCKOUT_DEFAULT.attempts, 'the wrong codes in a row that lock the keypad'),
+    seconds: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_S', 1, 3600, LOCKOUT_DEFAULT.seconds, 'the keypad lockout in seconds'),
+  };
+  return { path: env.LOCKBENCH_SERIAL!, lockId, secretHex: secretHex.toLowerCase(), maxPpm, lockout, benchControl: env.LOCKBENCH_BENCH_CONTROL || undefined };
 }

@@ -5,7 +5,6 @@ import type { LockRole } from './fleet.ts';
 import { LAB_CALL_MS } from './lab-config.ts';
 import type { LabSession } from './lab.ts';
 import { codeOf, wrongCode } from './lock-codes.ts';
-import { LOCKOUT_DEFAULT } from './lockout.ts';
 
 /**
  * DESIGN §11 "Real time": after placing a running clock at second t, the lock is left this far past
@@ -69,7 +68,7 @@ export function labLocks(lab: LabSession, wire: WireLog): LocksFacet {
     id: lab.cfg.lockId,
     role: 'main',
     realTime: lab.realTime,
-    lockout: LOCKOUT_DEFAULT,
+    lockout: lab.cfg.lockout,
     mac: lab.info.mac,
     secretHex: secret,
     codeOf: (slot) => codeOf(secret, slot),

@@ -1,5 +1,5 @@
-import { SerialLink } from '../serial/serial-link.ts';
 import { labConfig } from './lab-config.ts';
+import { labLink } from './lab-link.ts';
 import { labStatePath, loadLabState } from './lab-state.ts';
 
 /**
@@ -8,8 +8,9 @@ import { labStatePath, loadLabState } from './lab-state.ts';
  */
 export async function probeLab(env: NodeJS.ProcessEnv): Promise<void> {
   const cfg = labConfig(env);
-  loadLabState(labStatePath(env));
-  const link = new SerialLink({ path: cfg.path, lockId: cfg.lockId, retransmitMs: 300, tries: 3, reopenMs: 200 });
+  const statePath = labStatePath(env);
+  loadLabState(statePath);
+  const link = labLink(cfg, statePath);
   try {
     if (!(await link.whenOpen(5000))) throw new Error(`lab: cannot open the serial port ${cfg.path} (LOCKBENCH_SERIAL) within 5 s`);
     const info = await link.info(3000);

@@ -2,7 +2,6 @@ import { SLOT_S, slotOf, tempPassword } from '../../sim/protocol/index.ts';
 import { waitUntil } from '../../sim/io/index.ts';
 import { LAB_CALL_MS } from './lab-config.ts';
 import type { LabSession } from './lab.ts';
-import { LOCKOUT_DEFAULT } from './lockout.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,18 +20,19 @@ async function validCode(lab: LabSession): Promise<string> {
  * otherwise is waited out, bounded by `lockout.seconds`. Throws naming what was left.
  */
 async function endLockout(lab: LabSession): Promise<void> {
+  const { seconds } = lab.cfg.lockout;
   let r = await validCode(lab);
   if (r === 'locked_out') {
-    lab.world.clock.advance(LOCKOUT_DEFAULT.seconds + 1);
+    lab.world.clock.advance(seconds + 1);
     lab.stale = true;
     r = await validCode(lab);
   }
-  const deadline = performance.now() + (LOCKOUT_DEFAULT.seconds + 2) * 1000;
+  const deadline = performance.now() + (seconds + 2) * 1000;
   while (r === 'locked_out' && performance.now() < deadline) {
-    await sleep(2000);
+    await sleep(1000);
     r = await lab.link.keypad(tempPassword(lab.cfg.secretHex, lab.world.clock.now()), LAB_CALL_MS);
   }
-  if (r === 'locked_out') throw new Error(`lab settle: the keypad is still locked out after moving its clock ${LOCKOUT_DEFAULT.seconds + 1} s on and waiting ${LOCKOUT_DEFAULT.seconds + 2} s of real time`);
+  if (r === 'locked_out') throw new Error(`lab settle: the keypad is still locked out after moving its clock ${seconds + 1} s on and waiting ${seconds + 2} s of real time`);
   if (r !== 'ok') throw new Error(`lab settle: the code valid now was answered ${r} (want ok)`);
 }
 
@@ -51,7 +51,7 @@ export async function settleLab(lab: LabSession): Promise<void> {
   }
   lab.world.sink.reset();
   lab.owned = false;
-  lab.holds = 0;
+  lab.measuring = false;
   const w = lab.world.clock.now();
   lab.world.clock.set((slotOf(w) + 1) * SLOT_S + START_INTO_SLOT_S);
   lab.stale = true;

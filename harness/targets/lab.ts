@@ -6,11 +6,13 @@ import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { DeviceInfo } from '../../sim/protocol/lockwire.ts';
 import type { LockLink } from '../../sim/world/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
-import { SerialLink } from '../serial/serial-link.ts';
+import { measureDrift, verdict } from '../serial/clock-accuracy.ts';
+import type { SerialLink } from '../serial/serial-link.ts';
 import { ControlClient } from './control-client.ts';
-import type { Facets, InboxPush, TargetSession, TimeSyncKeys } from './facets.ts';
+import type { ClockAccuracy, Facets, InboxPush, TargetSession, TimeSyncKeys } from './facets.ts';
 import { UNKNOWN_LOCK, type FleetRoles } from './fleet.ts';
 import { LAB_CALL_MS, labConfig, type LabConfig } from './lab-config.ts';
+import { labLink } from './lab-link.ts';
 import { labLocks } from './lab-lock.ts';
 import { settleLab } from './lab-settle.ts';
 import { labStatePath, loadLabState, saveLabSeq } from './lab-state.ts';
@@ -72,8 +74,8 @@ export class LabSession implements TargetSession {
   stale = true;
   /** The test took the lock's clock over (reset it): the harness does not sync it until the next test. */
   owned = false;
-  /** Holds on the clock (LAB-05 measuring): no harness sync while any is held. */
-  holds = 0;
+  /** LAB-05 is measuring: no harness sync meanwhile (DESIGN §11 "no time sync in between"). */
+  measuring = false;
   /** The device's clock runs in real time (a frozen virtual lock's does not). */
   realTime = true;
   /** Measured serial round trip of the last sync, ms. */
@@ -95,7 +97,7 @@ export class LabSession implements TargetSession {
   static async start(profile: ProfileName): Promise<LabSession> {
     const cfg = labConfig(process.env);
     const statePath = labStatePath(process.env);
-    const link = new SerialLink({ path: cfg.path, lockId: cfg.lockId, retransmitMs: 300, tries: 3, reopenMs: 200 });
+    const link = labLink(cfg, statePath);
     try {
       if (!(await link.whenOpen(5000))) throw new Error(`lab: cannot open serial port ${cfg.path}`);
       const info = await link.info(LAB_CALL_MS);
@@ -135,7 +137,7 @@ export class LabSession implements TargetSession {
 
   /** Sync the lock's clock to world time if it moved (DESIGN §5.3 keys from the embedded cloud, `ble_time_sync`). */
   async syncLock(): Promise<void> {
-    if (!this.stale || this.owned || this.holds > 0) return;
+    if (!this.stale || this.owned || this.measuring) return;
     const r = await this.trySync();
     if (r !== 'ok') throw new Error(`lab: the lock refused the harness's time sync: ${r}`);
   }
@@ -157,14 +159,34 @@ export class LabSession implements TargetSession {
     saveLabSeq(this.statePath, this.cfg.lockId, seq);
   }
 
-  /** Whether the device clock moves in real time: read it across 1.5 s. */
+  /** Whether the device clock moves in real time: read it 1.1 s apart (a whole-second clock running within 9 % of real time has turned). */
   private async measureRunning(): Promise<void> {
     if (!this.info.caps.includes('clock')) return;
     const first = await this.link.clockGet(LAB_CALL_MS);
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 1100));
     const second = await this.link.clockGet(LAB_CALL_MS);
     if (!first.ok || !second.ok) throw new Error(`lab: clock_get answered ${first.ok ? '' : first.result} ${second.ok ? '' : second.result}`);
     this.realTime = second.lock_time > first.lock_time;
+  }
+
+  /**
+   * LAB-05: the device clock against the host clock over `intervalMs` without a sync. Coarse polls
+   * 50 ms apart keep it to about a hundred reads per edge, so the u8 request seqs do not come round
+   * within seconds for a device that caches answers by seq (DESIGN §6).
+   */
+  private async clockAccuracy(intervalMs: number): Promise<ClockAccuracy> {
+    const read = async (): Promise<number> => {
+      const c = await this.link.clockGet(LAB_CALL_MS);
+      if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
+      return c.lock_time;
+    };
+    this.measuring = true;
+    try {
+      const m = await measureDrift(read, () => performance.now(), { intervalMs, pollMs: 50 });
+      return { ...m, sentence: verdict(m, this.cfg.maxPpm).sentence };
+    } finally {
+      this.measuring = false;
+    }
   }
 
   /** Time-sync keys from the embedded cloud at the current world time (a signed seq/get). */
@@ -220,21 +242,7 @@ export class LabSession implements TargetSession {
         } : {}),
         stats: () => this.link.stats,
         maxPpm: this.cfg.maxPpm,
-        ...(has('clock') ? { clockGet: async () => {
-          const sentMs = performance.now();
-          const c = await this.link.clockGet(LAB_CALL_MS);
-          const receivedMs = performance.now();
-          if (!c.ok) throw new Error(`lab: clock_get answered ${c.result}`);
-          return { lockTime: c.lock_time, sentMs, receivedMs };
-        } } : {}),
-        holdClock: () => {
-          this.holds++;
-          let held = true;
-          return () => {
-            if (held) this.holds--;
-            held = false;
-          };
-        },
+        ...(has('clock') ? { clockAccuracy: (intervalMs: number) => this.clockAccuracy(intervalMs) } : {}),
       },
       ...(url ? { bench: { unplug: () => bench('/unplug'), replug: () => bench('/replug') } } : {}),
     };
