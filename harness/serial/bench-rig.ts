@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { waitUntil } from '../../sim/io/index.ts';
+import { exitOf } from '../../sim/io/child-exit.ts';
 
 /**
  * One CI lab bench (TEST-PLAN LAB-02…05 without hardware): a socat pseudo-terminal pair stands in
@@ -21,17 +22,6 @@ export interface BenchRigOptions {
   deviceFlags: readonly string[];
   /** Where the device's stderr goes. Default: inherited. */
   deviceStderr?: (chunk: Buffer) => void;
-}
-
-function exited(child: ChildProcess, timeoutMs: number): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(null), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(t);
-      resolve(code);
-    });
-  });
 }
 
 export class BenchRig {
@@ -78,7 +68,7 @@ export class BenchRig {
     const d = this.device;
     if (d) {
       if (d.exitCode === null && d.signalCode === null) d.kill('SIGTERM');
-      code = await exited(d, 5000);
+      code = await exitOf(d, 5000);
       if (code === null) d.kill('SIGKILL');
     }
     await this.unplug();
@@ -95,7 +85,7 @@ export class BenchRig {
     this.socat = undefined;
     if (!s) return;
     if (s.exitCode === null && s.signalCode === null) s.kill('SIGTERM');
-    if ((await exited(s, 2000)) === null && s.exitCode === null) s.kill('SIGKILL');
+    if ((await exitOf(s, 2000)) === null && s.exitCode === null) s.kill('SIGKILL');
     await waitUntil('the pty links to disappear', () => !existsSync(this.hostPath) && !existsSync(this.lockPath), { timeoutMs: 3000 }).catch(() => {
       rmSync(this.hostPath, { force: true });
       rmSync(this.lockPath, { force: true });

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tempPassword, timeSyncKeys, type LockEvent } from '../../sim/protocol/i
 import { measureDrift, verdict } from './clock-accuracy.ts';
 import { SerialLink } from './serial-link.ts';
 import { waitUntil } from '../../sim/io/index.ts';
+import { exitOf, stopChild } from '../../sim/io/child-exit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOCK_ID = 1000001;
@@ -35,17 +36,6 @@ async function ptyPair(host: string, lock: string): Promise<ChildProcess> {
   return socat;
 }
 
-function stopped(child: ChildProcess, timeoutMs: number): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(null), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(t);
-      resolve(code);
-    });
-  });
-}
-
 /** Start `bin/serial-lock.ts` and wait for its ready line. */
 async function serialLock(port: string, flags: string[] = []): Promise<{ child: ChildProcess; stderr: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', '--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET, ...flags], {
@@ -66,16 +56,22 @@ async function serialLock(port: string, flags: string[] = []): Promise<{ child: 
   return { child, stderr: () => err };
 }
 
-test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and reconnect (LAB-01…04)', async (t) => {
+/** A temp folder and the two pty link paths, or undefined when the test was skipped (no socat; in CI a failure). */
+function ptyPaths(t: TestContext): { dir: string; hostPath: string; lockPath: string } | undefined {
   const missing = socatMissing();
   if (missing) {
     if (process.env.CI === 'true') assert.fail(`CI=true and ${missing}`);
     t.skip(missing);
-    return;
+    return undefined;
   }
   const dir = mkdtempSync(join(tmpdir(), 'lockbench-pty-'));
-  const hostPath = join(dir, 'host');
-  const lockPath = join(dir, 'lock');
+  return { dir, hostPath: join(dir, 'host'), lockPath: join(dir, 'lock') };
+}
+
+test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and reconnect (LAB-01…04)', async (t) => {
+  const paths = ptyPaths(t);
+  if (!paths) return;
+  const { dir, hostPath, lockPath } = paths;
   let socat = await ptyPair(hostPath, lockPath);
   let lock: { child: ChildProcess; stderr: () => string } | undefined;
   let link: SerialLink | undefined;
@@ -105,7 +101,7 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
 
     // Unplug: the pty pair goes away.
     socat.kill('SIGTERM');
-    await stopped(socat, 2000);
+    await exitOf(socat, 2000);
     await waitUntil('the link to see the port gone', () => !link!.isOpen, { timeoutMs: 2000 });
     const t0 = performance.now();
     assert.equal((await link.request({ op: 'state', args: {} }, 300)).result, 'unreachable');
@@ -122,39 +118,23 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
     // Every child is stopped before anything here may fail.
     await link?.close();
     let lockExit: number | null = 0;
-    if (lock) {
-      lock.child.kill('SIGTERM');
-      lockExit = await stopped(lock.child, 3000);
-      if (lockExit === null) lock.child.kill('SIGKILL');
-    }
-    socat.kill('SIGTERM');
-    if ((await stopped(socat, 2000)) === null) socat.kill('SIGKILL');
+    if (lock) lockExit = await stopChild(lock.child, 3000);
+    await stopChild(socat, 2000);
     rmSync(dir, { recursive: true, force: true });
     assert.equal(lockExit, 0, 'serial-lock exits 0 on SIGTERM');
   }
 });
 
 test('serial-lock --state FILE: a restarted device keeps its last seq, passwords and clock; --defects seeds it (DESIGN §11)', async (t) => {
-  const missing = socatMissing();
-  if (missing) {
-    if (process.env.CI === 'true') assert.fail(`CI=true and ${missing}`);
-    t.skip(missing);
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'lockbench-pty-'));
-  const hostPath = join(dir, 'host');
-  const lockPath = join(dir, 'lock');
+  const paths = ptyPaths(t);
+  if (!paths) return;
+  const { dir, hostPath, lockPath } = paths;
   const stateFile = join(dir, 'flash', 'lock.json');
   const socat = await ptyPair(hostPath, lockPath);
   const flags = ['--state', stateFile, '--lockout-clock', 'real', '--defects', 'lock-ignores-time-sync', '--no-sim'];
   let lock: { child: ChildProcess; stderr: () => string } | undefined;
   let link: SerialLink | undefined;
-  const stop = async (): Promise<number | null> => {
-    lock!.child.kill('SIGTERM');
-    const code = await stopped(lock!.child, 3000);
-    if (code === null) lock!.child.kill('SIGKILL');
-    return code;
-  };
+  const stop = (): Promise<number | null> => stopChild(lock!.child, 3000);
   try {
     lock = await serialLock(lockPath, flags);
     link = new SerialLink({ path: hostPath, lockId: LOCK_ID, retransmitMs: 100, reopenMs: 50 });
@@ -177,23 +157,16 @@ test('serial-lock --state FILE: a restarted device keeps its last seq, passwords
   } finally {
     await link?.close();
     const code = lock ? await stop() : 0;
-    socat.kill('SIGTERM');
-    if ((await stopped(socat, 2000)) === null) socat.kill('SIGKILL');
+    await stopChild(socat, 2000);
     rmSync(dir, { recursive: true, force: true });
     assert.equal(code, 0, 'serial-lock exits 0 on SIGTERM');
   }
 });
 
 test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes, at +2 % fails within seconds (the 0.5 % in a minute law is the fake bench\u2019s)', async (t) => {
-  const missing = socatMissing();
-  if (missing) {
-    if (process.env.CI === 'true') assert.fail(`CI=true and ${missing}`);
-    t.skip(missing);
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'lockbench-pty-'));
-  const hostPath = join(dir, 'host');
-  const lockPath = join(dir, 'lock');
+  const paths = ptyPaths(t);
+  if (!paths) return;
+  const { dir, hostPath, lockPath } = paths;
   const socat = await ptyPair(hostPath, lockPath);
   let lock: { child: ChildProcess; stderr: () => string } | undefined;
   let link: SerialLink | undefined;
@@ -218,12 +191,8 @@ test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes,
     assert.ok(Math.abs(off.ppm - 20_000) <= off.uncertaintyPpm, `20000 within ${off.ppm.toFixed(0)} ± ${off.uncertaintyPpm.toFixed(0)}`);
   } finally {
     await link?.close();
-    if (lock) {
-      lock.child.kill('SIGTERM');
-      if ((await stopped(lock.child, 3000)) === null) lock.child.kill('SIGKILL');
-    }
-    socat.kill('SIGTERM');
-    if ((await stopped(socat, 2000)) === null) socat.kill('SIGKILL');
+    if (lock) await stopChild(lock.child, 3000);
+    await stopChild(socat, 2000);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -11,6 +11,7 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import type { ProfileName } from '../../sim/protocol/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import type { FleetRoles, LockRole } from './fleet.ts';
+import type { ClientRecord } from '../../sim/world/index.ts';
 
 export type TargetName = 'sim' | 'remote' | 'lab' | 'gateway';
 
@@ -196,21 +197,8 @@ export interface OtherAppFacet {
   readonly appSecret: string;
 }
 
-/** What the broker saw of one gateway (`GET /gateways/{id}/mqtt`; sim/broker ClientRecord). */
-export interface GatewayRecord {
-  connects: number;
-  refused: { connect: number; publish: number; subscribe: number };
-  refusals: string[];
-  errors: number;
-  drops: number;
-  connected: boolean;
-  clientId: string | null;
-  will: { topic: string; payload: string; qos: number; retain: boolean } | null;
-  subscriptions: { topic: string; qos: number }[];
-  lastStatus: { topic: string; payload: string; qos: number; retain: boolean } | null;
-  /** Latest events, with the number of the connection (1 = first) that sent them. */
-  events: { connection: number; body: string }[];
-}
+/** What the broker saw of one gateway: the answer of `GET /gateways/{id}/mqtt` (DESIGN §12 levers). */
+export type GatewayRecord = Omit<ClientRecord, 'username'>;
 
 /** An ack a probe collected. */
 export interface ProbeAck {

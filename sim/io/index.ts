@@ -6,3 +6,4 @@ export { noDelayServer } from './tcp.ts';
 export { freePort } from './free-port.ts';
 export { TimeoutError, withTimeout } from './timeout.ts';
 export { waitUntil, type WaitOptions } from './wait.ts';
+export { exitOf, stopChild } from './child-exit.ts';

@@ -5,3 +5,4 @@ export * from './push-sink.ts';
 export * from './load.ts';
 export * from './broker-url.ts';
 export type { LockLink } from '../gateway/link.ts';
+export type { ClientRecord } from '../broker/client-records.ts';

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { exitOf, stopChild } from './child-exit.ts';
+
+test('exitOf gives the exit code of a child that exits, and null for one still running at the bound', async () => {
+  const quick = spawn(process.execPath, ['-e', 'process.exit(3)']);
+  assert.equal(await exitOf(quick, 5000), 3);
+  assert.equal(await exitOf(quick, 10), 3, 'an exited child answers at once');
+  const slow = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+  try {
+    assert.equal(await exitOf(slow, 100), null);
+  } finally {
+    slow.kill('SIGKILL');
+  }
+});
+
+test('stopChild ends a running child with SIGTERM and reports its exit; one that ignores it is killed and reported null', async () => {
+  const polite = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => process.exit(0)); setTimeout(() => {}, 10000)"]);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await stopChild(polite, 3000), 0);
+  const stubborn = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setTimeout(() => {}, 10000)"]);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await stopChild(stubborn, 200), null);
+  assert.notEqual(await exitOf(stubborn, 3000), undefined);
+  assert.ok(stubborn.killed, 'SIGKILL sent');
+});
