@@ -3,6 +3,7 @@ import type { WireLog } from '../client/wire-log.ts';
 import { withParts, type Facets, type LockPart, type TargetSession } from './facets.ts';
 import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from './fleet.ts';
 import { LOCKOUT_DEFAULT } from './lockout.ts';
+import { clearWrongCodes, leftWrongCodes } from './api-settle.ts';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -16,6 +17,8 @@ export class RemoteSession implements TargetSession {
   readonly apiUrl = env('LOCKBENCH_API_URL');
   readonly app = { appId: env('LOCKBENCH_APP_ID'), appSecret: env('LOCKBENCH_APP_SECRET') };
   readonly roles: FleetRoles;
+  /** The running test's wire log: `reset` reads what it left on the lock. */
+  private lastWire: WireLog | undefined;
 
   constructor(readonly profile: ProfileName) {
     const lockId = Number(env('LOCKBENCH_LOCK_ID'));
@@ -38,7 +41,22 @@ export class RemoteSession implements TargetSession {
     };
   }
 
-  async reset(): Promise<void> {}
+  /**
+   * The lock keeps what a test did (one real lock, every test): a test whose wrong codes could add up to a
+   * keypad lockout is followed by a settle through the API (DESIGN §11's public ops); other tests leave nothing.
+   */
+  /** Each test's traffic is kept until the next reset, which reads it (nothing to tap on a remote cloud). */
+  watch(wire: WireLog): () => void {
+    this.lastWire = wire;
+    return () => undefined;
+  }
+
+  async reset(): Promise<void> {
+    const wire = this.lastWire;
+    this.lastWire = undefined;
+    if (!wire || !leftWrongCodes(wire.entries)) return;
+    await clearWrongCodes({ apiUrl: this.apiUrl, app: this.app, now: () => this.now(), timeoutMs: 15_000 }, this.profile, this.roles.ids.main!, LOCKOUT_DEFAULT);
+  }
 
   worldNow(): number {
     return Date.now() / 1000;
