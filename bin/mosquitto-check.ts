@@ -13,8 +13,8 @@ import { cli } from './cli.ts';
 const HELP = `usage: npm run conformance:mosquitto [-- Playwright options]
 
 Writes Mosquitto configuration for fixtures/fleet.json on a free loopback port (npm run broker-config),
-starts \`mosquitto -c\`, runs \`npm run conformance\` with LOCKBENCH_MQTT_URL set (profile kexin-2017-03
-unless LOCKBENCH_PROFILE says otherwise; reports in reports/mosquitto), stops Mosquitto and exits by the
+starts \`mosquitto -c\`, runs \`npm run conformance\` with LOCKBENCH_MQTT_URL set (the whole sim suite, both profiles
+unless LOCKBENCH_PROFILE names one; reports in reports/mosquitto), stops Mosquitto and exits by the
 verdict. Without mosquitto installed it skips (exit 0), except under CI=true where that fails.
 `;
 
@@ -59,7 +59,6 @@ try {
     env: {
       ...process.env,
       LOCKBENCH_MQTT_URL: readFileSync(join(dir, 'cloud.url'), 'utf8').trim(),
-      LOCKBENCH_PROFILE: process.env.LOCKBENCH_PROFILE ?? 'kexin-2017-03',
       LOCKBENCH_REPORTS: 'reports/mosquitto',
       LOCKBENCH_MATRIX_DIR: 'reports/mosquitto',
     },
