@@ -4,17 +4,21 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { FixtureError, loadFixture } from '../sim/world/index.ts';
-import { cloudAcl, gatewaysDynsec, mosquittoConf, passwdLine } from '../sim/broker/mosquitto-config.ts';
+import { cloudAcl, gatewaysDynsec, mosquittoConf, passwdLine, tapAcl } from '../sim/broker/mosquitto-config.ts';
 import { cli } from './cli.ts';
 
 const HELP = `usage: npm run broker-config -- --fixture F --out DIR --port N [--bind HOST] [--cloud-password P]
+                              [--tap-password P]
 
 Writes Mosquitto 2 configuration for the fixture's fleet (DESIGN §13):
   DIR/mosquitto.conf         listener N on HOST, anonymous refused, persistence off, log DIR/mosquitto.log,
                              run as the user who wrote the files (they are 0600)
-  DIR/passwd, DIR/acl        user cloud (PBKDF2-SHA512 "$7$" hash) and its DESIGN §4 rules
+  DIR/passwd, DIR/acl        user cloud (PBKDF2-SHA512 "$7$" hash) and its DESIGN §4 rules; user tap, which
+                             reads every DESIGN §4 topic (cmd, status, ack, event) and writes none
   DIR/dynamic-security.json  users gw:{ap_id} with their fixture secrets, each only its own topics
   DIR/cloud.url              the --mqtt-url / LOCKBENCH_MQTT_URL to use (mqtt://cloud:PASSWORD@HOST:N)
+  DIR/tap.url                LOCKBENCH_MQTT_TAP_URL (mqtt://tap:PASSWORD@HOST:N): conformance records the
+                             MQTT of each test's world into its wire log through it (DESIGN §14)
 Every rule holds in the empty namespace (DESIGN §4 exactly) and in any one-level namespace.
 Start it with: mosquitto -c DIR/mosquitto.conf
 
@@ -23,6 +27,7 @@ Start it with: mosquitto -c DIR/mosquitto.conf
   --port N             listener TCP port 1…65535 (required)
   --bind HOST          listener address (default 127.0.0.1)
   --cloud-password P   password of user cloud (default: 32 random hex digits)
+  --tap-password P     password of user tap (default: 32 random hex digits)
 `;
 
 const cmd = cli('lockbench broker-config');
@@ -36,12 +41,15 @@ const args = cmd.parse({
   port: { type: 'string' },
   bind: { type: 'string', default: '127.0.0.1' },
   'cloud-password': { type: 'string' },
+  'tap-password': { type: 'string' },
 });
 for (const flag of ['fixture', 'out', 'port'] as const) if (args[flag] === undefined) cmd.fail(`--${flag} is required (see --help)`);
 const port = cmd.uint(args.port, '--port', 1, 65535);
 const bind = args.bind!;
 const cloudPassword = args['cloud-password'] ?? randomBytes(16).toString('hex');
 if (cloudPassword.length === 0) cmd.fail('--cloud-password must not be empty');
+const tapPassword = args['tap-password'] ?? randomBytes(16).toString('hex');
+if (tapPassword.length === 0) cmd.fail('--tap-password must not be empty');
 
 const fixture = await loadFixture(args.fixture!).catch((e: unknown) =>
   cmd.fail(e instanceof FixtureError ? `invalid fixture ${args.fixture}:\n${e.message}` : String(e)));
@@ -51,8 +59,9 @@ const host = bind.includes(':') ? `[${bind}]` : bind;
 // Secrets and their hashes are for the broker's user only.
 const secret = { mode: 0o600 } as const;
 await writeFile(`${dir}/mosquitto.conf`, mosquittoConf({ dir, port, bind, user: userInfo().username }));
-await writeFile(`${dir}/passwd`, `${passwdLine('cloud', cloudPassword)}\n`, secret);
-await writeFile(`${dir}/acl`, cloudAcl());
+await writeFile(`${dir}/passwd`, `${passwdLine('cloud', cloudPassword)}\n${passwdLine('tap', tapPassword)}\n`, secret);
+await writeFile(`${dir}/acl`, `${cloudAcl()}\n${tapAcl()}`);
 await writeFile(`${dir}/dynamic-security.json`, gatewaysDynsec(fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret }))), secret);
 await writeFile(`${dir}/cloud.url`, `mqtt://cloud:${encodeURIComponent(cloudPassword)}@${host}:${port}\n`, secret);
-cmd.log(`wrote ${dir}/{mosquitto.conf,passwd,acl,dynamic-security.json,cloud.url} for ${fixture.gateways.length} gateways`);
+await writeFile(`${dir}/tap.url`, `mqtt://tap:${encodeURIComponent(tapPassword)}@${host}:${port}\n`, secret);
+cmd.log(`wrote ${dir}/{mosquitto.conf,passwd,acl,dynamic-security.json,cloud.url,tap.url} for ${fixture.gateways.length} gateways`);

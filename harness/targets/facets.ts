@@ -260,8 +260,8 @@ export interface TargetSession {
   facets(wire: WireLog): Facets;
   /** Put the world back to the fixture's start before a test (clock, locks, gateways, pushes, cloud state). */
   reset(): Promise<void>;
-  /** Watch MQTT and serial traffic into the wire log; returns a function that stops watching. */
-  watch?(wire: WireLog): () => void;
+  /** Watch MQTT and serial traffic into the wire log; returns a function that stops watching (once what is in flight has arrived). */
+  watch?(wire: WireLog): () => void | Promise<void>;
   /** World time now, unix seconds (DESIGN §2), read synchronously: each wire-log entry carries it (DESIGN §14). */
   worldNow?(): number;
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import { GatewaySession } from './gateway.ts';
 export async function openSession(target: TargetName, profile: ProfileName, defects: readonly string[]): Promise<TargetSession> {
   switch (target) {
     case 'sim':
-      return SimSession.start({ profile, defects, fixturePath: process.env.LOCKBENCH_FIXTURE, mqttUrl: process.env.LOCKBENCH_MQTT_URL || undefined });
+      return SimSession.start({ profile, defects, fixturePath: process.env.LOCKBENCH_FIXTURE, mqttUrl: process.env.LOCKBENCH_MQTT_URL || undefined, mqttTapUrl: process.env.LOCKBENCH_MQTT_TAP_URL || undefined });
     case 'remote':
       return new RemoteSession(profile);
     case 'lab':

@@ -9,6 +9,7 @@ import { rolesOfFixture, type FleetRoles } from './fleet.ts';
 import { simLocks } from './sim-locks.ts';
 import { linkFacet } from './gateway-link.ts';
 import { worldSeed } from './preflight.ts';
+import { MqttTap, recordMqtt } from './mqtt-tap.ts';
 
 export interface SimOptions {
   profile: ProfileName;
@@ -20,13 +21,18 @@ export interface SimOptions {
   ackTimeoutMs?: number;
   /** An external broker, `mqtt://cloud:PASSWORD@HOST:PORT` (DESIGN §13, `LOCKBENCH_MQTT_URL`); default the embedded one. */
   mqttUrl?: string;
+  /** The read-only tap on that broker, `mqtt://tap:PASSWORD@HOST:PORT` (`LOCKBENCH_MQTT_TAP_URL`); without it the wire log has no MQTT there. */
+  mqttTapUrl?: string;
 }
 
 /** The embedded simulator: one world per worker on free ports, frozen time, everything controllable, reset per test. */
 export class SimSession implements TargetSession {
   readonly name = 'sim';
 
-  private constructor(readonly world: World, readonly profile: ProfileName, readonly roles: FleetRoles, private readonly ackTimeoutMs: number) {}
+  private constructor(
+    readonly world: World, readonly profile: ProfileName, readonly roles: FleetRoles, private readonly ackTimeoutMs: number,
+    private readonly tap: MqttTap | undefined,
+  ) {}
 
   static async start(o: SimOptions): Promise<SimSession> {
     const path = o.fixturePath ?? 'fixtures/fleet.json';
@@ -46,7 +52,15 @@ export class SimSession implements TargetSession {
       defects: o.defects,
       seed: worldSeed(),
     });
-    return new SimSession(world, o.profile, roles, o.ackTimeoutMs ?? 400);
+    let tap: MqttTap | undefined;
+    try {
+      // DESIGN §14 on an external broker: the tap reads this world's namespace only (DESIGN §13).
+      if (external && o.mqttTapUrl !== undefined) tap = await MqttTap.connect(o.mqttTapUrl, world.namespace);
+    } catch (e) {
+      await world.close();
+      throw e;
+    }
+    return new SimSession(world, o.profile, roles, o.ackTimeoutMs ?? 400, tap);
   }
 
   get apiUrl(): string {
@@ -90,30 +104,26 @@ export class SimSession implements TargetSession {
   }
 
   // Each test starts from its own seed (the run's, forked by the test's titles), whichever worker runs it.
-  reset(): Promise<void> {
-    return this.world.reset(worldSeed());
+  async reset(): Promise<void> {
+    await this.world.reset(worldSeed());
+    // What the reset sent is not the next test's: let it arrive before that test watches.
+    await this.tap?.flush();
   }
 
   worldNow(): number {
     return this.world.clock.now();
   }
 
-  watch(wire: WireLog): () => void {
-    // An external broker is not ours to tap: the wire log then holds HTTP and pushes only.
-    if (!this.world.broker) return () => undefined;
+  watch(wire: WireLog): () => void | Promise<void> {
+    // An external broker is tapped through its read-only identity when one is given (LOCKBENCH_MQTT_TAP_URL).
+    if (!this.world.broker) return this.tap ? this.tap.watch(wire) : () => undefined;
     return this.world.broker.onPublish((topic, payload) => {
-      if (!topic.startsWith('kexin/')) return;
-      let body: unknown = payload.toString('utf8');
-      try {
-        body = JSON.parse(body as string);
-      } catch {
-        // Not JSON: shown as text, which is what a malformed message looks like.
-      }
-      wire.add('mqtt', topic, body);
+      if (topic.startsWith('kexin/')) recordMqtt(wire, topic, payload);
     });
   }
 
-  close(): Promise<void> {
-    return this.world.close();
+  async close(): Promise<void> {
+    await this.tap?.close();
+    await this.world.close();
   }
 }

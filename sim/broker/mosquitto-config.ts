@@ -49,6 +49,20 @@ export function cloudAcl(): string {
   ].join('\n');
 }
 
+/**
+ * `acl_file` rules of the read-only tap that puts MQTT into the harness's wire logs (DESIGN §14): it reads
+ * every §4 topic of every gateway — `cmd` included — in every namespace, and writes none (no write rule
+ * is a refusal in Mosquitto's ACL file).
+ */
+export function tapAcl(): string {
+  return [
+    '# The wire-log tap (DESIGN §14): reads every DESIGN §4 topic in every namespace, writes nothing.',
+    'user tap',
+    ...['cmd', 'status', 'ack', 'event'].flatMap((k) => spellings(`+/${k}`)).map((t) => `topic read ${t}`),
+    '',
+  ].join('\n');
+}
+
 interface DynsecAcl {
   acltype: 'publishClientSend' | 'publishClientReceive' | 'subscribePattern';
   topic: string;
