@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pbkdf2Sync } from 'node:crypto';
-import { cloudAcl, gatewaysDynsec, mosquittoConf, passwdLine } from './mosquitto-config.ts';
+import { cloudAcl, gatewaysDynsec, mosquittoConf, passwdLine, tapAcl } from './mosquitto-config.ts';
 
 test('passwd lines are Mosquitto $7$ PBKDF2-SHA512 hashes that verify the password', () => {
   const salt = Buffer.from('0123456789ab');
@@ -32,6 +32,14 @@ test('the ACL is DESIGN §4 in the empty namespace and in any namespace (DESIGN 
   assert.ok(role7.acls.every((a) => /^(\+\/)?kexin\/v1\/gw\/7\/(status|ack|event|cmd)$/.test(a.topic)), JSON.stringify(role7.acls));
   assert.ok(role7.acls.filter((a) => a.topic.endsWith('/cmd')).every((a) => a.acltype !== 'publishClientSend'));
   assert.equal(role7.acls.filter((a) => a.acltype === 'publishClientSend').length, 6);
+});
+
+test('the tap reads all four DESIGN §4 topics in both spellings and writes none (DESIGN §14)', () => {
+  const acl = tapAcl();
+  assert.match(acl, /^user tap$/m);
+  const rules = acl.split('\n').filter((l) => l.startsWith('topic '));
+  assert.equal(rules.length, 8);
+  assert.ok(rules.every((l) => /^topic read (\+\/)?kexin\/v1\/gw\/\+\/(cmd|status|ack|event)$/.test(l)), rules.join('\n'));
 });
 
 test('mosquitto.conf refuses anonymous clients and names the files', () => {
