@@ -13,9 +13,9 @@ import { cli } from './cli.ts';
 const HELP = `usage: npm run conformance:mosquitto [-- Playwright options]
 
 Writes Mosquitto configuration for fixtures/fleet.json on a free loopback port (npm run broker-config),
-starts \`mosquitto -c\`, runs \`npm run conformance\` with LOCKBENCH_MQTT_URL set (the whole sim suite, both profiles
-unless LOCKBENCH_PROFILE names one; reports in reports/mosquitto), stops Mosquitto and exits by the
-verdict. Without mosquitto installed it skips (exit 0), except under CI=true where that fails.
+starts \`mosquitto -c\`, runs \`npm run conformance\` with LOCKBENCH_MQTT_URL and LOCKBENCH_MQTT_TAP_URL set (the
+whole sim suite, both profiles unless LOCKBENCH_PROFILE names one; each test's wire log holds its world's MQTT
+through the read-only tap; reports in reports/mosquitto), stops Mosquitto and exits by the verdict. Without mosquitto installed it skips (exit 0), except under CI=true where that fails.
 `;
 
 const cmd = cli('lockbench conformance:mosquitto');
@@ -59,6 +59,7 @@ try {
     env: {
       ...process.env,
       LOCKBENCH_MQTT_URL: readFileSync(join(dir, 'cloud.url'), 'utf8').trim(),
+      LOCKBENCH_MQTT_TAP_URL: readFileSync(join(dir, 'tap.url'), 'utf8').trim(),
       LOCKBENCH_REPORTS: 'reports/mosquitto',
       LOCKBENCH_MATRIX_DIR: 'reports/mosquitto',
     },
@@ -75,7 +76,10 @@ try {
 const log = readFileSync(join(dir, 'mosquitto.log'), 'utf8');
 const gateways = (log.match(/New client connected .* u'gw:\d+'/g) ?? []).length;
 const clouds = (log.match(/New client connected .* u'cloud'/g) ?? []).length;
-cmd.log(`mosquitto saw ${gateways} gateway and ${clouds} cloud connections`);
+const taps = (log.match(/New client connected .* u'tap'/g) ?? []).length;
+cmd.log(`mosquitto saw ${gateways} gateway, ${clouds} cloud and ${taps} tap connections`);
 rmSync(dir, { recursive: true, force: true });
 if (status === 0 && (gateways === 0 || clouds === 0)) cmd.fail('mosquitto saw no gateway or no cloud: the suite did not use it', 1);
+// DESIGN §14: the wire logs hold MQTT only if every world was tapped (one tap per world, and the preflight's).
+if (status === 0 && taps <= clouds) cmd.fail(`mosquitto saw ${taps} tap connections for ${clouds} worlds: the wire logs missed MQTT`, 1);
 process.exit(status);
