@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectMqtt } from '../../sim/io/index.ts';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { MqttClient } from 'mqtt';
+import { connectMqtt, listenOn } from '../../sim/io/index.ts';
 import { gatewayTopic, signBody } from '../../sim/protocol/index.ts';
 import { WireLog } from '../client/wire-log.ts';
 import { sequenceOf } from '../report/sequence-model.ts';
 import { hasMosquitto, startMosquitto } from './mosquitto.test-kit.ts';
-import { TAP_VARIABLE, parseTapUrl, tapPreflight } from './mqtt-tap.ts';
+import { MqttTap, TAP_VARIABLE, parseTapUrl, tapPreflight } from './mqtt-tap.ts';
 import { SimSession } from './sim.ts';
 
 // DESIGN §14 on an external broker (DESIGN §13): the wire log of a test on Mosquitto holds its world's MQTT,
@@ -14,7 +16,7 @@ const skip = !hasMosquitto && 'mosquitto is not installed';
 const MAIN_LOCK = 1000001;
 const MAIN_GATEWAY = 1000002;
 
-test('a tap URL without a password names the variable and hides nothing it was given', () => {
+test('a tap URL without a user or password is refused with the reason', () => {
   const r = parseTapUrl('mqtt://tap@127.0.0.1:1');
   assert.equal(r.ok, false);
   assert.match(!r.ok ? r.error : '', /no user or no password/);
@@ -23,10 +25,12 @@ test('a tap URL without a password names the variable and hides nothing it was g
 
 test('on Mosquitto a test\'s wire log holds its world\'s cmd and ack, in order and drawn through the broker', { skip, timeout: 60_000 }, async () => {
   const mq = await startMosquitto();
-  const session = await SimSession.start({ profile: 'kexin-2017-03', mqttUrl: mq.cloudUrl, mqttTapUrl: mq.tapUrl });
-  // Another world's traffic on the same broker: the gateway's own credentials, another namespace.
-  const stranger = await connectMqtt(mq.url, { protocolVersion: 4, username: `gw:${MAIN_GATEWAY}`, password: `gw-secret-${MAIN_GATEWAY}`, clientId: 'stranger', reconnectPeriod: 0, connectTimeout: 2000 });
+  let session: SimSession | undefined;
+  let stranger: MqttClient | undefined;
   try {
+    session = await SimSession.start({ profile: 'kexin-2017-03', mqttUrl: mq.cloudUrl, mqttTapUrl: mq.tapUrl });
+    // Another world's traffic on the same broker: the gateway's own credentials, another namespace.
+    stranger = await connectMqtt(mq.url, { protocolVersion: 4, username: `gw:${MAIN_GATEWAY}`, password: `gw-secret-${MAIN_GATEWAY}`, clientId: 'stranger', reconnectPeriod: 0, connectTimeout: 2000 });
     await session.reset();
     const wire = new WireLog();
     const unwatch = session.watch(wire);
@@ -60,8 +64,8 @@ test('on Mosquitto a test\'s wire log holds its world\'s cmd and ack, in order a
     const ackArrow = arrows.find((m) => m.entry.summary === ack)!;
     assert.deepEqual([ackArrow.from, ackArrow.to, ackArrow.via], ['gateway', 'cloud', ['broker']]);
   } finally {
-    await stranger.endAsync(true);
-    await session.close();
+    await stranger?.endAsync(true);
+    await session?.close();
     await mq.stop();
   }
 });
@@ -81,6 +85,53 @@ test('a tap that cannot connect stops the run up front naming the variable; with
     await tapPreflight({ ...env, [TAP_VARIABLE]: mq.tapUrl }, (l) => said.push(l));
     assert.equal(said.length, 1, 'a working tap says nothing');
   } finally {
+    await mq.stop();
+  }
+});
+
+/** A TCP relay to 127.0.0.1:`port` that holds every broker → client chunk `delayMs` (a broker across a slow link). */
+async function slowRelay(port: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const broker = connect({ host: '127.0.0.1', port, noDelay: true });
+    client.setNoDelay(true);
+    for (const s of [client, broker]) {
+      sockets.add(s);
+      s.on('error', () => undefined).on('close', () => { client.destroy(); broker.destroy(); });
+    }
+    client.on('data', (b) => broker.write(b));
+    broker.on('data', (b) => setTimeout(() => client.writable && client.write(b), delayMs));
+  });
+  await listenOn(server, 0, '127.0.0.1');
+  return {
+    port: (server.address() as { port: number }).port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('the end of a watch waits for what the broker sent before it, over a slow link too', { skip, timeout: 30_000 }, async () => {
+  const mq = await startMosquitto();
+  const relay = await slowRelay(mq.port, 150);
+  const ns = 'wslow';
+  let tap: MqttTap | undefined;
+  let gw: MqttClient | undefined;
+  try {
+    tap = await MqttTap.connect(mq.tapUrl.replace(`:${mq.port}`, `:${relay.port}`), ns);
+    gw = await connectMqtt(mq.url, { protocolVersion: 4, username: `gw:${MAIN_GATEWAY}`, password: `gw-secret-${MAIN_GATEWAY}`, clientId: 'slow-gw', reconnectPeriod: 0, connectTimeout: 2000 });
+    const wire = new WireLog();
+    const unwatch = tap.watch(wire);
+    // Acknowledged by the broker, so routed to the tap before the watch ends; it reaches the tap 150 ms later.
+    await gw.publishAsync(gatewayTopic(MAIN_GATEWAY, 'ack', ns), '{"id":"a1","lock_id":1000001,"result":"ok","data":{}}', { qos: 1 });
+    await unwatch();
+    assert.deepEqual(wire.entries.map((e) => [e.kind, e.summary]), [['mqtt', gatewayTopic(MAIN_GATEWAY, 'ack', ns)]]);
+    assert.deepEqual(wire.entries[0]!.detail, { id: 'a1', lock_id: 1000001, result: 'ok', data: {} });
+  } finally {
+    await gw?.endAsync(true);
+    await tap?.close();
+    await relay.close();
     await mq.stop();
   }
 });

@@ -54,7 +54,8 @@ export class MqttTap {
 
   private constructor(private readonly client: MqttClient, private readonly flushTopic: string) {
     client.on('message', (topic, payload, packet) => {
-      // A retained message replayed at subscribe time is the broker's memory, not traffic of this test.
+      // A retained message replayed at a (re)subscribe — mqtt.js resubscribes after a reconnect — is the
+      // broker's memory, not traffic of this test; live messages reach a subscriber with retain unset.
       if (this.wire && !packet.retain) recordMqtt(this.wire, topic, payload);
     });
   }
