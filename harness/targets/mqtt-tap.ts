@@ -53,6 +53,8 @@ export class MqttTap {
   private wire: WireLog | undefined;
 
   private constructor(private readonly client: MqttClient, private readonly flushTopic: string) {
+    // A lost connection is mqtt.js's to restore (it reconnects and resubscribes); a flush meanwhile times out.
+    client.on('error', () => undefined);
     client.on('message', (topic, payload, packet) => {
       // A retained message replayed at a (re)subscribe — mqtt.js resubscribes after a reconnect — is the
       // broker's memory, not traffic of this test; live messages reach a subscriber with retain unset.
