@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { defectsOfRoom, roomDefects, wrapStep, type CloudDefect, type RoomDefects } from '../defects.ts';
+import { hourBucket, safeEqual, signBody, signedContent } from '../protocol/index.ts';
+import { fail, ok } from './endpoint.ts';
+import { madeUpDetail } from './endpoints/lock-info.ts';
+import type { EventRouter } from './events.ts';
+import type { FaceRateLimiter } from './face.ts';
+import type { GatewayRpc } from './gateway-rpc.ts';
+import type { PushSink } from './push.ts';
+import type { CloudRules } from './rules.ts';
+import type { CloudStore } from './store.ts';
+
+/** Hour buckets the `cloud-sign-any-hour` defect accepts: the current one and the 47 before it. */
+const ANY_HOUR_BUCKETS = 48;
+
+/** The parts of the cloud whose contract steps a seeded defect may wrap (DESIGN §3). */
+export interface CloudParts {
+  rules: CloudRules;
+  store: CloudStore;
+  rpc: GatewayRpc;
+  faceRate: FaceRateLimiter;
+  events: EventRouter;
+  push: PushSink;
+}
+
+/**
+ * Where each of the cloud's seeded defects (`sim/defects.ts`, room `cloud`) acts: the parts compute
+ * the contract, and a defect wraps one of their steps. Typed over every cloud defect, so a new one
+ * does not compile until it says where it acts.
+ */
+const ACTS: { [D in CloudDefect]: (parts: CloudParts) => void } = {
+  'cloud-sign-uppercase': ({ rules }) =>
+    wrapStep(rules, 'signatureValid', (valid) => (body, sign, ...rest) => valid(body, sign.toLowerCase(), ...rest)),
+  'cloud-sign-hourless': ({ rules }) =>
+    wrapStep(rules, 'signatureValid', (valid) => (body, sign, secret, w, skewS, exclude) => {
+      const contract = valid(body, sign, secret, w, skewS, exclude);
+      const hourless = createHash('md5').update(`${signedContent(body, exclude)}+${secret}`, 'utf8').digest('hex');
+      return safeEqual(hourless, sign) || contract;
+    }),
+  'cloud-sign-any-hour': ({ rules }) =>
+    wrapStep(rules, 'signatureValid', (valid) => (body, sign, secret, w, skewS, exclude) => {
+      let any = valid(body, sign, secret, w, skewS, exclude);
+      const now = hourBucket(w);
+      for (let b = now - ANY_HOUR_BUCKETS + 1; b <= now; b++) {
+        if (safeEqual(signBody(body, secret, b * 3600, exclude), sign)) any = true;
+      }
+      return any;
+    }),
+  'cloud-sign-img-code': ({ rules }) => wrapStep(rules, 'signExclude', () => () => []),
+  'cloud-unknown-lock-200': ({ rules }) =>
+    wrapStep(rules, 'unknownLock', (unknown) => (path, key) =>
+      (path === '/third/lock/get' && 'lockId' in key ? ok(madeUpDetail(key.lockId)) : unknown(path, key))),
+  'cloud-360-for-362': ({ rules }) => wrapStep(rules, 'noGateway', () => () => fail('offline', 'lock is not online')),
+  'cloud-seq-reuse': ({ store }) => wrapStep(store, 'nextSeqOf', () => (lock) => lock.seqStart),
+  'cloud-keep-pwd-after-failed-write': ({ rules }) => wrapStep(rules, 'keepsFailedWrite', () => () => true),
+  'cloud-push-duplicate': ({ events }) => wrapStep(events, 'isRedelivery', () => () => false),
+  'cloud-no-push-retry': ({ push }) => wrapStep(push, 'mayRetry', () => () => false),
+  'cloud-pwd-window-over-ok': ({ rules }) => wrapStep(rules, 'windowOver', () => () => false),
+  'cloud-no-corp-check': ({ rules }) => wrapStep(rules, 'mayUse', () => () => true),
+  'cloud-no-face-rate-limit': ({ faceRate }) => wrapStep(faceRate, 'tryAttempt', () => () => true),
+  'cloud-busy-ignored': ({ rpc }) => wrapStep(rpc, 'inFlight', () => () => false),
+};
+
+const CLOUD_DEFECTS = defectsOfRoom('cloud');
+
+/** The cloud defects switched on in `defects` (other rooms' names ignored, unknown ones refused). */
+export function cloudDefects(defects: readonly string[] | undefined): RoomDefects<'cloud'> {
+  return roomDefects('cloud', defects);
+}
+
+/** Seed the cloud's parts with the defects switched on, in registry order. */
+export function seedCloud(on: RoomDefects<'cloud'>, parts: CloudParts): void {
+  for (const d of CLOUD_DEFECTS) if (on.has(d)) ACTS[d](parts);
+}
