@@ -10,7 +10,6 @@ import {
 const ROOMS: readonly DefectRoom[] = ['lock', 'gateway', 'broker', 'cloud', 'serial-lock', 'serial-link'];
 
 test('every defect belongs to exactly one room and says what it breaks', () => {
-  assert.equal(DEFECT_NAMES.length, 36);
   assert.deepEqual(ROOMS.flatMap((r) => defectsOfRoom(r)).sort(), [...DEFECT_NAMES].sort());
   for (const n of DEFECT_NAMES) assert.ok(DEFECTS[n].what.length > 10, n);
   assert.deepEqual(defectsOfRoom('serial-link'), ['link-retransmit-new-seq']);
