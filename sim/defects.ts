@@ -148,3 +148,11 @@ export function wrapStep<T extends object, K extends StepOf<T>>(part: T, step: K
   const contract = (part[step] as (...args: unknown[]) => unknown).bind(part) as T[K];
   Object.defineProperty(part, step, { value: wrap(contract), configurable: true, writable: true });
 }
+
+/** Where each defect of one room acts on that room's parts; typed over all of them, so a new one must say. */
+export type WhereActs<R extends DefectRoom, P> = { [D in DefectOf<R>]: (parts: P) => void };
+
+/** Let the defects switched on act on `parts`, in registry order. */
+export function seedParts<R extends DefectRoom, P>(room: R, on: RoomDefects<R>, acts: WhereActs<R, P>, parts: P): void {
+  for (const d of defectsOfRoom(room)) if (on.has(d)) acts[d](parts);
+}

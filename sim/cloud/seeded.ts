@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { defectsOfRoom, roomDefects, wrapStep, type CloudDefect, type RoomDefects } from '../defects.ts';
+import { roomDefects, seedParts, wrapStep, type RoomDefects, type WhereActs } from '../defects.ts';
 import { hourBucket, safeEqual, signBody, signedContent } from '../protocol/index.ts';
 import { fail, ok } from './endpoint.ts';
 import { madeUpDetail } from './endpoints/lock-info.ts';
@@ -25,10 +25,9 @@ export interface CloudParts {
 
 /**
  * Where each of the cloud's seeded defects (`sim/defects.ts`, room `cloud`) acts: the parts compute
- * the contract, and a defect wraps one of their steps. Typed over every cloud defect, so a new one
- * does not compile until it says where it acts.
+ * the contract, and a defect wraps one of their steps, so no endpoint names a defect.
  */
-const ACTS: { [D in CloudDefect]: (parts: CloudParts) => void } = {
+const ACTS: WhereActs<'cloud', CloudParts> = {
   'cloud-sign-uppercase': ({ rules }) =>
     wrapStep(rules, 'signatureValid', (valid) => (body, sign, ...rest) => valid(body, sign.toLowerCase(), ...rest)),
   'cloud-sign-hourless': ({ rules }) =>
@@ -61,8 +60,6 @@ const ACTS: { [D in CloudDefect]: (parts: CloudParts) => void } = {
   'cloud-busy-ignored': ({ rpc }) => wrapStep(rpc, 'inFlight', () => () => false),
 };
 
-const CLOUD_DEFECTS = defectsOfRoom('cloud');
-
 /** The cloud defects switched on in `defects` (other rooms' names ignored, unknown ones refused). */
 export function cloudDefects(defects: readonly string[] | undefined): RoomDefects<'cloud'> {
   return roomDefects('cloud', defects);
@@ -70,5 +67,5 @@ export function cloudDefects(defects: readonly string[] | undefined): RoomDefect
 
 /** Seed the cloud's parts with the defects switched on, in registry order. */
 export function seedCloud(on: RoomDefects<'cloud'>, parts: CloudParts): void {
-  for (const d of CLOUD_DEFECTS) if (on.has(d)) ACTS[d](parts);
+  seedParts('cloud', on, ACTS, parts);
 }

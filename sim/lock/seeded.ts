@@ -1,5 +1,5 @@
 import type { LockClock } from '../clock/index.ts';
-import { defectsOfRoom, roomDefects, wrapStep, type LockDefect } from '../defects.ts';
+import { roomDefects, seedParts, wrapStep, type WhereActs } from '../defects.ts';
 import type { Battery } from './battery.ts';
 import type { Lockout } from './lockout.ts';
 import type { Acceptance } from './passwords.ts';
@@ -16,10 +16,9 @@ export interface LockParts {
 
 /**
  * Where each of the lock's seeded defects (`sim/defects.ts`, room `lock`) acts: the parts compute
- * the contract, and a defect wraps one of their steps. The table is typed over every lock defect,
- * so a new one does not compile until it says where it acts; no part names a defect.
+ * the contract, and a defect wraps one of their steps, so no part names a defect.
  */
-const ACTS: { [D in LockDefect]: (parts: LockParts) => void } = {
+const ACTS: WhereActs<'lock', LockParts> = {
   'lock-slot-end-inclusive': ({ acceptance }) =>
     // The slots accepted one second ago are still accepted: [start, end] instead of [start, end).
     wrapStep(acceptance, 'slots', (slots) => (t) => ({ first: slots(t - 1).first, last: slots(t).last })),
@@ -40,8 +39,6 @@ const ACTS: { [D in LockDefect]: (parts: LockParts) => void } = {
   'lock-ignores-time-sync': ({ timeSync }) => wrapStep(timeSync, 'setClock', () => () => undefined),
 };
 
-const LOCK_DEFECTS = defectsOfRoom('lock');
-
 /**
  * Seed a lock's parts with `defects` (other rooms' names ignored, unknown ones refused), in registry
  * order. A clean lock — every lock of a conformance world — is left as it is, at no cost per lock
@@ -49,6 +46,5 @@ const LOCK_DEFECTS = defectsOfRoom('lock');
  */
 export function seedLock(defects: readonly string[], parts: LockParts): void {
   if (defects.length === 0) return;
-  const on = roomDefects('lock', defects);
-  for (const d of LOCK_DEFECTS) if (on.has(d)) ACTS[d](parts);
+  seedParts('lock', roomDefects('lock', defects), ACTS, parts);
 }
