@@ -1,5 +1,6 @@
-import { unsignedFields, verifySign, type Body, type Endpoint } from '../protocol/index.ts';
+import { unsignedFields, type Body, type Endpoint } from '../protocol/index.ts';
 import { fail, type LockKey, type Reply } from './endpoint.ts';
+import { signatureValid as contractSignature } from './signature.ts';
 import type { AppRecord, LockRecord } from './types.ts';
 
 /**
@@ -13,9 +14,9 @@ export class CloudRules {
     return unsignedFields(path);
   }
 
-  /** DESIGN §5.1 and §3.2 step 3: constant time, the hour buckets within `skewS`, lowercase hex only. */
+  /** DESIGN §5.1 and §3.2 step 3 (`signature.ts`): constant time, the hour buckets within `skewS`, lowercase hex only. */
   signatureValid(body: Body, sign: string, secret: string, w: number, skewS: number, exclude: readonly string[]): boolean {
-    return verifySign(body, sign, secret, w, skewS, exclude);
+    return contractSignature(body, sign, secret, w, skewS, exclude);
   }
 
   /** DESIGN §3.2 step 5: a lock that does not exist (or was deleted) is 350. */

@@ -1,17 +1,13 @@
-import { createHash } from 'node:crypto';
 import { roomDefects, seedParts, wrapStep, type RoomDefects, type WhereActs } from '../defects.ts';
-import { hourBucket, safeEqual, signBody, signedContent } from '../protocol/index.ts';
 import { fail, ok } from './endpoint.ts';
 import { madeUpDetail } from './endpoints/lock-info.ts';
 import type { EventRouter } from './events.ts';
 import type { FaceRateLimiter } from './face.ts';
 import type { GatewayRpc } from './gateway-rpc.ts';
 import type { PushSink } from './push.ts';
+import { widenToAnyHour, widenToHourless, widenToUppercase } from './signature.ts';
 import type { CloudRules } from './rules.ts';
 import type { CloudStore } from './store.ts';
-
-/** Hour buckets the `cloud-sign-any-hour` defect accepts: the current one and the 47 before it. */
-const ANY_HOUR_BUCKETS = 48;
 
 /** The parts of the cloud whose contract steps a seeded defect may wrap (DESIGN §3). */
 export interface CloudParts {
@@ -28,23 +24,9 @@ export interface CloudParts {
  * the contract, and a defect wraps one of their steps, so no endpoint names a defect.
  */
 const ACTS: WhereActs<'cloud', CloudParts> = {
-  'cloud-sign-uppercase': ({ rules }) =>
-    wrapStep(rules, 'signatureValid', (valid) => (body, sign, ...rest) => valid(body, sign.toLowerCase(), ...rest)),
-  'cloud-sign-hourless': ({ rules }) =>
-    wrapStep(rules, 'signatureValid', (valid) => (body, sign, secret, w, skewS, exclude) => {
-      const contract = valid(body, sign, secret, w, skewS, exclude);
-      const hourless = createHash('md5').update(`${signedContent(body, exclude)}+${secret}`, 'utf8').digest('hex');
-      return safeEqual(hourless, sign) || contract;
-    }),
-  'cloud-sign-any-hour': ({ rules }) =>
-    wrapStep(rules, 'signatureValid', (valid) => (body, sign, secret, w, skewS, exclude) => {
-      let any = valid(body, sign, secret, w, skewS, exclude);
-      const now = hourBucket(w);
-      for (let b = now - ANY_HOUR_BUCKETS + 1; b <= now; b++) {
-        if (safeEqual(signBody(body, secret, b * 3600, exclude), sign)) any = true;
-      }
-      return any;
-    }),
+  'cloud-sign-uppercase': ({ rules }) => wrapStep(rules, 'signatureValid', widenToUppercase),
+  'cloud-sign-hourless': ({ rules }) => wrapStep(rules, 'signatureValid', widenToHourless),
+  'cloud-sign-any-hour': ({ rules }) => wrapStep(rules, 'signatureValid', widenToAnyHour),
   'cloud-sign-img-code': ({ rules }) => wrapStep(rules, 'signExclude', () => () => []),
   'cloud-unknown-lock-200': ({ rules }) =>
     wrapStep(rules, 'unknownLock', (unknown) => (path, key) =>
