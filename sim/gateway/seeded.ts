@@ -1,4 +1,4 @@
-import { roomDefects } from '../defects.ts';
+import { defectsOfRoom, roomDefects, seedParts, wrapStep, type WhereActs } from '../defects.ts';
 
 /** Defect `gateway-slow-ack`: every ack goes out this long after the lock answered, ms (above any ack timeout used). */
 const SLOW_ACK_MS = 10_000;
@@ -25,16 +25,46 @@ export interface GatewaySeams {
   strayPublish: boolean;
 }
 
-/** The seams of a gateway seeded with `defects` (other rooms' names ignored, unknown ones refused). */
+/** The contract itself: every seam as DESIGN §4 has it. */
+const CONTRACT_SEAMS: GatewaySeams = Object.freeze({
+  will: true,
+  statusRetained: true,
+  dedupCommands: true,
+  ackId: (id: string) => id,
+  ackDelayMs: 0,
+  eventId: (next: () => number) => next(),
+  strayPublish: false,
+});
+
+/** Where each of the gateway's seeded defects acts: it bends one seam of the contract's. */
+const ACTS: WhereActs<'gateway', GatewaySeams> = {
+  'gateway-double-actuate': (s) => {
+    s.dedupCommands = false;
+  },
+  'gateway-no-will': (s) => {
+    s.will = false;
+  },
+  'gateway-event-id-reuse': (s) => wrapStep(s, 'eventId', () => (_next, first) => first),
+  'gateway-status-not-retained': (s) => {
+    s.statusRetained = false;
+  },
+  'gateway-ack-wrong-id': (s) => wrapStep(s, 'ackId', (ackId) => (id) => `${ackId(id)}-x`),
+  'gateway-slow-ack': (s) => {
+    s.ackDelayMs = SLOW_ACK_MS;
+  },
+  'gateway-stray-publish': (s) => {
+    s.strayPublish = true;
+  },
+};
+
+/**
+ * The seams of a gateway seeded with `defects` (other rooms' names ignored, unknown ones refused).
+ * A clean gateway shares the contract's own seams.
+ */
 export function gatewaySeams(defects: readonly string[] = []): GatewaySeams {
   const on = roomDefects('gateway', defects);
-  return {
-    will: !on.has('gateway-no-will'),
-    statusRetained: !on.has('gateway-status-not-retained'),
-    dedupCommands: !on.has('gateway-double-actuate'),
-    ackId: (id) => (on.has('gateway-ack-wrong-id') ? `${id}-x` : id),
-    ackDelayMs: on.has('gateway-slow-ack') ? SLOW_ACK_MS : 0,
-    eventId: (next, first) => (on.has('gateway-event-id-reuse') ? first : next()),
-    strayPublish: on.has('gateway-stray-publish'),
-  };
+  if (!defectsOfRoom('gateway').some((d) => on.has(d))) return CONTRACT_SEAMS;
+  const seams = { ...CONTRACT_SEAMS };
+  seedParts('gateway', on, ACTS, seams);
+  return seams;
 }
