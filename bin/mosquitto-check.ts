@@ -15,7 +15,9 @@ const HELP = `usage: npm run conformance:mosquitto [-- Playwright options]
 Writes Mosquitto configuration for fixtures/fleet.json on a free loopback port (npm run broker-config),
 starts \`mosquitto -c\`, runs \`npm run conformance\` with LOCKBENCH_MQTT_URL and LOCKBENCH_MQTT_TAP_URL set (the
 whole sim suite, both profiles unless LOCKBENCH_PROFILE names one; each test's wire log holds its world's MQTT
-through the read-only tap; reports in reports/mosquitto), stops Mosquitto and exits by the verdict. Without mosquitto installed it skips (exit 0), except under CI=true where that fails.
+through the read-only tap; reports in reports/mosquitto), stops Mosquitto and exits by the verdict. It fails when
+Mosquitto's log saw no gateway, no cloud, or fewer taps than worlds. Without mosquitto installed it skips (exit 0),
+except under CI=true where that fails.
 `;
 
 const cmd = cli('lockbench conformance:mosquitto');
