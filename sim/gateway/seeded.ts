@@ -1,4 +1,4 @@
-import { roomDefects } from '../defects.ts';
+import { defectsOfRoom, roomDefects } from '../defects.ts';
 
 /** Defect `gateway-slow-ack`: every ack goes out this long after the lock answered, ms (above any ack timeout used). */
 const SLOW_ACK_MS = 10_000;
@@ -25,9 +25,24 @@ export interface GatewaySeams {
   strayPublish: boolean;
 }
 
+const GATEWAY_DEFECTS = defectsOfRoom('gateway');
+
+const contractAckId = (id: string): string => id;
+const contractEventId = (next: () => number): number => next();
+
+/**
+ * The seams of a clean gateway: the contract at every step, one frozen set shared by every gateway
+ * (a fleet of thousands would otherwise hold thousands of identical objects and closures).
+ */
+const CONTRACT: GatewaySeams = Object.freeze({
+  will: true, statusRetained: true, dedupCommands: true, ackId: contractAckId, ackDelayMs: 0, eventId: contractEventId, strayPublish: false,
+});
+
 /** The seams of a gateway seeded with `defects` (other rooms' names ignored, unknown ones refused). */
 export function gatewaySeams(defects: readonly string[] = []): GatewaySeams {
+  if (defects.length === 0) return CONTRACT;
   const on = roomDefects('gateway', defects);
+  if (!GATEWAY_DEFECTS.some((d) => on.has(d))) return CONTRACT;
   return {
     will: !on.has('gateway-no-will'),
     statusRetained: !on.has('gateway-status-not-retained'),
