@@ -29,7 +29,9 @@ export class RadioLink implements LockLink {
   onEvent(listener: (ev: LockEvent) => void): () => void {
     if (this.closed) return neverSubscribed;
     const off = this.lock.onEvent(listener);
-    (this.offs ??= []).push(off);
+    // A literal, not push on an empty array (which reserves 17 slots): one subscription per link is the rule.
+    if (this.offs) this.offs.push(off);
+    else this.offs = [off];
     return () => this.drop(off);
   }
 
