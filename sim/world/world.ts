@@ -19,6 +19,7 @@ import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
 import { waitUntil } from '../io/index.ts';
 import { resetWorld } from './reset.ts';
+import { startBounded } from './start-bounded.ts';
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
 export class FixtureError extends Error {
@@ -82,26 +83,6 @@ export interface WorldOptions {
  * holds more sockets and packets in flight (batches of 400 measured ~25 MB more RSS on the 10k/1k fleet).
  */
 const GATEWAY_STARTS_AT_ONCE = 50;
-
-/**
- * `start` each item, at most `limit` at once, in order. The first failure stops further starts; the
- * ones under way are awaited (so none is left running unowned) before it is thrown.
- */
-async function startBounded<T>(items: readonly T[], limit: number, start: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const lane = async (): Promise<void> => {
-    while (failure === null && next < items.length) {
-      try {
-        await start(items[next++]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure !== null) throw (failure as { error: unknown }).error;
-}
 
 /** The virtual lock spec of a fixture lock (also used by `npm run gateway`). */
 export function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
