@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { freePort } from '../sim/io/free-port.ts';
+import { waitUntil } from '../sim/io/wait.ts';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -42,7 +44,10 @@ test('fleet shards on Mosquitto are driven by the cloud alone; a stopped shard i
     const url = readFileSync(join(dir, 'cloud.url'), 'utf8').trim();
     const broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
     children.push(broker);
-    await new Promise((r) => setTimeout(r, 300));
+    const accepts = (): Promise<boolean> => new Promise((resolve) => {
+      const s = connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); }).once('error', () => resolve(false));
+    });
+    await waitUntil(`mosquitto to listen on ${port}`, accepts, { timeoutMs: 10_000, intervalMs: 50 });
     const cloud = await ready(tsx('bin/sim.ts', '--fixture', fixture, '--mqtt-url', url, '--gateways', 'none', '--start', 'now'), 'cloud', 30_000);
     const shard1 = tsx('bin/fleet.ts', '--fixture', fixture, '--mqtt-url', url, '--shard', '1/2');
     const [s1, s2] = await Promise.all([ready(shard1, 'shard 1', 30_000), ready(tsx('bin/fleet.ts', '--fixture', fixture, '--mqtt-url', url, '--shard', '2/2'), 'shard 2', 30_000)]);

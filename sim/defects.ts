@@ -2,7 +2,8 @@
  * The one registry of seeded defects (DESIGN §1, §9 "the suite must fail on a broken device"): each
  * name breaks one contract rule in one room, so a check can prove it notices. All are off unless
  * named. Adding a defect touches this table, the one place it acts, and the harness's catalogue
- * (`harness/defects/catalogue.ts`, typed against `DefectName`) — nothing else. Imports nothing.
+ * (`harness/defects/catalogue.ts`, typed against `DefectName`) — nothing else; `defects.test.ts` checks
+ * that each name acts in one production file. Imports nothing.
  */
 
 /** The rooms a defect can act in: the part of the world (or the harness's serial link) it breaks. */
@@ -132,4 +133,26 @@ export interface RoomDefects<R extends DefectRoom> {
 export function roomDefects<R extends DefectRoom>(room: R, names: readonly string[] = [], where = 'defects'): RoomDefects<R> {
   const on = new Set<DefectName>(checkDefects(names, (i) => `${where}[${i}]`).filter((n) => DEFECTS[n].room === room));
   return { has: (d) => on.has(d) };
+}
+
+/** The methods of `T`: the contract steps a defect may wrap. */
+export type StepOf<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+
+/**
+ * How a defect acts on a part: the part computes the contract, and the defect wraps one of its steps
+ * for this instance only (`wrap` gets the contract step, bound, and returns the step the part runs
+ * from then on). The part's own calls (`this.step()`) go through the wrapped step too, so a part
+ * names no defect and a new defect needs no flag in it.
+ */
+export function wrapStep<T extends object, K extends StepOf<T>>(part: T, step: K, wrap: (contract: T[K]) => T[K]): void {
+  const contract = (part[step] as (...args: unknown[]) => unknown).bind(part) as T[K];
+  Object.defineProperty(part, step, { value: wrap(contract), configurable: true, writable: true });
+}
+
+/** Where each defect of one room acts on that room's parts; typed over all of them, so a new one must say. */
+export type WhereActs<R extends DefectRoom, P> = { [D in DefectOf<R>]: (parts: P) => void };
+
+/** Let the defects switched on act on `parts`, in registry order. */
+export function seedParts<R extends DefectRoom, P>(room: R, on: RoomDefects<R>, acts: WhereActs<R, P>, parts: P): void {
+  for (const d of defectsOfRoom(room)) if (on.has(d)) acts[d](parts);
 }

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import mqtt, { ErrorWithSubackPacket, type IClientOptions, type MqttClient } from 'mqtt';
 import { Broker } from './broker.ts';
 import { DEFECTS } from '../defects.ts';
+import { waitUntil } from '../io/wait.ts';
 
 const SECRETS = new Map([[7, 'gw7-secret'], [8, 'gw8-secret']]);
 const WAIT_MS = 500;
@@ -190,8 +191,7 @@ test('a client id stays bound to its owner while the owner is offline; gw-{ap_id
     // A gateway may choose its own client id; once used, it is bound to that gateway.
     const own = await open({ ...gwOpts(7), clientId: 'lock-hub-AB12' });
     await own.endAsync();
-    await new Promise((r) => setTimeout(r, 20)); // real time for the broker to see the DISCONNECT (transport)
-    assert.equal(broker.stats.clients, 0, 'the owner is offline');
+    await waitUntil('the broker to see the owner\'s DISCONNECT', () => broker.stats.clients === 0, { timeoutMs: 2000 });
     assert.equal(await refusedCode(open, { ...gwOpts(8), clientId: 'lock-hub-AB12' }), 2);
     const gw7 = await open(gwOpts(7));
     await gw7.endAsync();

@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
 import { Compensations, DEFAULT_COMPENSATION } from './compensations.ts';
-import { roomDefects } from '../defects.ts';
 import { fail, recordInternalError, type CloudDeps, type Reply } from './endpoint.ts';
 import { seededRng, type Rng } from '../random.ts';
 import { ENDPOINT_SPECS } from './endpoints/index.ts';
@@ -12,6 +11,8 @@ import { probeGateway, type ProbeRequest, type ProbeResult } from './command-pro
 import { closeServer, urlOf, waitUntil } from '../io/index.ts';
 import { listen, rawEnvelopeResponse, sendEnvelope } from './http-server.ts';
 import { runPipeline } from './pipeline.ts';
+import { CloudRules } from './rules.ts';
+import { cloudDefects, seedCloud } from './seeded.ts';
 import { PushSink } from './push.ts';
 import { CloudStore } from './store.ts';
 import { newCloudStats, type CloudOptions, type CloudStats } from './types.ts';
@@ -58,17 +59,18 @@ export class Cloud {
   /** Start a cloud: MQTT connected and subscribed, HTTP listening. */
   static async create(opts: CloudOptions): Promise<Cloud> {
     if (!isProfileName(opts.profile)) throw new TypeError(`unknown profile "${String(opts.profile)}"`);
-    const { has } = roomDefects('cloud', opts.defects);
+    // Validated before anything starts: a misspelt defect stops the cloud up front.
+    const seeded = cloudDefects(opts.defects);
     const stats = newCloudStats();
     const store = new CloudStore(opts.apps, opts.locks);
     const push = new PushSink({
-      attempts: has('cloud-no-push-retry') ? 1 : (opts.push?.attempts ?? 3),
+      attempts: opts.push?.attempts ?? 3,
       backoffMs: opts.push?.backoffMs ?? 100,
       timeoutMs: opts.push?.timeoutMs ?? 1000,
       maxQueued: PUSH_QUEUE_MAX,
       stats,
     });
-    const events = new EventRouter({ store, push, tzOffsetMin: opts.tzOffsetMin, stats, has });
+    const events = new EventRouter({ store, push, tzOffsetMin: opts.tzOffsetMin, stats });
     const closing = new AbortController();
     let rpc: GatewayRpc;
     // Bound once the RPC exists; a gateway coming back online retries the compensations owed behind it.
@@ -89,11 +91,12 @@ export class Cloud {
     }
     compensations = new Compensations(rpc, stats, { ...DEFAULT_COMPENSATION, ...opts.compensation });
     const deps: CloudDeps = {
-      clock: opts.clock, profile: opts.profile, store, rpc, stats, has, compensations, events, rng: opts.rng ?? seededRng(0),
+      clock: opts.clock, profile: opts.profile, store, rpc, stats, rules: new CloudRules(), compensations, events, rng: opts.rng ?? seededRng(0),
       faceRate: new FaceRateLimiter(opts.faceRate.max, opts.faceRate.perS),
       verifyFace: (q) => verifyFace(opts.faceProviderUrl, q, opts.faceTimeoutMs, closing.signal),
       signSkewS: opts.signSkewS, timeSyncTtlS: opts.timeSyncTtlS, tzOffsetMin: opts.tzOffsetMin,
     };
+    seedCloud(seeded, { rules: deps.rules, store, rpc, faceRate: deps.faceRate, events, push });
     const bodyLimitBytes = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       void runPipeline({ req, bodyLimitBytes, endpoints: ENDPOINT_SPECS }, deps)

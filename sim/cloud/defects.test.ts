@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { signBody, signedContent } from '../protocol/index.ts';
-import { defectsOfRoom, roomDefects, type CloudDefect } from '../defects.ts';
+import { roomDefects, type CloudDefect } from '../defects.ts';
 import { startBuiltinFaceProvider } from './face-provider.ts';
 import {
   APP_ID, APP_SECRET, FACE_IMAGE, LOCK, LOCK_NO_AP, LOCK_OTHER_CORP, MEMBER, startPushReceiver, startWorld, testApps, waitFor,
@@ -12,7 +12,9 @@ import type { CloudOptions } from './types.ts';
 
 /**
  * One observation per defect: `contract` is what the check sees on a correct cloud, `broken` on
- * the defective one. Both run, so each check is shown to tell the two apart.
+ * the defective one. Both run, so each check is shown to tell the two apart. The table is partial
+ * on purpose: the kill matrix (`npm run defects`, its catalogue typed over every defect) proves each
+ * defect against the suite, so a new defect needs no probe here (`sim/defects.ts`).
  */
 interface DefectCheck {
   over?: (extra: { pushUrl: string; faceUrl: string }) => Partial<CloudOptions>;
@@ -27,7 +29,7 @@ const get = { app_id: APP_ID, lock_id: LOCK };
 const code = async (p: Promise<{ body: { code: number } }>) => (await p).body.code;
 const faceBody = { app_id: APP_ID, lock_id: LOCK, name: MEMBER.name, id_num: MEMBER.idNum, img_code: FACE_IMAGE.toString('base64') };
 
-const CHECKS: Record<CloudDefect, DefectCheck> = {
+const CHECKS: Partial<Record<CloudDefect, DefectCheck>> = {
   'cloud-sign-uppercase': {
     observe: (w) => code(w.call('/third/lock/get', get, { sign: signBody(get, APP_SECRET, w.clock.now()).toUpperCase() })),
     contract: 401, broken: 200,
@@ -120,10 +122,6 @@ const CHECKS: Record<CloudDefect, DefectCheck> = {
   },
 };
 
-test('every cloud defect has a check', () => {
-  assert.deepEqual(Object.keys(CHECKS).sort(), defectsOfRoom('cloud').sort());
-});
-
 test('the cloud refuses an unknown name and ignores other rooms\' defects', async () => {
   await assert.rejects(startWorld({ defects: ['cloud-sign-uppercas'] }), /unknown defect "cloud-sign-uppercas"/);
   const { has } = roomDefects('cloud', ['lock-no-lockout', 'cloud-seq-reuse']);
@@ -131,9 +129,8 @@ test('the cloud refuses an unknown name and ignores other rooms\' defects', asyn
   assert.equal(has('cloud-busy-ignored'), false);
 });
 
-for (const name of defectsOfRoom('cloud')) {
+for (const [name, check] of Object.entries(CHECKS)) {
   test(`defect ${name} is observable`, async () => {
-    const check = CHECKS[name];
     const faceProvider = await startBuiltinFaceProvider([MEMBER]);
     try {
       for (const [defects, expected] of [[[], check.contract], [[name], check.broken]] as const) {

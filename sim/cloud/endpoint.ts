@@ -1,11 +1,11 @@
 import type { Clock } from '../clock/index.ts';
 import type { Body, Endpoint, LockResult, Outcome, ProfileName } from '../protocol/index.ts';
 import type { Compensations } from './compensations.ts';
-import type { CloudDefect } from '../defects.ts';
 import type { EventRouter } from './events.ts';
 import type { FaceQuery, FaceRateLimiter, FaceVerdict } from './face.ts';
 import type { FieldResult } from './fields.ts';
 import type { GatewayLink, RpcAnswer } from './gateway-rpc.ts';
+import type { CloudRules } from './rules.ts';
 import type { CloudStore } from './store.ts';
 import type { Rng } from '../random.ts';
 import { INTERNAL_ERRORS_KEPT, type AppRecord, type CloudStats, type LockRecord } from './types.ts';
@@ -47,7 +47,8 @@ export interface CloudDeps {
   stats: CloudStats;
   /** The cloud's fork of the world seed (STYLE §2). */
   rng: Rng;
-  has(d: CloudDefect): boolean;
+  /** The contract rules endpoints ask (DESIGN §3.2, §3.3), where seeded defects act. */
+  rules: CloudRules;
   signSkewS: number;
   timeSyncTtlS: number;
   tzOffsetMin: number;
@@ -66,12 +67,8 @@ export interface Call<F> {
 /** One endpoint of DESIGN §3.3: its fields (step 4), its lock (step 5) and its own checks (step 7). */
 export interface EndpointSpec<F> {
   path: Endpoint;
-  /** Fields outside the signed content (DESIGN §5.1: `img_code` on open/face). */
-  signExclude?: (deps: CloudDeps) => readonly string[];
   fields(body: Body, deps: CloudDeps): FieldResult<F>;
   lockKey(fields: F): LockKey;
-  /** Answer for a lock that does not exist, when not 350 (a seeded defect). */
-  unknownLock?(fields: F, deps: CloudDeps): Reply | undefined;
   handle(call: Call<F>, deps: CloudDeps): Promise<Reply>;
 }
 
@@ -95,10 +92,10 @@ export function outcomeOf(answer: RpcAnswer, table: Partial<Record<LockResult | 
 export function gatewayReady(lock: LockRecord, deps: CloudDeps): { ok: true; apId: number } | { ok: false; reply: Reply } {
   if (!lock.isBind) return { ok: false, reply: fail('not_bound', 'lock is not bound') };
   if (lock.apId === null) {
-    return { ok: false, reply: deps.has('cloud-360-for-362') ? fail('offline', 'lock is not online') : fail('no_gateway', 'lock has no gateway') };
+    return { ok: false, reply: deps.rules.noGateway() };
   }
   if (!deps.rpc.online(lock.apId)) return { ok: false, reply: fail('offline', 'gateway is offline') };
-  if (!deps.has('cloud-busy-ignored') && deps.rpc.inFlight(lock.lockId)) return { ok: false, reply: fail('busy', 'another command for this lock is in flight') };
+  if (deps.rpc.inFlight(lock.lockId)) return { ok: false, reply: fail('busy', 'another command for this lock is in flight') };
   return { ok: true, apId: lock.apId };
 }
 

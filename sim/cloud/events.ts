@@ -1,5 +1,4 @@
 import type { GatewayEvent } from '../protocol/index.ts';
-import type { CloudDefect } from '../defects.ts';
 import type { PushMessage, PushSink } from './push.ts';
 import type { CloudStore } from './store.ts';
 import type { AppRecord, CloudStats, LockRecord } from './types.ts';
@@ -44,7 +43,6 @@ export interface EventRouterOptions {
   push: PushSink;
   tzOffsetMin: number;
   stats: CloudStats;
-  has(d: CloudDefect): boolean;
 }
 
 /**
@@ -83,7 +81,7 @@ export class EventRouter {
     const lock = store.lock(ev.lock_id);
     // A gateway may only speak for the locks behind it.
     if (!lock || lock.isDel || lock.apId !== apId) return void stats.mqttDropped++;
-    if (!this.opts.has('cloud-push-duplicate') && this.isRedelivery(apId, ev)) return void stats.eventsDuplicate++;
+    if (this.isRedelivery(apId, ev)) return void stats.eventsDuplicate++;
     switch (ev.type) {
       case 'unlock':
         this.toApps(lock, {
@@ -116,7 +114,8 @@ export class EventRouter {
     if (!lowVoltage) this.lowPushed.delete(lockId);
   }
 
-  private isRedelivery(apId: number, ev: GatewayEvent): boolean {
+  /** Whether `ev` repeats an event_id of the gateway's current session (DESIGN §3.4: pushed once). */
+  isRedelivery(apId: number, ev: GatewayEvent): boolean {
     let seen = this.seen.get(apId);
     if (!seen) this.seen.set(apId, (seen = new GatewaySeen()));
     return seen.isRedelivery(ev.event_id);

@@ -4,7 +4,6 @@ import { fail, type AnyEndpoint, type CloudDeps, type Reply } from './endpoint.t
 import { readBody } from './http-server.ts';
 import { MAX_JSON_DEPTH as MAX_DEPTH, tooDeep } from './json-depth.ts';
 import { lexicalView, nonIntegralNumberKeys } from './json-lexemes.ts';
-import { signatureValid } from './signature.ts';
 import type { AppRecord, LockRecord } from './types.ts';
 
 /** What the steps learn about one request as it goes down the pipeline. */
@@ -85,9 +84,9 @@ function checkAuthFields(st: RequestState): Reply | undefined {
 function checkSignature(st: RequestState, deps: CloudDeps): Reply | undefined {
   const body = need(st.body, 'body');
   const app = deps.store.app(body.app_id as string);
-  const exclude = need(st.endpoint, 'endpoint').signExclude?.(deps) ?? [];
+  const exclude = deps.rules.signExclude(need(st.endpoint, 'endpoint').path);
   // An unknown app answers like a bad sign, after the same work, so app ids cannot be probed (DESIGN §3.1).
-  const valid = signatureValid(body, body.sign as string, app?.appSecret ?? '', deps.clock.now(), deps.signSkewS, exclude, deps.has);
+  const valid = deps.rules.signatureValid(body, body.sign as string, app?.appSecret ?? '', deps.clock.now(), deps.signSkewS, exclude);
   if (!app || !valid) return fail('bad_sign', 'sign is invalid or app_id is unknown');
   st.app = app;
   return undefined;
@@ -105,14 +104,13 @@ function findLock(st: RequestState, deps: CloudDeps): Reply | undefined {
   const ep = need(st.endpoint, 'endpoint');
   const key = ep.lockKey(st.fields);
   const lock = 'lockId' in key ? deps.store.lock(key.lockId) : deps.store.lockByMac(key.mac);
-  if (!lock || lock.isDel) return ep.unknownLock?.(st.fields, deps) ?? fail('no_lock', 'lock does not exist');
+  if (!lock || lock.isDel) return deps.rules.unknownLock(ep.path, key);
   st.lock = lock;
   return undefined;
 }
 
 function checkCorp(st: RequestState, deps: CloudDeps): Reply | undefined {
-  if (deps.has('cloud-no-corp-check')) return undefined;
-  if (!need(st.app, 'app').corpIds.includes(need(st.lock, 'lock').corpId)) return fail('no_right', 'this app has no right to this lock');
+  if (!deps.rules.mayUse(need(st.app, 'app'), need(st.lock, 'lock'))) return fail('no_right', 'this app has no right to this lock');
   return undefined;
 }
 

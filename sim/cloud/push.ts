@@ -90,17 +90,21 @@ export class PushSink {
 
   private async deliver(item: Queued): Promise<void> {
     const body = JSON.stringify(item.message);
-    for (let attempt = 1; attempt <= this.opts.attempts && !this.closed; attempt++) {
+    for (let attempt = 1; !this.closed; attempt++) {
       if (await this.attempt(item.url, body)) {
         this.opts.stats.pushesSent++;
         return;
       }
-      if (attempt < this.opts.attempts) {
-        this.opts.stats.pushRetries++;
-        await this.sleep(this.opts.backoffMs * 2 ** (attempt - 1));
-      }
+      if (!this.mayRetry(attempt)) break;
+      this.opts.stats.pushRetries++;
+      await this.sleep(this.opts.backoffMs * 2 ** (attempt - 1));
     }
     if (!this.closed) this.opts.stats.pushFailures++;
+  }
+
+  /** Whether a push that failed its `attempt`-th try is tried again (DESIGN §3.4: retried with backoff, `attempts` in all). */
+  mayRetry(attempt: number): boolean {
+    return attempt < this.opts.attempts;
   }
 
   private target(url: string): { pool: Pool; path: string } {

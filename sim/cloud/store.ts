@@ -68,9 +68,14 @@ export class CloudStore {
     return [...this.apps.values()].filter((a) => a.corpIds.some((c) => corps.has(c)));
   }
 
-  /** Issue the next time-sync seq of a lock at world time w (`reuse`: always the first one). */
-  issueSeq(lock: LockRecord, w: number, reuse: boolean): number {
-    const seq = reuse ? lock.seqStart : (this.nextSeq.get(lock.lockId) ?? lock.seqStart);
+  /** The seq the next time sync of a lock gets (DESIGN §5.3: each above every one issued before). */
+  nextSeqOf(lock: LockRecord): number {
+    return this.nextSeq.get(lock.lockId) ?? lock.seqStart;
+  }
+
+  /** Issue the next time-sync seq of a lock at world time w. */
+  issueSeq(lock: LockRecord, w: number): number {
+    const seq = this.nextSeqOf(lock);
     if (seq > 0xffffffff) throw new RangeError(`time-sync seq of lock ${lock.lockId} exhausted`);
     this.nextSeq.set(lock.lockId, Math.max(seq + 1, this.nextSeq.get(lock.lockId) ?? 0));
     let m = this.issued.get(lock.lockId);

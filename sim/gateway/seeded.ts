@@ -1,4 +1,4 @@
-import { defectsOfRoom, roomDefects } from '../defects.ts';
+import { defectsOfRoom, roomDefects, seedParts, wrapStep, type WhereActs } from '../defects.ts';
 
 /** Defect `gateway-slow-ack`: every ack goes out this long after the lock answered, ms (above any ack timeout used). */
 const SLOW_ACK_MS = 10_000;
@@ -25,31 +25,48 @@ export interface GatewaySeams {
   strayPublish: boolean;
 }
 
-const GATEWAY_DEFECTS = defectsOfRoom('gateway');
-
-const contractAckId = (id: string): string => id;
-const contractEventId = (next: () => number): number => next();
-
-/**
- * The seams of a clean gateway: the contract at every step, one frozen set shared by every gateway
- * (a fleet of thousands would otherwise hold thousands of identical objects and closures).
- */
-const CONTRACT: GatewaySeams = Object.freeze({
-  will: true, statusRetained: true, dedupCommands: true, ackId: contractAckId, ackDelayMs: 0, eventId: contractEventId, strayPublish: false,
+/** The contract itself: every seam as DESIGN §4 has it. */
+const CONTRACT_SEAMS: GatewaySeams = Object.freeze({
+  will: true,
+  statusRetained: true,
+  dedupCommands: true,
+  ackId: (id: string) => id,
+  ackDelayMs: 0,
+  eventId: (next: () => number) => next(),
+  strayPublish: false,
 });
 
-/** The seams of a gateway seeded with `defects` (other rooms' names ignored, unknown ones refused). */
+/** Where each of the gateway's seeded defects acts: it bends one seam of the contract's. */
+const ACTS: WhereActs<'gateway', GatewaySeams> = {
+  'gateway-double-actuate': (s) => {
+    s.dedupCommands = false;
+  },
+  'gateway-no-will': (s) => {
+    s.will = false;
+  },
+  'gateway-event-id-reuse': (s) => wrapStep(s, 'eventId', () => (_next, first) => first),
+  'gateway-status-not-retained': (s) => {
+    s.statusRetained = false;
+  },
+  'gateway-ack-wrong-id': (s) => wrapStep(s, 'ackId', (ackId) => (id) => `${ackId(id)}-x`),
+  'gateway-slow-ack': (s) => {
+    s.ackDelayMs = SLOW_ACK_MS;
+  },
+  'gateway-stray-publish': (s) => {
+    s.strayPublish = true;
+  },
+};
+
+/**
+ * The seams of a gateway seeded with `defects` (other rooms' names ignored, unknown ones refused).
+ * A clean gateway shares the contract's own seams.
+ */
 export function gatewaySeams(defects: readonly string[] = []): GatewaySeams {
-  if (defects.length === 0) return CONTRACT;
+  // The common case of a fleet's thousands of gateways, without building a defect set for each.
+  if (defects.length === 0) return CONTRACT_SEAMS;
   const on = roomDefects('gateway', defects);
-  if (!GATEWAY_DEFECTS.some((d) => on.has(d))) return CONTRACT;
-  return {
-    will: !on.has('gateway-no-will'),
-    statusRetained: !on.has('gateway-status-not-retained'),
-    dedupCommands: !on.has('gateway-double-actuate'),
-    ackId: (id) => (on.has('gateway-ack-wrong-id') ? `${id}-x` : id),
-    ackDelayMs: on.has('gateway-slow-ack') ? SLOW_ACK_MS : 0,
-    eventId: (next, first) => (on.has('gateway-event-id-reuse') ? first : next()),
-    strayPublish: on.has('gateway-stray-publish'),
-  };
+  if (!defectsOfRoom('gateway').some((d) => on.has(d))) return CONTRACT_SEAMS;
+  const seams = { ...CONTRACT_SEAMS };
+  seedParts('gateway', on, ACTS, seams);
+  return seams;
 }

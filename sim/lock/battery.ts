@@ -6,8 +6,6 @@ export interface BatteryConfig {
   cutoffPct: number;
   unlockCostPct: number;
   idleDrainPctPerDay: number;
-  /** Defect `lock-battery-never-low`: low_voltage is never reported. */
-  neverLow: boolean;
 }
 
 /**
@@ -17,12 +15,12 @@ export interface BatteryConfig {
 export class Battery {
   private pctValue: number;
   private lastW: number;
-  private reportedLow: boolean;
+  /** The low_voltage value last reported; null until the owner's first look (`takeLowChange`). */
+  private reportedLow: boolean | null = null;
 
   constructor(pct: number, w: number, private readonly cfg: BatteryConfig) {
     this.pctValue = clampPct(pct);
     this.lastW = w;
-    this.reportedLow = this.low;
   }
 
   /** Charge in percent (unrounded). */
@@ -31,8 +29,8 @@ export class Battery {
   }
 
   /** DESIGN §5.4: low_voltage = below low_battery_pct. */
-  get low(): boolean {
-    return !this.cfg.neverLow && this.pctValue < this.cfg.lowBatteryPct;
+  isLow(): boolean {
+    return this.pctValue < this.cfg.lowBatteryPct;
   }
 
   /** Below cut-off the motor refuses (`low_battery`). */
@@ -61,12 +59,15 @@ export class Battery {
     this.lastW = w;
   }
 
-  /** The new low_voltage value if it changed since last reported (and marks it reported), else null. */
+  /**
+   * The new low_voltage value if it changed since last reported (and marks it reported), else null.
+   * The first look only records the value: a lock starting low has nothing to report.
+   */
   takeLowChange(): boolean | null {
-    const low = this.low;
-    if (low === this.reportedLow) return null;
+    const low = this.isLow();
+    const changed = this.reportedLow !== null && low !== this.reportedLow;
     this.reportedLow = low;
-    return low;
+    return changed ? low : null;
   }
 }
 

@@ -6,8 +6,9 @@ import { Battery, pctOneDecimal, pctTwoDecimals } from './battery.ts';
 import { EventLog } from './event-log.ts';
 import { answer, DEFAULT_BEHAVIOURS, type LockBehaviour, type LockOpContext } from './behaviours.ts';
 import { Lockout } from './lockout.ts';
-import { checkPassword, PasswordStore, type AcceptRules } from './passwords.ts';
-import { lockSeams, type LockSeams } from './seeded.ts';
+import { Acceptance, PasswordStore } from './passwords.ts';
+import { seedLock } from './seeded.ts';
+import { TimeSyncSeqs } from './time-sync.ts';
 import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, PersistedLock, StoredPassword } from './types.ts';
 
 // The spec helpers travel with the class so callers need one import.
@@ -21,19 +22,17 @@ export { defaultLockSpec, type LockSpecInput } from './defaults.ts';
 export class VirtualLock implements LockFirmware {
   readonly lockId: number;
   private readonly clock: LockClock;
-  /** Where seeded defects act (`seeded.ts`); each takes the contract result. */
-  private readonly seams: LockSeams;
   private readonly battery: Battery;
   private readonly lockout: Lockout;
   private readonly passwords: PasswordStore;
-  private readonly rules: AcceptRules;
+  private readonly acceptance: Acceptance;
+  private readonly timeSync: TimeSyncSeqs;
   private readonly log = new EventLog();
   private driftPpm: number;
   private powered = true;
   private radioUp = true;
   private jammed = false;
   private tamper = false;
-  private lastSeq = 0;
   private readonly behaviours: LockBehaviour[] = [...DEFAULT_BEHAVIOURS];
   /** The firmware steps behaviours are given, bound to this lock. */
   private readonly opContext: LockOpContext = {
@@ -51,16 +50,19 @@ export class VirtualLock implements LockFirmware {
   constructor(private readonly spec: LockSpec, private readonly world: Clock, private readonly realClock: Clock = world) {
     if (!/^(?:[0-9a-fA-F]{2})+$/.test(spec.secretHex)) throw new RangeError('secretHex must be hex bytes');
     this.lockId = spec.lockId;
-    this.seams = lockSeams(spec.defects);
     const w = world.now();
     this.driftPpm = spec.driftPpm;
-    this.clock = new LockClock(w, this.seams.clockPpm(spec.driftPpm), spec.clockOffsetS);
-    this.battery = new Battery(spec.batteryPct, w, { ...spec, neverLow: !this.seams.mayReportLow });
-    this.lockout = new Lockout(spec.lockout, !this.seams.lockoutOn, spec.lockoutSurvivesSetBack);
+    this.clock = new LockClock(w, 0, spec.clockOffsetS);
+    this.battery = new Battery(spec.batteryPct, w, spec);
+    this.lockout = new Lockout(spec.lockout, spec.lockoutSurvivesSetBack);
     this.passwords = new PasswordStore(spec.capacity);
-    this.rules = this.seams.rules({
-      secretHex: spec.secretHex, tolerance: { ...spec.tolerance }, slotEndInclusive: false, userEndInclusive: false, userWindowIgnored: false,
-    });
+    this.acceptance = new Acceptance(spec.secretHex, { ...spec.tolerance });
+    this.timeSync = new TimeSyncSeqs(this.clock);
+    // Seeded defects wrap the parts' steps (`seeded.ts`) before anything is computed from them: the
+    // drift goes through `setDrift` and the battery's first look records the value a seeded step gives.
+    seedLock(spec.defects, { clock: this.clock, battery: this.battery, lockout: this.lockout, acceptance: this.acceptance, timeSync: this.timeSync });
+    this.clock.setDrift(w, spec.driftPpm);
+    this.battery.takeLowChange();
   }
 
   /** Radio reachable: powered and its radio not cut. */
@@ -109,9 +111,9 @@ export class VirtualLock implements LockFirmware {
     if (!this.powered) return { result: 'unreachable', lock_time: this.wholeLockTime() };
     const decoded = decodeTimeSync(this.spec.secretHex, this.lockId, seq, key1, key2);
     if (!decoded.ok) return { result: decoded.reason, lock_time: this.wholeLockTime() };
-    if (this.seams.isReplay(seq <= this.lastSeq)) return { result: 'replay', lock_time: this.wholeLockTime() };
-    this.seams.setClock(() => this.clock.set(this.world.now(), decoded.serverTime));
-    this.lastSeq = Math.max(this.lastSeq, seq);
+    if (this.timeSync.isReplay(seq)) return { result: 'replay', lock_time: this.wholeLockTime() };
+    this.timeSync.setClock(this.world.now(), decoded.serverTime);
+    this.timeSync.take(seq);
     return { result: 'ok', lock_time: this.wholeLockTime() };
   }
 
@@ -120,7 +122,7 @@ export class VirtualLock implements LockFirmware {
     this.sync();
     return {
       is_abnormal: this.isAbnormal(),
-      low_voltage: this.battery.low,
+      low_voltage: this.battery.isLow(),
       battery_pct: pctTwoDecimals(this.battery.pct),
       lock_time: this.wholeLockTime(),
     };
@@ -143,7 +145,8 @@ export class VirtualLock implements LockFirmware {
     if (on === this.powered) return;
     const wasReachable = this.reachable;
     const w = this.world.now();
-    this.seams.powerClock(() => (on ? this.clock.powerOn(w) : this.clock.powerOff(w)));
+    if (on) this.clock.powerOn(w);
+    else this.clock.powerOff(w);
     this.powered = on;
     this.reachabilityChanged(wasReachable);
     this.sync();
@@ -183,7 +186,7 @@ export class VirtualLock implements LockFirmware {
     if (!Number.isFinite(ppm)) throw new RangeError('drift_ppm must be a finite number');
     this.sync();
     this.driftPpm = ppm;
-    this.clock.setDrift(this.world.now(), this.seams.clockPpm(ppm));
+    this.clock.setDrift(this.world.now(), ppm);
   }
 
   /** Add a step of `seconds` to the lock clock. */
@@ -213,7 +216,7 @@ export class VirtualLock implements LockFirmware {
       trusted: this.clock.trusted,
       drift_ppm: this.driftPpm,
       battery_pct: pctTwoDecimals(this.battery.pct),
-      low_voltage: this.battery.low,
+      low_voltage: this.battery.isLow(),
       is_abnormal: this.isAbnormal(),
       tamper: this.tamper,
       jammed: this.jammed,
@@ -221,7 +224,7 @@ export class VirtualLock implements LockFirmware {
       power: this.powered ? 'on' : 'off',
       locked_out_until: this.lockoutUntilLockTime(),
       wrong_attempts: this.lockout.wrongAttempts,
-      last_seq: this.lastSeq,
+      last_seq: this.timeSync.lastSeq,
       uids: this.passwords.list().map((p) => p.uid),
       events: this.log.events(),
     };
@@ -233,7 +236,7 @@ export class VirtualLock implements LockFirmware {
     const w = this.world.now();
     return {
       lock_id: this.lockId,
-      last_seq: this.lastSeq,
+      last_seq: this.timeSync.lastSeq,
       passwords: this.passwords.list(),
       lockout: this.lockout.saved(),
       clock: { offset_s: this.clock.now(w) - w, trusted: this.clock.trusted },
@@ -244,7 +247,7 @@ export class VirtualLock implements LockFirmware {
   restore(p: PersistedLock): void {
     if (p.lock_id !== this.lockId) throw new RangeError(`saved state is for lock ${p.lock_id}, not ${this.lockId}`);
     const w = this.world.now();
-    this.lastSeq = p.last_seq;
+    this.timeSync.restore(p.last_seq);
     this.passwords.del(0);
     for (const pw of p.passwords) this.passwords.add(pw);
     this.clock.set(w, w + p.clock.offset_s);
@@ -297,7 +300,7 @@ export class VirtualLock implements LockFirmware {
       this.unlockEvent(mode, false, 0);
       return 'locked_out';
     }
-    const verdict = checkPassword(password, t, this.seams.clockTrusted(this.clock.trusted), this.passwords, this.rules);
+    const verdict = this.acceptance.check(password, t, this.clock.trusted, this.passwords);
     if (!verdict.ok) {
       // Only a wrong or expired password counts toward lockout; an untrusted clock is not the typist's fault.
       if (verdict.result !== 'no_time') this.lockout.recordWrong(lockoutT);

@@ -15,11 +15,10 @@ export class Lockout {
   private lastT: number | null = null;
 
   /**
-   * `disabled`: defect `lock-no-lockout` (wrong attempts are counted but never lock the keypad).
    * `survivesSetBack`: a firmware choice §5.4 leaves open — a clock set back keeps the lockout's
    * remaining time instead of ending it.
    */
-  constructor(private readonly cfg: LockoutConfig, private readonly disabled = false, private readonly survivesSetBack = false) {}
+  constructor(private readonly cfg: LockoutConfig, private readonly survivesSetBack = false) {}
 
   get wrongAttempts(): number {
     return this.wrong;
@@ -54,7 +53,12 @@ export class Lockout {
   recordWrong(t: number): void {
     this.expire(t);
     this.wrong += 1;
-    if (!this.disabled && this.wrong >= this.cfg.attempts) this.since = t;
+    if (this.startsLockout(this.wrong)) this.since = t;
+  }
+
+  /** Whether the `wrong`-th wrong password in a row starts a lockout (DESIGN §5.4: the `attempts`-th does). */
+  startsLockout(wrong: number): boolean {
+    return wrong >= this.cfg.attempts;
   }
 
   /** A right password resets the count. */

@@ -35,32 +35,10 @@ export class PasswordStore {
   }
 }
 
-/** Acceptance rules of one lock, from its spec and defects. */
-export interface AcceptRules {
-  secretHex: string;
-  tolerance: { behind: number; ahead: number };
-  /** Defect `lock-slot-end-inclusive`: a code also opens during the first second after its window. */
-  slotEndInclusive: boolean;
-  /** Defect `lock-user-window-inclusive`: a user password also opens at L == end. */
-  userEndInclusive: boolean;
-  /** Defect `lock-user-window-ignored`: a user password opens at any time, before or after its window. */
-  userWindowIgnored?: boolean;
-}
-
-/**
- * Whether `code` is the temporary password of a slot the lock accepts at integer lock time t:
- * slot n with floor(t/300) − behind ≤ n ≤ floor(t/300) + ahead (DESIGN §5.2).
- */
-export function matchesTempCode(code: string, t: number, rules: AcceptRules): boolean {
-  const { behind, ahead } = rules.tolerance;
-  // With the defect, the slots accepted one second ago are still accepted: [start, end] instead of [start, end).
-  const first = slotOf(rules.slotEndInclusive ? t - 1 : t) - behind;
-  const last = slotOf(t) + ahead;
-  let ok = false;
-  for (let n = Math.max(0, first); n <= last; n++) {
-    if (safeEqual(hotp6(rules.secretHex, n), code)) ok = true;
-  }
-  return ok;
+/** The slots a lock accepts at one lock time, inclusive at both ends (DESIGN §5.2). */
+export interface SlotRange {
+  first: number;
+  last: number;
 }
 
 /** The verdict of steps 2–5 of a password check (the lockout step is the caller's). */
@@ -69,23 +47,51 @@ export type PasswordVerdict =
   | { ok: false; result: 'no_time' | 'expired' | 'bad_password'; uid: number };
 
 /**
- * Check a password typed on the keypad or sent with `pwd_unlock` at integer lock time t:
- * untrusted clock → no_time; a temporary code of an accepted slot → ok (uid 0); a user password
- * inside `[start, end)` → ok with its uid, outside → expired; anything else → bad_password.
+ * How one lock accepts passwords at integer lock time t (DESIGN §5.2). Each method is one contract
+ * step; a seeded defect wraps a step (`sim/lock/seeded.ts`), so the rules carry no defect flags.
  */
-export function checkPassword(
-  password: string,
-  t: number,
-  trusted: boolean,
-  store: PasswordStore,
-  rules: AcceptRules,
-): PasswordVerdict {
-  // DESIGN §2: after a reset every password is time-bound, so every one is refused.
-  if (!trusted) return { ok: false, result: 'no_time', uid: 0 };
-  if (matchesTempCode(password, t, rules)) return { ok: true, uid: 0 };
-  const user = store.find(password);
-  if (user === undefined) return { ok: false, result: 'bad_password', uid: 0 };
-  const beforeEnd = rules.userEndInclusive ? t <= user.end : t < user.end;
-  if ((t >= user.start && beforeEnd) || rules.userWindowIgnored) return { ok: true, uid: user.uid };
-  return { ok: false, result: 'expired', uid: user.uid };
+export class Acceptance {
+  constructor(private readonly secretHex: string, private readonly spec: { behind: number; ahead: number }) {}
+
+  /** The behind/ahead tolerance in slots, from the lock's spec. */
+  tolerance(): { behind: number; ahead: number } {
+    return this.spec;
+  }
+
+  /** Slot n is accepted at t when floor(t/300) − behind ≤ n ≤ floor(t/300) + ahead. */
+  slots(t: number): SlotRange {
+    const { behind, ahead } = this.tolerance();
+    const n = slotOf(t);
+    return { first: n - behind, last: n + ahead };
+  }
+
+  /** Whether `code` is the temporary password of a slot accepted at t (every slot compared, in constant time). */
+  matchesTempCode(code: string, t: number): boolean {
+    const { first, last } = this.slots(t);
+    let ok = false;
+    for (let n = Math.max(0, first); n <= last; n++) {
+      if (safeEqual(hotp6(this.secretHex, n), code)) ok = true;
+    }
+    return ok;
+  }
+
+  /** Whether t is inside a user password's window `[start, end)` (DESIGN §3.3 v2). */
+  inWindow(user: StoredPassword, t: number): boolean {
+    return t >= user.start && t < user.end;
+  }
+
+  /**
+   * Check a password typed on the keypad or sent with `pwd_unlock`: untrusted clock → no_time; a
+   * temporary code of an accepted slot → ok (uid 0); a user password inside its window → ok with
+   * its uid, outside → expired; anything else → bad_password.
+   */
+  check(password: string, t: number, trusted: boolean, store: PasswordStore): PasswordVerdict {
+    // DESIGN §2: after a reset every password is time-bound, so every one is refused.
+    if (!trusted) return { ok: false, result: 'no_time', uid: 0 };
+    if (this.matchesTempCode(password, t)) return { ok: true, uid: 0 };
+    const user = store.find(password);
+    if (user === undefined) return { ok: false, result: 'bad_password', uid: 0 };
+    if (this.inWindow(user, t)) return { ok: true, uid: user.uid };
+    return { ok: false, result: 'expired', uid: user.uid };
+  }
 }

@@ -1,64 +1,50 @@
-import { defectsOfRoom, roomDefects, type RoomDefects } from '../defects.ts';
-import type { AcceptRules } from './passwords.ts';
+import type { LockClock } from '../clock/index.ts';
+import { roomDefects, seedParts, wrapStep, type WhereActs } from '../defects.ts';
+import type { Battery } from './battery.ts';
+import type { Lockout } from './lockout.ts';
+import type { Acceptance } from './passwords.ts';
+import type { TimeSyncSeqs } from './time-sync.ts';
+
+/** The parts of a lock whose contract steps a seeded defect may wrap (DESIGN §2, §5.2–§5.4). */
+export interface LockParts {
+  clock: LockClock;
+  battery: Battery;
+  lockout: Lockout;
+  acceptance: Acceptance;
+  timeSync: TimeSyncSeqs;
+}
 
 /**
- * Where the lock's seeded defects (`sim/defects.ts`, room `lock`) act. The lock computes each
- * contract step itself (DESIGN §2, §5.2–§5.4) and hands its result here; a defect switched on
- * widens or drops it (as `sim/cloud/signature.ts` widens the signature check). With no defect
- * every seam returns the contract result unchanged, so `lock.ts` names no defect.
+ * Where each of the lock's seeded defects (`sim/defects.ts`, room `lock`) acts: the parts compute
+ * the contract, and a defect wraps one of their steps, so no part names a defect.
  */
-export interface LockSeams {
-  /** The acceptance rules of DESIGN §5.2 (tolerance, slot and window ends). */
-  rules(contract: AcceptRules): AcceptRules;
-  /** Whether the battery may report low (DESIGN §5.4). */
-  mayReportLow: boolean;
-  /** Whether wrong attempts lock the keypad out (DESIGN §5.4). */
-  lockoutOn: boolean;
-  /** The drift rate handed to the clock, ppm. */
-  clockPpm(contractPpm: number): number;
-  /** Whether a time sync's seq is a replay (DESIGN §5.3: the seq must increase). */
-  isReplay(contract: boolean): boolean;
-  /** Runs the clock step of an accepted time sync (DESIGN §5.3). */
-  setClock(contract: () => void): void;
-  /** Runs the clock's power off/on step (DESIGN §2: the clock stops while powered off). */
-  powerClock(contract: () => void): void;
-  /** Whether the clock is trusted for a password check (DESIGN §2: not after a reset). */
-  clockTrusted(contract: boolean): boolean;
+const ACTS: WhereActs<'lock', LockParts> = {
+  'lock-slot-end-inclusive': ({ acceptance }) =>
+    // The slots accepted one second ago are still accepted: [start, end] instead of [start, end).
+    wrapStep(acceptance, 'slots', (slots) => (t) => ({ first: slots(t - 1).first, last: slots(t).last })),
+  'lock-ignores-tolerance': ({ acceptance }) => wrapStep(acceptance, 'tolerance', () => () => ({ behind: 0, ahead: 0 })),
+  'lock-drift-wrong-sign': ({ clock }) => wrapStep(clock, 'setDrift', (setDrift) => (w, ppm) => setDrift(w, -ppm)),
+  'lock-accepts-replay': ({ timeSync }) => wrapStep(timeSync, 'isReplay', () => () => false),
+  'lock-no-lockout': ({ lockout }) => wrapStep(lockout, 'startsLockout', () => () => false),
+  'lock-battery-never-low': ({ battery }) => wrapStep(battery, 'isLow', () => () => false),
+  'lock-user-window-inclusive': ({ acceptance }) =>
+    wrapStep(acceptance, 'inWindow', (inWindow) => (user, t) => inWindow(user, t) || t === user.end),
+  'lock-user-window-ignored': ({ acceptance }) => wrapStep(acceptance, 'inWindow', () => () => true),
+  'lock-reset-keeps-time': ({ acceptance }) =>
+    wrapStep(acceptance, 'check', (check) => (password, t, _trusted, store) => check(password, t, true, store)),
+  'lock-power-off-clock-runs': ({ clock }) => {
+    wrapStep(clock, 'powerOff', () => () => undefined);
+    wrapStep(clock, 'powerOn', () => () => undefined);
+  },
+  'lock-ignores-time-sync': ({ timeSync }) => wrapStep(timeSync, 'setClock', () => () => undefined),
+};
+
+/**
+ * Seed a lock's parts with `defects` (other rooms' names ignored, unknown ones refused), in registry
+ * order. A clean lock — every lock of a conformance world — is left as it is, at no cost per lock
+ * (bench: fleet RSS).
+ */
+export function seedLock(defects: readonly string[], parts: LockParts): void {
+  if (defects.length === 0) return;
+  seedParts('lock', roomDefects('lock', defects), ACTS, parts);
 }
-
-/** The lock's own defect names, to tell a clean lock at once. */
-const LOCK_DEFECT_NAMES = defectsOfRoom('lock');
-
-/** The seams of a lock seeded with `defects` (other rooms' names ignored, unknown ones refused). */
-export function lockSeams(defects: readonly string[]): LockSeams {
-  const on: RoomDefects<'lock'> = roomDefects('lock', defects);
-  // A clean lock (every lock of a conformance world) shares one set of seams: a fleet of 100k locks
-  // must not pay a set of closures each (bench: fleet RSS).
-  return LOCK_DEFECT_NAMES.some((d) => on.has(d)) ? seamsOf(on) : CONTRACT_SEAMS;
-}
-
-function seamsOf(on: RoomDefects<'lock'>): LockSeams {
-  return {
-    rules: (contract) => ({
-      ...contract,
-      tolerance: on.has('lock-ignores-tolerance') ? { behind: 0, ahead: 0 } : contract.tolerance,
-      slotEndInclusive: contract.slotEndInclusive || on.has('lock-slot-end-inclusive'),
-      userEndInclusive: contract.userEndInclusive || on.has('lock-user-window-inclusive'),
-      userWindowIgnored: (contract.userWindowIgnored ?? false) || on.has('lock-user-window-ignored'),
-    }),
-    mayReportLow: !on.has('lock-battery-never-low'),
-    lockoutOn: !on.has('lock-no-lockout'),
-    clockPpm: (ppm) => (on.has('lock-drift-wrong-sign') ? -ppm : ppm),
-    isReplay: (contract) => contract && !on.has('lock-accepts-replay'),
-    setClock: (step) => {
-      if (!on.has('lock-ignores-time-sync')) step();
-    },
-    powerClock: (step) => {
-      if (!on.has('lock-power-off-clock-runs')) step();
-    },
-    clockTrusted: (contract) => contract || on.has('lock-reset-keeps-time'),
-  };
-}
-
-/** The contract itself: every seam passes its step through. */
-const CONTRACT_SEAMS: LockSeams = seamsOf({ has: () => false });

@@ -1,7 +1,6 @@
 import { byLockId, endpoint, fail } from '../endpoint.ts';
 import { base64Image, fieldsOf, idNumber, text, uint32 } from '../fields.ts';
 import { openThroughGateway } from './remote-open.ts';
-import { unsignedFields } from '../../protocol/index.ts';
 
 /** Largest decoded face image in bytes (DESIGN §3.3: 100 KB, 2017-05-12). */
 export const MAX_IMAGE_BYTES = 102_400;
@@ -23,8 +22,6 @@ interface FaceFields {
  */
 export const faceOpen = endpoint<FaceFields>({
   path: '/third/lock/open/face',
-  // DESIGN §5.1: the image is outside the signed content.
-  signExclude: (deps) => (deps.has('cloud-sign-img-code') ? [] : unsignedFields('/third/lock/open/face')),
   fields: (body) => fieldsOf<FaceFields>({
     lock_id: () => uint32(body, 'lock_id'),
     name: () => text(body, 'name', 1, 64),
@@ -36,7 +33,7 @@ export const faceOpen = endpoint<FaceFields>({
   }),
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
-    if (!deps.has('cloud-no-face-rate-limit') && !deps.faceRate.tryAttempt(lock.lockId, fields.id_num, deps.clock.now())) {
+    if (!deps.faceRate.tryAttempt(lock.lockId, fields.id_num, deps.clock.now())) {
       return fail('face_too_frequent', 'too many face attempts for this id_num; try later');
     }
     const idNum = fields.id_num.toUpperCase();

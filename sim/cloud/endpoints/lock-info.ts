@@ -28,8 +28,8 @@ export function lockDetail(lock: LockRecord): Record<string, unknown> {
   };
 }
 
-/** The detail the `cloud-unknown-lock-200` defect makes up for a lock that does not exist. */
-function madeUpDetail(lockId: number): Record<string, unknown> {
+/** A detail made up for a lock that does not exist (a seeded defect's answer, `sim/cloud/seeded.ts`). */
+export function madeUpDetail(lockId: number): Record<string, unknown> {
   const at = '2016-01-01T00:00:00+08:00';
   return lockDetail({
     lockId, mac: '00:00:00:00:00:00', secretHex: '', corpId: 0, name: '', descr: '', master: { name: '', tel: '' },
@@ -43,7 +43,6 @@ export const lockGet = endpoint<{ lock_id: number }>({
   path: '/third/lock/get',
   fields: (body) => fieldsOf<{ lock_id: number }>({ lock_id: () => uint32(body, 'lock_id') }),
   lockKey: byLockId,
-  unknownLock: (f, deps) => (deps.has('cloud-unknown-lock-200') ? ok(madeUpDetail(f.lock_id)) : undefined),
   handle: async ({ lock }) => ok(lockDetail(lock)),
 });
 

@@ -44,7 +44,7 @@ export const lockStateGet = endpoint<{ lock_id: number }>({
   fields: (body) => fieldsOf<{ lock_id: number }>({ lock_id: () => uint32(body, 'lock_id') }),
   lockKey: byLockId,
   handle: async ({ lock }, deps) => {
-    if (lock.apId === null) return deps.has('cloud-360-for-362') ? fail('offline', 'lock is not online') : fail('no_gateway', 'lock has no gateway');
+    if (lock.apId === null) return deps.rules.noGateway();
     if (!deps.rpc.online(lock.apId)) return stateReply(lock.lockId, false, deps);
     const answer = await deps.rpc.call(lock.apId, lock.lockId, { op: 'state', args: {} });
     if (answer === 'timeout' || answer.result === 'unreachable') return stateReply(lock.lockId, false, deps);

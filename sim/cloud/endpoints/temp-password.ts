@@ -36,7 +36,7 @@ export const tempPasswordGet = endpoint<PwdGetFields>({
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
     const window = slotWindow(slotOf(fields.effective_at));
-    if (deps.clock.now() >= window.end && !deps.has('cloud-pwd-window-over-ok')) return fail('expired', 'the window of effective_at is already over');
+    if (deps.rules.windowOver(deps.clock.now(), window.end)) return fail('expired', 'the window of effective_at is already over');
     return ok({ password: tempPassword(lock.secretHex, fields.effective_at) });
   },
 });

@@ -12,7 +12,7 @@ export const timeSyncSeqGet = endpoint<{ lock_id: number }>({
   lockKey: byLockId,
   handle: async ({ lock }, deps) => {
     const w = deps.clock.now();
-    const seq = deps.store.issueSeq(lock, w, deps.has('cloud-seq-reuse'));
+    const seq = deps.store.issueSeq(lock, w);
     const { key1, key2 } = timeSyncKeys(lock.secretHex, lock.lockId, seq, Math.floor(w));
     return ok({ seq, key1, key2 });
   },

@@ -48,7 +48,7 @@ export const userPasswordGet = endpoint<PwdGetFields>({
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
     const end = fields.effective_at + fields.expire;
-    if (deps.clock.now() >= end && !deps.has('cloud-pwd-window-over-ok')) return fail('expired', 'the window effective_at + expire is already over');
+    if (deps.rules.windowOver(deps.clock.now(), end)) return fail('expired', 'the window effective_at + expire is already over');
     const ready = gatewayReady(lock, deps);
     if (!ready.ok) return ready.reply;
     // This write replaces the uid's password on the lock: a compensation still owed for it is stale (DESIGN §3.3).
@@ -62,7 +62,7 @@ export const userPasswordGet = endpoint<PwdGetFields>({
       return ok({ password });
     }
     if (outcome === 'pwd_write_failed') {
-      if (deps.has('cloud-keep-pwd-after-failed-write')) deps.store.setPassword(lock.lockId, fields.uid, password);
+      if (deps.rules.keepsFailedWrite()) deps.store.setPassword(lock.lockId, fields.uid, password);
       else deps.store.deletePassword(lock.lockId, fields.uid);
       // The lock may have stored it after all and only the ack got lost: owed until the lock acks a pwd_del.
       if (answer === 'timeout') deps.compensations.add(ready.apId, lock.lockId, fields.uid);
