@@ -90,27 +90,33 @@ export class Broker {
     this.port = port;
     this.url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.stats = Object.defineProperty(counts, 'clients', { get: () => aedes.connectedClients, enumerable: true }) as BrokerStats;
+    const cut = (): void => void counts.cutOversize++;
+    // Closures here are per connection (a fleet has thousands): few, unnamed, and none kept past authentication.
     server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
       // DESIGN §4 security: unauthenticated clients may not hold many sockets nor make aedes buffer much.
       if (this.pending >= limits.maxPending) {
         counts.cutPending++;
         socket.destroy();
         return;
       }
+      this.sockets.add(socket);
       this.pending++;
-      let settled = false;
-      const settle = (): void => {
-        if (!settled) this.pending--;
-        settled = true;
-      };
-      socket.on('close', settle);
-      const stream = new GuardedStream(socket, limits.packet.preAuthMaxBytes, () => void counts.cutOversize++);
+      const stream = new GuardedStream(socket, limits.packet.preAuthMaxBytes, cut);
       guards.set(stream, stream);
-      stream.once('authenticated', settle);
+      stream.once('authenticated', () => this.settle(stream));
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.settle(stream);
+      });
       aedes.handle(stream);
     });
+  }
+
+  /** A connection authenticated or closed: it no longer counts as pending (once, whichever comes first). */
+  private settle(stream: GuardedStream): void {
+    if (!stream.pendingAuth) return;
+    stream.pendingAuth = false;
+    this.pending--;
   }
 
   /** Start a broker listening on `host:port`; resolves once it accepts connections. */

@@ -8,6 +8,8 @@ import { PacketGuard, type GuardVerdict } from './packet-guard.ts';
  */
 export class GuardedStream extends Duplex {
   readonly guard: PacketGuard;
+  /** Counted among the broker's connections not yet authenticated (BrokerOptions.maxPendingConnections). */
+  pendingAuth = true;
 
   constructor(private readonly socket: Socket, preAuthMaxBytes: number, onCut: (why: GuardVerdict) => void) {
     super();

@@ -7,7 +7,8 @@ export type DedupState<A> = { kind: 'new' } | { kind: 'in_progress' } | { kind: 
  */
 export class CommandDedup<A> {
   // Insertion order is arrival order, so the first key is the oldest; undefined = in progress.
-  private readonly entries = new Map<string, A | undefined>();
+  // Made at the first command: most gateways of a fleet never receive one.
+  private entries: Map<string, A | undefined> | null = null;
 
   /** @param capacity how many ids are remembered (DESIGN §4: 256). */
   constructor(readonly capacity = 256) {
@@ -16,25 +17,26 @@ export class CommandDedup<A> {
 
   /** Record the arrival of `id`; answers what was known before (`new` the first time). */
   begin(id: string): DedupState<A> {
-    if (this.entries.has(id)) {
-      const ack = this.entries.get(id);
+    const entries = (this.entries ??= new Map());
+    if (entries.has(id)) {
+      const ack = entries.get(id);
       return ack === undefined ? { kind: 'in_progress' } : { kind: 'done', ack };
     }
-    this.entries.set(id, undefined);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    entries.set(id, undefined);
+    if (entries.size > this.capacity) {
+      const oldest = entries.keys().next();
+      if (!oldest.done) entries.delete(oldest.value);
     }
     return { kind: 'new' };
   }
 
   /** Remember the ack sent for `id` (kept in its arrival position; ignored if `id` was evicted meanwhile). */
   finish(id: string, ack: A): void {
-    if (this.entries.has(id)) this.entries.set(id, ack);
+    if (this.entries?.has(id)) this.entries.set(id, ack);
   }
 
   /** How many ids are remembered now. */
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 }

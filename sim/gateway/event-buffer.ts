@@ -3,7 +3,8 @@
  * the oldest is dropped and counted, so memory stays bounded through a long outage.
  */
 export class EventBuffer<T> {
-  private readonly items: T[] = [];
+  /** Made at the first event: most gateways of a fleet never buffer one. */
+  private items: T[] | null = null;
   /** Events dropped because the buffer was full. */
   dropped = 0;
 
@@ -12,23 +13,24 @@ export class EventBuffer<T> {
   }
 
   get length(): number {
-    return this.items.length;
+    return this.items?.length ?? 0;
   }
 
   push(item: T): void {
-    if (this.items.length >= this.max) {
-      this.items.shift();
+    const items = (this.items ??= []);
+    if (items.length >= this.max) {
+      items.shift();
       this.dropped++;
     }
-    this.items.push(item);
+    items.push(item);
   }
 
   /** The oldest item, left in place until `shift` (it is removed only once delivered). */
   peek(): T | undefined {
-    return this.items[0];
+    return this.items?.[0];
   }
 
   shift(): void {
-    this.items.shift();
+    this.items?.shift();
   }
 }

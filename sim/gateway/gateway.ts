@@ -76,6 +76,8 @@ export class VirtualGateway {
   /** Where seeded defects act (`seeded.ts`); each takes the contract step. */
   private readonly seams: GatewaySeams;
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
+  /** One listener for every link's events (not a closure per lock: a fleet has thousands of locks). */
+  private readonly onLinkEvent: (ev: LockEvent) => void;
   private dedup = new CommandDedup<Ack>(256);
   private readonly aborter = new AbortController();
   private client: MqttClient | null = null;
@@ -88,6 +90,7 @@ export class VirtualGateway {
     this.seams = gatewaySeams(opts.defects);
     this.nextEventId = opts.firstEventId ?? 1;
     this.eventBuffer = new EventBuffer(opts.eventBufferMax ?? 1000);
+    this.onLinkEvent = this.forwardEvent.bind(this);
   }
 
   /** Counters of the gateway's traffic. */
@@ -129,7 +132,7 @@ export class VirtualGateway {
   /** Reach the lock behind `link` (replacing any link to the same lock). */
   addLink(link: LockLink): void {
     this.removeLink(link.lockId);
-    const off = link.onEvent((ev) => this.forwardEvent(ev));
+    const off = link.onEvent(this.onLinkEvent);
     this.links.set(link.lockId, { link, off });
   }
 
@@ -204,11 +207,10 @@ export class VirtualGateway {
       will: this.seams.will,
       clientId: this.opts.clientId,
       statusRetained: this.seams.statusRetained,
-      onSession: () => {
-        if (this.opts.eventIds === 'per-connection') this.nextEventId = 1;
-      },
-      onMessage: (topic, payload) => void this.onMessage(topic, payload),
-      onUp: () => void this.flushEvents(),
+      // Bound methods rather than arrow properties: one gateway of a fleet among thousands (tsx names each arrow, ~300 B).
+      onSession: this.sessionStarted.bind(this),
+      onMessage: this.onMessage.bind(this),
+      onUp: this.flushEvents.bind(this),
     });
     void this.flushEvents();
   }
@@ -217,6 +219,11 @@ export class VirtualGateway {
     const client = this.client;
     this.client = null;
     if (client) await closeSession(client, this.apId, this.opts.namespace ?? '', this.connectTimeoutMs);
+  }
+
+  /** A new MQTT session is set up (DESIGN §4 event ids: `per-connection` counts from 1 again). */
+  private sessionStarted(): void {
+    if (this.opts.eventIds === 'per-connection') this.nextEventId = 1;
   }
 
   private get connectTimeoutMs(): number {

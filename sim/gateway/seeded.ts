@@ -62,6 +62,8 @@ const ACTS: WhereActs<'gateway', GatewaySeams> = {
  * A clean gateway shares the contract's own seams.
  */
 export function gatewaySeams(defects: readonly string[] = []): GatewaySeams {
+  // The common case of a fleet's thousands of gateways, without building a defect set for each.
+  if (defects.length === 0) return CONTRACT_SEAMS;
   const on = roomDefects('gateway', defects);
   if (!defectsOfRoom('gateway').some((d) => on.has(d))) return CONTRACT_SEAMS;
   const seams = { ...CONTRACT_SEAMS };

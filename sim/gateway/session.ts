@@ -5,6 +5,13 @@ import { mqttClient, withTimeout } from '../io/index.ts';
 const ONLINE = JSON.stringify({ online: true });
 const OFFLINE = JSON.stringify({ online: false });
 
+/**
+ * mqtt.js builds a `debug` logger per client unless given one (~1.2 KB each, and a fleet has
+ * thousands of gateways): one shared no-op, unless `DEBUG` asks for logs.
+ */
+const quietLog = process.env.DEBUG ? undefined : noLog;
+function noLog(): void {}
+
 /** How a gateway's MQTT session is opened (DESIGN §4). */
 export interface SessionOptions {
   mqttUrl: string;
@@ -50,9 +57,10 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
     connectTimeout: o.connectTimeoutMs,
     // Subscriptions are renewed by setUp on each connect, in order with the status publish.
     resubscribe: false,
+    ...(quietLog ? { log: quietLog } : {}),
     ...(o.will ? { will: { topic: status, payload: Buffer.from(OFFLINE), qos: 1 as const, retain: true } } : {}),
   });
-  client.on('message', (topic, payload) => o.onMessage(topic, payload));
+  client.on('message', o.onMessage);
   const setUp = async (): Promise<void> => {
     await client.subscribeAsync(cmd, { qos: 1 });
     o.onSession?.();

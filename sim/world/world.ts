@@ -19,6 +19,7 @@ import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
 import { waitUntil } from '../io/index.ts';
 import { resetWorld } from './reset.ts';
+import { startBounded } from './start-bounded.ts';
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
 export class FixtureError extends Error {
@@ -76,8 +77,12 @@ export interface WorldOptions {
   brokerThread?: boolean;
 }
 
-/** Gateways connecting at once while a world starts: a fleet of thousands starts in seconds, a bounded burst for the broker. */
-const GATEWAY_START_BATCH = 100;
+/**
+ * Gateways connecting at once while a world starts: a fleet of thousands starts in seconds, a bounded
+ * burst for the broker. A window, not batches (no waiting for a batch's slowest); more at once only
+ * holds more sockets and packets in flight (batches of 400 measured ~25 MB more RSS on the 10k/1k fleet).
+ */
+const GATEWAY_STARTS_AT_ONCE = 50;
 
 /** The virtual lock spec of a fixture lock (also used by `npm run gateway`). */
 export function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
@@ -171,24 +176,22 @@ export class World {
     for (const g of f.gateways) for (const id of g.locks) this.apOf.set(id, g.ap_id);
     for (const id of opts.externalGateways ?? []) if (f.gateways.some((g) => g.ap_id === id)) this.externalGateways.add(id);
     const started = opts.gateways === false ? [] : f.gateways.filter((g) => !this.externalGateways.has(g.ap_id));
-    for (let i = 0; i < started.length; i += GATEWAY_START_BATCH) {
-      await Promise.all(started.slice(i, i + GATEWAY_START_BATCH).map(async (g) => {
-        const links = g.locks.flatMap((id) => {
-          const external = opts.linkFor?.(id);
-          if (external) {
-            this.external.add(id);
-            return [external];
-          }
-          const lock = this.locks.get(id);
-          return lock ? [new RadioLink(lock)] : [];
-        });
-        const gw = await VirtualGateway.create({
-          apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
-        });
-        this.gateways.set(g.ap_id, gw);
-        this.closers.push(() => gw.close());
-      }));
-    }
+    await startBounded(started, GATEWAY_STARTS_AT_ONCE, async (g) => {
+      const links = g.locks.flatMap((id) => {
+        const external = opts.linkFor?.(id);
+        if (external) {
+          this.external.add(id);
+          return [external];
+        }
+        const lock = this.locks.get(id);
+        return lock ? [new RadioLink(lock)] : [];
+      });
+      const gw = await VirtualGateway.create({
+        apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
+      });
+      this.gateways.set(g.ap_id, gw);
+      this.closers.push(() => gw.close());
+    });
     if (opts.cloud === false) return;
 
     let faceUrl = f.cloud.face_provider_url;
