@@ -33,15 +33,11 @@ export class VirtualLock implements LockFirmware {
   private radioUp = true;
   private jammed = false;
   private tamper = false;
-  private readonly behaviours: LockBehaviour[] = [...DEFAULT_BEHAVIOURS];
-  /** The firmware steps behaviours are given, bound to this lock. */
-  private readonly opContext: LockOpContext = {
-    motorUnlock: (mode, uid) => this.motorUnlock(mode, uid),
-    passwordUnlock: (password, mode) => this.passwordUnlock(password, mode),
-    state: () => this.state(),
-    addPassword: (p) => this.passwords.add(p),
-    deletePasswords: (uid) => this.passwords.del(uid),
-  };
+  /** The defaults, shared by every lock until a test prepends its own. */
+  private behaviours: readonly LockBehaviour[] = DEFAULT_BEHAVIOURS;
+  /** The firmware steps behaviours are given, bound to this lock; made at the first op (an idle fleet lock never pays for it). */
+  private opContext: LockOpContext | undefined;
+
 
   /**
    * `realClock`: the device's own real time (unix seconds), used only when `spec.lockoutClock` is
@@ -80,15 +76,25 @@ export class VirtualLock implements LockFirmware {
     this.sync();
     if (!this.reachable) return answer('unreachable');
     for (const behaviour of this.behaviours) {
-      const a = behaviour(op, this.opContext);
+      const a = behaviour(op, (this.opContext ??= this.bindOpContext()));
       if (a !== undefined) return a;
     }
     return answer('error');
   }
 
+  private bindOpContext(): LockOpContext {
+    return {
+      motorUnlock: (mode, uid) => this.motorUnlock(mode, uid),
+      passwordUnlock: (password, mode) => this.passwordUnlock(password, mode),
+      state: () => this.state(),
+      addPassword: (p) => this.passwords.add(p),
+      deletePasswords: (uid) => this.passwords.del(uid),
+    };
+  }
+
   /** Put `behaviour` in front of the chain (STYLE §5): it answers the ops it takes, the defaults the rest. */
   prepend(behaviour: LockBehaviour): void {
-    this.behaviours.unshift(behaviour);
+    this.behaviours = [behaviour, ...this.behaviours];
   }
 
   /** A password typed on the keypad (mode 1). */
