@@ -5,6 +5,7 @@
  * others' commands, another squats client ids, and hostile sockets announce huge CONNECTs. Afterwards lock and
  * cloud state are compared and pushes counted against what the locks really did. Zero losses is the target.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 import { formatLocalTime } from '../sim/cloud/events.ts';
 import { gatewayTopic, parseCommand, parseGatewayTopic, signBody } from '../sim/protocol/index.ts';
@@ -35,7 +36,6 @@ export interface SoakFigures {
 const LOCKS = 40;
 const GATEWAYS = 8;
 const rand = (n: number): number => Math.floor(Math.random() * n);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const rssMb = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
 
 /** A bounded drain; one that does not finish is not an error here: it shows in the figures (lost, pending). */

@@ -5,6 +5,7 @@
  * device's rate against the host clock with an honest uncertainty. Pure but for the two injected
  * time sources and the injected sleep; every wait is bounded.
  */
+import { setTimeout as realSleep } from 'node:timers/promises';
 
 /** The host instant at which the device's clock turned to `lockS`, ± `uncertaintyMs`. */
 export interface Edge {
@@ -34,7 +35,6 @@ interface Read {
   afterMs: number;
 }
 
-const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Poll `clockGet` (whole seconds of device time) until its value changes and return the edge.

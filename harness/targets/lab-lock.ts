@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { waitUntil } from '../../sim/io/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { withParts, type LockHandle, type LockPart, type LocksFacet } from './facets.ts';
@@ -15,7 +16,6 @@ const AIM_MS = 300;
 /** Polling interval while waiting for the device's second to change, ms (few requests: the device caches by seq). */
 const EDGE_POLL_MS = 80;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function clockRead(lab: LabSession): Promise<{ lock_time: number; trusted: boolean }> {
   const c = await lab.link.clockGet(LAB_CALL_MS);

@@ -1,9 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SLOT_S, slotOf, tempPassword } from '../../sim/protocol/index.ts';
 import { waitUntil } from '../../sim/io/index.ts';
 import { LAB_CALL_MS } from './lab-config.ts';
 import type { LabSession } from './lab.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How far into a fresh slot each test begins, s: far from both slot edges for minutes of real time. */
 const START_INTO_SLOT_S = 60;
