@@ -284,7 +284,9 @@ export class VirtualGateway {
     const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
     this.eventBuffer.push({ ...ev, event_id });
-    void this.flushEvents();
+    // After this turn: the ack of the command that caused the event (sent in this turn) goes first,
+    // so the cloud answers its caller before it turns to the push (DESIGN §4 leaves the order open).
+    setImmediate(() => void this.flushEvents());
     // Defect: the event also goes to the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
     if (this.seams.strayPublish && this.uplinkUp) {
       void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
