@@ -3,7 +3,8 @@
  * `npm run gateway` as a separate process on a real TCP port (a free loopback port passed through
  * LOCKBENCH_MQTT_PORT, never 1883). The clean gateway must pass GWP-01…06 and the real-time GW / V2 /
  * PUSH checks; a gateway counting event ids from 1 on every connection must pass too (an allowed
- * choice); each faulty gateway must fail the run, on the check that names its fault.
+ * choice), and so must one that sends a command's events before its ack; each faulty gateway must fail
+ * the run, on the check that names its fault.
  * Options: `--quick` runs the clean gateway only; `--help`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -46,6 +47,7 @@ interface Run {
 const RUNS: Run[] = [
   { name: 'clean gateway', gatewayArgs: [], specs: SPECS, expect: 'pass' },
   { name: 'event ids from 1 on every connection (allowed)', gatewayArgs: ['--event-ids', 'per-connection'], specs: SPECS.slice(0, 2), expect: 'pass' },
+  { name: 'events before the ack (allowed)', gatewayArgs: ['--event-order', 'events-first'], specs: SPECS, expect: 'pass' },
   { name: 'no will', gatewayArgs: ['--defects', 'gateway-no-will'], specs: SPECS.slice(0, 1), checks: ['GWP-01'], expect: { failed: 'GWP-01' } },
   { name: 'no dedup of a repeated command id', gatewayArgs: ['--defects', 'gateway-double-actuate'], specs: SPECS.slice(0, 1), checks: ['GWP-03'], expect: { failed: 'GWP-03' } },
   { name: 'acks later than the ack timeout', gatewayArgs: ['--defects', 'gateway-slow-ack'], specs: SPECS.slice(0, 1), checks: ['GWP-02'], expect: { failed: 'GWP-02' } },

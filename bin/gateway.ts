@@ -29,6 +29,7 @@ A virtual gateway in its own process, for the gateway target (DESIGN §12).
   --lock-id N             the lock on --serial
   --client-id ID          MQTT client id (default gw-N)
   --event-ids SCHEME      per-gateway (count on across reconnects; default) or per-connection (from 1 on each)
+  --event-order ORDER     ack-first (a command's events after its ack; default) or events-first (as they happen)
   --defects LIST          comma-separated seeded gateway/lock defects (default none)
   --lock-timeout-ms N     bound on each lock request, ms (default 2000)
   --reconnect-ms N        delay between connection attempts, ms (default 500)
@@ -55,6 +56,7 @@ const args = parse({
   'lock-id': { type: 'string' },
   'client-id': { type: 'string' },
   'event-ids': { type: 'string', default: 'per-gateway' },
+  'event-order': { type: 'string', default: 'ack-first' },
   defects: { type: 'string', default: '' },
   'lock-timeout-ms': { type: 'string', default: '2000' },
   'reconnect-ms': { type: 'string', default: '500' },
@@ -68,6 +70,8 @@ const secret = args.secret;
 if (args.serial !== undefined && args.fixture !== undefined) fail('--fixture and --serial exclude each other');
 if (args['event-ids'] !== 'per-gateway' && args['event-ids'] !== 'per-connection') fail(`--event-ids must be per-gateway or per-connection, got "${args['event-ids']}"`);
 const eventIds = args['event-ids'];
+if (args['event-order'] !== 'ack-first' && args['event-order'] !== 'events-first') fail(`--event-order must be ack-first or events-first, got "${args['event-order']}"`);
+const eventOrder = args['event-order'];
 /** This process is a gateway and the virtual locks behind it. */
 const GATEWAY_ROOMS: readonly DefectRoom[] = ['gateway', 'lock'];
 const defects = defectsFlag(args.defects, GATEWAY_ROOMS, fail);
@@ -112,7 +116,7 @@ while (!gateway && !stopping) {
   try {
     // Links are added once in: a gateway that fails to connect closes the links it was given.
     gateway = await VirtualGateway.create({
-      apId, secret, mqttUrl, lockTimeoutMs, defects, clientId, eventIds, reconnectPeriodMs: reconnectMs, connectTimeoutMs: 5000,
+      apId, secret, mqttUrl, lockTimeoutMs, defects, clientId, eventIds, eventOrder, reconnectPeriodMs: reconnectMs, connectTimeoutMs: 5000,
     });
     for (const link of lockLinks) gateway.addLink(link);
   } catch (e) {

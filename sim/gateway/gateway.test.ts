@@ -76,6 +76,22 @@ test('a command gets its ack with the lock answer; RTT logged to check Nagle is 
   });
 });
 
+for (const [order, first] of [['ack-first', 'ack'], ['events-first', 'event']] as const) {
+  test(`event order ${order}: the ${first} of an unlock leaves first, and both arrive (DESIGN §4 leaves the order open)`, T, async () => {
+    await withWorld({ eventOrder: order }, async ({ probe, lock }) => {
+      lock.answer = () => {
+        lock.emit(unlockEvent);
+        return { result: 'ok', data: {} };
+      };
+      await probe.send(AP, unlockCmd('o1'));
+      await probe.waitFor(ackOf('o1'), WAIT_MS);
+      await probe.waitFor((m) => m.topic === `kexin/v1/gw/${AP}/event`, WAIT_MS, 'the unlock event');
+      const kinds = probe.received.map((m) => m.topic.split('/').pop()).filter((k) => k === 'ack' || k === 'event');
+      assert.deepEqual(kinds, first === 'ack' ? ['ack', 'event'] : ['event', 'ack']);
+    });
+  });
+}
+
 test('a lock the gateway does not reach answers unreachable; removeLink detaches it', T, async () => {
   await withWorld({}, async ({ probe, gw, lock }) => {
     await probe.send(AP, unlockCmd('u1', 4242));

@@ -35,7 +35,17 @@ export interface GatewayOptions {
   clientId?: string;
   /** Default `per-gateway`. */
   eventIds?: EventIdScheme;
+  /** Default `ack-first`. */
+  eventOrder?: EventOrder;
 }
+
+/**
+ * When a command's events leave against its ack (DESIGN §4 leaves it open): `ack-first` sends the
+ * ack, then the events it caused (the caller gets its answer before the cloud turns to pushes);
+ * `events-first` sends them as they happen, before the ack — another gateway's choice the cloud
+ * must survive as well.
+ */
+export type EventOrder = 'ack-first' | 'events-first';
 
 /**
  * How `event_id`s are counted (DESIGN §3.4, §4): `per-gateway` keeps counting across reconnects
@@ -284,9 +294,9 @@ export class VirtualGateway {
     const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
     this.eventBuffer.push({ ...ev, event_id });
-    // After this turn: the ack of the command that caused the event (sent in this turn) goes first,
-    // so the cloud answers its caller before it turns to the push (DESIGN §4 leaves the order open).
-    setImmediate(() => void this.flushEvents());
+    // `ack-first`: on the next turn, after the ack of the command that caused the event (sent in this one).
+    if (this.opts.eventOrder === 'events-first') void this.flushEvents();
+    else setImmediate(() => void this.flushEvents());
     // Defect: the event also goes to the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
     if (this.seams.strayPublish && this.uplinkUp) {
       void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
