@@ -125,6 +125,7 @@ test('the broker refused nothing of the gateway: no publish or subscribe outside
   // Make it work a little first: a state read and an open (ack + event on its own topics).
   expect(await api.stateGet(lock)).toBeOutcome('ok');
   expect(await api.open(lock, 'GWP-06')).toBeOutcome('ok');
+  // Real time for what the gateway sends after the ack (its events, and anything stray with them) to reach the broker.
   await new Promise((r) => setTimeout(r, 200));
   const r = await recordOf(link, apId);
   expect({ refused: r.refused, errors: r.errors }, `refusals: ${r.refusals.join('; ') || 'none'}`).toEqual({ refused: { connect: 0, publish: 0, subscribe: 0 }, errors: 0 });
