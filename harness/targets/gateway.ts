@@ -4,7 +4,8 @@ import { wireOf, type ProfileName } from '../../sim/protocol/index.ts';
 import { postSigned } from '../client/signed.ts';
 import { WireLog } from '../client/wire-log.ts';
 import { ControlClient } from './control-client.ts';
-import { withParts, type Facets, type InboxPush, type LockHandle, type LockPart, type TargetSession } from './facets.ts';
+import { pushesFacet } from './control-facets.ts';
+import { withParts, type Facets, type LockHandle, type LockPart, type TargetSession } from './facets.ts';
 import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from './fleet.ts';
 import { HOST_ENV, type GatewayHostInfo } from './gateway-host.ts';
 import { linkFacet } from './gateway-link.ts';
@@ -63,10 +64,7 @@ export class GatewaySession implements TargetSession {
     };
     return {
       locks: { find: <P extends LockPart>(role: LockRole, ...parts: P[]) => withParts(role, handle(role, this.roles.ids[role]), parts) },
-      pushes: {
-        list: () => ctl.call<InboxPush[]>('GET', '/push'),
-        failNext: async (count, status) => void (await ctl.call('POST', '/push/faults', { fail_next: count, status })),
-      },
+      pushes: pushesFacet(ctl),
       link: linkFacet(ctl, { ackTimeoutMs: this.host.ackTimeoutMs, reconnectWaitMs: this.host.waitS * 1000, simulated: false }),
     };
   }

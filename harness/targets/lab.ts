@@ -9,7 +9,8 @@ import type { WireLog } from '../client/wire-log.ts';
 import { measureDrift, verdict } from '../serial/clock-accuracy.ts';
 import type { SerialLink } from '../serial/serial-link.ts';
 import { ControlClient } from './control-client.ts';
-import type { ClockAccuracy, Facets, InboxPush, TargetSession, TimeSyncKeys } from './facets.ts';
+import { gatewaysFacet, pushesFacet } from './control-facets.ts';
+import type { ClockAccuracy, Facets, TargetSession, TimeSyncKeys } from './facets.ts';
 import { UNKNOWN_LOCK, type FleetRoles } from './fleet.ts';
 import { LAB_CALL_MS, labConfig, type LabConfig } from './lab-config.ts';
 import { labLink } from './lab-link.ts';
@@ -226,13 +227,8 @@ export class LabSession implements TargetSession {
         },
       } : {}),
       locks: labLocks(this, wire),
-      gateways: { set: (apId, knobs) => ctl.call('POST', `/gateways/${apId}`, knobs) },
-      pushes: {
-        list: () => ctl.call<InboxPush[]>('GET', '/push'),
-        failNext: async (count, status) => {
-          await ctl.call('POST', '/push/faults', { fail_next: count, status });
-        },
-      },
+      gateways: gatewaysFacet(ctl),
+      pushes: pushesFacet(ctl),
       serial: {
         ...(has('sim') ? {
           dropResponses: async (count: number) => {

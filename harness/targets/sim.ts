@@ -4,7 +4,8 @@ import type { ProfileName } from '../../sim/protocol/index.ts';
 import { connectMqtt } from '../../sim/io/index.ts';
 import type { WireLog } from '../client/wire-log.ts';
 import { ControlClient } from './control-client.ts';
-import type { Facets, InboxPush, TargetSession } from './facets.ts';
+import { gatewaysFacet, pushesFacet } from './control-facets.ts';
+import type { Facets, TargetSession } from './facets.ts';
 import { rolesOfFixture, type FleetRoles } from './fleet.ts';
 import { simLocks } from './sim-locks.ts';
 import { linkFacet } from './gateway-link.ts';
@@ -85,13 +86,8 @@ export class SimSession implements TargetSession {
         set: async (unix) => (await ctl.call<{ time: number }>('POST', '/clock', { set: unix })).time,
       },
       locks: simLocks(this.world.fixture, this.roles, ctl),
-      gateways: { set: (apId, knobs) => ctl.call('POST', `/gateways/${apId}`, knobs) },
-      pushes: {
-        list: () => ctl.call<InboxPush[]>('GET', '/push'),
-        failNext: async (count, status) => {
-          await ctl.call('POST', '/push/faults', { fail_next: count, status });
-        },
-      },
+      gateways: gatewaysFacet(ctl),
+      pushes: pushesFacet(ctl),
       mqtt: {
         url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })),
         connect: (opts) => connectMqtt(this.world.urls.mqtt, opts),
