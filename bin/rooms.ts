@@ -26,6 +26,8 @@ export const ROOMS: readonly Room[] = [
   { name: 'sim/io', holds: 'sim/io/', mayImport: [] },
   { name: 'sim/defects', holds: 'sim/defects.ts', mayImport: [] },
   { name: 'sim/random', holds: 'sim/random.ts', mayImport: [] },
+  // The contract's freedoms as data (DESIGN §4–§6, §11, §12): virtual devices take a drawn variant, sweeps draw them.
+  { name: 'sim/variants', holds: 'sim/variants/', mayImport: ['sim/random'] },
   { name: 'sim/lock', holds: 'sim/lock/', mayImport: ['sim/clock', 'sim/protocol', ...SHARED] },
   { name: 'sim/gateway', holds: 'sim/gateway/', mayImport: ['sim/lock', 'sim/protocol', ...SHARED] },
   { name: 'sim/cloud', holds: 'sim/cloud/', mayImport: ['sim/protocol', 'sim/clock', ...SHARED] },
