@@ -29,10 +29,10 @@ export const ROOMS: readonly Room[] = [
   // The contract's freedoms as data (DESIGN §4–§6, §11, §12): virtual devices take a drawn variant, sweeps draw them.
   { name: 'sim/variants', holds: 'sim/variants/', mayImport: ['sim/random'] },
   { name: 'sim/lock', holds: 'sim/lock/', mayImport: ['sim/clock', 'sim/protocol', ...SHARED] },
-  { name: 'sim/gateway', holds: 'sim/gateway/', mayImport: ['sim/lock', 'sim/protocol', ...SHARED] },
+  { name: 'sim/gateway', holds: 'sim/gateway/', mayImport: ['sim/lock', 'sim/protocol', 'sim/variants', ...SHARED] },
   { name: 'sim/cloud', holds: 'sim/cloud/', mayImport: ['sim/protocol', 'sim/clock', ...SHARED] },
   { name: 'sim/broker', holds: 'sim/broker/', mayImport: ['sim/protocol', ...SHARED] },
-  { name: 'sim/serial-lock', holds: 'sim/serial-lock/', mayImport: ['sim/lock', 'sim/clock', 'sim/protocol', ...SHARED] },
+  { name: 'sim/serial-lock', holds: 'sim/serial-lock/', mayImport: ['sim/lock', 'sim/clock', 'sim/protocol', 'sim/variants', ...SHARED] },
   {
     name: 'sim/world', holds: 'sim/world/',
     mayImport: ['sim/protocol', 'sim/clock', 'sim/lock', 'sim/gateway', 'sim/cloud', 'sim/broker', 'sim/serial-lock', ...SHARED],

@@ -11,6 +11,10 @@ import { VirtualLock, defaultLockSpec } from '../sim/lock/lock.ts';
 import { SerialLock } from '../sim/serial-lock/serial-lock.ts';
 import { StateFile } from '../sim/serial-lock/state-file.ts';
 import { cli, type Cli } from './cli.ts';
+import { seededRng } from '../sim/random.ts';
+import { freedomLines } from '../sim/variants/freedom.ts';
+import { DEFAULT_LOCK_VARIANT, fitLockVariant, latencyOf, LOCK_FREEDOMS, type LockVariant } from '../sim/variants/lock.ts';
+import { variantFlags } from './variant-flag.ts';
 
 const cmd: Cli = cli('lockbench serial-lock', {
   synopsis: 'lockbench serial-lock --port PATH --lock-id N --secret HEX [options]',
@@ -31,9 +35,12 @@ const cmd: Cli = cli('lockbench serial-lock', {
     ['--event-resend-ms N', 'an unacked event is sent again after N real-time ms; default 500 (DESIGN §6)'],
     ['--state FILE', 'keep last time-sync seq, user passwords, lockout and clock anchor in FILE across restarts; default: nothing kept'],
     ['--no-sim', 'no sim_* ops and no "sim" capability, as real firmware; default: offered'],
+    ['--variant SEED', 'become the correct device drawn from SEED out of the freedoms below (the switches above are then ignored); default: the switches'],
+    ['--variant-set k=v,…', 'override single freedoms of the variant (or of the switches), e.g. cache=seq+payload/forever,latency=150'],
     ['--defects a,b', `seeded defects: ${[...defectsOfRoom('lock'), ...defectsOfRoom('serial-lock')].join(', ')}; default none`],
     ['--open-timeout-ms N', 'real-time ms to wait for the port to open; default 10000'],
   ],
+  more: ['freedoms (DESIGN §5, §6, §11; sim/variants/lock.ts):', ...freedomLines(LOCK_FREEDOMS).map((l) => `  ${l}`)],
 });
 // Annotated so TypeScript narrows after a call that never returns.
 const fail: Cli['fail'] = cmd.fail;
@@ -57,6 +64,8 @@ const args = parse({
   state: { type: 'string' },
   defects: { type: 'string', default: '' },
   'no-sim': { type: 'boolean', default: false },
+  variant: { type: 'string' },
+  'variant-set': { type: 'string' },
 });
 if (!args.port) fail('--port PATH is required (see --help)');
 const lockId = uint(args['lock-id'], '--lock-id', 1, 0xffffffff);
@@ -73,6 +82,17 @@ if (args.time !== 'running' && args.time !== 'frozen') fail(`--time must be runn
 const lockoutClock = args['lockout-clock'];
 if (lockoutClock !== 'lock' && lockoutClock !== 'real') fail(`--lockout-clock must be lock or real, got "${lockoutClock}"`);
 const lockout = { attempts: uint(args['lockout-attempts'], '--lockout-attempts', 1, 100), seconds: uint(args['lockout-s'], '--lockout-s', 1, 3600) };
+/** The named switches as a variant: the device a person configured by hand. */
+const switches: LockVariant = {
+  ...DEFAULT_LOCK_VARIANT,
+  cache: { kind: 'seq+payload', ms: cacheMs },
+  eventResendMs,
+  lockout: lockoutClock === 'real' ? 'real' : args['lockout-survives-set-back'] ? 'lock-keeps-remaining' : 'lock-ends',
+  lockoutAttempts: lockout.attempts,
+  lockoutS: lockout.seconds,
+  caps: { ...DEFAULT_LOCK_VARIANT.caps, sim: !args['no-sim'] },
+};
+const { variant, line: variantLine } = variantFlags(LOCK_FREEDOMS, switches, fitLockVariant, args.variant, args['variant-set'], fail);
 /** The rooms a serial lock is: the lock firmware and its serial end (DESIGN §6). */
 const SERIAL_LOCK_ROOMS: readonly DefectRoom[] = ['lock', 'serial-lock'];
 const defects = defectsFlag(args.defects!, SERIAL_LOCK_ROOMS, fail);
@@ -83,9 +103,14 @@ const world = new WorldClock(start);
 if (args.time === 'running') world.run(1);
 // Lockout in "real" time counts in the device's own clock that no sync moves: the host's time.
 const realClock: Clock = { now: hostUnixS };
+const SET_BACK = { 'lock-ends': 'ends', 'lock-keeps-remaining': 'keeps-remaining', 'lock-keeps-end': 'keeps-end', real: 'ends' } as const;
 const spec = defaultLockSpec({
-  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockout, lockoutClock,
-  lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects,
+  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, defects,
+  lockout: { attempts: variant.lockoutAttempts, seconds: variant.lockoutS },
+  lockoutClock: variant.lockout === 'real' ? 'real' : 'lock',
+  lockoutSetBack: SET_BACK[variant.lockout],
+  driftPpm: variant.driftPpm,
+  syncPhase: variant.syncPhase,
   ...(args.mac ? { mac: args.mac.toLowerCase() } : {}),
 });
 const lock = new VirtualLock(spec, world, realClock);
@@ -103,8 +128,15 @@ const save = (): void => {
     log(`could not save the lock state: ${(e as Error).message}`);
   }
 };
+// Latency jitter is transport behaviour, drawn from its own seed fork so a variant replays alike.
+const jitter = seededRng(Math.max(0, (Number(args.variant) || 0) >>> 0)).fork('latency');
+const eventSeqStart = variant.eventSeq === 'from-random' ? jitter.int(1, 256) : 1;
 const serial = new SerialLock({
-  path: args.port, lock, ...(args['no-sim'] ? {} : { knobs: lock }), mac: spec.mac, firmwareVer: spec.firmwareVer, log, cacheMs, eventResendMs,
+  path: args.port, lock, ...(variant.caps.sim ? { knobs: lock } : {}), mac: spec.mac, firmwareVer: spec.firmwareVer, log,
+  cache: variant.cache, eventResendMs: variant.eventResendMs, eventTries: variant.eventTries,
+  eventSeqStart, eventSeqStep: variant.eventSeq === 'stride-7' ? 7 : 1,
+  caps: { ble: variant.caps.ble, clock: variant.caps.clock }, extraFields: variant.extraFields,
+  latencyMs: (op) => latencyOf(variant.latency, op, jitter),
   defects, ...(state ? { afterRequest: save } : {}),
 });
 
@@ -119,4 +151,5 @@ if (!(await serial.whenOpen(openTimeoutMs))) {
 }
 save();
 process.stdout.write(`${JSON.stringify({ ready: true, port: args.port })}\n`);
-log(`lock ${lockId} on ${args.port}: time ${args.time} from ${Math.floor(start)}, lockout ${lockout.attempts} × ${lockout.seconds} s in ${lockoutClock} time${args['lockout-survives-set-back'] ? ' (survives a set-back)' : ''}, cache ${cacheMs} ms, event resend ${eventResendMs} ms${state ? `, state in ${state.path}` : ''}${args['no-sim'] ? ', no sim ops' : ''}${defects.length ? `, defects ${defects.join(',')}` : ''}`);
+log(`lock ${lockId} on ${args.port}: time ${args.time} from ${Math.floor(start)}${state ? `, state in ${state.path}` : ''}${defects.length ? `, defects ${defects.join(',')}` : ''}`);
+log(variantLine);

@@ -267,7 +267,7 @@ test('a restarted host continues the seqs it reserved, so a lock caching answers
   const cable = new MockCable(`/mock/link-host-${n}`, `/mock/link-lock-${n}`);
   const fw = new FakeFirmware(LOCK_ID);
   // A firmware that keeps an answer for every seq for a minute.
-  const lock = new SerialLock({ path: cable.lockPath, lock: fw, mac: '72:00:03:16:7d:f0', firmwareVer: 't1', binding: cable.binding, reopenMs: 20, cacheMs: 60_000, cacheSize: 256 });
+  const lock = new SerialLock({ path: cable.lockPath, lock: fw, mac: '72:00:03:16:7d:f0', firmwareVer: 't1', binding: cable.binding, reopenMs: 20, cache: { kind: 'seq+payload', ms: 60_000 } });
   const reserved: number[] = [];
   const open = async (extra: Partial<SerialLinkOptions>) => {
     const link = new SerialLink({ path: cable.hostPath, lockId: LOCK_ID, binding: cable.binding, retransmitMs: RETRANSMIT_MS, reopenMs: 20, ...extra });

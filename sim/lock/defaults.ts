@@ -26,7 +26,8 @@ export function defaultLockSpec(partial: LockSpecInput): LockSpec {
     capacity: partial.capacity ?? 100,
     lockout: { attempts: partial.lockout?.attempts ?? 5, seconds: partial.lockout?.seconds ?? 60 },
     lockoutClock: partial.lockoutClock ?? 'lock',
-    lockoutSurvivesSetBack: partial.lockoutSurvivesSetBack ?? false,
+    lockoutSetBack: partial.lockoutSetBack ?? 'ends',
+    syncPhase: partial.syncPhase ?? 'zero',
     defects: partial.defects ?? [],
   };
 }

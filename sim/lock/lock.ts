@@ -50,10 +50,10 @@ export class VirtualLock implements LockFirmware {
     this.driftPpm = spec.driftPpm;
     this.clock = new LockClock(w, 0, spec.clockOffsetS);
     this.battery = new Battery(spec.batteryPct, w, spec);
-    this.lockout = new Lockout(spec.lockout, spec.lockoutSurvivesSetBack);
+    this.lockout = new Lockout(spec.lockout, spec.lockoutSetBack);
     this.passwords = new PasswordStore(spec.capacity);
     this.acceptance = new Acceptance(spec.secretHex, { ...spec.tolerance });
-    this.timeSync = new TimeSyncSeqs(this.clock);
+    this.timeSync = new TimeSyncSeqs(this.clock, spec.syncPhase);
     // Seeded defects wrap the parts' steps (`seeded.ts`) before anything is computed from them: the
     // drift goes through `setDrift` and the battery's first look records the value a seeded step gives.
     seedLock(spec.defects, { clock: this.clock, battery: this.battery, lockout: this.lockout, acceptance: this.acceptance, timeSync: this.timeSync });

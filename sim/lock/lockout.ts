@@ -1,3 +1,5 @@
+import type { LockoutSetBack } from './types.ts';
+
 /** Keypad lockout settings (DESIGN §5.4). */
 export interface LockoutConfig {
   attempts: number;
@@ -15,10 +17,10 @@ export class Lockout {
   private lastT: number | null = null;
 
   /**
-   * `survivesSetBack`: a firmware choice §5.4 leaves open — a clock set back keeps the lockout's
-   * remaining time instead of ending it.
+   * `setBack`: a firmware choice §5.4 leaves open (`LockSpec.lockoutSetBack`) — a clock set back ends
+   * the lockout, keeps its remaining time, or keeps its end (in the clock's own time, now ahead).
    */
-  constructor(private readonly cfg: LockoutConfig, private readonly survivesSetBack = false) {}
+  constructor(private readonly cfg: LockoutConfig, private readonly setBack: LockoutSetBack = 'ends') {}
 
   get wrongAttempts(): number {
     return this.wrong;
@@ -35,9 +37,9 @@ export class Lockout {
     this.lastT = t;
     if (this.since === null) return;
     // The clock went back (time sync) since the last look: keep the elapsed part of the lockout.
-    if (this.survivesSetBack && last !== null && t < last) this.since -= last - t;
-    // Outside [since, since + seconds): over, or the clock was set back before it began.
-    if (t >= this.since + this.cfg.seconds || t < this.since) {
+    if (this.setBack === 'keeps-remaining' && last !== null && t < last) this.since -= last - t;
+    // Over; or (unless its end is kept) the clock was set back before it began.
+    if (t >= this.since + this.cfg.seconds || (t < this.since && this.setBack !== 'keeps-end')) {
       this.since = null;
       this.wrong = 0;
     }

@@ -8,7 +8,8 @@ import type { LockClock } from '../clock/index.ts';
 export class TimeSyncSeqs {
   private last = 0;
 
-  constructor(private readonly clock: LockClock) {}
+  /** `phase`: where the next second starts after a sync (`LockSpec.syncPhase`, DESIGN §11). */
+  constructor(private readonly clock: LockClock, private readonly phase: 'zero' | 'kept' = 'zero') {}
 
   /** The highest seq taken (kept across restarts). */
   get lastSeq(): number {
@@ -22,7 +23,10 @@ export class TimeSyncSeqs {
 
   /** Set the lock clock to `serverTime` at world time w. */
   setClock(w: number, serverTime: number): void {
-    this.clock.set(w, serverTime);
+    // DESIGN §11: an RTC that keeps its sub-second phase reads serverTime at once, but turns to the
+    // next second when its own tick comes, not a whole second later.
+    const kept = this.phase === 'kept' ? this.clock.now(w) % 1 : 0;
+    this.clock.set(w, serverTime + kept);
   }
 
   /** Remember `seq` as taken. */

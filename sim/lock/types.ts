@@ -25,11 +25,23 @@ export interface LockSpec {
    * in the device's own real time (`real`, which no time sync moves). Default `lock`.
    */
   lockoutClock: 'lock' | 'real';
-  /** Firmware choice: a clock set back keeps a lockout running instead of ending it. Default false. */
-  lockoutSurvivesSetBack: boolean;
+  /**
+   * Firmware choice §5.4/§11 leave open — what a clock set back does to a lockout in force: `ends` it
+   * (default), `keeps-remaining` (the part not yet served runs on from the new time) or `keeps-end`
+   * (it ends at its lock time, hours ahead if the clock went hours back).
+   */
+  lockoutSetBack: LockoutSetBack;
+  /**
+   * Firmware choice §11 leaves open — where the device's second starts after a sync to t: `zero` (a
+   * whole second from the sync) or `kept` (the RTC keeps its sub-second phase: the next second begins
+   * anywhere up to 1 s later). Default `zero`.
+   */
+  syncPhase: 'zero' | 'kept';
   /** Seeded defects switched on for this lock (`sim/defects.ts`, room `lock`; others ignored); empty by default. */
   defects: readonly string[];
 }
+
+export type LockoutSetBack = 'ends' | 'keeps-remaining' | 'keeps-end';
 
 /** One user password stored on the lock, window `[start, end)` in lock time. */
 export interface StoredPassword {

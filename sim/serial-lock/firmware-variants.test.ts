@@ -71,7 +71,7 @@ test('--lockout-clock real: no time sync ends the lockout; 60 s of the device\u2
 });
 
 test('--lockout-survives-set-back: a clock set back keeps the remaining lockout; lock time moving on ends it', () => {
-  const a = setup({ lockoutSurvivesSetBack: true });
+  const a = setup({ lockoutSetBack: 'keeps-remaining' });
   a.lockOut();
   a.world.advance(20);
   a.sync(T0 - 3600);
@@ -80,10 +80,45 @@ test('--lockout-survives-set-back: a clock set back keeps the remaining lockout;
   assert.equal(a.good(), 'locked_out', '59 s of lock time elapsed in all');
   a.world.advance(1);
   assert.equal(a.good(), 'ok', '60 s elapsed');
-  const b = setup({ lockoutSurvivesSetBack: true });
+  const b = setup({ lockoutSetBack: 'keeps-remaining' });
   b.lockOut();
   b.sync(T0 + 3600);
   assert.equal(b.good(), 'ok', 'forward past the end still ends it (DESIGN §5.4 lock time)');
+});
+
+test('lockoutSetBack keeps-end: a lockout begun before a set-back ends only when lock time reaches its end again (DESIGN §11)', () => {
+  const a = setup({ lockoutSetBack: 'keeps-end' });
+  a.world.advance(3 * 3600);
+  a.lockOut();
+  const end = a.lock.clockInfo().lock_time + 60;
+  a.sync(T0);
+  assert.equal(a.good(), 'locked_out', 'hours back: still locked out');
+  a.world.advance(600);
+  assert.equal(a.good(), 'locked_out', 'ten minutes of lock time later: still');
+  a.sync(end - 1);
+  assert.equal(a.good(), 'locked_out', 'one second before its end in lock time');
+  a.sync(end);
+  assert.equal(a.good(), 'ok', 'at its end in lock time');
+});
+
+test('syncPhase kept: a sync to t reads t at once and turns when the RTC ticks, not a whole second later (DESIGN §11)', () => {
+  let ms = 0;
+  const world = new WorldClock(T0, () => ms);
+  world.run(1);
+  const lock = new VirtualLock(defaultLockSpec({ lockId: LOCK_ID, secretHex: SECRET, syncPhase: 'kept' }), world);
+  ms = 400;
+  const k = timeSyncKeys(SECRET, LOCK_ID, 1, T0 + 600);
+  assert.equal(lock.bleTimeSync(1, k.key1, k.key2).lock_time, T0 + 600);
+  ms = 950;
+  assert.equal(lock.clockInfo().lock_time, T0 + 600);
+  ms = 1050;
+  assert.equal(lock.clockInfo().lock_time, T0 + 601, 'the RTC ticked 0.6 s after the sync');
+  const zero = new VirtualLock(defaultLockSpec({ lockId: LOCK_ID, secretHex: SECRET }), world);
+  ms = 1400;
+  const k2 = timeSyncKeys(SECRET, LOCK_ID, 1, T0 + 600);
+  zero.bleTimeSync(1, k2.key1, k2.key2);
+  ms = 2350;
+  assert.equal(zero.clockInfo().lock_time, T0 + 600, 'phase zero: a whole second from the sync');
 });
 
 test('--time running: the lock clock follows real time from --start', () => {

@@ -17,6 +17,8 @@ export interface LockDevice {
   knobs?: LockKnobs;
   mac: string;
   firmwareVer: string;
+  /** Which optional ops the device offers (DESIGN §6 `caps`); one it lacks answers `{"result": "error"}`. Default both. */
+  caps?: { ble: boolean; clock: boolean };
 }
 
 type Handler = (device: LockDevice, args: JsonObject) => WireAnswer;
@@ -28,8 +30,8 @@ const done = (result: WireAnswer['result'], data: JsonObject = {}): WireAnswer =
 
 /** What `info` reports (DESIGN §6). */
 export function deviceInfo(device: LockDevice): DeviceInfo {
-  // DESIGN §6: `clock` names the `clock_get` op, which this firmware answers.
-  const caps = ['keypad', 'ble', 'time_sync', 'clock'];
+  // DESIGN §6: `ble` names `ble_unlock`, `clock` names `clock_get`; a device may lack either.
+  const caps = ['keypad', ...(device.caps?.ble ?? true ? ['ble'] : []), 'time_sync', ...(device.caps?.clock ?? true ? ['clock'] : [])];
   if (device.knobs) caps.push('sim');
   return { lock_id: device.lock.lockId, mac: device.mac, firmware_ver: device.firmwareVer, caps };
 }
@@ -92,6 +94,7 @@ export function answerRequest(device: LockDevice, req: WireRequest): WireAnswer 
     const a = device.lock.execute(op);
     return { result: a.result, data: a.data };
   }
+  if ((req.op === 'ble_unlock' && !(device.caps?.ble ?? true)) || (req.op === 'clock_get' && !(device.caps?.clock ?? true))) return refuse(`no ${req.op}`);
   const handler = Object.hasOwn(DEVICE_OPS, req.op) ? DEVICE_OPS[req.op] : undefined;
   return handler ? handler(device, req.args) : refuse(`unknown op ${req.op}`);
 }

@@ -96,7 +96,7 @@ test('ops: info, both request forms, device ops, sim knobs and refusals (DESIGN 
 
 test('a repeated seq is answered from the cache without acting again (DESIGN §6, LAB-03)', async () => {
   let now = 0;
-  const r = await rig({ nowMs: () => now, cacheMs: 1000 });
+  const r = await rig({ nowMs: () => now, cache: { kind: 'seq+payload', ms: 1000 } });
   try {
     r.send(7, 1, { op: 'unlock', uid: 3 });
     r.send(7, 1, { op: 'unlock', uid: 3 });
@@ -200,7 +200,7 @@ test('an unpowered lock is silent; garbage and bad frames are dropped and counte
 
 test('--cache-ms 10000: a repeated seq is answered from the cache for 10 s, acted on again after', async () => {
   let now = 0;
-  const r = await rig({ nowMs: () => now, cacheMs: 10_000 });
+  const r = await rig({ nowMs: () => now, cache: { kind: 'seq+payload', ms: 10_000 } });
   try {
     r.send(9, 1, { op: 'unlock' });
     await r.waitFrames((f) => f.seq === 9 && f.type === 2, 1);

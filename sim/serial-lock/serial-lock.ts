@@ -6,6 +6,8 @@ import type { LockFirmware } from '../lock/types.ts';
 import { answerRequest, type LockDevice, type LockKnobs } from './ops.ts';
 import { PortKeeper, type SerialBinding } from '../io/port-keeper.ts';
 import { roomDefects, type RoomDefects } from '../defects.ts';
+import type { AnswerCache } from '../variants/lock.ts';
+import { vendorFields } from './vendor-fields.ts';
 
 export interface SerialLockOptions {
   path: string;
@@ -24,10 +26,20 @@ export interface SerialLockOptions {
   eventResendMs?: number;
   /** Sends of one event before it is given up. Default 5 (DESIGN §6). */
   eventTries?: number;
-  /** Responses remembered for repeated seqs. Default 32. */
-  cacheSize?: number;
-  /** How long a cached response answers a repeated seq, ms (a host restarting its seq counter must not get stale answers). Default 5000. */
-  cacheMs?: number;
+  /**
+   * DESIGN §6 "Answer caches": which repeated requests are answered from the cache without acting,
+   * and for how long (real ms). One answer per seq, the latest. Default by seq + payload for 5000 ms.
+   */
+  cache?: AnswerCache;
+  /** How long the device takes to answer `op`, real ms (requests are handled one at a time, in order). Default 0. */
+  latencyMs?: (op: string) => number;
+  /** Event seqs: the first one and the step between two (u8, wrapping). Default 1 and 1. */
+  eventSeqStart?: number;
+  eventSeqStep?: number;
+  /** Which of `ble` and `clock` the device offers (DESIGN §6 `caps`). Default both. */
+  caps?: { ble: boolean; clock: boolean };
+  /** Answers, events and `info` carry vendor fields beyond those DESIGN §6 names. Default off. */
+  extraFields?: boolean;
   /** Events queued; beyond this the oldest one not in flight is dropped. Default 64. */
   maxQueuedEvents?: number;
   /** Real milliseconds, for the cache's age (transport time, not world time). Default performance.now. */
@@ -87,7 +99,11 @@ export class SerialLock {
     requests: 0, cacheHits: 0, droppedResponses: 0, ignoredUnreachable: 0, badRequests: 0,
     eventsSent: 0, eventResends: 0, eventsAcked: 0, eventsDropped: 0, unexpected: 0,
   };
-  private eventSeq = 0;
+  private eventSeq: number;
+  /** Requests waiting for the device to get to them (handled one at a time, each after its latency). */
+  private readonly inbox: { seq: number; payload: JsonObject }[] = [];
+  private busy = false;
+  private latencyTimer: NodeJS.Timeout | undefined;
   private resendTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly nowMs: () => number;
@@ -96,7 +112,8 @@ export class SerialLock {
 
   constructor(private readonly opts: SerialLockOptions) {
     this.seeded = roomDefects('serial-lock', opts.defects);
-    this.device = { lock: opts.lock, mac: opts.mac, firmwareVer: opts.firmwareVer };
+    this.eventSeq = ((opts.eventSeqStart ?? 1) - (opts.eventSeqStep ?? 1)) & 0xff;
+    this.device = { lock: opts.lock, mac: opts.mac, firmwareVer: opts.firmwareVer, caps: opts.caps ?? { ble: true, clock: true } };
     if (opts.knobs) this.device.knobs = opts.knobs;
     this.nowMs = opts.nowMs ?? (() => performance.now());
     this.unsubscribe = opts.lock.onEvent((ev) => this.enqueue(ev));
@@ -130,14 +147,47 @@ export class SerialLock {
   async close(): Promise<void> {
     this.unsubscribe();
     clearTimeout(this.resendTimer);
+    clearTimeout(this.latencyTimer);
+    this.inbox.length = 0;
     this.outbox.length = 0;
     await this.port.close();
   }
 
   private onFrame(f: Frame): void {
-    if (f.type === FRAME_TYPE.request) this.onRequest(f.seq, f.payload);
+    if (f.type === FRAME_TYPE.request) this.receive(f.seq, f.payload);
     else if (f.type === FRAME_TYPE.eventAck) this.onAck(f.seq);
     else this.counts.unexpected++;
+  }
+
+  /** A request in: handled now, or after those before it and its own latency. */
+  private receive(seq: number, payload: JsonObject): void {
+    this.inbox.push({ seq, payload });
+    if (!this.busy) this.next();
+  }
+
+  private next(): void {
+    const head = this.inbox.shift();
+    if (!head) {
+      this.busy = false;
+      return;
+    }
+    this.busy = true;
+    const ms = this.opts.latencyMs?.(typeof head.payload.op === 'string' ? head.payload.op : '') ?? 0;
+    const handle = () => {
+      this.onRequest(head.seq, head.payload);
+      this.next();
+    };
+    if (ms <= 0) handle();
+    else this.latencyTimer = setTimeout(handle, ms);
+  }
+
+  /** DESIGN §6 "Answer caches": the cached answer this request may be given instead of acting, if any. */
+  private cached(seq: number, request: string): Buffer | undefined {
+    const c = this.opts.cache ?? { kind: 'seq+payload', ms: 5000 };
+    const hit = this.cache.get(seq);
+    if (!hit || c.kind === 'none' || this.seeded.has('serial-no-cache')) return undefined;
+    if (c.kind === 'seq+payload' && hit.request !== request) return undefined;
+    return c.ms === 'forever' || this.nowMs() - hit.atMs <= c.ms ? hit.bytes : undefined;
   }
 
   private onRequest(seq: number, payload: JsonObject): void {
@@ -147,20 +197,20 @@ export class SerialLock {
       return;
     }
     const request = JSON.stringify(payload);
-    const hit = this.cache.get(seq);
-    if (hit && hit.request === request && this.nowMs() - hit.atMs <= (this.opts.cacheMs ?? 5000) && !this.seeded.has('serial-no-cache')) {
+    const hit = this.cached(seq, request);
+    if (hit) {
       this.counts.cacheHits++;
-      this.respond(hit.bytes);
+      this.respond(hit);
       return;
     }
     this.counts.requests++;
     const req = parseRequest(payload);
     if (typeof req === 'string') this.counts.badRequests++;
     const answer: WireAnswer = typeof req === 'string' ? { result: 'error', data: { reason: req } } : req.op === 'sim_drop_responses' ? this.dropNext(req.args) : answerRequest(this.device, req);
-    const bytes = encodeFrame({ seq, type: FRAME_TYPE.response, payload: { result: answer.result, data: answer.data } });
-    this.cache.delete(seq);
+    const body = { result: answer.result, data: answer.data };
+    const bytes = encodeFrame({ seq, type: FRAME_TYPE.response, payload: this.opts.extraFields ? vendorFields(body, seq) : body });
+    // One answer per seq, the latest (DESIGN §6): at most 256.
     this.cache.set(seq, { request, bytes, atMs: this.nowMs() });
-    if (this.cache.size > (this.opts.cacheSize ?? 32)) this.cache.delete(this.cache.keys().next().value!);
     this.respond(bytes);
     this.opts.afterRequest?.();
   }
@@ -184,8 +234,8 @@ export class SerialLock {
   }
 
   private enqueue(ev: LockEvent): void {
-    this.eventSeq = (this.eventSeq + 1) & 0xff;
-    this.outbox.push({ seq: this.eventSeq, payload: { ...ev }, sends: 0 });
+    this.eventSeq = (this.eventSeq + (this.opts.eventSeqStep ?? 1)) & 0xff;
+    this.outbox.push({ seq: this.eventSeq, payload: this.opts.extraFields ? vendorFields({ ...ev }, this.eventSeq) : { ...ev }, sends: 0 });
     if (this.outbox.length > (this.opts.maxQueuedEvents ?? 64)) {
       this.outbox.splice(1, 1);
       this.counts.eventsDropped++;
