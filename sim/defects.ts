@@ -49,6 +49,7 @@ export const DEFECTS = {
   'cloud-busy-ignored': { room: 'cloud', what: 'cloud sends concurrent commands to one lock' },
   // DESIGN §6 on the serial path: only the lab target has one (TEST-PLAN LAB-03).
   'serial-no-cache': { room: 'serial-lock', what: 'serial lock acts again on a repeated seq instead of answering from its cache' },
+  'serial-mute-after-bad-crc': { room: 'serial-lock', what: 'serial lock stops answering after a frame with a bad CRC instead of resynchronising' },
   'link-retransmit-new-seq': { room: 'serial-link', what: 'the host link retransmits a request under a fresh seq, so the lock acts twice' },
 } as const satisfies Record<string, { room: DefectRoom; what: string }>;
 

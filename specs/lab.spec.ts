@@ -21,6 +21,13 @@ test('the lockwire codec matches the frame vectors and resynchronises after garb
   expect(reader.stats.badCrc + reader.stats.garbageBytes).toBeGreaterThan(0);
 });
 
+test('the device drops garbage, a bad CRC and a bad length, reads a frame split over two reads, and answers the next request', { tag: '@LAB-01' }, async ({ needs }) => {
+  const serial = needs('serial');
+  const steps = await serial.resync();
+  for (const s of steps) expect(s.detail, `the device ${s.step}`).toBe('answered');
+  expect(steps).toHaveLength(4);
+});
+
 test('a temporary code, a Bluetooth unlock and a time sync work on the device', { tag: '@LAB-02' }, async ({ api, clock, locks, needsEndpoint }) => {
   needsEndpoint('/third/lock/time_sync/seq/get');
   const lock = locks.get('main', 'keypad', 'ble', 'time', 'setTime', 'timeSync', 'codeOf');

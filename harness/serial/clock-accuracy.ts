@@ -19,6 +19,8 @@ export interface FindEdgeOptions {
   pollMs?: number;
   /** Wait between fine polls around the predicted edge, ms. Default 0 (back to back). */
   finePollMs?: number;
+  /** Fine reads of one try at most (DESIGN §6's seq rules bound a host to 255 requests in 10 s). Default 40. */
+  maxFineReads?: number;
   /** Predict the next edge from the first one and catch it with fine polls. Default true. */
   refine?: boolean;
   /** Fine catches at most (one device second each), stopping once an edge is bounded by about one read. Default 3. */
@@ -78,9 +80,13 @@ export async function findEdge(clockGet: () => Promise<number>, hostNowMs: () =>
   for (let i = 0; i < (opts.refineTries ?? 3) && deadline - hostNowMs() > 1500; i++) {
     // The next edge is due about 1000 host ms after the last (a clock 0.5 % off moves it by 5 ms);
     // start the fine reads early enough that the last old reading is surely before it.
-    const waitMs = last.hostMs + 1000 - (last.uncertaintyMs + 60) - hostNowMs();
+    // A wide margin before the first fine catch; a narrow one once an edge is known to a few ms.
+    const windowMs = i === 0 ? last.uncertaintyMs + 60 : 2 * best.uncertaintyMs + 15;
+    const waitMs = last.hostMs + 1000 - windowMs - hostNowMs();
     if (waitMs > 0) await sleep(waitMs);
-    last = await edgeAfter(await read(), opts.finePollMs ?? 0);
+    // DESIGN §6: a host may send at most 255 requests in 10 s (no seq reused within 10 s), so the
+    // fine reads of one try are spread to at most `maxFineReads` over the window.
+    last = await edgeAfter(await read(), Math.max(opts.finePollMs ?? 0, windowMs / (opts.maxFineReads ?? 40)));
     if (last.uncertaintyMs < best.uncertaintyMs) best = last;
     // Back-to-back reads bound an edge by about one read; a slower pair (load) is worth another try.
     if (best.uncertaintyMs <= 1.5 * minReadMs) break;

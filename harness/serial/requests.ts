@@ -1,4 +1,5 @@
 import { FRAME_TYPE, parseResponse, requestPayload, type JsonObject, type RequestFrame, type WireAnswer } from '../../sim/protocol/lockwire.ts';
+import { memoryLedger, payloadKey, pickSeq, type SeqLedger } from './seq-ledger.ts';
 
 export interface RequestsOptions {
   /** Sends of one request in all (DESIGN §6: 3). */
@@ -11,16 +12,16 @@ export interface RequestsOptions {
   send(frame: RequestFrame): void;
   /** `link-retransmit-new-seq`: retransmit under a fresh seq (a seeded defect; breaks LAB-03). */
   newSeqOnRetransmit?: boolean;
-  /** The first request's seq, 1…255 (a host that restarts may start elsewhere than 1). Default 1. */
-  firstSeq?: number;
   /**
-   * Called before the seqs up to `lastSeq` (u8, wrapping) are used, SEQ_LEASE at a time, so that
-   * the host can keep it: a restarted host continues after it (DESIGN §6 is silent; see lab-state).
-   * A throw fails the request that needed the lease. Default: none kept.
+   * Every seq's last use (DESIGN §6 "Answer caches": the host owns the seq space). A lab link keeps it
+   * in the state file so that it outlives the host process; a throw from `use` fails the request.
+   * Default: in memory.
    */
-  reserve?: (lastSeq: number) => void;
+  ledger?: SeqLedger;
   /** Real milliseconds, for round-trip times (transport time, not world time). Default performance.now. */
   nowMs?: () => number;
+  /** Wall-clock ms for the ledger (transport time comparable across processes). Default performance.timeOrigin + performance.now(). */
+  wallMs?: () => number;
 }
 
 /** Round trips of answered requests: from the last send of a request to its response, ms. */
@@ -46,14 +47,12 @@ export interface RequestStats {
 interface Pending {
   seq: number;
   payload: JsonObject;
+  key: string;
   sends: number;
   sentAtMs: number;
   timer?: NodeJS.Timeout;
   finish(answer: WireAnswer, timedOut: boolean): void;
 }
-
-/** Seqs reserved at a time through `reserve`: one write per this many requests. */
-export const SEQ_LEASE = 32;
 
 /** What a request that cannot be answered resolves to. */
 export const UNREACHABLE: WireAnswer = { result: 'unreachable', data: {} };
@@ -67,26 +66,51 @@ export class Requests {
     retransmits: 0, timeouts: 0, strayResponses: 0, badResponses: 0, roundTrip: { count: 0, lastMs: NaN, minMs: NaN, maxMs: NaN, meanMs: NaN },
   };
   private readonly pending = new Map<number, Pending>();
-  private seq: number;
-  /** Seqs still reserved after `seq`. */
-  private leased = 0;
+  private readonly ledger: SeqLedger;
   private readonly nowMs: () => number;
+  private readonly wallMs: () => number;
   private rttSumMs = 0;
 
   constructor(private readonly opts: RequestsOptions) {
-    const first = opts.firstSeq ?? 1;
-    if (!Number.isInteger(first) || first < 1 || first > 255) throw new RangeError(`firstSeq must be 1…255, got ${first}`);
-    this.seq = first - 1;
+    this.ledger = opts.ledger ?? memoryLedger();
     this.nowMs = opts.nowMs ?? (() => performance.now());
+    this.wallMs = opts.wallMs ?? (() => performance.timeOrigin + performance.now());
   }
 
-  /** Send `op` and resolve with its response, or `unreachable` after `timeoutMs` at the latest. */
-  call(op: string, args: JsonObject, timeoutMs: number): Promise<WireAnswer> {
+  /** Whether a request `op args` could take a seq now, without waiting (DESIGN §6: a seq quiet for 10 s, not last used with these bytes). */
+  canSendNow(op: string, args: JsonObject = {}): boolean {
+    return 'seq' in pickSeq(this.ledger, payloadKey(requestPayload(op, args)), this.wallMs(), (s) => this.pending.has(s));
+  }
+
+  /**
+   * Send `op` and resolve with its response, or `unreachable` after `timeoutMs` at the latest. When
+   * every seq is taken by DESIGN §6's rules, the request waits for the first to come free (bounded).
+   */
+  async call(op: string, args: JsonObject, timeoutMs: number): Promise<WireAnswer> {
+    const payload = requestPayload(op, args);
+    const key = payloadKey(payload);
+    const deadline = this.nowMs() + timeoutMs;
+    let seq: number | undefined;
+    for (;;) {
+      const got = pickSeq(this.ledger, key, this.wallMs(), (s) => this.pending.has(s));
+      if ('seq' in got) {
+        seq = got.seq;
+        break;
+      }
+      const waitMs = Math.min(got.freeAtMs - this.wallMs(), deadline - this.nowMs());
+      if (waitMs <= 0 || !Number.isFinite(waitMs)) {
+        this.stats.timeouts++;
+        return UNREACHABLE;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(waitMs, 200)));
+    }
+    const first = seq;
     return new Promise((resolve) => {
       let overall: NodeJS.Timeout | undefined;
       const p: Pending = {
-        seq: this.nextSeq(),
-        payload: requestPayload(op, args),
+        seq: first,
+        payload,
+        key,
         sends: 0,
         sentAtMs: 0,
         finish: (answer, timedOut) => {
@@ -97,7 +121,7 @@ export class Requests {
           resolve(answer);
         },
       };
-      overall = setTimeout(() => p.finish(UNREACHABLE, true), timeoutMs);
+      overall = setTimeout(() => p.finish(UNREACHABLE, true), Math.max(1, deadline - this.nowMs()));
       this.pending.set(p.seq, p);
       this.attempt(p);
     });
@@ -142,17 +166,10 @@ export class Requests {
     r.meanMs = this.rttSumMs / r.count;
   }
 
-  private nextSeq(): number {
-    for (let i = 0; i < 256; i++) {
-      if (this.opts.reserve && this.leased === 0) {
-        this.opts.reserve((this.seq + SEQ_LEASE) & 0xff);
-        this.leased = SEQ_LEASE;
-      }
-      this.leased--;
-      this.seq = (this.seq + 1) & 0xff;
-      if (!this.pending.has(this.seq)) return this.seq;
-    }
-    throw new Error('256 lockwire requests in flight');
+  /** A fresh seq for a retransmit under the seeded defect; the current one when none is free. */
+  private freshSeq(p: Pending): number {
+    const got = pickSeq(this.ledger, p.key, this.wallMs(), (s) => this.pending.has(s));
+    return 'seq' in got ? got.seq : p.seq;
   }
 
   /** DESIGN §6: send, and again after `retransmitMs` with the same seq, `tries` sends in all. */
@@ -170,9 +187,16 @@ export class Requests {
       this.stats.retransmits++;
       if (this.opts.newSeqOnRetransmit) {
         this.pending.delete(p.seq);
-        p.seq = this.nextSeq();
+        p.seq = this.freshSeq(p);
         this.pending.set(p.seq, p);
       }
+    }
+    // Recorded before the frame leaves (a retransmit renews the seq's 10 s); a ledger that cannot keep it fails the request.
+    try {
+      this.ledger.use(p.seq, { atMs: this.wallMs(), key: p.key });
+    } catch (e) {
+      p.finish({ result: 'error', data: { reason: `seq ledger: ${(e as Error).message}` } }, false);
+      return;
     }
     p.sends++;
     p.sentAtMs = this.nowMs();

@@ -6,6 +6,7 @@ import { FakeFirmware } from '../../sim/serial-lock/fake-firmware.test-kit.ts';
 import { MockCable } from '../../sim/serial-lock/mock-cable.test-kit.ts';
 import { SerialLock } from '../../sim/serial-lock/serial-lock.ts';
 import { linkDefectsFromEnv, SerialLink, type SerialLinkOptions } from './serial-link.ts';
+import { memoryLedger } from './seq-ledger.ts';
 import { waitUntil } from '../../sim/io/index.ts';
 
 const LOCK_ID = 1000001;
@@ -218,8 +219,10 @@ test('identify learns the lock id from info; close settles what is in flight', a
   }
 });
 
-test('round trips are measured (stats.roundTrip, ping); firstSeq sets where the seqs start', async () => {
-  const r = await rig({ firstSeq: 200 });
+test('round trips are measured (stats.roundTrip, ping); seqs continue after the ledger\'s last one', async () => {
+  const ledger = memoryLedger();
+  ledger.use(199, { atMs: 0, key: 'x' });
+  const r = await rig({ ledger });
   try {
     const seqs: number[] = [];
     r.link.onFrame((dir, _hex, decoded) => {
@@ -235,7 +238,6 @@ test('round trips are measured (stats.roundTrip, ping); firstSeq sets where the 
     assert.deepEqual(seqs, [200, 201]);
     r.fw.reachable = false;
     assert.equal(await r.link.ping(100), undefined, 'a mute device: no round trip');
-    assert.throws(() => new SerialLink({ path: '/mock/none', lockId: 1, firstSeq: 0 }), /firstSeq must be 1…255/);
   } finally {
     await r.close();
   }
@@ -262,63 +264,72 @@ test('LOCKBENCH_LINK_DEFECTS seeds a lab run\u2019s link; an unknown name stops 
   }
 });
 
-test('a restarted host continues the seqs it reserved, so a lock caching answers by seq cannot hand it an old one (DESIGN §6)', async () => {
+test('a restarted host keeps its ledger, so a lock caching answers by seq + payload for ever never hands it an old one (DESIGN §6)', async () => {
   const n = ++rigs;
   const cable = new MockCable(`/mock/link-host-${n}`, `/mock/link-lock-${n}`);
   const fw = new FakeFirmware(LOCK_ID);
-  // A firmware that keeps an answer for every seq for a minute.
-  const lock = new SerialLock({ path: cable.lockPath, lock: fw, mac: '72:00:03:16:7d:f0', firmwareVer: 't1', binding: cable.binding, reopenMs: 20, cache: { kind: 'seq+payload', ms: 60_000 } });
-  const reserved: number[] = [];
+  const lock = new SerialLock({ path: cable.lockPath, lock: fw, mac: '72:00:03:16:7d:f0', firmwareVer: 't1', binding: cable.binding, reopenMs: 20, cache: { kind: 'seq+payload', ms: 'forever' } });
+  let wall = 1_000_000;
   const open = async (extra: Partial<SerialLinkOptions>) => {
-    const link = new SerialLink({ path: cable.hostPath, lockId: LOCK_ID, binding: cable.binding, retransmitMs: RETRANSMIT_MS, reopenMs: 20, ...extra });
+    const link = new SerialLink({ path: cable.hostPath, lockId: LOCK_ID, binding: cable.binding, retransmitMs: RETRANSMIT_MS, reopenMs: 20, wallMs: () => wall, ...extra });
     assert.ok(await link.whenOpen(500));
     return link;
   };
   try {
     assert.ok(await lock.whenOpen(500));
     fw.keypadResult = 'bad_password';
-    const first = await open({ reserveSeqs: (s) => void reserved.push(s) });
+    const kept = memoryLedger();
+    const first = await open({ ledger: kept });
     assert.equal(await first.keypad('123456', 1000), 'bad_password');
-    for (let i = 0; i < 40; i++) assert.equal((await first.request({ op: 'state', args: {} }, 1000)).result, 'ok');
     await first.close();
-    assert.deepEqual(reserved, [32, 64], 'reserved 32 at a time, before use');
-
+    wall += 60_000;
     fw.keypadResult = 'ok';
-    // Numbering from 1 again, the same request gets the first run's cached answer and is not acted on.
+    // A host without the ledger numbers from 1 again: the same request gets the first run's cached answer.
     const naive = await open({});
     assert.equal(await naive.keypad('123456', 1000), 'bad_password');
-    assert.equal(fw.typed.length, 1);
+    assert.equal(fw.typed.length, 1, 'not acted on');
     await naive.close();
-
-    const seqs: number[] = [];
-    const next = await open({ firstSeq: (reserved.at(-1)! % 255) + 1 });
-    next.onFrame((dir, _hex, decoded) => {
-      if (dir === 'tx') seqs.push((decoded as { seq: number }).seq);
-    });
+    const next = await open({ ledger: kept });
     assert.equal(await next.keypad('123456', 1000), 'ok');
-    assert.equal(fw.typed.length, 2, 'acted on: a fresh seq');
-    assert.deepEqual(seqs, [65]);
+    assert.equal(fw.typed.length, 2, 'acted on: never the same seq with the same bytes');
     await next.close();
   } finally {
     await lock.close();
   }
 });
 
-test('seqs are reserved across the wrap and past requests in flight; a reservation that fails fails its request', async () => {
-  const reserved: number[] = [];
-  const r = await rig({ firstSeq: 250, reserveSeqs: (s) => void reserved.push(s) });
+test('polling one request 600 times never gets a cached answer: no seq is reused within 10 s or with the same bytes (DESIGN §6)', async () => {
+  let wall = 5_000_000;
+  const r = await rig({ wallMs: () => wall });
   try {
-    for (let i = 0; i < 40; i++) assert.equal((await r.link.request({ op: 'state', args: {} }, 1000)).result, 'ok');
-    assert.deepEqual(reserved, [(249 + 32) & 0xff, (249 + 64) & 0xff]);
+    const seen = new Map<number, { at: number; hex: string }>();
+    r.link.onFrame((dir, hex, decoded) => {
+      if (dir !== 'tx') return;
+      const seq = (decoded as { seq: number }).seq;
+      const last = seen.get(seq);
+      if (last && last.hex !== hex) assert.ok(wall - last.at >= 10_000, `seq ${seq} reused after ${wall - last.at} ms`);
+      if (last) assert.notEqual(last.hex, hex, `seq ${seq} sent again with the same bytes`);
+      seen.set(seq, { at: wall, hex });
+    });
+    for (let i = 0; i < 600; i++) {
+      wall += 46;
+      const a = await r.link.clockTime(1000);
+      assert.ok(a.ok, `poll ${i}: ${JSON.stringify(a)}`);
+    }
+    assert.equal(r.lock.stats.cacheHits, 0, 'no answer from the cache');
+    assert.ok(seen.size > 200, 'the seq space is used round');
   } finally {
     await r.close();
   }
-  const failing = await rig({ reserveSeqs: () => {
-    throw new Error('disk full');
-  } });
+});
+
+test('a ledger that cannot record a seq fails its request; nothing is sent', async () => {
+  const failing = await rig({ ledger: { ...memoryLedger(), lastSeq: 0, last: () => undefined, use: () => { throw new Error('disk full'); } } });
   try {
-    await assert.rejects(failing.link.request({ op: 'state', args: {} }, 1000), /disk full/);
-    assert.equal(failing.fw.acts.length, 0, 'nothing sent under an unreserved seq');
+    const a = await failing.link.call('state', {}, 1000);
+    assert.equal(a.result, 'error');
+    assert.match(String(a.data.reason), /disk full/);
+    assert.equal(failing.fw.acts.length, 0, 'nothing sent under an unrecorded seq');
   } finally {
     await failing.close();
   }

@@ -7,6 +7,7 @@ import type { LockLink } from '../../sim/gateway/link.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
 import { parseDefectList, roomDefects } from '../../sim/defects.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
+import type { SeqLedger } from './seq-ledger.ts';
 
 /**
  * The link defects a lab run is seeded with: `LOCKBENCH_LINK_DEFECTS`, comma-separated (run by
@@ -35,10 +36,10 @@ export interface SerialLinkOptions {
   callTimeoutMs?: number;
   /** Recent events remembered to drop resends the lock made because an ack was lost. Default 64. */
   recentEvents?: number;
-  /** The first request's seq, 1…255. Default 1. */
-  firstSeq?: number;
-  /** Keep the seqs reserved ahead of use (`Requests` `reserve`), so that a restarted host continues after them. Default: none kept. */
-  reserveSeqs?: (lastSeq: number) => void;
+  /** Every seq's last use, kept as long as the device may cache answers (DESIGN §6; the lab keeps it in its state file). Default: in memory. */
+  ledger?: SeqLedger;
+  /** Wall-clock ms for the ledger (comparable across processes). Default performance.timeOrigin + performance.now(). */
+  wallMs?: () => number;
   log?: (line: string) => void;
   /** Seeded link defects. Default: `linkDefectsFromEnv()` (`LOCKBENCH_LINK_DEFECTS`). */
   defects?: readonly string[];
@@ -66,6 +67,9 @@ export interface SerialLinkStats {
   roundTrip: RoundTripStats;
 }
 
+/** A lock time on the wire: whole seconds of a uint32 clock (DESIGN §6); anything else is the device's error. */
+const isLockTime = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+
 const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
 
 /**
@@ -82,6 +86,8 @@ export class SerialLink implements LockLink {
   private readonly wireListeners = new Set<WireListener>();
   private readonly recent: string[] = [];
   private announcedOffline = false;
+  /** The next frame goes out in two writes this far apart, ms (TEST-PLAN LAB-01: a frame split over reads). */
+  private splitNextMs: number | undefined;
   private probing = false;
   private closed = false;
   private readonly counts = { badPayloads: 0, events: 0, duplicateEvents: 0 };
@@ -95,8 +101,8 @@ export class SerialLink implements LockLink {
       isOpen: () => this.port.isOpen,
       send: (frame) => this.send(frame),
       newSeqOnRetransmit: defects.has('link-retransmit-new-seq'),
-      ...(opts.firstSeq !== undefined ? { firstSeq: opts.firstSeq } : {}),
-      ...(opts.reserveSeqs ? { reserve: opts.reserveSeqs } : {}),
+      ...(opts.ledger ? { ledger: opts.ledger } : {}),
+      ...(opts.wallMs ? { wallMs: opts.wallMs } : {}),
     });
     this.port = new PortKeeper({
       path: opts.path,
@@ -208,8 +214,21 @@ export class SerialLink implements LockLink {
   async clockGet(timeoutMs = this.callTimeoutMs): Promise<{ ok: true; lock_time: number; trusted: boolean } | { ok: false; result: WireResult }> {
     const a = await this.call('clock_get', {}, timeoutMs);
     if (a.result !== 'ok') return { ok: false, result: a.result };
-    if (typeof a.data.lock_time !== 'number' || typeof a.data.trusted !== 'boolean') return { ok: false, result: 'error' };
+    if (!isLockTime(a.data.lock_time) || typeof a.data.trusted !== 'boolean') return { ok: false, result: 'error' };
     return { ok: true, lock_time: a.data.lock_time, trusted: a.data.trusted };
+  }
+
+  /**
+   * The lock clock's whole second, for polling (LAB-05, placing a running clock). DESIGN §6: the host
+   * never sends a new request whose seq and bytes equal the last one under that seq, and `clock_get {}`
+   * has one form only — polled 256 times it would run out of seqs. A poll that cannot go out now as
+   * `clock_get` reads `state`, whose answer carries the same `lock_time` (§4); the two alternate on a seq.
+   */
+  async clockTime(timeoutMs = this.callTimeoutMs): Promise<{ ok: true; lock_time: number } | { ok: false; result: WireResult }> {
+    if (this.requests.canSendNow('clock_get')) return this.clockGet(timeoutMs);
+    const a = await this.call('state', {}, timeoutMs);
+    if (a.result !== 'ok') return { ok: false, result: a.result };
+    return isLockTime(a.data.lock_time) ? { ok: true, lock_time: a.data.lock_time } : { ok: false, result: 'error' };
   }
 
   /** A virtual lock's `sim_*` op (`battery`, `tamper`, `jam`, `drift`, `reset_clock`). */
@@ -247,10 +266,31 @@ export class SerialLink implements LockLink {
 
   private send(frame: Frame): void {
     const bytes = encodeFrame(frame);
-    if (this.port.write(bytes)) this.tap('tx', bytes, frame);
+    const gapMs = this.splitNextMs;
+    if (gapMs === undefined) {
+      if (this.port.write(bytes)) this.tap('tx', bytes, frame);
+      return;
+    }
+    this.splitNextMs = undefined;
+    const half = bytes.length >> 1;
+    if (!this.port.write(bytes.subarray(0, half))) return;
+    this.tap('tx', bytes, { ...frame, split: `${half} + ${bytes.length - half} bytes, ${gapMs} ms apart` });
+    setTimeout(() => void this.port.write(bytes.subarray(half)), gapMs);
   }
 
-  private tap(dir: 'tx' | 'rx', bytes: Buffer, frame: Frame): void {
+  /** Put bytes on the wire as they are (TEST-PLAN LAB-01: garbage, a bad CRC, a bad length); shown in the wire log. */
+  writeRaw(bytes: Buffer, what: string): boolean {
+    const ok = this.port.write(bytes);
+    if (ok && this.wireListeners.size > 0) for (const l of this.wireListeners) l('tx', frameHex(bytes), { raw: what });
+    return ok;
+  }
+
+  /** Send the next request frame in two writes `gapMs` apart (TEST-PLAN LAB-01). */
+  splitNext(gapMs: number): void {
+    this.splitNextMs = gapMs;
+  }
+
+  private tap(dir: 'tx' | 'rx', bytes: Buffer, frame: Frame | (Frame & { split: string })): void {
     if (this.wireListeners.size === 0) return;
     const hex = frameHex(bytes);
     for (const l of this.wireListeners) l(dir, hex, frame);

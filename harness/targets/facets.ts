@@ -169,6 +169,11 @@ export interface SerialFacet {
   clockAccuracy?(intervalMs: number): Promise<ClockAccuracy>;
   /** The clock accuracy the device is held to, ppm (LOCKBENCH_LOCK_MAX_PPM, default 50; LAB-05). */
   readonly maxPpm: number;
+  /**
+   * LAB-01 on the device (DESIGN §6 "Robustness"): garbage, a bad CRC, a bad length and a request
+   * split over two reads, each followed by a request the device must answer correctly.
+   */
+  resync(): Promise<{ step: string; ok: boolean; detail: string }[]>;
 }
 
 /** A clock-accuracy measurement (TEST-PLAN LAB-05): positive ppm runs fast; the truth lies within ppm ± uncertaintyPpm. */

@@ -1,4 +1,4 @@
-import { probeLab } from './lab-preflight.ts';
+import { probeLab } from './lab/preflight.ts';
 import gatewaySetup from './gateway-setup.ts';
 import { preflight } from './preflight.ts';
 import { tapPreflight } from './mqtt-tap.ts';

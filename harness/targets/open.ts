@@ -2,7 +2,7 @@ import type { ProfileName } from '../../sim/protocol/index.ts';
 import { RemoteSession } from './remote.ts';
 import type { TargetName, TargetSession } from './facets.ts';
 import { SimSession } from './sim.ts';
-import { LabSession } from './lab.ts';
+import { LabSession } from './lab/session.ts';
 import { GatewaySession } from './gateway.ts';
 
 /** Open a worker's session on the named target. */

@@ -100,6 +100,8 @@ export class SerialLock {
     eventsSent: 0, eventResends: 0, eventsAcked: 0, eventsDropped: 0, unexpected: 0,
   };
   private eventSeq: number;
+  /** `serial-mute-after-bad-crc`: a bad CRC silenced the device for good. */
+  private mute = false;
   /** Requests waiting for the device to get to them (handled one at a time, each after its latency). */
   private readonly inbox: { seq: number; payload: JsonObject }[] = [];
   private busy = false;
@@ -123,7 +125,9 @@ export class SerialLock {
       ...(opts.binding ? { binding: opts.binding } : {}),
       reopenMs: opts.reopenMs ?? 500,
       onData: (chunk) => {
+        const badCrc = this.reader.stats.badCrc;
         for (const f of this.reader.push(chunk)) this.onFrame(f);
+        if (this.reader.stats.badCrc > badCrc && this.seeded.has('serial-mute-after-bad-crc')) this.mute = true;
       },
       onOpen: () => this.reader.reset(),
       ...(opts.log ? { log: opts.log } : {}),
@@ -192,7 +196,7 @@ export class SerialLock {
 
   private onRequest(seq: number, payload: JsonObject): void {
     // An unpowered lock says nothing; the host's retries run out and it reports `unreachable`.
-    if (!this.opts.lock.reachable) {
+    if (!this.opts.lock.reachable || this.mute) {
       this.counts.ignoredUnreachable++;
       return;
     }

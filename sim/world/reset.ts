@@ -7,13 +7,8 @@ import { waitUntil } from '../io/index.ts';
 /** Longest a reset waits for one condition (a gateway back online, the cloud idle), ms. */
 const RESET_WAIT_MS = 5000;
 
-/**
- * Put a running world back to its fixture's start (STYLE §14: a worker-scoped world, reset per test).
- * Order matters: faults off and late messages landed first, gateways back online, the cloud idle and
- * forgotten, then the clock and fresh locks, and the sink emptied last so nothing of the test before
- * reaches the next one.
- */
-export async function resetWorld(world: World, newLock: (l: FixtureLock) => VirtualLock, radio: (lock: VirtualLock) => LockLink): Promise<void> {
+/** Gateway faults off and every gateway online, after what a delayed gateway still sends has landed. */
+export async function clearGatewayFaults(world: World): Promise<void> {
   const latencyMs = Math.max(0, ...[...world.gateways.values()].map((g) => g.latencyMs));
   for (const g of world.gateways.values()) {
     g.partitioned = false;
@@ -23,6 +18,16 @@ export async function resetWorld(world: World, newLock: (l: FixtureLock) => Virt
   // A delayed ack or event of the last test is still on its way: let it land before forgetting.
   if (latencyMs > 0) await new Promise((r) => setTimeout(r, 2 * latencyMs + 20));
   for (const g of world.gateways.values()) if (!g.online) await g.setOnline(true);
+}
+
+/**
+ * Put a running world back to its fixture's start (STYLE §14: a worker-scoped world, reset per test).
+ * Order matters: faults off and late messages landed first, gateways back online, the cloud idle and
+ * forgotten, then the clock and fresh locks, and the sink emptied last so nothing of the test before
+ * reaches the next one.
+ */
+export async function resetWorld(world: World, newLock: (l: FixtureLock) => VirtualLock, radio: (lock: VirtualLock) => LockLink): Promise<void> {
+  await clearGatewayFaults(world);
   await waitUntil('world reset: the cloud to see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true), { timeoutMs: RESET_WAIT_MS });
   await world.cloud?.reset(RESET_WAIT_MS);
 

@@ -18,7 +18,7 @@ import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
 import { waitUntil } from '../io/index.ts';
-import { resetWorld } from './reset.ts';
+import { clearGatewayFaults, resetWorld } from './reset.ts';
 import { startBounded } from './start-bounded.ts';
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
@@ -248,6 +248,11 @@ export class World {
   async reset(seed?: number): Promise<void> {
     await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
     if (seed !== undefined) this.reseed(seed);
+  }
+
+  /** Every gateway fault off and every gateway back online, once what a delayed gateway still sends has landed (both resets use it). */
+  async clearFaults(): Promise<void> {
+    await clearGatewayFaults(this);
   }
 
   /** Draw all domain randomness from `seed` from now on (STYLE §2): a test replays exactly with the seed it was given. */

@@ -1,6 +1,6 @@
-import { labConfig } from './lab-config.ts';
-import { labLink } from './lab-link.ts';
-import { labStatePath, loadLabState } from './lab-state.ts';
+import { labConfig } from './config.ts';
+import { labLink } from './link.ts';
+import { LabState, labStatePath } from './state.ts';
 
 /**
  * DESIGN §11: missing settings or a device that does not answer `info` stop a lab run once, before
@@ -8,9 +8,7 @@ import { labStatePath, loadLabState } from './lab-state.ts';
  */
 export async function probeLab(env: NodeJS.ProcessEnv): Promise<void> {
   const cfg = labConfig(env);
-  const statePath = labStatePath(env);
-  loadLabState(statePath);
-  const link = labLink(cfg, statePath);
+  const link = labLink(cfg, new LabState(labStatePath(env)));
   try {
     if (!(await link.whenOpen(5000))) throw new Error(`lab: cannot open the serial port ${cfg.path} (LOCKBENCH_SERIAL) within 5 s`);
     const info = await link.info(3000);

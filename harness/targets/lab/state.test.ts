@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAB_STATE_DEFAULT, firstLinkSeq, labStatePath, loadLabState, saveLabSeq, saveLinkSeq } from './lab-state.ts';
+import { LAB_STATE_DEFAULT, LabState, labStatePath, loadLabState } from './state.ts';
 
-// DESIGN §11: the harness's time-sync seq only grows over a device's life, kept in the lab state file;
-// the lockwire seqs of its links continue across runs (DESIGN §6 is silent; lab-state.ts says why).
+const saveLabSeq = (path: string, lockId: number, seq: number): void => new LabState(path).recordSeq(lockId, seq);
+
+// DESIGN §11: the harness's time-sync seq only grows over a device's life, kept in the lab state file
+// with its lockwire seq space (DESIGN §6 "Answer caches") and the latest lock time the device showed.
 
 function withDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'lockbench-labstate-'));
@@ -58,6 +60,9 @@ test('a broken file is an error naming the file and the JSON path, never a silen
     ['[]', /\$ must be an object/],
     ['{"lastSeq": {}, "linkSeq": {"7": 256}}', /\$\.linkSeq\.7 must be a u8/],
     ['{"lastSeq": {}, "linkSeq": 3}', /\$\.linkSeq must be an object/],
+    ['{"lastSeq": {}, "link": {"7": {"last": 300, "uses": {}}}}', /\$\.link\.7 must be/],
+    ['{"lastSeq": {}, "link": {"7": {"last": 3, "uses": {"3": [1, 2]}}}}', /\$\.link\.7\.uses\.3 must be/],
+    ['{"lastSeq": {}, "lockTime": {"7": -3}}', /\$\.lockTime\.7 must be a uint32/],
   ] as const) {
     writeFileSync(path, body);
     assert.throws(() => loadLabState(path), (e: Error) => e.message.includes(path) && why.test(e.message), body);
@@ -66,18 +71,23 @@ test('a broken file is an error naming the file and the JSON path, never a silen
   assert.throws(() => loadLabState(folder), /cannot read it/);
 }));
 
-test('lockwire seqs: a new link starts after the last reserved one, never at 0, and the time-sync record is kept', () => withDir((dir) => {
+test('the seq space and the latest lock time outlive the process; an older file\'s linkSeq is where the seqs continue', () => withDir((dir) => {
   const path = join(dir, 's.json');
-  assert.equal(firstLinkSeq(path, 7), 1, 'never linked: from 1');
-  saveLabSeq(path, 7, 900);
-  saveLinkSeq(path, 7, 64);
-  saveLinkSeq(path, 8, 255);
-  assert.equal(firstLinkSeq(path, 7), 65);
-  assert.equal(firstLinkSeq(path, 8), 1, 'past 255 it wraps to 1');
-  saveLinkSeq(path, 8, 0);
-  assert.equal(firstLinkSeq(path, 8), 1);
-  saveLinkSeq(path, 8, 3);
-  assert.equal(firstLinkSeq(path, 8), 4, 'wrapping, the record follows the link down');
-  assert.throws(() => saveLinkSeq(path, 7, 256), RangeError);
-  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { lastSeq: { 7: 900 }, linkSeq: { 7: 64, 8: 3 } });
+  const a = new LabState(path);
+  a.recordSeq(7, 900);
+  const ledger = a.ledger(7);
+  ledger.use(12, { atMs: 1_000_000, key: 'abc' });
+  ledger.use(13, { atMs: 1_000_050, key: 'def' });
+  a.noteLockTime(7, 1_800_000_000);
+  a.noteLockTime(7, 1_700_000_000);
+  const b = new LabState(path);
+  assert.equal(b.lastSeq(7), 900);
+  assert.deepEqual(b.ledger(7).last(12), { atMs: 1_000_000, key: 'abc' });
+  assert.equal(b.ledger(7).lastSeq, 13);
+  assert.equal(b.ledger(8).lastSeq, 0, 'another lock starts empty');
+  assert.equal(b.lockTime(7), 1_800_000_000, 'only a later lock time replaces the record');
+  writeFileSync(path, '{"lastSeq": {"7": 5}, "linkSeq": {"7": 64}}');
+  const old = new LabState(path);
+  assert.equal(old.ledger(7).lastSeq, 64);
+  assert.equal(old.lastSeq(7), 5);
 }));

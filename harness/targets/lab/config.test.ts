@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labConfig } from './lab-config.ts';
-import { probeLab } from './lab-preflight.ts';
+import { labConfig } from './config.ts';
+import { probeLab } from './preflight.ts';
 
 const GOOD = { LOCKBENCH_SERIAL: '/dev/null-port', LOCKBENCH_LOCK_ID: '3001', LOCKBENCH_LOCK_SECRET: '5e7a0c1f9b3d4e6a8c2b1d0f3e5a7c9b' };
 
