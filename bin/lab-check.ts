@@ -15,27 +15,38 @@ import { outcomesOf } from '../harness/defects/kill-matrix.ts';
 import { BenchRig } from '../harness/serial/bench-rig.ts';
 import { confirmKill, judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/defects/lab-verdict.ts';
 import { cli, type Cli } from './cli.ts';
+import { defectVariants, freshSeed, sweepVariants, type SweepVariant } from './lab-sweep.ts';
 
 const cmd: Cli = cli('lockbench conformance:lab', {
-  synopsis: 'npm run conformance:lab -- [--jobs N] [--only NAME,…]',
+  synopsis: 'npm run conformance:lab -- [--jobs N] [--only NAME,…] [--sweep N] [--seed S]',
   about: `Runs the lab suite (--target lab) against virtual serial locks on socat pty pairs (reports/lab):
   A, A-again  --time running, every other switch at its default; twice on one device process
-  B           --time running --lockout-survives-set-back --cache-ms 10000 --event-resend-ms 200 --state FILE --no-sim
+  H, H-again  the held-out class, twice on one device process: answers cached by seq + payload for ever,
+              a lockout in lock time that keeps its end across a set-back, 150 ms answers, no sim ops
   C           --time running --lockout-clock real --lockout-survives-set-back --lockout-s 8 (and
               LOCKBENCH_LOCK_LOCKOUT_S=8); only the checks that meet a
               keypad lockout (PWD-07, STATE-01, V2-05), each waiting it out
-  defect:X    variant A seeded with each lab-run defect of harness/defects/catalogue.ts; only the tests of
-              the checks that must catch it
+  variant:S   a correct device drawn from seed S out of the contract's freedoms (sim/variants/lock.ts;
+              serial-lock --variant S), the whole suite; checks its caps lack are skipped, all else must pass
+  defect:X    each lab-run defect of harness/defects/catalogue.ts on a drawn variant that can show it;
+              only the tests of the checks that must catch it
+Without flags: A, H, C, a sweep of 3 variants from a fresh seed (printed) and the defects. With --sweep N:
+the N variants and the defects only. A failing variant replays alone: --sweep 1 --seed S.
 Without socat it skips, except under CI=true where that fails.`,
   options: [
     ['--jobs N', 'runs at once, 1…8; default 3 (the runs mostly wait on real time)'],
-    ['--only A,B,…', 'run only these (names as above; the A chain is "A"); default all'],
+    ['--only A,H,…', 'run only these (names as above; the A chain is "A"); default all'],
+    ['--sweep N', 'draw N variants (1…100) and run only them and the defects; default 3 beside A, H and C'],
+    ['--seed S', 'the sweep\'s first seed (variants S, S+1, …); default fresh, printed'],
   ],
   more: ['Reports per run under reports/lab/NAME/ (output.log, results.json, html), the table in reports/lab/summary.json;', 'run A also adds the lab column to reports/conformance.*.'],
 });
 const fail: Cli['fail'] = cmd.fail;
-const args = cmd.parse({ jobs: { type: 'string', default: '3' }, only: { type: 'string' } });
+const args = cmd.parse({ jobs: { type: 'string', default: '3' }, only: { type: 'string' }, sweep: { type: 'string' }, seed: { type: 'string' } });
 const jobs = cmd.uint(args.jobs, '--jobs', 1, 8);
+const sweepOnly = args.sweep !== undefined;
+const sweepN = sweepOnly ? cmd.uint(args.sweep, '--sweep', 1, 100) : 3;
+const sweepSeed = args.seed !== undefined ? cmd.uint(args.seed, '--seed', 0, 0xffffffff) : freshSeed();
 
 if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).error) {
   const msg = 'socat is not installed (apt-get install -y socat)';
@@ -60,8 +71,13 @@ const SUITE_TIMEOUT_MS = 300_000;
 const tmp = mkdtempSync(join(tmpdir(), 'lockbench-labcheck-'));
 // One harness state file for every run: the harness's seqs only grow, whichever device it meets.
 const labState = join(tmp, 'lab-state.json');
-// B: every other open choice at once, without the sim ops (real firmware need not offer them; LAB-03 needs them).
-const VARIANT_B = ['--time', 'running', '--lockout-survives-set-back', '--cache-ms', '10000', '--event-resend-ms', '200', '--state', join(tmp, 'device-b.json'), '--no-sim'];
+// H: the class of device that failed 28 of 74 lab tests (DESIGN §6 "Answer caches", §11 a lockout
+// begun before a set-back), with its state in a file as firmware keeps it in flash.
+const LOCKOUT_H_S = 10;
+const VARIANT_H = [
+  '--time', 'running', '--state', join(tmp, 'device-h.json'),
+  '--variant-set', `cache=seq+payload/forever,lockout=lock-keeps-end,lockoutS=${LOCKOUT_H_S}s,latency=150,caps=keypad+ble+time_sync+clock`,
+];
 // C: lockout in the device's own real time (DESIGN §11: waited out, bounded by lockout.seconds). Only
 // the checks that meet a lockout: each waits a lockout out in real time, so a full run would take minutes.
 /** C's keypad lockout, s: short, so that waiting one out in real time costs seconds, not minutes. */
@@ -74,6 +90,10 @@ interface Run {
   expect: LabExpectation;
   /** Extra Playwright arguments (the defect runs' --grep). */
   pwArgs: string[];
+  /** A drawn variant: the required checks are those its caps let run (the rest are skipped with the reason). */
+  byCaps?: true;
+  /** The clean run whose passing checks confirm a defect's kill (the same variant clean). Default A. */
+  confirmWith?: string;
   linkDefects?: string;
   /** The run's matrix goes to reports/ (the main matrix's lab column) rather than its own folder. */
   mainMatrix?: boolean;
@@ -90,19 +110,35 @@ interface Chain {
 
 const pass: LabExpectation = { kind: 'pass', required: REQUIRED };
 const grepOf = (ids: readonly string[]): string => ids.map((id) => `@${id}\\b`).join('|');
+const sweep = sweepVariants(sweepSeed, sweepN);
+console.log(`lab check: sweep of ${sweepN} from seed ${sweepSeed} (replay one: --sweep 1 --seed S)`);
+for (const v of sweep) console.log(`  ${v.line}`);
+const onDefect = defectVariants(LAB_CATALOGUE, sweep, sweepSeed);
+const variantChain = (v: SweepVariant): Chain => ({
+  name: `variant:${v.seed}`, deviceFlags: v.deviceFlags, env: v.env, runs: [{ name: `variant:${v.seed}`, expect: pass, pwArgs: [], byCaps: true }],
+});
 const chains: Chain[] = [
-  { name: 'A', deviceFlags: VARIANT_A, runs: [{ name: 'A', expect: pass, pwArgs: [], mainMatrix: true }, { name: 'A-again', expect: pass, pwArgs: [] }] },
-  { name: 'B', deviceFlags: VARIANT_B, runs: [{ name: 'B', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }] },
-  { name: 'C', deviceFlags: VARIANT_C, env: { LOCKBENCH_LOCK_LOCKOUT_S: String(LOCKOUT_C_S) }, runs: [{ name: 'C', expect: { kind: 'pass', required: LOCKOUT_CHECKS }, pwArgs: ['--grep', grepOf(LOCKOUT_CHECKS)] }] },
+  ...(sweepOnly ? [] : [
+    { name: 'A', deviceFlags: VARIANT_A, runs: [{ name: 'A', expect: pass, pwArgs: [], mainMatrix: true }, { name: 'A-again', expect: pass, pwArgs: [] }] },
+    {
+      name: 'H', deviceFlags: VARIANT_H, env: { LOCKBENCH_LOCK_LOCKOUT_S: String(LOCKOUT_H_S) },
+      runs: [{ name: 'H', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }, { name: 'H-again', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }],
+    },
+    { name: 'C', deviceFlags: VARIANT_C, env: { LOCKBENCH_LOCK_LOCKOUT_S: String(LOCKOUT_C_S) }, runs: [{ name: 'C', expect: { kind: 'pass', required: LOCKOUT_CHECKS }, pwArgs: ['--grep', grepOf(LOCKOUT_CHECKS)] }] },
+  ] satisfies Chain[]),
+  ...sweep.map(variantChain),
   ...LAB_CATALOGUE.map((d): Chain => {
     const onLink = DEFECTS[d.name].room === 'serial-link';
+    const v = onDefect.get(d.name);
     const run: Run = {
       name: `defect:${d.name}`,
       expect: { kind: 'caught', caughtBy: d.caughtBy },
       pwArgs: ['--grep', grepOf(d.caughtBy)],
       ...(onLink ? { linkDefects: d.name } : {}),
+      ...(v && sweep.includes(v) ? { confirmWith: `variant:${v.seed}` } : {}),
     };
-    return { name: run.name, deviceFlags: onLink ? VARIANT_A : [...VARIANT_A, '--defects', d.name], runs: [run] };
+    const flags = v ? v.deviceFlags : VARIANT_A;
+    return { name: run.name, deviceFlags: onLink ? flags : [...flags, '--defects', d.name], env: v?.env ?? {}, runs: [run] };
   }),
 ];
 const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -120,6 +156,9 @@ interface Row {
   seconds: number;
   log: string;
   expect: LabExpectation;
+  confirmWith?: string;
+  /** A drawn variant's line (`variant S: cache=… latency=…`). */
+  draw?: string;
 }
 const rows: Row[] = [];
 const problems: string[] = [];
@@ -160,9 +199,12 @@ async function runSuite(rig: BenchRig, run: Run, chain: Chain): Promise<void> {
   } catch (e) {
     problems.push(`${run.name}: no JSON report (${(e as Error).message}); see ${reports}/output.log`);
   }
-  const verdict = judgeLabRun(run.expect, code, outcomes);
+  // A drawn variant lacking a cap skips the checks that need it (with the reason): those are not required of it.
+  const ran = (id: string) => outcomes.some((o) => o.checkIds.includes(id) && o.status !== 'skipped');
+  const expect: LabExpectation = run.byCaps && run.expect.kind === 'pass' ? { kind: 'pass', required: run.expect.required.filter(ran) } : run.expect;
+  const verdict = judgeLabRun(expect, code, outcomes);
   const seconds = (performance.now() - t0) / 1000;
-  rows.push({ run: run.name, device: chain.deviceFlags.join(' ').replace(tmp, '$TMP'), verdict, seconds, log: join(reports, 'output.log'), expect: run.expect });
+  rows.push({ run: run.name, device: chain.deviceFlags.join(' ').replace(tmp, '$TMP'), verdict, seconds, log: join(reports, 'output.log'), expect: run.expect, ...(run.confirmWith ? { confirmWith: run.confirmWith } : {}), ...(chain.env?.LOCKBENCH_VARIANT ? { draw: chain.env.LOCKBENCH_VARIANT } : {}) });
   console.log(`lab check: ${run.name} ${verdict.ok ? 'ok' : 'WRONG'} in ${seconds.toFixed(1)} s — ${verdict.reason}`);
 }
 
@@ -201,10 +243,11 @@ const total = (performance.now() - t0) / 1000;
 const order = selected.flatMap((c) => c.runs.map((r) => r.name));
 rows.sort((a, b) => order.indexOf(a.run) - order.indexOf(b.run));
 // A defect's kill counts only by checks the clean device A passed (without A in the selection, unconfirmed).
-const clean = rows.find((r) => r.run === 'A')?.verdict;
 for (const r of rows) {
+  // A kill counts only by checks the same device, clean, passed (A when the variant did not run clean).
+  const clean = rows.find((c) => c.run === (r.confirmWith ?? 'A'))?.verdict ?? rows.find((c) => c.run === 'A')?.verdict;
   if (r.expect.kind === 'caught' && clean) r.verdict = confirmKill(r.verdict, r.expect.caughtBy, clean);
-  else if (r.expect.kind === 'caught' && r.verdict.ok) r.verdict = { ...r.verdict, reason: `${r.verdict.reason} (unconfirmed: run A not selected)` };
+  else if (r.expect.kind === 'caught' && r.verdict.ok) r.verdict = { ...r.verdict, reason: `${r.verdict.reason} (unconfirmed: no clean run of its device)` };
   if (!r.verdict.ok) problems.push(`${r.run}: ${r.verdict.reason} (see ${r.log})`);
 }
 const w = Math.max(...rows.map((r) => r.run.length), 3);
@@ -213,10 +256,11 @@ for (const r of rows) {
   const v = r.verdict;
   console.log(`${r.run.padEnd(w)}  ${(v.ok ? 'ok' : 'WRONG').padEnd(7)}  ${String(v.passed).padStart(4)} ${String(v.failed).padStart(4)} ${String(v.skipped).padStart(4)} ${r.seconds.toFixed(0).padStart(6)}  ${v.reason}`);
   console.log(`${''.padEnd(w)}           device: serial-lock ${r.device}`);
+  if (r.draw) console.log(`${''.padEnd(w)}           ${r.draw}`);
 }
 console.log(`lab check: ${rows.filter((r) => r.verdict.ok).length}/${order.length} runs right in ${total.toFixed(0)} s (${jobs} at once)`);
 mkdirSync(join('reports', 'lab'), { recursive: true });
-writeFileSync(join('reports', 'lab', 'summary.json'), `${JSON.stringify({ seconds: Math.round(total), jobs, runs: rows.map((r) => ({ run: r.run, device: r.device, ok: r.verdict.ok, reason: r.verdict.reason, passed: r.verdict.passed, failed: r.verdict.failed, skipped: r.verdict.skipped, seconds: Math.round(r.seconds) })), problems }, null, 1)}\n`);
+writeFileSync(join('reports', 'lab', 'summary.json'), `${JSON.stringify({ seconds: Math.round(total), jobs, sweepSeed, runs: rows.map((r) => ({ run: r.run, device: r.device, draw: r.draw, red: r.verdict.redIds, ok: r.verdict.ok, reason: r.verdict.reason, passed: r.verdict.passed, failed: r.verdict.failed, skipped: r.verdict.skipped, seconds: Math.round(r.seconds) })), problems }, null, 1)}\n`);
 if (problems.length) {
   console.error(`lab check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);
