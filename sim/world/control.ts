@@ -91,6 +91,8 @@ function stats(world: World): unknown {
     broker: world.broker?.stats ?? null,
     // Per client (username): refusals with reasons, protocol errors, drops (TEST-PLAN GWP-06); embedded broker only.
     clients: world.broker?.clientRecords() ?? null,
+    // Refused CONNECTs of clients that never authenticated, apart from the records above and bounded (DESIGN §4 security).
+    strangers: world.broker?.strangers() ?? null,
     cloud: world.cloud?.stats ?? null,
     // DESIGN §13: with `--gateways none` the fleet is elsewhere; this is how many of its gateways the cloud sees online.
     gateways_online_at_cloud: world.cloud ? world.fixture.gateways.filter((g) => world.cloud!.gatewayOnline(g.ap_id)).length : null,
