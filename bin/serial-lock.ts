@@ -11,6 +11,7 @@ import { VirtualLock, defaultLockSpec } from '../sim/lock/lock.ts';
 import { SerialLock } from '../sim/serial-lock/serial-lock.ts';
 import { StateFile } from '../sim/serial-lock/state-file.ts';
 import { cli, type Cli } from './cli.ts';
+import { readSecret } from '../sim/io/secret-file.ts';
 
 const cmd: Cli = cli('lockbench serial-lock', {
   synopsis: 'lockbench serial-lock --port PATH --lock-id N --secret HEX [options]',
@@ -18,7 +19,8 @@ const cmd: Cli = cli('lockbench serial-lock', {
   options: [
     ['--port PATH', 'serial port to open (e.g. one end of a socat pty pair); required'],
     ['--lock-id N', 'lock id, 1…4294967295; required'],
-    ['--secret HEX', 'the lock\'s secret, an even number of hex digits (16 bytes = 32 digits); required, never logged'],
+    ['--secret HEX', 'the lock\'s secret, an even number of hex digits (16 bytes = 32 digits); never logged, but visible in ps'],
+    ['--secret-file F', 'read the secret from file F; or set LOCKBENCH_LOCK_SECRET (one of the three is required)'],
     ['--mac MAC', 'xx:xx:xx:xx:xx:xx reported by info; default 72:00:03:16:7d:f0'],
     ['--firmware-ver S', 'firmware version reported by info; default serial-lock'],
     ['--time MODE', 'running (the clock follows real time from --start, as a real device) or frozen (moves only by time sync); default running'],
@@ -43,6 +45,7 @@ const args = parse({
   port: { type: 'string' },
   'lock-id': { type: 'string' },
   secret: { type: 'string' },
+  'secret-file': { type: 'string' },
   start: { type: 'string', default: 'now' },
   mac: { type: 'string' },
   'firmware-ver': { type: 'string', default: 'serial-lock' },
@@ -61,7 +64,9 @@ const args = parse({
 if (!args.port) fail('--port PATH is required (see --help)');
 const lockId = uint(args['lock-id'], '--lock-id', 1, 0xffffffff);
 // Never echo the secret itself (house rule: no secrets in logs).
-if (!args.secret || !/^(?:[0-9a-fA-F]{2})+$/.test(args.secret)) fail('--secret must be an even number of hex digits');
+// Out of argv (ps, npm's banner): --secret-file or LOCKBENCH_LOCK_SECRET (sim/io/secret-file.ts).
+const secretHex = await readSecret({ file: args['secret-file'], flag: args.secret, env: 'LOCKBENCH_LOCK_SECRET' }).catch((e: Error) => fail(`--secret-file: ${e.message}`));
+if (!secretHex || !/^(?:[0-9a-fA-F]{2})+$/.test(secretHex)) fail('the lock\'s secret (LOCKBENCH_LOCK_SECRET, --secret-file F or --secret HEX) must be an even number of hex digits');
 // The host's unix time: the device's real-time clock (bin is where time sources are injected).
 const hostUnixS = (): number => (performance.timeOrigin + performance.now()) / 1000;
 const start = args.start === 'now' ? hostUnixS() : uint(args.start, '--start', 0, 0xffffffff);
@@ -84,7 +89,7 @@ if (args.time === 'running') world.run(1);
 // Lockout in "real" time counts in the device's own clock that no sync moves: the host's time.
 const realClock: Clock = { now: hostUnixS };
 const spec = defaultLockSpec({
-  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, lockout, lockoutClock,
+  lockId, secretHex, firmwareVer: args['firmware-ver']!, lockout, lockoutClock,
   lockoutSurvivesSetBack: args['lockout-survives-set-back']!, defects,
   ...(args.mac ? { mac: args.mac.toLowerCase() } : {}),
 });

@@ -32,14 +32,14 @@ test('an existing 0644 file becomes 0600 with the new content; a symlink is refu
   }
 });
 
-test('a secret comes from --secret-file, else the environment, else --secret', async () => {
+test('a secret comes from --secret-file, else --secret, else the environment', async () => {
   const root = mkdtempSync(join(tmpdir(), 'secret-'));
   try {
     const f = join(root, 's');
     writeFileSync(f, 'from-file\n');
     assert.equal(await readSecret({ file: f, env: 'X', flag: 'flag' }, { X: 'env' }), 'from-file');
-    assert.equal(await readSecret({ env: 'X', flag: 'flag' }, { X: 'env' }), 'env');
-    assert.equal(await readSecret({ env: 'X', flag: 'flag' }, {}), 'flag');
+    assert.equal(await readSecret({ env: 'X', flag: 'flag' }, { X: 'env' }), 'flag');
+    assert.equal(await readSecret({ env: 'X' }, { X: 'env' }), 'env');
     assert.equal(await readSecret({ env: 'X' }, {}), undefined);
   } finally {
     rmSync(root, { recursive: true, force: true });

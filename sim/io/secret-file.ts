@@ -40,20 +40,23 @@ export async function writeSecretFile(path: string, content: string): Promise<vo
   await rename(tmp, path);
 }
 
-/** Where a command's secret may come from, most preferred first. */
+/** Where a command's secret may come from. */
 export interface SecretSources {
   /** `--secret-file F`: the file's content, one trailing newline dropped. */
   file?: string;
-  /** The environment variable's name (e.g. `LOCKBENCH_GATEWAY_SECRET`). */
-  env: string;
   /** `--secret S` (still accepted; visible in `ps` and npm's banner). */
   flag?: string;
+  /** The environment variable's name (e.g. `LOCKBENCH_GATEWAY_SECRET`). */
+  env: string;
 }
 
-/** The secret from `--secret-file`, else the environment, else `--secret`; undefined if none is given. */
+/**
+ * The secret from `--secret-file`, else `--secret`, else the environment (what the command line says
+ * wins over what it inherits); undefined if none is given.
+ */
 export async function readSecret(src: SecretSources, environment: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   if (src.file !== undefined) return (await readFile(src.file, 'utf8')).replace(/\r?\n$/, '');
+  if (src.flag !== undefined) return src.flag;
   const fromEnv = environment[src.env];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return src.flag;
+  return fromEnv === '' ? undefined : fromEnv;
 }
