@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
@@ -50,6 +50,36 @@ test('broker-config writes tap.url with its own random password and never prints
     assert.match(readFileSync(join(dir, 'passwd'), 'utf8'), /^tap:\$7\$101\$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('broker-config: existing 0644 secret files end 0600 with the new passwords, the folder 0700, a symlinked cloud.url is refused, not followed', () => {
+  const root = mkdtempSync(join(tmpdir(), 'lockbench-broker-config-test-'));
+  const run = (dir: string) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/broker-config.ts', '--fixture', 'fixtures/fleet.json', '--out', dir, '--port', '1884'], { encoding: 'utf8' });
+  const mode = (p: string): number => statSync(p).mode & 0o777;
+  try {
+    const dir = join(root, 'a');
+    const r0 = run(dir);
+    assert.equal(r0.status, 0, r0.stderr);
+    for (const f of ['passwd', 'dynamic-security.json', 'cloud.url', 'tap.url']) chmodSync(join(dir, f), 0o644);
+    chmodSync(dir, 0o755);
+    const r1 = run(dir);
+    assert.equal(r1.status, 0, r1.stderr);
+    for (const f of ['passwd', 'dynamic-security.json', 'cloud.url', 'tap.url']) assert.equal(mode(join(dir, f)).toString(8), '600', f);
+    assert.equal(mode(dir).toString(8), '700');
+    const linked = join(root, 'b');
+    run(linked);
+    const target = join(root, 'public.txt');
+    writeFileSync(target, 'world-readable');
+    rmSync(join(linked, 'cloud.url'));
+    symlinkSync(target, join(linked, 'cloud.url'));
+    const r2 = run(linked);
+    assert.notEqual(r2.status, 0, 'a symlinked secret file stops the run');
+    assert.match(r2.stderr, /symlink/);
+    assert.equal(readFileSync(target, 'utf8'), 'world-readable');
+    assert.ok(lstatSync(join(linked, 'cloud.url')).isSymbolicLink());
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
 

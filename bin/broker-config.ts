@@ -1,10 +1,11 @@
 /** `npm run broker-config`: Mosquitto 2 configuration for a fixture's fleet (DESIGN §13). */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { FixtureError, loadFixture } from '../sim/world/index.ts';
 import { cloudAcl, gatewaysDynsec, mosquittoConf, passwdLine, tapAcl } from '../sim/broker/mosquitto-config.ts';
+import { privateDir, writeSecretFile } from '../sim/io/secret-file.ts';
 import { cli } from './cli.ts';
 
 const HELP = `usage: npm run broker-config -- --fixture F --out DIR --port N [--bind HOST] [--cloud-password P]
@@ -54,14 +55,18 @@ if (tapPassword.length === 0) cmd.fail('--tap-password must not be empty');
 const fixture = await loadFixture(args.fixture!).catch((e: unknown) =>
   cmd.fail(e instanceof FixtureError ? `invalid fixture ${args.fixture}:\n${e.message}` : String(e)));
 const dir = resolve(args.out!);
-await mkdir(dir, { recursive: true });
+// The folder is the broker user's alone (0700); secret files are 0600 whatever was there, and a
+// symlink at a secret's path stops the run rather than being followed (sim/io/secret-file.ts).
 const host = bind.includes(':') ? `[${bind}]` : bind;
-// Secrets and their hashes are for the broker's user only.
-const secret = { mode: 0o600 } as const;
-await writeFile(`${dir}/mosquitto.conf`, mosquittoConf({ dir, port, bind, user: userInfo().username }));
-await writeFile(`${dir}/passwd`, `${passwdLine('cloud', cloudPassword)}\n${passwdLine('tap', tapPassword)}\n`, secret);
-await writeFile(`${dir}/acl`, `${cloudAcl()}\n${tapAcl()}`);
-await writeFile(`${dir}/dynamic-security.json`, gatewaysDynsec(fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret }))), secret);
-await writeFile(`${dir}/cloud.url`, `mqtt://cloud:${encodeURIComponent(cloudPassword)}@${host}:${port}\n`, secret);
-await writeFile(`${dir}/tap.url`, `mqtt://tap:${encodeURIComponent(tapPassword)}@${host}:${port}\n`, secret);
+try {
+  await privateDir(dir);
+  await writeFile(`${dir}/mosquitto.conf`, mosquittoConf({ dir, port, bind, user: userInfo().username }), { mode: 0o600 });
+  await writeSecretFile(`${dir}/passwd`, `${passwdLine('cloud', cloudPassword)}\n${passwdLine('tap', tapPassword)}\n`);
+  await writeFile(`${dir}/acl`, `${cloudAcl()}\n${tapAcl()}`, { mode: 0o600 });
+  await writeSecretFile(`${dir}/dynamic-security.json`, gatewaysDynsec(fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret }))));
+  await writeSecretFile(`${dir}/cloud.url`, `mqtt://cloud:${encodeURIComponent(cloudPassword)}@${host}:${port}\n`);
+  await writeSecretFile(`${dir}/tap.url`, `mqtt://tap:${encodeURIComponent(tapPassword)}@${host}:${port}\n`);
+} catch (e) {
+  cmd.fail(e instanceof Error ? e.message : String(e));
+}
 cmd.log(`wrote ${dir}/{mosquitto.conf,passwd,acl,dynamic-security.json,cloud.url,tap.url} for ${fixture.gateways.length} gateways`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { freePort } from '../sim/io/free-port.ts';
 import { waitUntil } from '../sim/io/wait.ts';
 import { connect } from 'node:net';
@@ -26,6 +26,25 @@ const exited = (c: ChildProcess, timeoutMs: number): Promise<number | null> => n
   if (c.exitCode !== null) return resolve(c.exitCode);
   const timer = setTimeout(() => { c.kill('SIGKILL'); resolve(null); }, timeoutMs);
   c.once('exit', (code) => { clearTimeout(timer); resolve(code); });
+});
+
+test('fleet --generate: random-seeded unless told (seed printed), written 0600; the same --seed gives the same fixture', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-fleet-gen-'));
+  const gen = (out: string, ...extra: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/fleet.ts', '--generate', '--locks', '2', '--gateways', '1', '--out', join(dir, out), ...extra], { encoding: 'utf8' });
+  const secretOf = (out: string): string => (JSON.parse(readFileSync(join(dir, out), 'utf8')) as { gateways: { secret: string }[] }).gateways[0]!.secret;
+  try {
+    const a = gen('a.json');
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(gen('b.json').status, 0);
+    assert.notEqual(secretOf('a.json'), secretOf('b.json'), 'two unseeded fleets share no secret');
+    assert.equal(statSync(join(dir, 'a.json')).mode & 0o777, 0o600);
+    const seed = /seed ([0-9a-f]{32})/.exec(`${a.stdout}${a.stderr}`)?.[1];
+    assert.ok(seed, 'the seed is printed');
+    assert.equal(gen('c.json', '--seed', seed).status, 0);
+    assert.equal(secretOf('c.json'), secretOf('a.json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('fleet shards on Mosquitto are driven by the cloud alone; a stopped shard is offline to it', { skip: !hasMosquitto && 'mosquitto is not installed', timeout: 90_000 }, async () => {

@@ -2,7 +2,8 @@
  * `npm run fleet`: shard K of N of a fleet's gateways and locks against any broker, on real time,
  * with its own control API (DESIGN §13); or `--generate` a fleet fixture.
  */
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { writeSecretFile } from '../sim/io/secret-file.ts';
 import { FixtureError, World, loadFixture, parseBrokerUrl, parseFixture } from '../sim/world/index.ts';
 import { generateFleet, parseShard, shardFixture, type Shard } from '../sim/world/fleet-shard.ts';
 import { namespaceProblem } from '../sim/protocol/index.ts';
@@ -24,7 +25,9 @@ URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly an
   --control-port P    control API port (default 0: any free port)
   --namespace NS      topic and client-id prefix on a shared broker (default none: DESIGN §4 exactly)
   --generate          write a fleet fixture instead: --locks L (1…1000000) locks round-robin over
-                      --gateways G (1…100000) gateways, to --out F; deterministic per --seed (default lockbench)
+                      --gateways G (1…100000) gateways, to --out F (mode 0600: it holds every secret);
+                      deterministic per --seed S (default: a random seed, printed, so the secrets
+                      cannot be derived from a well-known default)
 `;
 
 const cmd: Cli = cli('lockbench fleet');
@@ -43,19 +46,21 @@ const args = cmd.parse({
   locks: { type: 'string' },
   gateways: { type: 'string' },
   out: { type: 'string' },
-  seed: { type: 'string', default: 'lockbench' },
+  seed: { type: 'string' },
 });
 
 if (args.generate) {
   if (args.out === undefined) fail('--generate needs --out F');
   const locks = cmd.uint(args.locks, '--locks', 1, 1_000_000);
   const gateways = cmd.uint(args.gateways, '--gateways', 1, 100_000);
-  const raw = generateFleet(locks, gateways, args.seed);
+  // A random seed unless told: with a fixed default every secret was sha256 of a public string.
+  const seed = args.seed ?? randomBytes(16).toString('hex');
+  const raw = generateFleet(locks, gateways, seed);
   // The written file must load like any fixture: check it with the same validator.
   const parsed = parseFixture(raw);
   if (!parsed.ok) fail(`generated fixture is invalid: ${parsed.problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`, 1);
-  await writeFile(args.out!, `${JSON.stringify(raw)}\n`);
-  cmd.log(`wrote ${args.out}: ${locks} locks behind ${gateways} gateways`);
+  await writeSecretFile(args.out!, `${JSON.stringify(raw)}\n`).catch((e: Error) => fail(e.message));
+  cmd.log(`wrote ${args.out} (0600): ${locks} locks behind ${gateways} gateways, seed ${seed} (the same again: --seed ${seed})`);
   process.exit(0);
 }
 

@@ -17,8 +17,9 @@ const T = { timeout: 30_000 };
 
 test('the gateway process waits for the broker, comes online retained, acks a command, and stops cleanly', T, async () => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/gateway.ts', '--mqtt', `mqtt://127.0.0.1:${port}`, '--ap-id', String(AP), '--secret', SECRET, '--reconnect-ms', '100'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/gateway.ts', '--mqtt', `mqtt://127.0.0.1:${port}`, '--ap-id', String(AP), '--reconnect-ms', '100'], {
+    // The secret by environment, so it is in neither ps nor npm's banner (sim/io/secret-file.ts).
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOCKBENCH_GATEWAY_SECRET: SECRET },
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));

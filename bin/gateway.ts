@@ -16,6 +16,7 @@ import { VirtualLock } from '../sim/lock/lock.ts';
 import { FixtureError, loadFixture, lockSpecOf } from '../sim/world/index.ts';
 import { SerialLink } from '../harness/serial/serial-link.ts';
 import { cli, type Cli } from './cli.ts';
+import { readSecret } from '../sim/io/secret-file.ts';
 
 const HELP = `Usage: npm run gateway -- --mqtt URL --ap-id N --secret S [--fixture F | --serial PATH --lock-id N] [options]
 
@@ -23,7 +24,8 @@ A virtual gateway in its own process, for the gateway target (DESIGN §12).
 
   --mqtt URL              broker to join, e.g. mqtt://127.0.0.1:1883 (required)
   --ap-id N               the gateway's ap_id; it connects as user gw:N (required)
-  --secret S              the gateway's broker secret (required; never logged)
+  --secret S              the gateway's broker secret (never logged; visible in ps: prefer the next two)
+  --secret-file F         read the secret from file F; or set LOCKBENCH_GATEWAY_SECRET (one of the three is required)
   --fixture F             virtual locks: the fixture's locks behind --ap-id, on real time (default fixtures/fleet.json)
   --serial PATH           instead: the lab bridge to a lockwire lock on this serial port (needs --lock-id)
   --lock-id N             the lock on --serial
@@ -51,6 +53,7 @@ const args = parse({
   mqtt: { type: 'string' },
   'ap-id': { type: 'string' },
   secret: { type: 'string' },
+  'secret-file': { type: 'string' },
   fixture: { type: 'string' },
   serial: { type: 'string' },
   'lock-id': { type: 'string' },
@@ -65,8 +68,9 @@ const args = parse({
 if (!args.mqtt || !/^(mqtts?|tcp|ssl|wss?):\/\/./.test(args.mqtt)) fail(`--mqtt must be a broker URL like mqtt://127.0.0.1:1883, got "${args.mqtt ?? ''}"`);
 const mqttUrl = args.mqtt;
 const apId = uint(args['ap-id'], '--ap-id', 1, 0xffffffff);
-if (!args.secret) fail("--secret is required (the gateway's broker secret)");
-const secret = args.secret;
+// Out of argv (ps, npm's banner): --secret-file or LOCKBENCH_GATEWAY_SECRET (sim/io/secret-file.ts).
+const secret = await readSecret({ file: args['secret-file'], flag: args.secret, env: 'LOCKBENCH_GATEWAY_SECRET' }).catch((e: Error) => fail(`--secret-file: ${e.message}`));
+if (!secret) fail("the gateway's broker secret is required: LOCKBENCH_GATEWAY_SECRET, --secret-file F or --secret S");
 if (args.serial !== undefined && args.fixture !== undefined) fail('--fixture and --serial exclude each other');
 if (args['event-ids'] !== 'per-gateway' && args['event-ids'] !== 'per-connection') fail(`--event-ids must be per-gateway or per-connection, got "${args['event-ids']}"`);
 const eventIds = args['event-ids'];

@@ -15,6 +15,7 @@ import { seededRng } from '../sim/random.ts';
 import { freedomLines } from '../sim/variants/freedom.ts';
 import { DEFAULT_LOCK_VARIANT, fitLockVariant, latencyOf, LOCK_FREEDOMS, type LockVariant } from '../sim/variants/lock.ts';
 import { variantFlags } from './variant-flag.ts';
+import { readSecret } from '../sim/io/secret-file.ts';
 
 const cmd: Cli = cli('lockbench serial-lock', {
   synopsis: 'lockbench serial-lock --port PATH --lock-id N --secret HEX [options]',
@@ -22,7 +23,8 @@ const cmd: Cli = cli('lockbench serial-lock', {
   options: [
     ['--port PATH', 'serial port to open (e.g. one end of a socat pty pair); required'],
     ['--lock-id N', 'lock id, 1…4294967295; required'],
-    ['--secret HEX', 'the lock\'s secret, an even number of hex digits (16 bytes = 32 digits); required, never logged'],
+    ['--secret HEX', 'the lock\'s secret, an even number of hex digits (16 bytes = 32 digits); never logged, but visible in ps'],
+    ['--secret-file F', 'read the secret from file F; or set LOCKBENCH_LOCK_SECRET (one of the three is required)'],
     ['--mac MAC', 'xx:xx:xx:xx:xx:xx reported by info; default 72:00:03:16:7d:f0'],
     ['--firmware-ver S', 'firmware version reported by info; default serial-lock'],
     ['--time MODE', 'running (the clock follows real time from --start, as a real device) or frozen (moves only by time sync); default running'],
@@ -50,6 +52,7 @@ const args = parse({
   port: { type: 'string' },
   'lock-id': { type: 'string' },
   secret: { type: 'string' },
+  'secret-file': { type: 'string' },
   start: { type: 'string', default: 'now' },
   mac: { type: 'string' },
   'firmware-ver': { type: 'string', default: 'serial-lock' },
@@ -70,7 +73,9 @@ const args = parse({
 if (!args.port) fail('--port PATH is required (see --help)');
 const lockId = uint(args['lock-id'], '--lock-id', 1, 0xffffffff);
 // Never echo the secret itself (house rule: no secrets in logs).
-if (!args.secret || !/^(?:[0-9a-fA-F]{2})+$/.test(args.secret)) fail('--secret must be an even number of hex digits');
+// Out of argv (ps, npm's banner): --secret-file or LOCKBENCH_LOCK_SECRET (sim/io/secret-file.ts).
+const secretHex = await readSecret({ file: args['secret-file'], flag: args.secret, env: 'LOCKBENCH_LOCK_SECRET' }).catch((e: Error) => fail(`--secret-file: ${e.message}`));
+if (!secretHex || !/^(?:[0-9a-fA-F]{2})+$/.test(secretHex)) fail('the lock\'s secret (LOCKBENCH_LOCK_SECRET, --secret-file F or --secret HEX) must be an even number of hex digits');
 // The host's unix time: the device's real-time clock (bin is where time sources are injected).
 const hostUnixS = (): number => (performance.timeOrigin + performance.now()) / 1000;
 const start = args.start === 'now' ? hostUnixS() : uint(args.start, '--start', 0, 0xffffffff);
@@ -105,7 +110,7 @@ if (args.time === 'running') world.run(1);
 const realClock: Clock = { now: hostUnixS };
 const SET_BACK = { 'lock-ends': 'ends', 'lock-keeps-remaining': 'keeps-remaining', 'lock-keeps-end': 'keeps-end', real: 'ends' } as const;
 const spec = defaultLockSpec({
-  lockId, secretHex: args.secret, firmwareVer: args['firmware-ver']!, defects,
+  lockId, secretHex, firmwareVer: args['firmware-ver']!, defects,
   lockout: { attempts: variant.lockoutAttempts, seconds: variant.lockoutS },
   lockoutClock: variant.lockout === 'real' ? 'real' : 'lock',
   lockoutSetBack: SET_BACK[variant.lockout],

@@ -31,6 +31,7 @@ export const DEFECTS = {
   'gateway-ack-wrong-id': { room: 'gateway', what: "gateway acks with another id than the command's" },
   'gateway-slow-ack': { room: 'gateway', what: 'gateway acks later than the ack timeout' },
   'gateway-stray-publish': { room: 'gateway', what: "gateway also publishes on another gateway's topic" },
+  'gateway-lock-time-out-of-range': { room: 'gateway', what: 'gateway sends unlock events with lock_time 1e300' },
   'broker-acl-open': { room: 'broker', what: "a gateway may read another gateway's commands" },
   'broker-anonymous': { room: 'broker', what: 'broker accepts anonymous clients' },
   'cloud-sign-uppercase': { room: 'cloud', what: 'cloud accepts uppercase signatures' },

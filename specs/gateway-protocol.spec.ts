@@ -129,6 +129,8 @@ test('the broker refused nothing of the gateway: no publish or subscribe outside
   await new Promise((r) => setTimeout(r, 200));
   const r = await recordOf(link, apId);
   expect({ refused: r.refused, errors: r.errors }, `refusals: ${r.refusals.join('; ') || 'none'}`).toEqual({ refused: { connect: 0, publish: 0, subscribe: 0 }, errors: 0 });
+  // DESIGN §4: what the cloud drops as out of contract (lock_time 1e300, …) is the device's failure, named here.
+  expect(r.malformed ?? 0, `the device sent: ${(r.malformedMessages ?? []).join('; ') || 'nothing malformed'}`).toBe(0);
 });
 
 test('a user password written through the gateway opens inside its window and not before it (real-time windows)', { tag: '@V2-01' }, async ({ api, fleet, session }) => {

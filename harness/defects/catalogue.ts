@@ -41,6 +41,7 @@ const PLANS = {
   'gateway-ack-wrong-id': { caughtBy: ['GWP-02'] },
   'gateway-slow-ack': { caughtBy: ['GWP-02'] },
   'gateway-stray-publish': { caughtBy: ['GWP-06'] },
+  'gateway-lock-time-out-of-range': { caughtBy: ['GWP-06'] },
   'lock-user-window-ignored': { caughtBy: ['V2-01'] },
   'lock-ignores-time-sync': { caughtBy: ['TSYNC-02', 'LAB-02', 'DRIFT-02'], runOn: ['sim', 'lab'] },
   'serial-no-cache': { caughtBy: ['LAB-03'], runOn: ['lab'] },

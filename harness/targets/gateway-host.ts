@@ -87,10 +87,13 @@ export function diagnose(world: World, apId: number): string {
   const mine = records[`gw:${apId}`];
   const others = Object.values(records).filter((r) => r.username !== 'cloud' && r.username !== `gw:${apId}`);
   const said: string[] = [];
-  if (!mine && others.length === 0) said.push(`no CONNECT at all reached ${world.urls.mqtt}`);
+  if (!mine && others.length === 0 && broker.strangers().refused === 0) said.push(`no CONNECT at all reached ${world.urls.mqtt}`);
   for (const o of others) {
     said.push(`a client connected as "${o.username || '(no username)'}" (expected gw:${apId}): ${o.connects} accepted, refused ${o.refusals.join('; ') || 'nothing'}`);
   }
+  // A wrong secret never reaches a record (sim/broker/strangers.ts): the refusals offering this gateway's name.
+  const offered = broker.strangers().last.filter((l) => l.includes(` offering gw:${apId} `));
+  if (offered.length > 0) said.push(`${offered.join('; ')} (bad password = wrong LOCKBENCH_GATEWAY_SECRET; no username = none configured)`);
   if (mine) {
     if (mine.refused.connect > 0) {
       said.push(`CONNECT as gw:${apId} refused ${mine.refused.connect}× (${[...new Set(mine.refusals.filter((r) => r.startsWith('connect ')).map((r) => r.slice('connect '.length)))].join('; ')}; bad_credentials = wrong LOCKBENCH_GATEWAY_SECRET or username)`);

@@ -30,5 +30,8 @@ export default async function gatewaySetup(): Promise<() => Promise<void>> {
     if (refused > 0) {
       throw new Error(`GWP-06: over the whole run the broker refused or dropped for errors ${refused} thing(s) of gw:${settings.apId}: ${end!.refusals.join('; ')}${end!.errors ? `; ${end!.errors} protocol error(s)` : ''}`);
     }
+    if (end && end.malformed > 0) {
+      throw new Error(`GWP-06: over the whole run the device sent ${end.malformed} message(s) outside DESIGN §4 as gw:${settings.apId}: ${end.malformedMessages.join('; ')}`);
+    }
   };
 }

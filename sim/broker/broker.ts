@@ -11,8 +11,11 @@ import { ClientIdBindings } from './client-ids.ts';
 import { GuardedStream } from './guarded-stream.ts';
 import { DEFAULT_PACKET_LIMITS, type PacketLimits } from './packet-guard.ts';
 import { ClientRecords, type ClientRecord } from './client-records.ts';
+import { malformedReason } from './malformed.ts';
+import type { StrangerView } from './strangers.ts';
 
 export type { ClientRecord } from './client-records.ts';
+export type { StrangerView } from './strangers.ts';
 
 // A CommonJS module whose whole export is the factory; its .d.ts declares it as `default`.
 const memoryPersistence = aedesPersistence as unknown as () => object;
@@ -36,6 +39,8 @@ export interface BrokerOptions {
   maxConnections?: number;
   /** Most connections at once that have not authenticated yet; more are cut at once; default 256. */
   maxPendingConnections?: number;
+  /** Answer an address's repeated failed CONNECTs later and later (strangers.ts); default true. Tests of volume turn it off. */
+  slowStrangers?: boolean;
 }
 
 /** Defaults of the broker's bounds (BrokerOptions). */
@@ -84,6 +89,7 @@ export class Broker {
     counts: Counts,
     limits: { packet: PacketLimits; maxPending: number },
     guards: WeakMap<object, GuardedStream>,
+    addresses: WeakMap<object, string>,
     private readonly records: ClientRecords,
     private readonly live: Map<string, Set<Client>>,
   ) {
@@ -103,6 +109,7 @@ export class Broker {
       this.pending++;
       const stream = new GuardedStream(socket, limits.packet.preAuthMaxBytes, cut);
       guards.set(stream, stream);
+      addresses.set(stream, socket.remoteAddress ?? '?');
       stream.once('authenticated', () => this.settle(stream));
       socket.on('close', () => {
         this.sockets.delete(socket);
@@ -125,6 +132,8 @@ export class Broker {
     const counts: Counts = { refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0, cutOversize: 0, cutPending: 0 };
     const packet: PacketLimits = { ...DEFAULT_PACKET_LIMITS, ...opts.packetLimits };
     const guards = new WeakMap<object, GuardedStream>();
+    // The peer address of each connection (its stream), for the strangers' records and slow-down (strangers.ts).
+    const addresses = new WeakMap<object, string>();
     const records = new ClientRecords();
     // Who each connection said it was, for the per-client records (TEST-PLAN GWP-06), and who is connected.
     const usernames = new WeakMap<Client, string>();
@@ -146,11 +155,20 @@ export class Broker {
         const will = wills.get(client);
         const result = authenticate({ username, password, will: will && { topic: will.topic, retain: will.retain === true } }, cfg);
         if (username !== undefined) usernames.set(client, username);
+        const address = addresses.get(client.conn) ?? '?';
         if (!result.ok) {
-          records.refuse(username, 'connect', result.refusal);
           counts.refusedConnect++;
-          return done(refusal(CONNACK_CODE[result.refusal], `connection refused: ${result.refusal}`), false);
+          const answer = (): void => done(refusal(CONNACK_CODE[result.refusal], `connection refused: ${result.refusal}`), false);
+          // Without valid credentials the offered name proves nothing (DESIGN §4): kept apart, and an
+          // address that keeps failing is answered later (strangers.ts).
+          if (result.refusal === 'bad_credentials' || result.refusal === 'anonymous') {
+            const delayMs = records.strangers.refuse(username, address, result.refusal);
+            return void (delayMs > 0 && opts.slowStrangers !== false ? setTimeout(answer, delayMs) : answer());
+          }
+          records.refuse(username, 'connect', result.refusal);
+          return answer();
         }
+        records.strangers.authenticated(address);
         if (!authorizeClientId(result.identity, client.id, bindings.ownerOf(client.id))) {
           records.refuse(username, 'connect', `client_id_taken ${client.id}`);
           counts.refusedConnect++;
@@ -198,12 +216,22 @@ export class Broker {
       for (const sub of subs) records.subscribed(usernames.get(client), sub.topic, sub.qos);
     });
     // Garbage, malformed or oversize packets end the connection; counted for the client that sent them.
-    aedes.on('clientError', (client) => void records.of(usernames.get(client)).errors++);
-    aedes.on('connectionError', (client) => void records.of(usernames.get(client)).errors++);
+    // Only an authenticated client's errors are its own; before CONNECT succeeds anyone can say anything.
+    const onError = (client: Client): void => {
+      if (identities.has(client)) records.of(usernames.get(client)).errors++;
+      else records.strangers.error();
+    };
+    aedes.on('clientError', onError);
+    aedes.on('connectionError', onError);
     aedes.on('publish', (packet, client) => {
       if (!client) return;
       const kind = packet.topic.endsWith('/status') ? 'status' : packet.topic.endsWith('/event') ? 'event' : null;
       if (kind) records.published(usernames.get(client), kind, seen(packet));
+      // What a gateway sent that the contract does not allow, named for TEST-PLAN GWP-02/GWP-06.
+      if (identities.get(client)?.kind === 'gateway') {
+        const why = malformedReason(packet.topic, packet.payload);
+        if (why !== null) records.malformedMessage(usernames.get(client), why);
+      }
     });
 
     const server = noDelayServer();
@@ -213,12 +241,17 @@ export class Broker {
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('broker: server has no TCP address');
     return new Broker(aedes, server, host, address.port, counts,
-      { packet, maxPending: opts.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS }, guards, records, live);
+      { packet, maxPending: opts.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS }, guards, addresses, records, live);
   }
 
   /** What the broker saw of each client, by offered username (TEST-PLAN GWP-01, GWP-06). */
   clientRecords(): Record<string, ClientRecord> {
     return this.records.all();
+  }
+
+  /** Refused CONNECTs of clients that never authenticated: apart from `clientRecords`, bounded (strangers.ts). */
+  strangers(): StrangerView {
+    return this.records.strangers.view();
   }
 
   /** Forget every record (a sim world reset between tests); who is connected now stays known. */

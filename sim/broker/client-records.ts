@@ -1,9 +1,13 @@
 /**
- * What the broker saw of each client, by the username it offered (`gw:7001`, `cloud`, `""` for none):
- * refusals of every kind, protocol errors, its connection, will and subscriptions, and the last
- * status and events of a gateway. The harness's view of a gateway it does not control (TEST-PLAN
- * GWP-01, GWP-04, GWP-06); counters only grow, lists are bounded.
+ * What the broker saw of each authenticated client, by its username (`gw:7001`, `cloud`): refusals
+ * of what it did once authenticated (a will or client id not its own, a publish or subscribe outside
+ * its topics), its protocol errors, its connection, will and subscriptions, what it sent that the
+ * contract does not allow, and the last status and events of a gateway. The harness's view of a
+ * gateway it does not control (TEST-PLAN GWP-01, GWP-04, GWP-06); counters only grow, lists are
+ * bounded. A CONNECT without valid credentials says nothing about the name it offered (anyone can
+ * offer any name, DESIGN §4 security): those go to `strangers`, bounded, never to a record here.
  */
+import { Strangers } from './strangers.ts';
 
 /** Most refusal reasons and events kept per client. */
 const KEPT = 64;
@@ -40,6 +44,10 @@ export interface ClientRecord {
   lastStatus: SeenMessage | null;
   /** The latest events published, with the number of the connection (1 = first accepted) that sent them. */
   events: { connection: number; body: string }[];
+  /** Messages on its own topics that the contract does not allow (DESIGN §4: an event with lock_time 1e300, …). */
+  malformed: number;
+  /** The latest of them, oldest first: `event {"lock_time":1e300,…}: lock_time must be …`. */
+  malformedMessages: string[];
 }
 
 const push = <T>(list: T[], item: T): void => {
@@ -50,6 +58,8 @@ const push = <T>(list: T[], item: T): void => {
 /** The broker's records, one per username. */
 export class ClientRecords {
   private readonly records = new Map<string, ClientRecord>();
+  /** Refused CONNECTs of clients that never authenticated, apart and bounded. */
+  readonly strangers = new Strangers();
 
   /** The record of `username`, made on first sight. */
   of(username: string | undefined): ClientRecord {
@@ -58,13 +68,14 @@ export class ClientRecords {
     if (!r) {
       r = {
         username: key, connects: 0, refused: { connect: 0, publish: 0, subscribe: 0 }, refusals: [], errors: 0, drops: 0,
-        connected: false, clientId: null, will: null, subscriptions: [], lastStatus: null, events: [],
+        connected: false, clientId: null, will: null, subscriptions: [], lastStatus: null, events: [], malformed: 0, malformedMessages: [],
       };
       this.records.set(key, r);
     }
     return r;
   }
 
+  /** A refusal of what an authenticated client did (unauthenticated CONNECTs go to `strangers`). */
   refuse(username: string | undefined, kind: 'connect' | 'publish' | 'subscribe', why: string): void {
     const r = this.of(username);
     r.refused[kind]++;
@@ -97,17 +108,25 @@ export class ClientRecords {
     else push(r.events, { connection: r.connects, body: message.payload });
   }
 
+  /** `username` sent on its own topic something the contract does not allow (`what`: kind, payload head, why). */
+  malformedMessage(username: string | undefined, what: string): void {
+    const r = this.of(username);
+    r.malformed++;
+    push(r.malformedMessages, what);
+  }
+
   /**
    * Start over, keeping for each client connected now its connection and subscriptions (so a
    * record after the reset still describes the live session) but no counts, refusals or events.
    */
   reset(live: ReadonlyMap<string, ReadonlySet<unknown>>): void {
+    this.strangers.reset();
     for (const [key, r] of this.records) {
       if (!(live.get(key)?.size)) {
         this.records.delete(key);
         continue;
       }
-      Object.assign(r, { connects: 1, refused: { connect: 0, publish: 0, subscribe: 0 }, refusals: [], errors: 0, drops: 0, events: [] });
+      Object.assign(r, { connects: 1, refused: { connect: 0, publish: 0, subscribe: 0 }, refusals: [], errors: 0, drops: 0, events: [], malformed: 0, malformedMessages: [] });
     }
   }
 

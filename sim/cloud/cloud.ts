@@ -84,6 +84,7 @@ export class Cloud {
         },
         onSessionStart: (apId) => events.onSessionStart(apId),
         onEvent: (apId, ev) => events.onEvent(apId, ev),
+        now: () => opts.clock.now(),
       });
     } catch (err) {
       await push.close();

@@ -5,6 +5,7 @@ import {
   gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, topicRoot,
   type Ack, type Command, type GatewayEvent, type LockOp,
 } from '../protocol/index.ts';
+import { recordInternalError } from './endpoint.ts';
 import type { CloudStats } from './types.ts';
 
 /** A gateway's answer to a command, or `timeout` when no ack came within the ack timeout. */
@@ -39,6 +40,8 @@ export interface GatewayRpcOptions {
   /** The gateway published `{"online": true}`: a new connection of it (DESIGN §3.4 reboot). */
   onSessionStart?(apId: number): void;
   onEvent(apId: number, ev: GatewayEvent): void;
+  /** World time (unix s) for the record of a message whose handling threw; default 0 (none known). */
+  now?(): number;
 }
 
 interface Pending {
@@ -76,7 +79,7 @@ export class GatewayRpc implements GatewayLink {
       clean: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectPeriod: 1000,
     });
     const rpc = new GatewayRpc(client, opts);
-    client.on('message', (topic, payload, packet) => rpc.onMessage(topic, payload, packet));
+    client.on('message', (topic, payload, packet) => rpc.guarded(topic, payload, packet));
     client.on('close', () => rpc.onBrokerLost());
     // Connection errors are counted; mqtt.js reconnects on its own.
     client.on('error', () => void opts.stats.mqttErrors++);
@@ -165,6 +168,19 @@ export class GatewayRpc implements GatewayLink {
       else this.inFlightCount.delete(p.lockId);
     }
     p.resolve(answer);
+  }
+
+  /**
+   * One gateway's message is untrusted input (DESIGN §4): whatever its handling throws is a bug of
+   * ours, recorded like an API handler's (`GET /stats` recentErrors, stderr) — never the end of the
+   * process, and the next message is served.
+   */
+  private guarded(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    try {
+      this.onMessage(topic, payload, packet);
+    } catch (e) {
+      recordInternalError(this.opts.stats, this.opts.now?.() ?? 0, `mqtt ${topic} ${payload.subarray(0, 200).toString('utf8')}`, e);
+    }
   }
 
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {

@@ -105,7 +105,7 @@ export class VirtualGateway {
 
   /** Counters of the gateway's traffic. */
   get stats(): GatewayStats {
-    return { ...this.statsNow, eventsDropped: this.eventBuffer.dropped };
+    return { ...this.statsNow, eventsDropped: this.eventBuffer.dropped + this.eventBuffer.droppedLive };
   }
 
   /**
@@ -293,7 +293,8 @@ export class VirtualGateway {
     // DESIGN §4: event_id increases per gateway (across reconnects unless `eventIds` is per-connection).
     const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
-    this.eventBuffer.push({ ...ev, event_id });
+    // Dropped only during an outage (oldest first, counted); a burst on a live uplink waits its turn.
+    this.eventBuffer.push(ev.type === 'unlock' ? { ...ev, lock_time: this.seams.lockTime(ev.lock_time), event_id } : { ...ev, event_id }, { up: this.uplinkUp });
     // `ack-first`: on the next turn, after the ack of the command that caused the event (sent in this one).
     if (this.opts.eventOrder === 'events-first') void this.flushEvents();
     else setImmediate(() => void this.flushEvents());

@@ -23,6 +23,8 @@ export interface GatewaySeams {
   eventId(next: () => number, first: number): number;
   /** Whether each event is also published on the next gateway's topic (the broker must refuse it; TEST-PLAN GWP-06). */
   strayPublish: boolean;
+  /** An unlock event's `lock_time` as sent (DESIGN §6: the lock's, unix seconds in uint32). */
+  lockTime(lockTime: number): number;
 }
 
 /** The contract itself: every seam as DESIGN §4 has it. */
@@ -34,6 +36,7 @@ const CONTRACT_SEAMS: GatewaySeams = Object.freeze({
   ackDelayMs: 0,
   eventId: (next: () => number) => next(),
   strayPublish: false,
+  lockTime: (t: number) => t,
 });
 
 /** Where each of the gateway's seeded defects acts: it bends one seam of the contract's. */
@@ -55,6 +58,8 @@ const ACTS: WhereActs<'gateway', GatewaySeams> = {
   'gateway-stray-publish': (s) => {
     s.strayPublish = true;
   },
+  // Out of every range: the cloud must drop it (not crash) and GWP-06 name the device (DESIGN §4).
+  'gateway-lock-time-out-of-range': (s) => wrapStep(s, 'lockTime', () => () => 1e300),
 };
 
 /**

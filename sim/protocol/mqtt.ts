@@ -99,6 +99,14 @@ function obj(raw: Buffer | string): Record<string, unknown> | string {
 
 const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 const isPosU32 = (v: unknown): v is number => isU32(v) && v >= 1;
+/**
+ * A lock time as a wire carries it (DESIGN §6): unix seconds within uint32. A fraction is tolerated
+ * (the push floors it, §3.4); a number beyond the range is no time at all.
+ */
+export const isLockTime = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < 2 ** 32;
+const isPct = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100;
+/** Longest command id the cloud sends or matches (parseCommand, parseAck). */
+const MAX_ID_CHARS = 128;
 
 function parseOp(op: unknown, args: unknown): LockOp | string {
   if (args === undefined) args = {};
@@ -130,7 +138,7 @@ function parseOp(op: unknown, args: unknown): LockOp | string {
 export function parseCommand(raw: Buffer | string): Parsed<Command> {
   const o = obj(raw);
   if (typeof o === 'string') return { ok: false, error: o };
-  if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > 128) return { ok: false, error: 'id must be a non-empty string' };
+  if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > MAX_ID_CHARS) return { ok: false, error: 'id must be a non-empty string' };
   if (!isPosU32(o.lock_id)) return { ok: false, error: 'lock_id must be a uint32' };
   const op = parseOp(o.op, o.args);
   if (typeof op === 'string') return { ok: false, error: op };
@@ -141,7 +149,7 @@ export function parseCommand(raw: Buffer | string): Parsed<Command> {
 export function parseAck(raw: Buffer | string): Parsed<Ack> {
   const o = obj(raw);
   if (typeof o === 'string') return { ok: false, error: o };
-  if (typeof o.id !== 'string') return { ok: false, error: 'id must be a string' };
+  if (typeof o.id !== 'string' || o.id.length > MAX_ID_CHARS) return { ok: false, error: `id must be a string of at most ${MAX_ID_CHARS} characters` };
   if (!isPosU32(o.lock_id)) return { ok: false, error: 'lock_id must be a uint32' };
   if (!LOCK_RESULTS.includes(o.result as LockResult)) return { ok: false, error: 'result is not a known RESULT' };
   const data = o.data ?? {};
@@ -168,10 +176,12 @@ export function parseLockEvent(o: Record<string, unknown>): LockEvent | string {
       if (o.mode !== 1 && o.mode !== 2 && o.mode !== 3) return 'mode must be 1, 2 or 3';
       if (o.result !== 1 && o.result !== 2) return 'result must be 1 or 2';
       if (!isU32(o.uid)) return 'uid must be a uint32';
-      if (typeof o.lock_time !== 'number' || !Number.isFinite(o.lock_time)) return 'lock_time must be a number';
+      // DESIGN §6: lock times are whole unix seconds of the lock clock, a uint32 on every wire; a number
+      // beyond that range (1e300) is no time at all, and would reach the push's date formatting (§3.4).
+      if (!isLockTime(o.lock_time)) return 'lock_time must be unix seconds in 0…4294967295';
       return { type: 'unlock', lock_id, mode: o.mode, result: o.result, uid: o.uid, lock_time: o.lock_time };
     case 'battery':
-      if (typeof o.battery_pct !== 'number' || !Number.isFinite(o.battery_pct)) return 'battery_pct must be a number';
+      if (!isPct(o.battery_pct)) return 'battery_pct must be a number in 0…100';
       if (typeof o.low_voltage !== 'boolean') return 'low_voltage must be a boolean';
       return { type: 'battery', lock_id, battery_pct: o.battery_pct, low_voltage: o.low_voltage };
     case 'tamper':

@@ -56,3 +56,23 @@ test('control listener: silent sockets are reaped and connections capped like th
     await world.close();
   }
 });
+
+test('control API /clock: a world time outside uint32 (DESIGN §2, §6) is refused 400 naming the field; the world keeps its time and serves', async () => {
+  const world = await World.create(fixture);
+  try {
+    const before = world.clock.now();
+    for (const body of ['{"set": 1e13}', '{"set": 4294967296}', '{"advance": 1e13}', '{"mode": "running", "rate": 1e300}']) {
+      const r = await control(world, 'POST', '/clock', body);
+      assert.equal(r.status, 400, body);
+      assert.match(String(r.body.error), /^(set|advance|rate) /, body);
+    }
+    assert.equal(world.clock.now(), before);
+    assert.equal((await control(world, 'POST', '/clock', '{"set": 4294967000}')).status, 200);
+    const past = await control(world, 'POST', '/clock', '{"advance": 296}');
+    assert.equal(past.status, 400, 'advance past 2^32 − 1 is refused');
+    assert.match(String(past.body.error), /^advance .*4294967295/);
+    assert.equal((await control(world, 'POST', '/locks/1000001/ble/unlock', '{"uid": 0}')).status < 500, true, 'the world still serves');
+  } finally {
+    await world.close();
+  }
+});

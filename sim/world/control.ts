@@ -14,11 +14,20 @@ const num = (body: Record<string, unknown>, key: string, ok: (n: number) => bool
   return v;
 };
 
+/**
+ * World time stays a uint32 of unix seconds (DESIGN §2, §6: every lock time on a wire is one), so a
+ * `set` or `advance` that would leave that range is refused naming the field, before anything moves.
+ */
+const MAX_WORLD_TIME_S = 0xffffffff;
+/** Fastest running clock (× real time); a faster one would leave the uint32 range within the hour. */
+const MAX_RATE = 1e6;
+
 function setClock(world: World, body: Record<string, unknown>): unknown {
   const c = world.clock;
-  if ('advance' in body) c.advance(num(body, 'advance', (n) => n >= 0, 'a number of seconds ≥ 0'));
-  else if ('set' in body) c.set(num(body, 'set', (n) => n >= 0, 'a unix time ≥ 0'));
-  else if (body.mode === 'running') c.run(body.rate === undefined ? 1 : num(body, 'rate', (n) => n > 0, 'a number > 0'));
+  const room = MAX_WORLD_TIME_S - c.now();
+  if ('advance' in body) c.advance(num(body, 'advance', (n) => n >= 0 && n <= room, `a number of seconds in 0…${Math.floor(room)} (world time stays ≤ ${MAX_WORLD_TIME_S})`));
+  else if ('set' in body) c.set(num(body, 'set', (n) => n >= 0 && n <= MAX_WORLD_TIME_S, `a unix time in 0…${MAX_WORLD_TIME_S}`));
+  else if (body.mode === 'running') c.run(body.rate === undefined ? 1 : num(body, 'rate', (n) => n > 0 && n <= MAX_RATE, `a number in (0, ${MAX_RATE}]`));
   else if (body.mode === 'frozen') c.freeze();
   else throw new BadInput('body must have "advance", "set", or "mode": "running"|"frozen"');
   return { time: c.now(), mode: c.mode };
@@ -82,6 +91,8 @@ function stats(world: World): unknown {
     broker: world.broker?.stats ?? null,
     // Per client (username): refusals with reasons, protocol errors, drops (TEST-PLAN GWP-06); embedded broker only.
     clients: world.broker?.clientRecords() ?? null,
+    // Refused CONNECTs of clients that never authenticated, apart from the records above and bounded (DESIGN §4 security).
+    strangers: world.broker?.strangers() ?? null,
     cloud: world.cloud?.stats ?? null,
     // DESIGN §13: with `--gateways none` the fleet is elsewhere; this is how many of its gateways the cloud sees online.
     gateways_online_at_cloud: world.cloud ? world.fixture.gateways.filter((g) => world.cloud!.gatewayOnline(g.ap_id)).length : null,
