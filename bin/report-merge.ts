@@ -81,7 +81,12 @@ for (const s of ordered) {
 }
 const first = ordered[0] ?? cmd.fail(`no matrix records under ${recordDir}`);
 const scopes = [...new Set(ordered.map((s) => s.run?.scope ?? scopeLabel(s.scope)))];
-const run = { ...(first.run ?? { defects: [] }), at: first.startedAt, scope: whole ? `whole suite (${ordered.length} runs merged)` : `merged: ${scopes.join('; ')}` };
+// Each shard picks its own seed unless LOCKBENCH_SEED is set: the merged run names them all.
+const seeds = [...new Set(ordered.flatMap((s) => (s.run?.seed ? [s.run.seed] : [])))];
+const run = {
+  ...(first.run ?? { defects: [] }), ...(seeds.length ? { seed: seeds.join(', ') } : {}),
+  at: first.startedAt, scope: whole ? `whole suite (${ordered.length} runs merged)` : `merged: ${scopes.join('; ')}`,
+};
 const matrix: Matrix = buildMatrix({ run, records: ordered.flatMap((s) => s.records), selected, wholeSuite: whole });
 writeFileSync(join(out, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
 writeFileSync(join(out, 'conformance.html'), matrixHtml(matrix));
