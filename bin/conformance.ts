@@ -1,6 +1,11 @@
 /** `npm run conformance -- [--target sim|remote|lab|gateway] [Playwright options]`: run the specs and write reports/. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT, exitCodeOf, readSeen, readStop } from '../harness/report/run-outcome.ts';
+import { publishStaged } from '../harness/report/publish.ts';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
 import { cli, playwrightCli } from './cli.ts';
 
@@ -11,7 +16,17 @@ const cmd = cli('lockbench conformance', {
   options: [
     ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
   ],
-  more: ['Settings of each target are environment variables (README: Variables); a missing one stops the run before any test.', 'Playwright\'s own options: npx playwright test --help'],
+  more: [
+    'Settings of each target are environment variables (README: Variables); a missing one stops the run before any test.',
+    'reports/ changes only once a test began; cells a partial run (--grep, --project) did not select keep their earlier result.',
+    'Playwright\'s own options: npx playwright test --help',
+    '',
+    'exit codes:',
+    '  0  every selected check passed',
+    '  1  the device or cloud failed a check (or could not be settled)',
+    '  2  usage: a bad flag, a bad fixture, an unknown defect name, LOCKBENCH_DEFECTS on a target that cannot seed them',
+    '  3  bench not ready: a missing setting, an absent port, a mute device, a gateway that never connected, a broker that did not start',
+  ],
 });
 const args = process.argv.slice(2);
 cmd.helpIfAsked(args);
@@ -23,14 +38,18 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--target=')) target = a.slice('--target='.length);
   else rest.push(a);
 }
-if (!TARGETS.includes(target)) cmd.fail(`--target must be ${TARGETS.join(', ')}, got "${target}"`);
+if (!TARGETS.includes(target)) cmd.fail(`--target must be ${TARGETS.join(', ')}, got "${target}"`, EXIT.usage);
+// DESIGN §9: only the simulator's worlds take seeded defects; a clean run under a defect's name would lie.
+if (target !== 'sim' && (process.env.LOCKBENCH_DEFECTS ?? '').trim()) {
+  cmd.fail(`LOCKBENCH_DEFECTS="${process.env.LOCKBENCH_DEFECTS}" seeds defects into simulated worlds; --target ${target} cannot seed them (unset it, or run --target sim)`, EXIT.usage);
+}
 // DESIGN §13: a bad external broker URL stops the run once, up front, not once per test.
 const mqttUrl = process.env.LOCKBENCH_MQTT_URL;
 if (mqttUrl) {
   const parsed = parseBrokerUrl(mqttUrl);
   if (!parsed.ok) {
     process.stderr.write(`lockbench conformance: LOCKBENCH_MQTT_URL ${parsed.error}\n`);
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
   const u = new URL(parsed.value.url);
   const reachable = await new Promise<boolean>((resolve) => {
@@ -39,15 +58,33 @@ if (mqttUrl) {
   });
   if (!reachable) {
     process.stderr.write(`lockbench conformance: LOCKBENCH_MQTT_URL: no broker answers at ${parsed.value.url}\n`);
-    process.exit(2);
+    process.exit(EXIT.bench);
   }
   if (target !== 'sim') process.stderr.write(`lockbench conformance: LOCKBENCH_MQTT_URL is for the sim target; ignored on ${target}\n`);
 }
 // DESIGN §11: one port, one worker. The config forces it; a --workers given here would override the config.
 const isWorkers = (a: string): boolean => a === '--workers' || a === '-j';
 const playwrightArgs = target !== 'lab' ? rest : rest.filter((a, i) => !isWorkers(a) && !a.startsWith('--workers=') && !(i > 0 && isWorkers(rest[i - 1]!)));
-const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightArgs], {
-  stdio: 'inherit',
-  env: { ...process.env, LOCKBENCH_TARGET: target },
-});
-process.exit(r.status ?? 1);
+// DESIGN §14: the run writes into a staging folder, moved into reports/ only once a test began.
+const reportsDir = process.env.LOCKBENCH_REPORTS ?? 'reports';
+const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
+const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
+let code: number;
+try {
+  const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightArgs], {
+    stdio: 'inherit',
+    env: {
+      ...process.env, LOCKBENCH_TARGET: target, LOCKBENCH_RUN_DIR: staging,
+      LOCKBENCH_REPORTS: staging, LOCKBENCH_MATRIX_DIR: staging, LOCKBENCH_MATRIX_PREVIOUS: matrixDir,
+    },
+  });
+  const seen = readSeen(staging);
+  const stop = readStop(staging);
+  code = exitCodeOf(r.status, stop, seen);
+  if (seen && seen.testsBegun > 0) publishStaged(staging, reportsDir, matrixDir);
+  else if (!stop && code === EXIT.usage) process.stderr.write(`lockbench conformance: no test began (Playwright exited ${r.status}: a flag or the config was refused, or nothing matched); ${reportsDir}/ is unchanged (exit 2)\n`);
+  else if (stop) process.stderr.write(`lockbench conformance: ${reportsDir}/ is unchanged (exit ${code})\n`);
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}
+process.exit(code);

@@ -2,13 +2,16 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildMatrix, missingOnSim } from '../harness/report/matrix.ts';
+import { fileURLToPath } from 'node:url';
+import { buildMatrix, missingOnSim, sequencesOf, type Matrix } from '../harness/report/matrix.ts';
 import { matrixHtml } from '../harness/report/matrix-html.ts';
-import { shardsMakeWholeSuite } from '../harness/report/run-scope.ts';
+import { scopeLabel, shardsMakeWholeSuite } from '../harness/report/run-scope.ts';
 import type { ShardRecords } from '../harness/report/shard-records.ts';
-import { cli } from './cli.ts';
+import { cli, playwrightCli } from './cli.ts';
+
+const MERGE_CONFIG = fileURLToPath(new URL('../harness/report/merge.config.ts', import.meta.url));
 
 const HELP = `usage: npm run report:merge -- DIR [--out OUT]
 
@@ -40,7 +43,7 @@ const out = resolve(parsed.values.out);
 if (!existsSync(dir)) cmd.fail(`${dir} does not exist`);
 
 // Each run's blob sits in its own folder (the blob reporter empties its folder); merge-reports wants them in one.
-const runs = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'matrix');
+const runs = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'matrix' && d.name !== 'sequences');
 const zips = runs.flatMap((r) => readdirSync(join(dir, r.name)).filter((f) => f.endsWith('.zip')).map((f) => ({ run: r.name, file: f })));
 const recordDir = join(dir, 'matrix');
 const shards: ShardRecords[] = existsSync(recordDir)
@@ -53,13 +56,10 @@ let mergeStatus: number | null;
 try {
   for (const z of zips) copyFileSync(join(dir, z.run, z.file), join(staging, `${z.run}-${z.file}`));
   mkdirSync(out, { recursive: true });
-  const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'merge-reports', '--reporter', 'html,junit,json', staging], {
+  // The project's reporters, through Playwright's own merge (harness/report/merge.config.ts).
+  const r = spawnSync(process.execPath, [playwrightCli(), 'merge-reports', '--config', MERGE_CONFIG, staging], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      PLAYWRIGHT_HTML_OUTPUT_DIR: join(out, 'html'), PLAYWRIGHT_HTML_OPEN: 'never',
-      PLAYWRIGHT_JUNIT_OUTPUT_FILE: join(out, 'junit.xml'), PLAYWRIGHT_JSON_OUTPUT_FILE: join(out, 'results.json'),
-    },
+    env: { ...process.env, LOCKBENCH_MERGE_OUT: out },
   });
   mergeStatus = r.status;
 } finally {
@@ -69,15 +69,40 @@ if (mergeStatus !== 0) cmd.fail(`playwright merge-reports exited ${mergeStatus}`
 
 // Playwright's merge exits 0 even when tests failed: the verdict is computed here.
 const stats = (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
-const records = shards.flatMap((s) => s.records);
-const dates: Record<string, string> = {};
-for (const s of shards) for (const c of new Set(s.records.map((r) => r.column))) if (!dates[c] || dates[c]! < s.startedAt) dates[c] = s.startedAt;
-const matrix = buildMatrix(records, undefined, new Date().toISOString(), 'html/index.html', dates);
-writeFileSync(join(out, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
-writeFileSync(join(out, 'conformance.html'), matrixHtml(matrix));
-
+// The merged matrix is one run made of the shards' records (a check's tests may sit in several shards, so
+// its cell is built from all of them at once), dated by the first shard and named by what the shards make.
+const ordered = [...shards].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 const sim = shards.filter((s) => s.target === 'sim');
 const whole = sim.length > 0 && shardsMakeWholeSuite(sim.map((s) => s.scope));
+const selected: Record<string, string[]> = {};
+for (const s of ordered) {
+  const sel = s.selected ?? Object.fromEntries([...new Set(s.records.map((r) => r.column))].map((c) => [c, s.records.filter((r) => r.column === c).flatMap((r) => r.checkIds)]));
+  for (const [c, ids] of Object.entries(sel)) (selected[c] ??= []).push(...ids);
+}
+const first = ordered[0] ?? cmd.fail(`no matrix records under ${recordDir}`);
+const scopes = [...new Set(ordered.map((s) => s.run?.scope ?? scopeLabel(s.scope)))];
+// Each shard picks its own seed unless LOCKBENCH_SEED is set: the merged run names them all.
+const seeds = [...new Set(ordered.flatMap((s) => (s.run?.seed ? [s.run.seed] : [])))];
+const run = {
+  ...(first.run ?? { defects: [] }), ...(seeds.length ? { seed: seeds.join(', ') } : {}),
+  at: first.startedAt, scope: whole ? `whole suite (${ordered.length} runs merged)` : `merged: ${scopes.join('; ')}`,
+};
+const matrix: Matrix = buildMatrix({ run, records: ordered.flatMap((s) => s.records), selected, wholeSuite: whole });
+writeFileSync(join(out, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
+writeFileSync(join(out, 'conformance.html'), matrixHtml(matrix));
+// The diagrams the matrix links, copied beside it so its links resolve inside OUT (DESIGN §14).
+const linked = sequencesOf(matrix);
+rmSync(join(out, 'sequences'), { recursive: true, force: true });
+for (const rel of linked) {
+  const from = join(dir, rel);
+  if (!existsSync(from)) {
+    cmd.log(`${rel}: not in ${dir} (a shard from before diagrams were kept with the blobs)`);
+    continue;
+  }
+  mkdirSync(dirname(join(out, rel)), { recursive: true });
+  copyFileSync(from, join(out, rel));
+}
+
 const missing = whole ? missingOnSim(matrix, matrix.columns) : [];
 const failedCells = matrix.rows.flatMap((r) => matrix.columns.filter((c) => r.cells[c]?.status === 'fail').map((c) => `${r.id} (${c})`));
 process.stdout.write(

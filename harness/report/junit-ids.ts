@@ -15,11 +15,21 @@ const decode = (s: string): string =>
   s.replace(/&(#x?[0-9a-fA-F]+|amp|lt|gt|quot|apos);/g, (_, e: string) =>
     e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)));
 
-/** The junit XML with ` @ID` suffixes added to the names of test cases `tagsOf` knows; pure. */
-export function withCheckIds(xml: string, tagsOf: (classname: string, name: string) => readonly string[] | undefined): string {
-  return xml.replace(/<testcase name="([^"]*)" classname="([^"]*)"/g, (whole, rawName: string, rawClass: string) => {
+/**
+ * The junit XML with ` @ID` suffixes added to the names of test cases `tagsOf` knows; pure. Playwright's
+ * `includeProjectInTestName` prefixes each name with `[project] ` (its suite's `hostname`): the lookup gets
+ * the project and the name without that prefix, so the two profiles' cases stay apart.
+ */
+export function withCheckIds(xml: string, tagsOf: (classname: string, name: string, project: string) => readonly string[] | undefined): string {
+  let project = '';
+  return xml.replace(/<testsuite [^>]*>|<testcase name="([^"]*)" classname="([^"]*)"/g, (whole, rawName: string | undefined, rawClass: string | undefined) => {
+    if (rawName === undefined || rawClass === undefined) {
+      project = decode(/ hostname="([^"]*)"/.exec(whole)?.[1] ?? '');
+      return whole;
+    }
     const name = decode(rawName);
-    const add = (tagsOf(decode(rawClass), name) ?? []).filter((t) => CHECK_TAG.test(t) && !name.split(/\s+/).includes(t));
+    const prefix = project && name.startsWith(`[${project}] `) ? `[${project}] ` : '';
+    const add = (tagsOf(decode(rawClass), name.slice(prefix.length), project) ?? []).filter((t) => CHECK_TAG.test(t) && !name.split(/\s+/).includes(t));
     return add.length ? `<testcase name="${rawName} ${add.join(' ')}" classname="${rawClass}"` : whole;
   });
 }
@@ -33,17 +43,17 @@ export default class JUnitCheckIds implements Reporter {
   }
 
   onBegin(_config: FullConfig, suite: Suite): void {
-    // Keyed as the junit reporter names a case: classname = file suite title, name = the titles below it.
+    // Keyed as the junit reporter names a case: its project, classname = file suite title, name = the titles below it.
     for (const t of suite.allTests()) {
       const path = t.titlePath();
-      this.tags.set(`${path[2]}\u0000${path.slice(3).join(' › ')}`, t.tags);
+      this.tags.set(`${path[1]}\u0000${path[2]}\u0000${path.slice(3).join(' › ')}`, t.tags);
     }
   }
 
   onEnd(): void {
     try {
       const xml = readFileSync(this.junitFile, 'utf8');
-      writeFileSync(this.junitFile, withCheckIds(xml, (c, n) => this.tags.get(`${c}\u0000${n}`)));
+      writeFileSync(this.junitFile, withCheckIds(xml, (c, n, p) => this.tags.get(`${p}\u0000${c}\u0000${n}`)));
     } catch (e) {
       process.stderr.write(`junit check ids: ${(e as Error).message}\n`);
     }

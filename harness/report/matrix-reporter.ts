@@ -1,48 +1,75 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import { buildMatrix, missingOnSim, type Matrix, type TestRecord } from './matrix.ts';
-import { matrixHtml } from './matrix-html.ts';
-import { isWholeSuite, runScope, type RunScope } from './run-scope.ts';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { buildMatrix, missingOnSim, sequencesOf, type Matrix, type RunInfo, type TestRecord } from './matrix.ts';
+import { matrixHtml, seededLine } from './matrix-html.ts';
+import { NOT_RUN, runDir, runStateDir, UNSETTLED, UNSETTLED_FILE, writeSeen } from './run-outcome.ts';
+import { isWholeSuite, runScope, scopeLabel, type RunScope } from './run-scope.ts';
 import { shardRecordPath, type ShardRecords } from './shard-records.ts';
 
 const ID = /^@([A-Z][A-Z0-9]*-\d\d)$/;
+const idsOf = (tags: readonly string[]): string[] => tags.map((t) => ID.exec(t)?.[1]).filter((x): x is string => !!x);
+
+/** What the config's `metadata` says a run was seeded with (DESIGN §9; playwright.config.ts sets it). */
+export function seedingOf(metadata: Record<string, unknown>): Pick<RunInfo, 'seed' | 'defects' | 'variant'> {
+  const m = metadata as { seed?: unknown; defects?: unknown; variant?: unknown };
+  return {
+    ...(typeof m.seed === 'string' && m.seed ? { seed: m.seed } : {}),
+    defects: typeof m.defects === 'string' && m.defects !== 'none' ? m.defects.split(',').filter(Boolean) : [],
+    ...(typeof m.variant === 'string' && m.variant ? { variant: m.variant } : {}),
+  };
+}
 
 /**
- * Writes the conformance matrix (`conformance.json` + `conformance.html`): rows are the check IDs
- * of the test plan, columns target × profile. Collects in onTestEnd, writes once in onEnd, never throws.
- * On a `sim` column a check with no test (other than LAB-*) fails a whole-suite run; a run of part
- * of the suite exits by the tests it ran (DESIGN §13). With `blobDir`, this run's records also go
- * there for `report:merge`.
+ * Updates the conformance matrix (`conformance.json` + `conformance.html`): rows are the check IDs of the test
+ * plan, columns target × profile. The matrix is a record (DESIGN §9 Reports): a run updates the cells it ran,
+ * read from `previousDir` (default `outputDir`), and writes to `outputDir` — `bin/conformance.ts` points that at
+ * a staging folder it moves into place only once a test began. A run in which no test began writes nothing.
+ * On a `sim` column a check with no test (other than LAB-*) fails a whole-suite run (DESIGN §13). Sequence
+ * diagrams of cells no longer in the matrix are removed with them (DESIGN §14). Collects in onTestEnd, writes
+ * once in onEnd, never throws. With `blobDir`, this run's records also go there for `report:merge`.
  */
 export default class MatrixReporter implements Reporter {
   private readonly records: TestRecord[] = [];
   private readonly outputDir: string;
+  private readonly previousDir: string;
   private readonly htmlReport: string;
   private readonly blobDir: string | undefined;
   private readonly target: string;
   private scope: RunScope = { shard: null, filters: [] };
-  private startedAt = new Date().toISOString();
+  private selected: Record<string, string[]> = {};
+  private run: RunInfo = { at: new Date().toISOString(), scope: 'whole suite', defects: [] };
+  private begun = 0;
 
-  constructor(options: { outputDir?: string; htmlReport?: string; blobDir?: string; target?: string } = {}) {
+  constructor(options: { outputDir?: string; previousDir?: string; htmlReport?: string; blobDir?: string; target?: string } = {}) {
     this.outputDir = options.outputDir ?? 'reports';
+    this.previousDir = options.previousDir ?? this.outputDir;
     this.htmlReport = relative(this.outputDir, options.htmlReport ?? join(this.outputDir, 'html/index.html'));
     this.blobDir = options.blobDir || undefined;
     this.target = options.target ?? 'sim';
   }
 
-  onBegin(config: FullConfig): void {
+  onBegin(config: FullConfig, suite: Suite): void {
     this.scope = runScope(config.argv, config);
-    // The wall-clock date of the run, shown per column (a report date, not domain time).
-    this.startedAt = new Date().toISOString();
+    // The wall-clock date of the run (a report date, not domain time) and what it was seeded with.
+    this.run = { at: new Date().toISOString(), scope: scopeLabel(this.scope), ...seedingOf(config.metadata) };
+    for (const t of suite.allTests()) {
+      const column = t.parent.project()?.name ?? 'default';
+      (this.selected[column] ??= []).push(...idsOf(t.tags));
+    }
+  }
+
+  onTestBegin(): void {
+    this.begun++;
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    const checkIds = test.tags.map((t) => ID.exec(t)?.[1]).filter((x): x is string => !!x);
+    const checkIds = idsOf(test.tags);
     if (checkIds.length === 0) return;
     const annotations = [...test.annotations, ...result.annotations];
     const last = result.retry === test.retries || result.status === 'passed';
     if (!last) return;
+    const notRun = annotations.find((a) => a.type === NOT_RUN)?.description;
     this.records.push({
       checkIds,
       column: test.parent.project()?.name ?? 'default',
@@ -51,8 +78,9 @@ export default class MatrixReporter implements Reporter {
       file: test.location.file.split(/[\\/]specs[\\/]/).pop() ?? test.location.file,
       line: test.location.line,
       status: result.status,
-      skipReasons: annotations.filter((a) => a.type === 'skip' || a.type === 'fixme').map((a) => a.description ?? 'skipped'),
+      skipReasons: notRun ? [] : annotations.filter((a) => a.type === 'skip' || a.type === 'fixme').map((a) => a.description ?? 'skipped'),
       findings: annotations.filter((a) => a.type === 'finding').map((a) => a.description ?? ''),
+      ...(notRun ? { notRun: UNSETTLED } : {}),
       ...this.keepSequence(test, result),
     });
   }
@@ -65,6 +93,11 @@ export default class MatrixReporter implements Reporter {
       const rel = `sequences/${test.id}.html`;
       mkdirSync(join(this.outputDir, 'sequences'), { recursive: true });
       copyFileSync(a.path, join(this.outputDir, rel));
+      if (this.blobDir) {
+        // report:merge copies the diagrams the merged matrix links from here (DESIGN §13, §14).
+        mkdirSync(join(this.blobDir, 'sequences'), { recursive: true });
+        copyFileSync(a.path, join(this.blobDir, rel));
+      }
       return { sequence: rel };
     } catch (e) {
       process.stderr.write(`conformance matrix reporter: sequence of ${test.title}: ${(e as Error).message}\n`);
@@ -73,26 +106,28 @@ export default class MatrixReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    const unsettled = this.records.find((r) => r.notRun)
+      ? readUnsettled() ?? UNSETTLED : undefined;
+    const dir = runDir();
     try {
+      if (dir) writeSeen(dir, { testsBegun: this.begun, status: result.status, ...(unsettled ? { unsettled } : {}) });
+      // A run in which no test began (preflight stop, bad flag) leaves the matrix as it was.
+      if (this.begun === 0) return undefined;
+      const previous = readMatrix(join(this.previousDir, 'conformance.json'));
+      const matrix = buildMatrix({ run: this.run, records: this.records, selected: this.selected, wholeSuite: isWholeSuite(this.scope), htmlReport: this.htmlReport }, previous);
       mkdirSync(this.outputDir, { recursive: true });
-      const jsonPath = join(this.outputDir, 'conformance.json');
-      let previous: Matrix | undefined;
-      try {
-        previous = JSON.parse(readFileSync(jsonPath, 'utf8')) as Matrix;
-      } catch {
-        previous = undefined;
-      }
-      // Other targets' columns are kept (each keeps its own date); a column of this target that this run
-      // did not fill is stale and goes (DESIGN §13).
-      const kept = previous && { ...previous, columns: previous.columns.filter((c) => !c.startsWith(`${this.target} `)) };
-      const matrix = buildMatrix(this.records, kept, this.startedAt, this.htmlReport);
-      writeFileSync(jsonPath, `${JSON.stringify(matrix, null, 1)}\n`);
+      writeFileSync(join(this.outputDir, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
       writeFileSync(join(this.outputDir, 'conformance.html'), matrixHtml(matrix));
-      process.stdout.write(`conformance matrix: ${join(this.outputDir, 'conformance.html')}\n`);
+      this.keepOnlyLinkedSequences(matrix);
+      process.stdout.write(`conformance matrix: ${join(this.previousDir, 'conformance.html')} (${this.run.scope}; ${seededLine(this.run)})\n`);
       if (this.blobDir) this.writeShardRecords(this.blobDir, result);
-      const missing = missingOnSim(matrix, new Set(this.records.map((r) => r.column)));
+      if (unsettled) {
+        process.stderr.write(`conformance: the run stopped: ${UNSETTLED}: ${unsettled}\n`);
+        return { status: 'failed' };
+      }
+      const missing = missingOnSim(matrix, Object.keys(this.selected));
       if (!isWholeSuite(this.scope)) {
-        if (missing.length > 0) process.stdout.write(`conformance: part of the suite (${this.scope.filters.join(', ') || `shard ${this.scope.shard?.current}/${this.scope.shard?.total}`}): checks not run are not required\n`);
+        process.stdout.write(`conformance: part of the suite (${this.run.scope}): cells it did not select keep their earlier result\n`);
       } else if (missing.length > 0 && result.status === 'passed' && !process.env.LOCKBENCH_ALLOW_MISSING) {
         process.stderr.write(`conformance: checks with no test on sim: ${missing.join(', ')}\n`);
         return { status: 'failed' };
@@ -103,9 +138,25 @@ export default class MatrixReporter implements Reporter {
     return undefined;
   }
 
+  /** The diagrams the matrix links end up in outputDir/sequences; the others go with the results they belonged to. */
+  private keepOnlyLinkedSequences(matrix: Matrix): void {
+    const linked = new Set(sequencesOf(matrix));
+    for (const rel of linked) {
+      const from = join(this.previousDir, rel);
+      const to = join(this.outputDir, rel);
+      if (!existsSync(to) && existsSync(from)) {
+        mkdirSync(dirname(to), { recursive: true });
+        copyFileSync(from, to);
+      }
+    }
+    const seqDir = join(this.outputDir, 'sequences');
+    if (!existsSync(seqDir)) return;
+    for (const f of readdirSync(seqDir)) if (!linked.has(`sequences/${f}`)) rmSync(join(seqDir, f), { force: true });
+  }
+
   private writeShardRecords(dir: string, result: FullResult): void {
     const out: ShardRecords = {
-      target: this.target, scope: this.scope, startedAt: this.startedAt, status: result.status, records: this.records,
+      target: this.target, scope: this.scope, startedAt: this.run.at, run: this.run, selected: this.selected, status: result.status, records: this.records,
     };
     const path = shardRecordPath(dir, this.target, this.scope.shard);
     mkdirSync(dirname(path), { recursive: true });
@@ -114,5 +165,23 @@ export default class MatrixReporter implements Reporter {
 
   printsToStdio(): boolean {
     return false;
+  }
+}
+
+function readMatrix(path: string): Matrix | undefined {
+  try {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Matrix;
+    return Array.isArray(m.rows) ? { ...m, runs: m.runs ?? [], dates: m.dates ?? {} } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the settle guard wrote when it stopped the run (harness/fixtures/settle-guard.ts). */
+function readUnsettled(): string | undefined {
+  try {
+    return readFileSync(join(runStateDir(process.pid), UNSETTLED_FILE), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
   }
 }

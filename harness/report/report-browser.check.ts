@@ -70,7 +70,9 @@ test('a failing run: JUnit names carry the check ID and point at the whole wire 
   const junit = readFileSync(`${DEMO}/junit.xml`, 'utf8');
   const names = [...junit.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1]!);
   assert.ok(names.length >= 2 && names.every((n) => n.endsWith(' @GW-02')), names.join('\n'));
-  const failing = junit.slice(junit.indexOf('<testcase name="a lock behind no gateway'));
+  // DESIGN §14: each name carries its project, so the two profiles' cases never share a name.
+  assert.ok(names.every((n) => n.startsWith('[sim · kexin-2017-03] ')), names.join('\n'));
+  const failing = junit.slice(junit.indexOf('<testcase name="[sim · kexin-2017-03] a lock behind no gateway'));
   const logRef = /\[\[ATTACHMENT\|([^\]]*wire-log[^\]]*)\]\]/.exec(failing)?.[1];
   assert.ok(logRef, 'the failing test case links its wire.log');
   const log = readFileSync(resolve(DEMO, logRef), 'utf8');

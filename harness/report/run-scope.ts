@@ -58,3 +58,10 @@ export function shardsMakeWholeSuite(scopes: readonly RunScope[]): boolean {
   const have = new Set(scopes.map((s) => s.shard!.current));
   return Array.from({ length: total }, (_, i) => i + 1).every((k) => have.has(k));
 }
+
+/** How the matrix names a run's scope: `whole suite`, its filters, or its shard (`not run (--grep @PWD-05)`). */
+export function scopeLabel(s: RunScope): string {
+  const shard = s.shard && s.shard.total > 1 ? [`shard ${s.shard.current}/${s.shard.total}`] : [];
+  const parts = [...s.filters, ...shard];
+  return parts.length ? parts.join(', ') : 'whole suite';
+}

@@ -62,3 +62,12 @@ test('JUnit names get the check IDs of their test, once', () => {
   const out = withCheckIds(xml, (c, n) => tags[`${c} ${n}`]);
   assert.equal(out, '<testcase name="a &amp; b @PWD-05" classname="x.spec.ts" time="1">\n<testcase name="c @SIGN-01" classname="x.spec.ts" time="1">\n<testcase name="d" classname="y.spec.ts">');
 });
+
+test('JUnit names carry their project: the same test of two profiles gets two names, each with its IDs (DESIGN §14)', () => {
+  const suite = (p: string) => `<testsuite name="x.spec.ts" timestamp="t" hostname="${p}" tests="1">\n<testcase name="[${p}] a" classname="x.spec.ts" time="1">\n</testsuite>`;
+  const xml = `${suite('sim · kexin-2017-03')}\n${suite('sim · kexin-2017-10')}`;
+  const tags: Record<string, string[]> = { 'sim · kexin-2017-03 x.spec.ts a': ['@PWD-05'], 'sim · kexin-2017-10 x.spec.ts a': ['@PWD-03'] };
+  const out = withCheckIds(xml, (c, n, p) => tags[`${p} ${c} ${n}`]);
+  const names = [...out.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(names, ['[sim · kexin-2017-03] a @PWD-05', '[sim · kexin-2017-10] a @PWD-03']);
+});

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { TestRecord } from './matrix.ts';
+import type { RunInfo, TestRecord } from './matrix.ts';
 import type { RunScope } from './run-scope.ts';
 
 /**
@@ -11,6 +11,10 @@ export interface ShardRecords {
   scope: RunScope;
   /** When the run began (ISO 8601); dates the columns it fills. */
   startedAt: string;
+  /** The run as the matrix names it (scope, seeding). */
+  run?: RunInfo;
+  /** Per column, the check IDs of the tests the run selected. */
+  selected?: Record<string, string[]>;
   /** Playwright's overall status of the run. */
   status: string;
   records: TestRecord[];
