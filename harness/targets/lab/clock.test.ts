@@ -83,6 +83,10 @@ test('a probe that the second moved past is repeated after placing the clock aga
     });
     assert.equal(calls, 2);
     assert.deepEqual(seen, [1_800_003_001, 1_800_003_000]);
+    let later = 0;
+    s.dev.advance(1500);
+    await s.clock.probe(async () => void later++);
+    assert.equal(later, 1, 'only the first use after a placement is confirmed and repeated');
   } finally {
     s.done();
   }

@@ -205,13 +205,16 @@ export class LabClock {
   }
 
   /**
-   * A probe whose answer depends on the second it lands in (a keypress at a window's edge): on a
-   * running clock just placed, the second is read again after it; if it moved on, the probe may have
+   * A probe whose answer depends on the second it lands in (a keypress at a window's edge): the first
+   * use of a running clock just placed; the second is read again after it; if it moved on, the probe may have
    * landed in the next second, so the clock is placed again and the probe repeated (DESIGN §11).
    */
   async probe<T>(f: () => Promise<T>): Promise<T> {
     const at = this.placedAt;
     if (at === undefined || !this.running) return f();
+    // Only the first use after a placement is the boundary probe: repeating a later one (a wrong code
+    // counted towards a lockout) would change what the test is counting.
+    this.placedAt = undefined;
     const seen: number[] = [];
     for (let attempt = 0; ; attempt++) {
       const r = await f();
@@ -220,6 +223,7 @@ export class LabClock {
       seen.push(after);
       if (attempt + 1 >= TRIES) throw new Error(`lab: a probe placed at lock time ${at} could not be kept inside that second: read ${seen.join(', ')} right after it`);
       await this.place(at);
+      this.placedAt = undefined;
     }
   }
 
