@@ -69,8 +69,6 @@ const VARIANT_A = ['--time', 'running'];
 const SUITE_TIMEOUT_MS = 300_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'lockbench-labcheck-'));
-// One harness state file for every run: the harness's seqs only grow, whichever device it meets.
-const labState = join(tmp, 'lab-state.json');
 // H: the class of device that failed 28 of 74 lab tests (DESIGN §6 "Answer caches", §11 a lockout
 // begun before a set-back), with its state in a file as firmware keeps it in flash.
 const LOCKOUT_H_S = 10;
@@ -178,7 +176,8 @@ async function runSuite(rig: BenchRig, run: Run, chain: Chain): Promise<void> {
     LOCKBENCH_LOCK_ID: String(LOCK_ID),
     LOCKBENCH_LOCK_SECRET: SECRET,
     LOCKBENCH_BENCH_CONTROL: rig.controlUrl,
-    LOCKBENCH_LAB_STATE: labState,
+    // One harness state file per device: each chain is another device, and one lab worker owns a file (DESIGN §11).
+    LOCKBENCH_LAB_STATE: join(tmp, chain.name.replace(/[^\w.-]+/g, '_'), 'lab-state.json'),
     LOCKBENCH_LINK_DEFECTS: run.linkDefects ?? '',
     ...chain.env,
   };
