@@ -35,13 +35,13 @@ export function variantLine(seed: number): string {
   return describeVariant(GATEWAY_FREEDOMS, drawGatewayVariant(seed).variant);
 }
 
-/** Run the whole gateway target against each variant, one after the other; a row per variant. */
-export async function sweep(seeds: readonly number[], scratch: string, progress: (row: SweepRow) => void): Promise<SweepRow[]> {
+/** Run the gateway target (`specs`, default all of its specs) against each variant, one after the other; a row per variant. */
+export async function sweep(seeds: readonly number[], scratch: string, progress: (row: SweepRow) => void, specs: readonly string[] = SPECS): Promise<SweepRow[]> {
   const rows: SweepRow[] = [];
   for (const seed of seeds) {
     const t0 = performance.now();
     const reports = join(scratch, `variant-${seed}`);
-    const r = await runOnce({ name: `variant ${seed}`, gatewayArgs: ['--variant', String(seed)], specs: SPECS, expect: 'pass' }, reports, reports);
+    const r = await runOnce({ name: `variant ${seed}`, gatewayArgs: ['--variant', String(seed)], specs: [...specs], expect: 'pass' }, reports, reports);
     const row: SweepRow = {
       seed, variant: variantLine(seed), verdict: r.problems.length ? 'FAIL' : 'pass', failing: r.failed, problems: r.problems,
       seconds: Math.round((performance.now() - t0) / 1000),
