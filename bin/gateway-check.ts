@@ -3,138 +3,118 @@
  * `npm run gateway` as a separate process on a real TCP port (a free loopback port passed through
  * LOCKBENCH_MQTT_PORT, never 1883). The clean gateway must pass GWP-01…06 and the real-time GW / V2 /
  * PUSH checks; a gateway counting event ids from 1 on every connection must pass too (an allowed
- * choice), and so must one that sends a command's events before its ack; each faulty gateway must fail
- * the run, on the check that names its fault.
- * Options: `--quick` runs the clean gateway only; `--help`.
+ * choice), and so must one that sends a command's events before its ack; each faulty gateway — on a
+ * drawn variant, not only our own choices — must fail the run on the check that names its fault; and a
+ * short sweep of drawn variants (issue 20) must pass.
+ * Options: `--quick` runs the clean gateway only; `--sweep N [--seed S]` runs only the sweep of N
+ * variants drawn from sweep seed S (default a fresh one, printed); `--variant X` replays one variant by
+ * its seed; `--help`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { freePort } from '../sim/io/free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { outcomesOf } from '../harness/defects/kill-matrix.ts';
+import { parseArgs } from 'node:util';
 import type { Matrix } from '../harness/report/matrix.ts';
+import { SEED_MAX } from '../sim/random.ts';
+import { MUST_PASS, runOnce, SPECS, type Run } from './gateway-runs.ts';
+import { sweep, sweepSeeds, sweepTable, variantLine, writeSweep, type SweepRow } from './gateway-sweep.ts';
 
-if (process.argv.includes('--help')) {
-  process.stdout.write(`Usage: npm run conformance:gateway [-- --quick]\n\nRuns the gateway target against npm run gateway processes (clean, per-connection event ids, and faulty ones).\n  --quick   the clean gateway only\n`);
-  process.exit(0);
-}
-const unknown = process.argv.slice(2).filter((a) => a !== '--quick');
-if (unknown.length) {
-  process.stderr.write(`conformance:gateway: unknown option ${unknown[0]} (see --help)\n`);
+const HELP = `Usage: npm run conformance:gateway [-- --quick | --sweep N [--seed S] | --variant X]
+
+Runs the gateway target against npm run gateway processes: clean, allowed choices, faulty ones (on a
+drawn variant), and a short sweep of 3 drawn variants over the gateway-protocol and real-time specs
+(each must pass).
+  --quick        the clean gateway only
+  --sweep N      only the sweep: N variants drawn from the sweep seed; table on stdout and in reports/gateway/sweep.json
+  --seed S       the sweep seed (default: a fresh one, printed); the same S draws the same variants
+  --variant X    replay one variant by its seed (the "seed" column of the table)
+`;
+
+function die(message: string): never {
+  process.stderr.write(`conformance:gateway: ${message} (see --help)\n`);
   process.exit(2);
 }
 
-const AP_ID = '1000002';
-const SECRET = 'gw-secret-1000002';
-const LOCK_IDS = '1000001,1000003';
-const LOCK_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const SPECS = ['specs/gateway-protocol.spec.ts', 'specs/gateway-realtime.spec.ts', 'specs/gateway.spec.ts', 'specs/state.spec.ts', 'specs/v2-passwords.spec.ts', 'specs/push.spec.ts'];
-const MUST_PASS = ['GWP-01', 'GWP-02', 'GWP-03', 'GWP-04', 'GWP-05', 'GWP-06', 'GW-01', 'GW-03', 'GW-04', 'V2-01', 'V2-02', 'V2-03', 'PUSH-01'];
-
-interface Run {
-  name: string;
-  /** Extra flags of `npm run gateway`. */
-  gatewayArgs: string[];
-  specs: string[];
-  /** Only the tests of these checks (faulty runs: the checks that name the fault, to keep the run short). */
-  checks?: string[];
-  /** `pass`: exit 0; otherwise the check (or start-up message) that must fail, and checks that must still pass. */
-  expect: 'pass' | { failed: string; passed?: string[] } | { stops: RegExp };
-  env?: Record<string, string>;
+const OPTIONS = { quick: { type: 'boolean' }, sweep: { type: 'string' }, seed: { type: 'string' }, variant: { type: 'string' }, help: { type: 'boolean' } } as const;
+function parse(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'] {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (e) {
+    return die((e as Error).message);
+  }
 }
+const opts = parse();
+if (opts.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const seedOf = (text: string, flag: string): number => {
+  if (!/^\d+$/.test(text) || Number(text) > SEED_MAX) die(`${flag} must be an integer 0…${SEED_MAX}, got "${text}"`);
+  return Number(text);
+};
+const sweepN = opts.sweep === undefined ? undefined : /^[1-9]\d{0,3}$/.test(opts.sweep) ? Number(opts.sweep) : die(`--sweep must be a count 1…9999, got "${opts.sweep}"`);
+if (opts.seed !== undefined && sweepN === undefined) die('--seed goes with --sweep N');
+if ([opts.quick, sweepN !== undefined, opts.variant !== undefined].filter(Boolean).length > 1) die('--quick, --sweep and --variant exclude each other');
+/** Variants in the sweep of a plain run (`npm test`): a few, each a whole gateway-target run (~15–30 s). */
+const SHORT_SWEEP = 3;
+const sweepSeed = opts.seed !== undefined ? seedOf(opts.seed, '--seed') : randomInt(0, SEED_MAX + 1);
+const seeds = opts.variant !== undefined ? [seedOf(opts.variant, '--variant')] : sweepSeeds(sweepSeed, sweepN ?? SHORT_SWEEP);
+/** The faulty gateways run on a drawn variant too: each defect must be caught whatever the gateway's free choices. */
+const defectVariant = sweepSeeds(sweepSeed, SHORT_SWEEP + 1)[SHORT_SWEEP]!;
+const onVariant = (args: string[]): string[] => ['--variant', String(defectVariant), ...args];
 
 const RUNS: Run[] = [
-  { name: 'clean gateway', gatewayArgs: [], specs: SPECS, expect: 'pass' },
-  { name: 'event ids from 1 on every connection (allowed)', gatewayArgs: ['--event-ids', 'per-connection'], specs: SPECS.slice(0, 2), expect: 'pass' },
-  { name: 'events before the ack (allowed)', gatewayArgs: ['--event-order', 'events-first'], specs: SPECS, expect: 'pass' },
-  { name: 'no will', gatewayArgs: ['--defects', 'gateway-no-will'], specs: SPECS.slice(0, 1), checks: ['GWP-01'], expect: { failed: 'GWP-01' } },
-  { name: 'no dedup of a repeated command id', gatewayArgs: ['--defects', 'gateway-double-actuate'], specs: SPECS.slice(0, 1), checks: ['GWP-03'], expect: { failed: 'GWP-03' } },
-  { name: 'acks later than the ack timeout', gatewayArgs: ['--defects', 'gateway-slow-ack'], specs: SPECS.slice(0, 1), checks: ['GWP-02'], expect: { failed: 'GWP-02' } },
-  { name: 'a user password accepted outside its window', gatewayArgs: ['--defects', 'lock-user-window-ignored'], specs: SPECS.slice(0, 1), checks: ['V2-01'], expect: { failed: 'V2-01' } },
+  { name: 'clean gateway', gatewayArgs: [], specs: SPECS, expect: 'pass', echo: true },
+  { name: 'event ids from 1 on every connection (allowed)', gatewayArgs: ['--event-ids', 'per-connection'], specs: SPECS.slice(0, 2), expect: 'pass', echo: true },
+  { name: 'events before the ack (allowed)', gatewayArgs: ['--event-order', 'events-first'], specs: SPECS, expect: 'pass', echo: true },
+  { name: 'no will', gatewayArgs: onVariant(['--defects', 'gateway-no-will']), specs: SPECS.slice(0, 1), checks: ['GWP-01'], expect: { failed: 'GWP-01' } },
+  { name: 'no dedup of a repeated command id', gatewayArgs: onVariant(['--defects', 'gateway-double-actuate']), specs: SPECS.slice(0, 1), checks: ['GWP-03'], expect: { failed: 'GWP-03' } },
+  { name: 'acks later than the ack timeout', gatewayArgs: onVariant(['--defects', 'gateway-slow-ack']), specs: SPECS.slice(0, 1), checks: ['GWP-02'], expect: { failed: 'GWP-02' } },
+  { name: 'a user password accepted outside its window', gatewayArgs: onVariant(['--defects', 'lock-user-window-ignored']), specs: SPECS.slice(0, 1), checks: ['V2-01'], expect: { failed: 'V2-01' } },
   {
-    name: 'publishes outside its topics (refused, counted, the run goes on)', gatewayArgs: ['--defects', 'gateway-stray-publish'], specs: SPECS.slice(0, 1),
+    name: 'publishes outside its topics (refused, counted, the run goes on)', gatewayArgs: onVariant(['--defects', 'gateway-stray-publish']), specs: SPECS.slice(0, 1),
     checks: ['GWP-01', 'GWP-06'], expect: { failed: 'GWP-06', passed: ['GWP-01'] },
   },
-  { name: 'unlock events with lock_time 1e300 (dropped, named, the run completes)', gatewayArgs: ['--defects', 'gateway-lock-time-out-of-range'], specs: SPECS.slice(0, 1), checks: ['GWP-06'], expect: { failed: 'GWP-06' } },
-  { name: 'status not retained', gatewayArgs: ['--defects', 'gateway-status-not-retained'], specs: SPECS.slice(0, 1), expect: { stops: /without the retain flag/ }, env: { LOCKBENCH_GATEWAY_WAIT_S: '3' } },
+  { name: 'unlock events with lock_time 1e300 (dropped, named, the run completes)', gatewayArgs: onVariant(['--defects', 'gateway-lock-time-out-of-range']), specs: SPECS.slice(0, 1), checks: ['GWP-06'], expect: { failed: 'GWP-06' } },
+  { name: 'status not retained', gatewayArgs: onVariant(['--defects', 'gateway-status-not-retained']), specs: SPECS.slice(0, 1), expect: { stops: /without the retain flag/ }, env: { LOCKBENCH_GATEWAY_WAIT_S: '3' } },
 ];
 
-function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(null), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(t);
-      resolve(code);
-    });
-  });
-}
-
-/** One run: the gateway process first (it keeps trying until the harness's broker is up), then the suite. */
-async function runOnce(run: Run, reports: string, matrixDir: string): Promise<string[]> {
-  const port = await freePort();
-  const gateway = spawn(process.execPath, [
-    '--import', 'tsx', 'bin/gateway.ts', '--mqtt', `mqtt://127.0.0.1:${port}`, '--ap-id', AP_ID, '--secret', SECRET, '--reconnect-ms', '200', ...run.gatewayArgs,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let gatewayLog = '';
-  gateway.stderr!.on('data', (d) => (gatewayLog += d));
-  let out = '';
-  const grep = run.checks ? ['--grep', run.checks.map((c) => `@${c}\\b`).join('|')] : [];
-  const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'gateway', ...grep, ...run.specs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env, LOCKBENCH_REPORTS: reports, LOCKBENCH_MATRIX_DIR: matrixDir, LOCKBENCH_MQTT_HOST: '127.0.0.1', LOCKBENCH_MQTT_PORT: String(port),
-      LOCKBENCH_GATEWAY_AP_ID: AP_ID, LOCKBENCH_GATEWAY_SECRET: SECRET, LOCKBENCH_LOCK_IDS: LOCK_IDS, LOCKBENCH_LOCK_SECRET: LOCK_SECRET,
-      LOCKBENCH_GATEWAY_WAIT_S: '30', LOCKBENCH_ACK_TIMEOUT_MS: '1500', ...run.env,
-    },
-  });
-  for (const s of [suite.stdout!, suite.stderr!]) s.on('data', (d) => {
-    out += d;
-    if (run.expect === 'pass') process.stdout.write(d);
-  });
-  const status = await exitOf(suite, 600_000);
-  gateway.kill('SIGTERM');
-  const gatewayExit = await exitOf(gateway, 6000);
-  if (gatewayExit === null) gateway.kill('SIGKILL');
-
-  const problems: string[] = [];
-  if (gatewayExit !== 0) problems.push(`npm run gateway exited with ${gatewayExit} on SIGTERM (want 0): ${gatewayLog.slice(-300)}`);
-  if (run.expect === 'pass') {
-    if (status !== 0) problems.push(`the run exited with ${status} (want 0)`);
-    return problems;
-  }
-  if (status === 0) problems.push(`the run passed (want a failure): ${out.slice(-500)}`);
-  const want = run.expect;
-  if ('stops' in want && !want.stops.test(out)) problems.push(`the run did not stop with ${want.stops}: ${out.slice(-500)}`);
-  if ('failed' in want) {
-    const outcomes = outcomesOf(JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')));
-    const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'timedOut').flatMap((o) => o.checkIds);
-    if (!failed.includes(want.failed)) problems.push(`${want.failed} did not fail (failed: ${[...new Set(failed)].join(' ') || 'none'})`);
-    const passed = outcomes.filter((o) => o.status === 'passed').flatMap((o) => o.checkIds);
-    for (const id of want.passed ?? []) if (!passed.includes(id)) problems.push(`${id} did not pass: the run must go on past the fault`);
-  }
-  return problems;
-}
-
-const runs = process.argv.includes('--quick') ? RUNS.slice(0, 1) : RUNS;
 const scratch = mkdtempSync(join(tmpdir(), 'lockbench-gateway-'));
 const problems: string[] = [];
-for (const [i, run] of runs.entries()) {
-  // The clean run writes the project's reports and matrix column; the others stay in a scratch folder.
-  const clean = i === 0;
-  const reports = clean ? 'reports/gateway' : join(scratch, `run-${i}`);
-  const t0 = performance.now();
-  const found = await runOnce(run, reports, clean ? (process.env.LOCKBENCH_MATRIX_DIR ?? 'reports') : reports);
-  console.log(`gateway check: ${run.name}: ${found.length ? 'PROBLEM' : 'as expected'} (${Math.round((performance.now() - t0) / 1000)} s)`);
-  problems.push(...found.map((p) => `${run.name}: ${p}`));
-  if (clean) {
-    const matrix = JSON.parse(readFileSync(join(process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', 'conformance.json'), 'utf8')) as Matrix;
-    const column = matrix.columns.find((c) => c.startsWith('gateway'));
-    const passed = matrix.rows.filter((r) => column && r.cells[column]?.status === 'pass').map((r) => r.id);
-    for (const id of MUST_PASS) if (!passed.includes(id)) problems.push(`${run.name}: ${id} did not pass on the gateway target`);
-    console.log(`gateway target: ${passed.length} checks passed: ${passed.join(' ')}`);
+
+/** The sweep: every drawn variant must pass; the table on stdout and in reports/gateway/sweep.json. */
+async function runSweep(short: boolean): Promise<void> {
+  console.log(opts.variant !== undefined ? `gateway sweep: variant ${seeds[0]}` : `gateway sweep: ${seeds.length} variants from sweep seed ${sweepSeed} (again: --sweep ${seeds.length} --seed ${sweepSeed})`);
+  const progress = (r: SweepRow): void => console.log(`gateway sweep: variant ${r.seed}: ${r.verdict}${r.failing.length ? ` (${r.failing.join(' ')})` : ''} (${r.seconds} s) ${r.variant}`);
+  // The short sweep of a plain run keeps to the gateway's own protocol specs (GWP, real-time GW/V2/PUSH): the whole suite takes ~60 s a variant.
+  const rows = await sweep(seeds, scratch, progress, short ? SPECS.slice(0, 2) : SPECS);
+  console.log(`\n${sweepTable(rows)}\n`);
+  writeSweep('reports/gateway/sweep.json', opts.variant !== undefined ? undefined : sweepSeed, rows);
+  for (const r of rows.filter((x) => x.verdict === 'FAIL')) problems.push(`variant ${r.seed} (${r.variant}) must pass — replay: npm run conformance:gateway -- --variant ${r.seed}: ${r.problems.join('; ')}`);
+}
+
+if (sweepN !== undefined || opts.variant !== undefined) await runSweep(false);
+else {
+  const runs = opts.quick ? RUNS.slice(0, 1) : RUNS;
+  if (!opts.quick) console.log(`gateway check: faulty gateways on variant ${defectVariant}: ${variantLine(defectVariant)}`);
+  for (const [i, run] of runs.entries()) {
+    // The clean run writes the project's reports and matrix column; the others stay in a scratch folder.
+    const clean = i === 0;
+    const reports = clean ? 'reports/gateway' : join(scratch, `run-${i}`);
+    const t0 = performance.now();
+    const found = (await runOnce(run, reports, clean ? (process.env.LOCKBENCH_MATRIX_DIR ?? 'reports') : reports)).problems;
+    console.log(`gateway check: ${run.name}: ${found.length ? 'PROBLEM' : 'as expected'} (${Math.round((performance.now() - t0) / 1000)} s)`);
+    problems.push(...found.map((p) => `${run.name}: ${p}`));
+    if (clean) {
+      const matrix = JSON.parse(readFileSync(join(process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', 'conformance.json'), 'utf8')) as Matrix;
+      const column = matrix.columns.find((c) => c.startsWith('gateway'));
+      const passed = matrix.rows.filter((r) => column && r.cells[column]?.status === 'pass').map((r) => r.id);
+      for (const id of MUST_PASS) if (!passed.includes(id)) problems.push(`${run.name}: ${id} did not pass on the gateway target`);
+      console.log(`gateway target: ${passed.length} checks passed: ${passed.join(' ')}`);
+    }
   }
+  if (!opts.quick) await runSweep(true);
 }
 rmSync(scratch, { recursive: true, force: true });
 if (problems.length) {

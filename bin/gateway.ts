@@ -17,6 +17,9 @@ import { FixtureError, loadFixture, lockSpecOf } from '../sim/world/index.ts';
 import { SerialLink } from '../harness/serial/serial-link.ts';
 import { cli, type Cli } from './cli.ts';
 import { readSecret } from '../sim/io/secret-file.ts';
+import { freedomLines } from '../sim/variants/freedom.ts';
+import { GATEWAY_FREEDOMS } from '../sim/variants/gateway.ts';
+import { chooseVariant, gatewayOptionsOf } from './gateway-variant.ts';
 
 const HELP = `Usage: npm run gateway -- --mqtt URL --ap-id N --secret S [--fixture F | --serial PATH --lock-id N] [options]
 
@@ -30,13 +33,20 @@ A virtual gateway in its own process, for the gateway target (DESIGN §12).
   --serial PATH           instead: the lab bridge to a lockwire lock on this serial port (needs --lock-id)
   --lock-id N             the lock on --serial
   --client-id ID          MQTT client id (default gw-N)
+  --variant SEED          become the gateway variant drawn from SEED: one value per freedom DESIGN §4/§12
+                          leaves open (printed to stderr as "variant SEED: key=value …"); default: our own choices
+  --variant-set K=V,…     override single freedoms of the variant (see the table below)
   --event-ids SCHEME      per-gateway (count on across reconnects; default) or per-connection (from 1 on each)
   --event-order ORDER     ack-first (a command's events after its ack; default) or events-first (as they happen)
   --defects LIST          comma-separated seeded gateway/lock defects (default none)
   --lock-timeout-ms N     bound on each lock request, ms (default 2000)
-  --reconnect-ms N        delay between connection attempts, ms (default 500)
+  --reconnect-ms N        delay between attempts to join at start, ms (default 500); without --variant also
+                          the back-off after a lost connection
   --connect-wait-s N      give up when the broker cannot be joined for this long, s (default 600)
   --help                  this text
+
+A seeded defect (--defects) acts on top of any variant. The freedoms (--variant-set keys):
+${freedomLines(GATEWAY_FREEDOMS).map((l) => `  ${l}`).join('\n')}
 `;
 
 if (process.argv.includes('--help')) {
@@ -58,8 +68,10 @@ const args = parse({
   serial: { type: 'string' },
   'lock-id': { type: 'string' },
   'client-id': { type: 'string' },
-  'event-ids': { type: 'string', default: 'per-gateway' },
-  'event-order': { type: 'string', default: 'ack-first' },
+  variant: { type: 'string' },
+  'variant-set': { type: 'string' },
+  'event-ids': { type: 'string' },
+  'event-order': { type: 'string' },
   defects: { type: 'string', default: '' },
   'lock-timeout-ms': { type: 'string', default: '2000' },
   'reconnect-ms': { type: 'string', default: '500' },
@@ -72,16 +84,15 @@ const apId = uint(args['ap-id'], '--ap-id', 1, 0xffffffff);
 const secret = await readSecret({ file: args['secret-file'], flag: args.secret, env: 'LOCKBENCH_GATEWAY_SECRET' }).catch((e: Error) => fail(`--secret-file: ${e.message}`));
 if (!secret) fail("the gateway's broker secret is required: LOCKBENCH_GATEWAY_SECRET, --secret-file F or --secret S");
 if (args.serial !== undefined && args.fixture !== undefined) fail('--fixture and --serial exclude each other');
-if (args['event-ids'] !== 'per-gateway' && args['event-ids'] !== 'per-connection') fail(`--event-ids must be per-gateway or per-connection, got "${args['event-ids']}"`);
-const eventIds = args['event-ids'];
-if (args['event-order'] !== 'ack-first' && args['event-order'] !== 'events-first') fail(`--event-order must be ack-first or events-first, got "${args['event-order']}"`);
-const eventOrder = args['event-order'];
 /** This process is a gateway and the virtual locks behind it. */
 const GATEWAY_ROOMS: readonly DefectRoom[] = ['gateway', 'lock'];
 const defects = defectsFlag(args.defects, GATEWAY_ROOMS, fail);
 const lockTimeoutMs = uint(args['lock-timeout-ms'], '--lock-timeout-ms', 1, 600_000);
 const reconnectMs = uint(args['reconnect-ms'], '--reconnect-ms', 10, 600_000);
 const connectWaitS = uint(args['connect-wait-s'], '--connect-wait-s', 1, 86_400);
+const chosen = chooseVariant({ variant: args.variant, set: args['variant-set'], eventIds: args['event-ids'], eventOrder: args['event-order'], reconnectMs });
+if ('error' in chosen) fail(chosen.error);
+log(chosen.line);
 const clientId = args['client-id'] ?? `gw-${apId}`;
 if (clientId.length > 128) fail('--client-id must be at most 128 characters');
 
@@ -120,7 +131,7 @@ while (!gateway && !stopping) {
   try {
     // Links are added once in: a gateway that fails to connect closes the links it was given.
     gateway = await VirtualGateway.create({
-      apId, secret, mqttUrl, lockTimeoutMs, defects, clientId, eventIds, eventOrder, reconnectPeriodMs: reconnectMs, connectTimeoutMs: 5000,
+      apId, secret, mqttUrl, lockTimeoutMs, defects, clientId, ...gatewayOptionsOf(chosen.variant), connectTimeoutMs: 5000,
     });
     for (const link of lockLinks) gateway.addLink(link);
   } catch (e) {

@@ -7,6 +7,7 @@ import { EventBuffer } from './event-buffer.ts';
 import type { LockLink } from './link.ts';
 import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { closeSession, openSession } from './session.ts';
+import { extraFields, NO_EXTRAS, type ExtraFields } from './extra-fields.ts';
 import { TimeoutError, withTimeout } from '../io/index.ts';
 
 export interface GatewayOptions {
@@ -21,7 +22,7 @@ export interface GatewayOptions {
   lockTimeoutMs?: number;
   /** MQTT keep-alive, s; default 10. */
   keepaliveS?: number;
-  /** Delay before reconnecting after an abrupt loss, ms; default 200. */
+  /** Delay before reconnecting after an abrupt loss, ms (0: at once); default 200. */
   reconnectPeriodMs?: number;
   /** Bound on connecting (and on a clean disconnect), ms; default 5000. */
   connectTimeoutMs?: number;
@@ -37,6 +38,14 @@ export interface GatewayOptions {
   eventIds?: EventIdScheme;
   /** Default `ack-first`. */
   eventOrder?: EventOrder;
+  /** MQTT clean session; default true (DESIGN §4 is silent: false keeps the broker session and its queued `cmd`s). */
+  cleanSession?: boolean;
+  /** Extra retained `{"online": true}` publishes per connection (DESIGN §4 is silent on repeats); default 0. */
+  statusRepeats?: number;
+  /** Add fields §4 does not name to status, ack and event bodies (DESIGN §4: a receiver ignores them); default false. */
+  extraFields?: boolean;
+  /** The gateway's own time before it acts on each command (so before its ack), ms; default 0 (DESIGN §4: within the ack timeout). */
+  ackLatencyMs?: number;
 }
 
 /**
@@ -85,12 +94,19 @@ export class VirtualGateway {
 
   /** Where seeded defects act (`seeded.ts`); each takes the contract step. */
   private readonly seams: GatewaySeams;
+  /** Fields beyond §4's on what it sends (`extraFields`), or none. */
+  private readonly extras: ExtraFields;
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
   /** One listener for every link's events (not a closure per lock: a fleet has thousands of locks). */
   private readonly onLinkEvent: (ev: LockEvent) => void;
   private dedup = new CommandDedup<Ack>(256);
   private readonly aborter = new AbortController();
   private client: MqttClient | null = null;
+  /**
+   * The session being set up: with `cleanSession` false the broker hands over the `cmd`s it kept
+   * before `openSession` resolves, and their acks go out on it (DESIGN §4: every command is acked).
+   */
+  private opening: Promise<MqttClient> | null = null;
   private transitions: Promise<void> = Promise.resolve();
   private nextEventId: number;
   private closed = false;
@@ -98,6 +114,7 @@ export class VirtualGateway {
   private constructor(private readonly opts: GatewayOptions) {
     this.apId = opts.apId;
     this.seams = gatewaySeams(opts.defects);
+    this.extras = opts.extraFields ? extraFields() : NO_EXTRAS;
     this.nextEventId = opts.firstEventId ?? 1;
     this.eventBuffer = new EventBuffer(opts.eventBufferMax ?? 1000);
     this.onLinkEvent = this.forwardEvent.bind(this);
@@ -206,13 +223,14 @@ export class VirtualGateway {
   private async goOnline(): Promise<void> {
     if (this.closed) throw new Error(`gateway ${this.apId} is closed`);
     if (this.client) return;
-    this.client = await openSession({
+    this.opening = openSession({
       mqttUrl: this.opts.mqttUrl,
       apId: this.apId,
       secret: this.opts.secret,
       namespace: this.opts.namespace ?? '',
       keepaliveS: this.opts.keepaliveS ?? 10,
-      reconnectPeriodMs: this.opts.reconnectPeriodMs ?? 200,
+      // A back-off of 0 means "at once" (DESIGN §12 allows it); mqtt.js reads 0 as "never reconnect".
+      reconnectPeriodMs: Math.max(1, this.opts.reconnectPeriodMs ?? 200),
       connectTimeoutMs: this.connectTimeoutMs,
       will: this.seams.will,
       clientId: this.opts.clientId,
@@ -221,14 +239,22 @@ export class VirtualGateway {
       onSession: this.sessionStarted.bind(this),
       onMessage: this.onMessage.bind(this),
       onUp: this.flushEvents.bind(this),
+      clean: this.opts.cleanSession ?? true,
+      statusRepeats: this.opts.statusRepeats ?? 0,
+      dress: this.extras.dress,
     });
+    try {
+      this.client = await this.opening;
+    } finally {
+      this.opening = null;
+    }
     void this.flushEvents();
   }
 
   private async goOffline(): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client) await closeSession(client, this.apId, this.opts.namespace ?? '', this.connectTimeoutMs);
+    if (client) await closeSession(client, this.apId, this.opts.namespace ?? '', this.connectTimeoutMs, this.extras.dress);
   }
 
   /** A new MQTT session is set up (DESIGN §4 event ids: `per-connection` counts from 1 again). */
@@ -268,7 +294,7 @@ export class VirtualGateway {
         return;
       }
     }
-    if (!(await this.delay())) return;
+    if (!(await this.delay()) || !(await this.pause(this.opts.ackLatencyMs ?? 0))) return;
     const answer = await this.ask(cmd);
     const id = this.seams.ackId(cmd.id);
     const ack: Ack = { id, lock_id: cmd.lock_id, result: answer.result, data: answer.data };
@@ -321,7 +347,7 @@ export class VirtualGateway {
         if (!(await this.delay()) || !this.uplinkUp) return;
         const client = this.client!;
         const sent = await withTimeout(
-          client.publishAsync(gatewayTopic(this.apId, 'event', this.opts.namespace), JSON.stringify(ev), { qos: 1 }), this.connectTimeoutMs, 'event publish',
+          client.publishAsync(gatewayTopic(this.apId, 'event', this.opts.namespace), JSON.stringify(this.extras.dress(ev)), { qos: 1 }), this.connectTimeoutMs, 'event publish',
         ).then(() => true, () => false);
         if (!sent) return;
         this.eventBuffer.shift();
@@ -350,12 +376,12 @@ export class VirtualGateway {
 
   private async publish(kind: 'ack', body: object): Promise<void> {
     if (!(await this.delay())) return;
-    const client = this.client;
+    const client = this.client ?? (await this.opening?.catch(() => null)) ?? null;
     if (this.partitioned || client === null) {
       this.statsNow.dropped++;
       return;
     }
     // QoS 1 while reconnecting is queued by mqtt and sent on reconnect; errors only on a closing client.
-    await client.publishAsync(gatewayTopic(this.apId, kind, this.opts.namespace), JSON.stringify(body), { qos: 1 }).catch(() => {});
+    await client.publishAsync(gatewayTopic(this.apId, kind, this.opts.namespace), JSON.stringify(this.extras.dress(body)), { qos: 1 }).catch(() => {});
   }
 }

@@ -2,8 +2,8 @@ import type { MqttClient } from 'mqtt';
 import { gatewayClientId, gatewayTopic } from '../protocol/index.ts';
 import { mqttClient, withTimeout } from '../io/index.ts';
 
-const ONLINE = JSON.stringify({ online: true });
-const OFFLINE = JSON.stringify({ online: false });
+const ONLINE = { online: true };
+const OFFLINE = { online: false };
 
 /**
  * mqtt.js builds a `debug` logger per client unless given one (~1.2 KB each, and a fleet has
@@ -35,15 +35,22 @@ export interface SessionOptions {
   onMessage: (topic: string, payload: Buffer) => void;
   /** Called after each (re)connect once `cmd` is subscribed and the online status published. */
   onUp?: () => void;
+  /** MQTT clean session; default true. false: the broker keeps the subscription and queues QoS-1 `cmd`s while away (DESIGN §4 is silent). */
+  clean?: boolean;
+  /** Extra retained `{"online": true}` publishes after the first, on each connection (DESIGN §4 is silent on repeats); default 0. */
+  statusRepeats?: number;
+  /** Fields beyond §4's added to the status and the will (DESIGN §4: a receiver ignores them); default none. */
+  dress?: (body: object) => object;
 }
 
 /**
- * Connect as `gw:{ap_id}` (MQTT 3.1.1, clean session, will = retained QoS 1 `{"online":false}` on
+ * Connect as `gw:{ap_id}` (MQTT 3.1.1, clean session unless `clean` is false, will = retained QoS 1 `{"online":false}` on
  * `status`); on every (re)connect subscribe QoS 1 to `cmd`, then publish retained `{"online":true}`
  * — in that order, so a cloud that sees the gateway online can already reach it. Resolves with the
  * client once the first session is set up; rejects (and ends the client) on refusal or timeout.
  */
 export function openSession(o: SessionOptions): Promise<MqttClient> {
+  const body = (b: object): string => JSON.stringify(o.dress ? o.dress(b) : b);
   const status = gatewayTopic(o.apId, 'status', o.namespace);
   const cmd = gatewayTopic(o.apId, 'cmd', o.namespace);
   const client = mqttClient(o.mqttUrl, {
@@ -51,20 +58,21 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
     clientId: o.clientId ?? gatewayClientId(o.apId, o.namespace),
     username: `gw:${o.apId}`,
     password: o.secret,
-    clean: true,
+    clean: o.clean ?? true,
     keepalive: o.keepaliveS,
     reconnectPeriod: o.reconnectPeriodMs,
     connectTimeout: o.connectTimeoutMs,
     // Subscriptions are renewed by setUp on each connect, in order with the status publish.
     resubscribe: false,
     ...(quietLog ? { log: quietLog } : {}),
-    ...(o.will ? { will: { topic: status, payload: Buffer.from(OFFLINE), qos: 1 as const, retain: true } } : {}),
+    ...(o.will ? { will: { topic: status, payload: Buffer.from(body(OFFLINE)), qos: 1 as const, retain: true } } : {}),
   });
   client.on('message', o.onMessage);
   const setUp = async (): Promise<void> => {
     await client.subscribeAsync(cmd, { qos: 1 });
     o.onSession?.();
-    await client.publishAsync(status, ONLINE, { qos: 1, retain: o.statusRetained ?? true });
+    // Each repeat is the same state again: it must not read as a change (DESIGN §3.4 type 1 is "on every change").
+    for (let i = 0; i <= (o.statusRepeats ?? 0); i++) await client.publishAsync(status, body(ONLINE), { qos: 1, retain: o.statusRetained ?? true });
   };
 
   return new Promise<MqttClient>((resolve, reject) => {
@@ -105,9 +113,9 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
  * Clean disconnect (DESIGN §4): publish retained `{"online":false}`, then DISCONNECT so the broker
  * discards the will. Bounded by `timeoutMs`; a connection that does not answer is destroyed.
  */
-export async function closeSession(client: MqttClient, apId: number, namespace: string, timeoutMs: number): Promise<void> {
+export async function closeSession(client: MqttClient, apId: number, namespace: string, timeoutMs: number, dress: (b: object) => object = (b) => b): Promise<void> {
   const ok = (p: Promise<unknown>, what: string): Promise<boolean> => withTimeout(p, timeoutMs, what).then(() => true, () => false);
-  if (client.connected && (await ok(client.publishAsync(gatewayTopic(apId, 'status', namespace), OFFLINE, { qos: 1, retain: true }), 'status offline'))) {
+  if (client.connected && (await ok(client.publishAsync(gatewayTopic(apId, 'status', namespace), JSON.stringify(dress(OFFLINE)), { qos: 1, retain: true }), 'status offline'))) {
     if (!(await ok(client.endAsync(), 'disconnect'))) client.stream.destroy();
     return;
   }
