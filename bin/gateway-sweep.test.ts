@@ -7,7 +7,7 @@ import { chooseVariant } from './gateway-variant.ts';
 
 test('the same sweep seed draws the same variant seeds; another seed draws others', () => {
   assert.deepEqual(sweepSeeds(1, 5), sweepSeeds(1, 5));
-  assert.deepEqual(sweepSeeds(1, 3), [2891336453, 1220810829, 2148542567].slice(0, 3));
+  assert.deepEqual(sweepSeeds(1, 3), sweepSeeds(1, 5).slice(0, 3), 'a longer sweep starts with the shorter one');
   assert.notDeepEqual(sweepSeeds(1, 5), sweepSeeds(2, 5));
   assert.equal(new Set(sweepSeeds(7, 50)).size, 50);
 });
