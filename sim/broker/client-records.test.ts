@@ -2,31 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Broker } from './broker.ts';
+import { connect, GW, withBroker } from './broker.test-kit.ts';
 import { waitUntil } from '../io/index.ts';
 
 // TEST-PLAN GWP-01, GWP-05, GWP-06: the broker's per-client records and its drop lever.
 
 const T = { timeout: 5000 };
-const GW = { username: 'gw:7', password: 'gw7-secret' };
-
-async function withBroker(body: (b: Broker, clients: MqttClient[]) => Promise<void>): Promise<void> {
-  const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => (id === 7 ? 'gw7-secret' : undefined) });
-  const clients: MqttClient[] = [];
-  try {
-    await body(broker, clients);
-  } finally {
-    await Promise.all(clients.map((c) => c.endAsync(true)));
-    await broker.close();
-  }
-}
-
-const connect = async (broker: Broker, clients: MqttClient[], opts: mqtt.IClientOptions): Promise<MqttClient> => {
-  const c = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 500, ...opts }, false);
-  c.on('error', () => {});
-  clients.push(c);
-  return c;
-};
-
 test('a gateway\'s record: client id, will, subscriptions with their QoS, retained status, events by connection', T, () =>
   withBroker(async (broker, clients) => {
     const will = { topic: 'kexin/v1/gw/7/status', payload: Buffer.from('{"online":false}'), qos: 1 as const, retain: true };

@@ -3,38 +3,22 @@ import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Broker } from './broker.ts';
 import { MAX_DELAY_MS, Strangers } from './strangers.ts';
+import { connect as kitConnect, GW, withBroker } from './broker.test-kit.ts';
 import { waitUntil } from '../io/index.ts';
 
 // DESIGN §4 security, TEST-PLAN GWP-06 and SEC-01: a CONNECT without valid credentials proves nothing about
 // the name it offers. It is reported apart, never on the record of the client that name belongs to, and
 // however many arrive the broker's records stay bounded.
 
+/** Refusals may be slowed (strangers.ts): a longer CONNECT wait than the kit's. */
+const open = (broker: Broker, clients: MqttClient[], opts: mqtt.IClientOptions): Promise<MqttClient> => kitConnect(broker, clients, opts, 2000);
+
 const T = { timeout: 20_000 };
-const GW = { username: 'gw:7', password: 'gw7-secret' };
-
-async function withBroker(body: (b: Broker, clients: MqttClient[]) => Promise<void>, slowStrangers = true): Promise<void> {
-  const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => (id === 7 ? 'gw7-secret' : undefined), slowStrangers });
-  const clients: MqttClient[] = [];
-  try {
-    await body(broker, clients);
-  } finally {
-    await Promise.all(clients.map((c) => c.endAsync(true)));
-    await broker.close();
-  }
-}
-
-const connect = async (broker: Broker, clients: MqttClient[], opts: mqtt.IClientOptions): Promise<MqttClient> => {
-  const c = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 2000, ...opts }, false);
-  c.on('error', () => {});
-  clients.push(c);
-  return c;
-};
-
 test('a stranger offering gw:7 with a wrong password leaves gw:7\'s record clean and is reported apart, with its address', T, () =>
   withBroker(async (broker, clients) => {
-    await connect(broker, clients, { ...GW, clientId: 'gw-7' });
-    await assert.rejects(connect(broker, clients, { username: 'gw:7', password: 'wrong', clientId: 'stranger' }));
-    await assert.rejects(connect(broker, clients, { clientId: 'anon' }));
+    await open(broker, clients, { ...GW, clientId: 'gw-7' });
+    await assert.rejects(open(broker, clients, { username: 'gw:7', password: 'wrong', clientId: 'stranger' }));
+    await assert.rejects(open(broker, clients, { clientId: 'anon' }));
     await waitUntil('both refusals', () => broker.strangers().refused === 2, { timeoutMs: 1000 });
     const r = broker.clientRecords()['gw:7']!;
     assert.deepEqual({ refused: r.refused, errors: r.errors, refusals: r.refusals }, { refused: { connect: 0, publish: 0, subscribe: 0 }, errors: 0, refusals: [] });
@@ -46,7 +30,7 @@ test('a stranger offering gw:7 with a wrong password leaves gw:7\'s record clean
 
 test('an authenticated gateway\'s message outside the contract (lock_time 1e300) is named on its record', T, () =>
   withBroker(async (broker, clients) => {
-    const gw = await connect(broker, clients, GW);
+    const gw = await open(broker, clients, GW);
     await gw.publishAsync('kexin/v1/gw/7/event', JSON.stringify({ event_id: 1, lock_id: 3, type: 'unlock', mode: 1, result: 1, uid: 0, lock_time: 1e300 }), { qos: 1 });
     await gw.publishAsync('kexin/v1/gw/7/event', JSON.stringify({ event_id: 2, lock_id: 3, type: 'tamper', is_abnormal: false }), { qos: 1 });
     const r = broker.clientRecords()['gw:7']!;
@@ -57,13 +41,13 @@ test('an authenticated gateway\'s message outside the contract (lock_time 1e300)
 test('500 refused CONNECTs offering 500 names make no per-name record; what the broker keeps of them is bounded', T, () =>
   withBroker(async (broker, clients) => {
     for (let i = 0; i < 500; i++) {
-      await assert.rejects(connect(broker, clients, { username: `gw:${100_000 + i}`, password: 'x', clientId: `s${i}` }));
+      await assert.rejects(open(broker, clients, { username: `gw:${100_000 + i}`, password: 'x', clientId: `s${i}` }));
     }
     await waitUntil('500 refusals', () => broker.stats.refusedConnect === 500, { timeoutMs: 2000 });
     assert.equal(Object.keys(broker.clientRecords()).length, 0);
     assert.equal(broker.strangers().refused, 500);
     assert.ok(JSON.stringify(broker.strangers()).length < 8_000, 'strangers view bounded');
-  }, false));
+  }, { slowStrangers: false }));
 
 test('20,000 refusals with distinct names and addresses: the view stays bounded in size', () => {
   const s = new Strangers();
