@@ -1,11 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Broker } from '../broker/broker.ts';
 import type { LockEvent } from '../protocol/index.ts';
-import { VirtualGateway, type GatewayOptions } from './gateway.ts';
 import { isContractField } from './extra-fields.ts';
-import { RadioLink } from './radio-link.ts';
-import { CloudProbe, FakeLock, type Received } from './gateway.test-kit.ts';
+import { statusIs, withGateway, type Received } from './gateway.test-kit.ts';
 
 // Issue 20: the choices DESIGN §4/§12 leave to a gateway (sim/variants/gateway.ts), each one the
 // virtual gateway can make, so the gateway target is run against gateways that make them.
@@ -15,25 +12,9 @@ const LOCK = 1000001;
 const WAIT_MS = 1000;
 const T = { timeout: 8000 };
 const unlockEvent: LockEvent = { type: 'unlock', lock_id: LOCK, mode: 1, result: 1, uid: 0, lock_time: 1700000000 };
-const statusIs = (online: boolean) => (m: Received): boolean =>
-  m.topic === `kexin/v1/gw/${AP}/status` && (m.body as { online?: boolean }).online === online;
 const ackOf = (id: string) => (m: Received): boolean => m.topic === `kexin/v1/gw/${AP}/ack` && (m.body as { id?: string }).id === id;
 const unlockCmd = (id: string) => ({ id, lock_id: LOCK, op: 'unlock', args: {} });
 
-async function withGateway(opts: Partial<GatewayOptions>, body: (w: { probe: CloudProbe; gw: VirtualGateway; lock: FakeLock }) => Promise<void>): Promise<void> {
-  const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => (id === AP ? 'gw-secret' : undefined) });
-  const probe = await CloudProbe.connect(broker.url, 'cloud-pw');
-  const lock = new FakeLock(LOCK);
-  let gw: VirtualGateway | undefined;
-  try {
-    gw = await VirtualGateway.create({ apId: AP, secret: 'gw-secret', mqttUrl: broker.url, links: [new RadioLink(lock)], reconnectPeriodMs: 50, ...opts });
-    await body({ probe, gw, lock });
-  } finally {
-    await gw?.close();
-    await probe.close();
-    await broker.close();
-  }
-}
 
 /** The body without the fields §4 does not name. */
 const named = (body: unknown): Record<string, unknown> =>
@@ -41,8 +22,8 @@ const named = (body: unknown): Record<string, unknown> =>
 const extrasOf = (body: unknown): string[] => Object.keys(body as object).filter((k) => !isContractField(k));
 
 test('extraFields: status, will, ack and event carry fields §4 does not name; §4\'s fields are as without them', T, async () => {
-  await withGateway({ extraFields: true }, async ({ probe, gw, lock }) => {
-    const on = await probe.waitFor(statusIs(true), WAIT_MS, 'status');
+  await withGateway(AP, { extraFields: true }, async ({ probe, gw, lock }) => {
+    const on = await probe.waitFor(statusIs(AP, true), WAIT_MS, 'status');
     assert.deepEqual(named(on.body), { online: true });
     assert.ok(extrasOf(on.body).length > 0, `extras on the status: ${JSON.stringify(on.body)}`);
     await probe.send(AP, unlockCmd('x1'));
@@ -58,25 +39,25 @@ test('extraFields: status, will, ack and event carry fields §4 does not name; �
     assert.deepEqual(named(ev.body), { ...unlockEvent, event_id: 1 });
     assert.ok(extrasOf(ev.body).length > 0);
     gw.kill(false);
-    const will = await probe.waitFor(statusIs(false), WAIT_MS, 'the will');
+    const will = await probe.waitFor(statusIs(AP, false), WAIT_MS, 'the will');
     assert.deepEqual(named(will.body), { online: false });
     assert.ok(extrasOf(will.body).length > 0, 'extras on the will');
   });
 });
 
 test('statusRepeats: every connection publishes {"online":true} retained 1 + N times', T, async () => {
-  await withGateway({ statusRepeats: 2 }, async ({ probe, gw }) => {
-    await probe.waitFor(() => probe.received.filter(statusIs(true)).length === 3, WAIT_MS, 'three online statuses');
-    assert.ok(probe.received.filter(statusIs(true)).every((m) => m.retain || probe.received.indexOf(m) >= 0));
+  await withGateway(AP, { statusRepeats: 2 }, async ({ probe, gw }) => {
+    await probe.waitFor(() => probe.received.filter(statusIs(AP, true)).length === 3, WAIT_MS, 'three online statuses');
+    assert.ok(probe.received.filter(statusIs(AP, true)).every((m) => m.retain || probe.received.indexOf(m) >= 0));
     gw.kill();
-    await probe.waitFor(() => probe.received.filter(statusIs(true)).length === 6, 2000, 'three more after the reconnect');
+    await probe.waitFor(() => probe.received.filter(statusIs(AP, true)).length === 6, 2000, 'three more after the reconnect');
   });
 });
 
 test('cleanSession false: a cmd sent while the gateway is away is kept by the broker and served on its return', T, async () => {
-  await withGateway({ cleanSession: false }, async ({ probe, gw }) => {
+  await withGateway(AP, { cleanSession: false }, async ({ probe, gw }) => {
     gw.kill(false);
-    await probe.waitFor(statusIs(false), WAIT_MS, 'the will');
+    await probe.waitFor(statusIs(AP, false), WAIT_MS, 'the will');
     await probe.send(AP, unlockCmd('while-away'));
     await gw.setOnline(true);
     await probe.waitFor(ackOf('while-away'), WAIT_MS, 'the ack of the queued cmd');
@@ -84,9 +65,9 @@ test('cleanSession false: a cmd sent while the gateway is away is kept by the br
 });
 
 test('cleanSession true (default): a cmd sent while away is lost — the next one is served, the lost one never acked', T, async () => {
-  await withGateway({}, async ({ probe, gw }) => {
+  await withGateway(AP, {}, async ({ probe, gw }) => {
     gw.kill(false);
-    await probe.waitFor(statusIs(false), WAIT_MS, 'the will');
+    await probe.waitFor(statusIs(AP, false), WAIT_MS, 'the will');
     await probe.send(AP, unlockCmd('while-away'));
     await gw.setOnline(true);
     await probe.send(AP, unlockCmd('after'));
@@ -97,7 +78,7 @@ test('cleanSession true (default): a cmd sent while away is lost — the next on
 });
 
 test('ackLatencyMs: the gateway waits that long before acting, so the ack comes no sooner', T, async () => {
-  await withGateway({ ackLatencyMs: 300 }, async ({ probe, lock }) => {
+  await withGateway(AP, { ackLatencyMs: 300 }, async ({ probe, lock }) => {
     const t0 = performance.now();
     await probe.send(AP, unlockCmd('slow'));
     await probe.waitFor(ackOf('slow'), WAIT_MS, 'the ack');
@@ -107,9 +88,9 @@ test('ackLatencyMs: the gateway waits that long before acting, so the ack comes 
 });
 
 test('reconnectPeriodMs 0: reconnects at once after a loss (mqtt.js would read 0 as never)', T, async () => {
-  await withGateway({ reconnectPeriodMs: 0 }, async ({ probe, gw }) => {
-    await probe.waitFor(statusIs(true), WAIT_MS, 'online');
+  await withGateway(AP, { reconnectPeriodMs: 0 }, async ({ probe, gw }) => {
+    await probe.waitFor(statusIs(AP, true), WAIT_MS, 'online');
     gw.kill();
-    await probe.waitFor(() => probe.received.filter(statusIs(true)).length === 2, WAIT_MS, 'back online by itself');
+    await probe.waitFor(() => probe.received.filter(statusIs(AP, true)).length === 2, WAIT_MS, 'back online by itself');
   });
 });

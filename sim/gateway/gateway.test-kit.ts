@@ -2,6 +2,9 @@ import type { MqttClient } from 'mqtt';
 import { gatewayTopic, type LockEvent, type LockOp, type StateData, type TimeSyncResult, type LockResult } from '../protocol/index.ts';
 import type { LockAnswer, LockFirmware } from '../lock/types.ts';
 import { mqttClient, withTimeout } from '../io/index.ts';
+import { Broker } from '../broker/broker.ts';
+import { VirtualGateway, type GatewayOptions } from './gateway.ts';
+import { RadioLink } from './radio-link.ts';
 
 /** A scripted lock for gateway tests: records every op and answers `answer(op)` (default ok). */
 export class FakeLock implements LockFirmware {
@@ -120,5 +123,33 @@ export class CloudProbe {
 
   async close(): Promise<void> {
     await this.client.endAsync(true);
+  }
+}
+
+/** The lock every `withGateway` gateway fronts. */
+export const KIT_LOCK = 1000001;
+
+/** A `status` message of gateway `ap` saying `online`. */
+export const statusIs = (ap: number, online: boolean) => (m: Received): boolean =>
+  m.topic === `kexin/v1/gw/${ap}/status` && (m.body as { online?: boolean }).online === online;
+
+/**
+ * A broker, a cloud-side probe and virtual gateway `ap` fronting one fake lock (`KIT_LOCK`) over a radio
+ * link, for one test body; everything is closed afterwards.
+ */
+export async function withGateway(
+  ap: number, opts: Partial<GatewayOptions>, body: (w: { probe: CloudProbe; gw: VirtualGateway; lock: FakeLock; broker: Broker }) => Promise<void>,
+): Promise<void> {
+  const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => (id === ap ? 'gw-secret' : undefined) });
+  const probe = await CloudProbe.connect(broker.url, 'cloud-pw');
+  const lock = new FakeLock(KIT_LOCK);
+  let gw: VirtualGateway | undefined;
+  try {
+    gw = await VirtualGateway.create({ apId: ap, secret: 'gw-secret', mqttUrl: broker.url, links: [new RadioLink(lock)], reconnectPeriodMs: 50, ...opts });
+    await body({ probe, gw, lock, broker });
+  } finally {
+    await gw?.close();
+    await probe.close();
+    await broker.close();
   }
 }
