@@ -1,38 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeFrame, FrameReader, type Frame, type JsonObject } from '../protocol/lockwire.ts';
-import { FakeFirmware } from './fake-firmware.test-kit.ts';
-import { MockCable } from './mock-cable.test-kit.ts';
-import { PortKeeper } from '../io/port-keeper.ts';
-import { SerialLock, type SerialLockOptions } from './serial-lock.ts';
+import type { Frame, JsonObject } from '../protocol/lockwire.ts';
+import type { SerialLockOptions } from './serial-lock.ts';
+import { LOCK_ID, rig as kitRig } from './serial-lock-rig.test-kit.ts';
 
 // The device freedoms of DESIGN §6 a variant chooses (sim/variants/lock.ts): answer caches, latency,
 // event seqs, caps and vendor fields, each as the virtual serial lock implements it.
 
-const LOCK_ID = 1000001;
-let rigs = 0;
-
+/** The kit's rig, with requests sent as `send(seq, payload)` and `answers(n)` waiting for n responses. */
 async function rig(extra: Partial<SerialLockOptions> = {}) {
-  const n = ++rigs;
-  const cable = new MockCable(`/mock/ac-host-${n}`, `/mock/ac-lock-${n}`);
-  const fw = new FakeFirmware(LOCK_ID);
-  const lock = new SerialLock({ path: cable.lockPath, lock: fw, mac: '72:00:03:16:7d:f0', firmwareVer: 't1', binding: cable.binding, reopenMs: 20, eventResendMs: 40, ...extra });
-  const frames: Frame[] = [];
-  const reader = new FrameReader();
-  const host = new PortKeeper({ path: cable.hostPath, binding: cable.binding, reopenMs: 20, onData: (c) => void frames.push(...reader.push(c)) });
-  assert.ok(await lock.whenOpen(500));
-  assert.ok(await host.whenOpen(500));
-  const send = (seq: number, payload: JsonObject, type: 1 | 4 = 1): void => void host.write(encodeFrame({ seq, type, payload }));
-  const answers = async (count: number, timeoutMs = 1000): Promise<Frame[]> => {
-    const until = performance.now() + timeoutMs;
-    for (;;) {
-      const got = frames.filter((f) => f.type === 2);
-      if (got.length >= count) return got;
-      if (performance.now() > until) throw new Error(`waited ${timeoutMs} ms for ${count} answers; have ${JSON.stringify(frames)}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+  const r = await kitRig(extra);
+  return {
+    ...r,
+    send: (seq: number, payload: JsonObject, type: 1 | 4 = 1): void => r.send(seq, type, payload),
+    answers: (count: number): Promise<Frame[]> => r.waitFrames((f) => f.type === 2, count, 1000),
   };
-  return { fw, lock, frames, send, answers, close: async () => { await host.close(); await lock.close(); } };
 }
 
 test('cache none: a repeated seq and payload is acted on again', async () => {
@@ -100,7 +82,7 @@ test('latency: requests are answered in order, each after its own delay', async 
 });
 
 test('caps without ble and clock: info lists neither and both ops answer error; vendor fields ride along', async () => {
-  const r = await rig({ caps: { ble: false, clock: false }, extraFields: true });
+  const r = await rig({ caps: { ble: false, clock: false }, extraFields: true, knobs: undefined });
   try {
     r.send(1, { op: 'info' });
     r.send(2, { op: 'ble_unlock', uid: 3 });
