@@ -49,7 +49,7 @@ export function sweepVariants(seed: number, n: number): SweepVariant[] {
  */
 export function canShow(v: LockVariant, d: SeededDefect): boolean {
   const needsSim = d.caughtBy.includes('LAB-03');
-  const needsClock = d.caughtBy.some((id) => ['PWD-05', 'PWD-07', 'TSYNC-02', 'LAB-02'].includes(id)) && !d.caughtBy.includes('LAB-01');
+  const needsClock = d.caughtBy.some((id) => ['PWD-05', 'PWD-07', 'TSYNC-02', 'LAB-02'].includes(id));
   return (!needsSim || v.caps.sim) && (!needsClock || v.caps.clock);
 }
 
