@@ -54,6 +54,15 @@ interface Pending {
   finish(answer: WireAnswer, timedOut: boolean): void;
 }
 
+/**
+ * New requests a host may start: a burst of PACE_BURST, then PACE_PER_S a second. DESIGN §6 lets a host
+ * reuse no seq within 10 s, so at most 255 new requests fit in any 10 s; 50 + 20 × 10 = 250 keeps every
+ * caller within that without ever waiting for a seq to come free (a burst would otherwise use the 255
+ * up and starve the next requests for up to 10 s). Retransmissions reuse their seq and are not counted.
+ */
+export const PACE_BURST = 50;
+export const PACE_PER_S = 20;
+
 /** What a request that cannot be answered resolves to. */
 export const UNREACHABLE: WireAnswer = { result: 'unreachable', data: {} };
 
@@ -70,6 +79,8 @@ export class Requests {
   private readonly nowMs: () => number;
   private readonly wallMs: () => number;
   private rttSumMs = 0;
+  private tokens = PACE_BURST;
+  private tokensAtMs: number | undefined;
 
   constructor(private readonly opts: RequestsOptions) {
     this.ledger = opts.ledger ?? memoryLedger();
@@ -90,6 +101,10 @@ export class Requests {
     const payload = requestPayload(op, args);
     const key = payloadKey(payload);
     const deadline = this.nowMs() + timeoutMs;
+    if (!(await this.paced(deadline))) {
+      this.stats.timeouts++;
+      return UNREACHABLE;
+    }
     let seq: number | undefined;
     for (;;) {
       const got = pickSeq(this.ledger, key, this.wallMs(), (s) => this.pending.has(s));
@@ -164,6 +179,22 @@ export class Requests {
     r.minMs = r.count === 1 ? ms : Math.min(r.minMs, ms);
     r.maxMs = r.count === 1 ? ms : Math.max(r.maxMs, ms);
     r.meanMs = this.rttSumMs / r.count;
+  }
+
+  /** Take one new-request token (PACE_BURST, PACE_PER_S), waiting for it until `deadline` (nowMs) at most. */
+  private async paced(deadline: number): Promise<boolean> {
+    for (;;) {
+      const wall = this.wallMs();
+      if (this.tokensAtMs !== undefined) this.tokens = Math.min(PACE_BURST, this.tokens + ((wall - this.tokensAtMs) * PACE_PER_S) / 1000);
+      this.tokensAtMs = wall;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return true;
+      }
+      const waitMs = Math.ceil(((1 - this.tokens) * 1000) / PACE_PER_S);
+      if (this.nowMs() + waitMs > deadline) return false;
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
   }
 
   /** A fresh seq for a retransmit under the seeded defect; the current one when none is free. */

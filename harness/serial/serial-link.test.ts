@@ -312,7 +312,7 @@ test('polling one request 600 times never gets a cached answer: no seq is reused
       seen.set(seq, { at: wall, hex });
     });
     for (let i = 0; i < 600; i++) {
-      wall += 46;
+      wall += 51;
       const a = await r.link.clockTime(1000);
       assert.ok(a.ok, `poll ${i}: ${JSON.stringify(a)}`);
     }
@@ -332,5 +332,20 @@ test('a ledger that cannot record a seq fails its request; nothing is sent', asy
     assert.equal(failing.fw.acts.length, 0, 'nothing sent under an unrecorded seq');
   } finally {
     await failing.close();
+  }
+});
+
+test('new requests are paced: a burst of 50, then 20 a second, so no seq is ever wanted within 10 s (DESIGN §6)', async () => {
+  let wall = 9_000_000;
+  const r = await rig({ wallMs: () => wall });
+  try {
+    for (let i = 0; i < 50; i++) assert.equal((await r.link.call('state', {}, 1000)).result, 'ok', `burst ${i}`);
+    assert.equal((await r.link.call('state', {}, 150)).result, 'unreachable', 'the 51st waits for its turn, past a short bound');
+    assert.equal(r.fw.acts.length, 50, 'and was not sent');
+    wall += 1000;
+    for (let i = 0; i < 20; i++) assert.equal((await r.link.call('state', {}, 1000)).result, 'ok', `after 1 s: ${i}`);
+    assert.equal((await r.link.call('state', {}, 150)).result, 'unreachable', 'twenty a second');
+  } finally {
+    await r.close();
   }
 });
