@@ -8,7 +8,7 @@ import { codeOf, wrongCode } from './lock-codes.ts';
  * Lock handles on the simulator: every part, through the control API (DESIGN §8). The lock clock moves
  * only with world time, so `setTime` moves the world until the lock reads exactly the second asked for.
  */
-export function simLocks(fixture: Fixture, roles: FleetRoles, ctl: ControlClient): LocksFacet {
+export function simLocks(fixture: Fixture, roles: FleetRoles, ctl: Pick<ControlClient, 'call'>): LocksFacet {
   const handle = (role: LockRole, id: number): LockHandle | undefined => {
     const l = fixture.locks.find((x) => x.lock_id === id);
     if (!l) return undefined;

@@ -8,7 +8,7 @@ const START_INTO_SLOT_S = 60;
 
 /** What settling needs besides the clock: the device's public ops and the embedded world's levers. */
 export interface SettleDeps {
-  clock: LabClock;
+  clock: Pick<LabClock, 'startTest' | 'now' | 'set' | 'sync' | 'endLockout'>;
   caps: readonly string[];
   lockout: { seconds: number };
   secretHex: string;
@@ -22,6 +22,8 @@ export interface SettleDeps {
   /** Pushes of type `type` in the inbox; `clearPushes` empties it. */
   pushesOfType(type: number): number;
   clearPushes(): void;
+  /** Real-time bound on the settling code's unlock push, ms (default 3000: transport only). */
+  pushWaitMs?: number;
 }
 
 /**
@@ -46,6 +48,6 @@ export async function settleLab(d: SettleDeps): Promise<void> {
   } catch (e) {
     throw new Error(`lab settle: pwd_del {uid: 0} failed: ${(e as Error).message}`);
   }
-  await waitUntil('lab settle: the push of the settling code\'s unlock event (pending event not acked?)', () => d.pushesOfType(2) >= unlocks, { timeoutMs: 3000 });
+  await waitUntil('lab settle: the push of the settling code\'s unlock event (pending event not acked?)', () => d.pushesOfType(2) >= unlocks, { timeoutMs: d.pushWaitMs ?? 3000 });
   d.clearPushes();
 }
