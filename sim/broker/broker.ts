@@ -1,18 +1,13 @@
 import type { Server, Socket } from 'node:net';
-import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
+import { Aedes } from 'aedes';
 import aedesPersistence from 'aedes-persistence';
 import { listenOn, noDelayServer } from '../io/index.ts';
-import { roomDefects } from '../defects.ts';
 import { withRetainedIndex } from './retained-store.ts';
-import {
-  CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, identityKey, type AclConfig, type Identity,
-} from './acl.ts';
-import { ClientIdBindings } from './client-ids.ts';
 import { GuardedStream } from './guarded-stream.ts';
-import { DEFAULT_PACKET_LIMITS, type PacketLimits } from './packet-guard.ts';
-import { ClientRecords, type ClientRecord } from './client-records.ts';
-import { malformedReason } from './malformed.ts';
+import type { PacketLimits } from './packet-guard.ts';
+import type { ClientRecord } from './client-records.ts';
 import type { StrangerView } from './strangers.ts';
+import { gatekeeper, newBook, watchClients, type BrokerBook, type BrokerCounts } from './gatekeeper.ts';
 
 export type { ClientRecord } from './client-records.ts';
 export type { StrangerView } from './strangers.ts';
@@ -49,27 +44,10 @@ export const DEFAULT_MAX_CONNECTIONS = 16384;
 export const DEFAULT_MAX_PENDING_CONNECTIONS = 256;
 
 /** Refusals and connections, for tests and the control API. */
-export interface BrokerStats {
-  refusedConnect: number;
-  refusedPublish: number;
-  refusedSubscribe: number;
-  /** Connections cut for a packet over its size bound (or a first packet that is not CONNECT). */
-  cutOversize: number;
-  /** Connections cut because too many were still unauthenticated. */
-  cutPending: number;
+export type BrokerStats = BrokerCounts & {
   /** Authenticated clients connected now. */
   readonly clients: number;
-}
-
-type Counts = Omit<BrokerStats, 'clients'>;
-/** A will or publish packet as a record keeps it. */
-function seen(p: { topic: string; payload: Buffer | string; qos?: number; retain?: boolean }): { topic: string; payload: string; qos: number; retain: boolean } {
-  return { topic: p.topic, payload: Buffer.isBuffer(p.payload) ? p.payload.toString('utf8') : String(p.payload), qos: p.qos ?? 0, retain: p.retain === true };
-}
-
-function refusal(code: number, message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
-}
+};
 
 /** The simulator's MQTT 3.1.1 broker: aedes on TCP with gateway authentication and ACL (DESIGN §4). */
 export class Broker {
@@ -81,18 +59,13 @@ export class Broker {
   /** Connections that have not authenticated yet. */
   private pending = 0;
 
-  private constructor(
-    private readonly aedes: Aedes,
-    private readonly server: Server,
-    host: string,
-    port: number,
-    counts: Counts,
-    limits: { packet: PacketLimits; maxPending: number },
-    guards: WeakMap<object, GuardedStream>,
-    addresses: WeakMap<object, string>,
-    private readonly records: ClientRecords,
-    private readonly live: Map<string, Set<Client>>,
-  ) {
+  private readonly records: BrokerBook['records'];
+  private readonly live: BrokerBook['live'];
+
+  private constructor(private readonly aedes: Aedes, private readonly server: Server, host: string, port: number, book: BrokerBook, maxPending: number) {
+    const { counts, limits, guards, addresses } = book;
+    this.records = book.records;
+    this.live = book.live;
     this.port = port;
     this.url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.stats = Object.defineProperty(counts, 'clients', { get: () => aedes.connectedClients, enumerable: true }) as BrokerStats;
@@ -100,14 +73,14 @@ export class Broker {
     // Closures here are per connection (a fleet has thousands): few, unnamed, and none kept past authentication.
     server.on('connection', (socket) => {
       // DESIGN §4 security: unauthenticated clients may not hold many sockets nor make aedes buffer much.
-      if (this.pending >= limits.maxPending) {
+      if (this.pending >= maxPending) {
         counts.cutPending++;
         socket.destroy();
         return;
       }
       this.sockets.add(socket);
       this.pending++;
-      const stream = new GuardedStream(socket, limits.packet.preAuthMaxBytes, cut);
+      const stream = new GuardedStream(socket, limits.preAuthMaxBytes, cut);
       guards.set(stream, stream);
       addresses.set(stream, socket.remoteAddress ?? '?');
       stream.once('authenticated', () => this.settle(stream));
@@ -128,120 +101,21 @@ export class Broker {
 
   /** Start a broker listening on `host:port`; resolves once it accepts connections. */
   static async create(opts: BrokerOptions): Promise<Broker> {
-    const cfg: AclConfig = { cloudPassword: opts.cloudPassword, gatewaySecret: opts.gatewaySecret, defects: roomDefects('broker', opts.defects) };
-    const counts: Counts = { refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0, cutOversize: 0, cutPending: 0 };
-    const packet: PacketLimits = { ...DEFAULT_PACKET_LIMITS, ...opts.packetLimits };
-    const guards = new WeakMap<object, GuardedStream>();
-    // The peer address of each connection (its stream), for the strangers' records and slow-down (strangers.ts).
-    const addresses = new WeakMap<object, string>();
-    const records = new ClientRecords();
-    // Who each connection said it was, for the per-client records (TEST-PLAN GWP-06), and who is connected.
-    const usernames = new WeakMap<Client, string>();
-    const live = new Map<string, Set<Client>>();
-    const identities = new WeakMap<Client, Identity>();
-    const wills = new WeakMap<Client, ConnectPacket['will']>();
-    // Whom each client id belongs to, connected or not, so another identity cannot take it over (acl.ts authorizeClientId).
-    const bindings = new ClientIdBindings();
-
+    const book = newBook(opts);
     const aedes = await Aedes.createBroker({
       connectTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       // Retained lookups by exact topic, not a scan per subscribe: start-up linear in gateways (retained-store.ts).
       persistence: withRetainedIndex(memoryPersistence()),
-      preConnect(client, packet, done) {
-        wills.set(client, packet.will);
-        done(null, true);
-      },
-      authenticate(client, username, password, done) {
-        const will = wills.get(client);
-        const result = authenticate({ username, password, will: will && { topic: will.topic, retain: will.retain === true } }, cfg);
-        if (username !== undefined) usernames.set(client, username);
-        const address = addresses.get(client.conn) ?? '?';
-        if (!result.ok) {
-          counts.refusedConnect++;
-          const answer = (): void => done(refusal(CONNACK_CODE[result.refusal], `connection refused: ${result.refusal}`), false);
-          // Without valid credentials the offered name proves nothing (DESIGN §4): kept apart, and an
-          // address that keeps failing is answered later (strangers.ts).
-          if (result.refusal === 'bad_credentials' || result.refusal === 'anonymous') {
-            const delayMs = records.strangers.refuse(username, address, result.refusal);
-            return void (delayMs > 0 && opts.slowStrangers !== false ? setTimeout(answer, delayMs) : answer());
-          }
-          records.refuse(username, 'connect', result.refusal);
-          return answer();
-        }
-        records.strangers.authenticated(address);
-        if (!authorizeClientId(result.identity, client.id, bindings.ownerOf(client.id))) {
-          records.refuse(username, 'connect', `client_id_taken ${client.id}`);
-          counts.refusedConnect++;
-          return done(refusal(CONNACK_CODE.client_id_taken, 'connection refused: client_id_taken'), false);
-        }
-        bindings.bind(client.id, identityKey(result.identity));
-        identities.set(client, result.identity);
-        const stream = guards.get(client.conn);
-        stream?.guard.setLimit(result.identity.kind === 'cloud' ? packet.cloudMaxBytes : packet.gatewayMaxBytes);
-        stream?.emit('authenticated');
-        done(null, true);
-      },
-      authorizePublish(client, packet, done) {
-        // client is null only for a will left by another broker instance; there is none here.
-        const identity = client ? identities.get(client) : undefined;
-        if (identity && authorizePublish(identity, packet.topic, packet.retain)) return done(null);
-        counts.refusedPublish++;
-        records.refuse(client ? usernames.get(client) : undefined, 'publish', `${packet.topic}${packet.retain ? ' (retain)' : ''}`);
-        // MQTT 3.1.1 cannot NACK a publish; aedes closes the connection (MQTT-3.3.5-2).
-        done(new Error(`publish refused: ${packet.topic}`));
-      },
-      authorizeSubscribe(client, sub, done) {
-        const identity = identities.get(client);
-        if (identity && authorizeSubscribe(identity, sub.topic, cfg.defects)) return done(null, sub);
-        counts.refusedSubscribe++;
-        records.refuse(usernames.get(client), 'subscribe', sub.topic);
-        // null grants 0x80 (failure) for this filter and keeps the connection (MQTT 3.1.1 §3.9.3).
-        done(null, null);
-      },
+      ...gatekeeper(book, opts.slowStrangers !== false),
     });
-    aedes.on('client', (client) => {
-      const username = usernames.get(client) ?? '';
-      const will = wills.get(client);
-      records.connected(username, client.id, will ? seen(will) : null);
-      let set = live.get(username);
-      if (!set) live.set(username, (set = new Set()));
-      set.add(client);
-    });
-    aedes.on('clientDisconnect', (client) => {
-      const username = usernames.get(client) ?? '';
-      const set = live.get(username);
-      if (set?.delete(client) && set.size === 0) records.disconnected(username);
-    });
-    aedes.on('subscribe', (subs, client) => {
-      for (const sub of subs) records.subscribed(usernames.get(client), sub.topic, sub.qos);
-    });
-    // Garbage, malformed or oversize packets end the connection; counted for the client that sent them.
-    // Only an authenticated client's errors are its own; before CONNECT succeeds anyone can say anything.
-    const onError = (client: Client): void => {
-      if (identities.has(client)) records.of(usernames.get(client)).errors++;
-      else records.strangers.error();
-    };
-    aedes.on('clientError', onError);
-    aedes.on('connectionError', onError);
-    aedes.on('publish', (packet, client) => {
-      if (!client) return;
-      const kind = packet.topic.endsWith('/status') ? 'status' : packet.topic.endsWith('/event') ? 'event' : null;
-      if (kind) records.published(usernames.get(client), kind, seen(packet));
-      // What a gateway sent that the contract does not allow, named for TEST-PLAN GWP-02/GWP-06.
-      if (identities.get(client)?.kind === 'gateway') {
-        const why = malformedReason(packet.topic, packet.payload);
-        if (why !== null) records.malformedMessage(usernames.get(client), why);
-      }
-    });
-
+    watchClients(aedes, book);
     const server = noDelayServer();
     server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     const host = opts.host ?? '127.0.0.1';
     await listenOn(server, opts.port ?? 0, host);
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('broker: server has no TCP address');
-    return new Broker(aedes, server, host, address.port, counts,
-      { packet, maxPending: opts.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS }, guards, addresses, records, live);
+    return new Broker(aedes, server, host, address.port, book, opts.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS);
   }
 
   /** What the broker saw of each client, by offered username (TEST-PLAN GWP-01, GWP-06). */
