@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, gatewayOfUsername, identityKey, type AclConfig, type Identity,
+  CONTRACT_ACL, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, gatewayOfUsername, identityKey, type AclConfig, type Identity,
 } from './acl.ts';
-import { roomDefects } from '../defects.ts';
+import { aclRules } from './seeded.ts';
 
 const secrets = new Map([[7, 'gw7-secret'], [8, 'gw8-secret'], [9, '']]);
-const cfg: AclConfig = { cloudPassword: 'cloud-pw', gatewaySecret: (id) => secrets.get(id), defects: roomDefects('broker') };
+const cfg: AclConfig = { cloudPassword: 'cloud-pw', gatewaySecret: (id) => secrets.get(id), rules: CONTRACT_ACL };
 const pw = (s: string): Buffer => Buffer.from(s);
 const cloud: Identity = { kind: 'cloud' };
 const gw7: Identity = { kind: 'gateway', apId: 7 };
@@ -38,9 +38,11 @@ test('an empty configured cloud password matches nothing', () => {
 });
 
 test('broker-anonymous defect: anonymous accepted, may read like the cloud but not publish', () => {
-  const r = authenticate({ username: undefined, password: undefined }, { ...cfg, defects: roomDefects('broker', ['broker-anonymous']) });
+  const rules = aclRules(['broker-anonymous']);
+  const r = authenticate({ username: undefined, password: undefined }, { ...cfg, rules });
   assert.deepEqual(r, { ok: true, identity: { kind: 'anonymous' } });
-  assert.ok(authorizeSubscribe({ kind: 'anonymous' }, 'kexin/v1/gw/+/status'));
+  assert.ok(authorizeSubscribe({ kind: 'anonymous' }, 'kexin/v1/gw/+/status', rules));
+  assert.ok(!authorizeSubscribe({ kind: 'anonymous' }, 'kexin/v1/gw/+/status'), 'the contract lets no anonymous client read');
   assert.ok(!authorizePublish({ kind: 'anonymous' }, 'kexin/v1/gw/7/cmd', false));
 });
 
@@ -100,7 +102,7 @@ test('subscribe: cloud to status/ack/event (one gateway or +); a gateway to its 
 });
 
 test('broker-acl-open defect: a gateway may subscribe to any gateway cmd', () => {
-  const open = roomDefects('broker', ['broker-acl-open']);
+  const open = aclRules(['broker-acl-open']);
   assert.ok(authorizeSubscribe(gw7, 'kexin/v1/gw/8/cmd', open));
   assert.ok(authorizeSubscribe(gw7, 'kexin/v1/gw/+/cmd', open));
   assert.ok(!authorizeSubscribe(gw7, 'kexin/v1/gw/8/status', open));

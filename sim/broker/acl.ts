@@ -1,22 +1,17 @@
-import { roomDefects, type RoomDefects } from '../defects.ts';
 import { gatewayTopic, parseGatewayTopic, safeEqual } from '../protocol/index.ts';
-
-/** No seeded defect: the contract rules alone. */
-const CONTRACT: RoomDefects<'broker'> = roomDefects('broker');
 
 /** Who an authenticated MQTT client is (DESIGN §4 security). */
 export type Identity =
   | { kind: 'cloud' }
   | { kind: 'gateway'; apId: number }
-  /** Only with the `broker-anonymous` defect. */
+  /** Never under the contract's rules: only where a seeded rule lets one in (seeded.ts). */
   | { kind: 'anonymous' };
 
-/** The broker's credentials and switched-on defects. */
+/** The broker's credentials and the rules it applies (the contract's, or seeded ones: seeded.ts). */
 export interface AclConfig {
   cloudPassword: string;
   gatewaySecret: (apId: number) => string | undefined;
-  /** Seeded broker defects (`sim/defects.ts`). */
-  defects: RoomDefects<'broker'>;
+  rules: AclRules;
 }
 
 /** What a CONNECT packet offers for authentication. */
@@ -61,10 +56,7 @@ function secretMatches(offered: Buffer | undefined, expected: string | undefined
 
 function identify(offer: ConnectOffer, cfg: AclConfig): AuthResult {
   const { username, password } = offer;
-  if (username === undefined || username.length === 0) {
-    if (cfg.defects.has('broker-anonymous')) return { ok: true, identity: { kind: 'anonymous' } };
-    return { ok: false, refusal: 'anonymous' };
-  }
+  if (username === undefined || username.length === 0) return cfg.rules.anonymous();
   if (username === 'cloud') {
     return secretMatches(password, cfg.cloudPassword) ? { ok: true, identity: { kind: 'cloud' } } : { ok: false, refusal: 'bad_credentials' };
   }
@@ -141,23 +133,39 @@ export function authorizePublish(identity: Identity, topic: string, retain: bool
 }
 
 // An optional namespace level first (DESIGN §13), never a wildcard: a namespace is one world.
-const NS = '(?:[A-Za-z0-9_-]{1,64}\\/)?';
-const CLOUD_FILTER = new RegExp(`^${NS}kexin\\/v1\\/gw\\/(\\+|[1-9]\\d{0,9})\\/(status|ack|event)$`);
-const ANY_CMD_FILTER = new RegExp(`^${NS}kexin\\/v1\\/gw\\/(\\+|[1-9]\\d{0,9})\\/cmd$`);
+export const NS_LEVEL = '(?:[A-Za-z0-9_-]{1,64}\\/)?';
+const CLOUD_FILTER = new RegExp(`^${NS_LEVEL}kexin\\/v1\\/gw\\/(\\+|[1-9]\\d{0,9})\\/(status|ack|event)$`);
+
+/** DESIGN §4: the cloud subscribes to gateways' `status`, `ack`, `event` (one gateway or `+`), in any namespace (§13). */
+export const cloudMaySubscribe = (filter: string): boolean => CLOUD_FILTER.test(filter);
 
 /**
- * DESIGN §4: the cloud subscribes to gateways' `status`, `ack`, `event` (one gateway or `+`); a
- * gateway subscribes only to its own `cmd`, exactly (no wildcards). Both in any namespace (§13).
+ * The steps of the ACL a seeded defect may wrap (seeded.ts), each answering as DESIGN §4 says;
+ * `CONTRACT_ACL` is every broker's unless a defect is seeded.
  */
-export function authorizeSubscribe(identity: Identity, filter: string, defects: RoomDefects<'broker'> = CONTRACT): boolean {
+export interface AclRules {
+  /** Who a CONNECT without a username is: nobody (refused). */
+  anonymous(): AuthResult;
+  /** Whether gateway `apId` may subscribe to `filter`: only its own `cmd`, exactly (no wildcards), in any namespace. */
+  gatewaySubscribe(apId: number, filter: string): boolean;
+  /** Whether an anonymous client may subscribe to `filter`: there is none under the contract. */
+  anonymousSubscribe(filter: string): boolean;
+}
+
+export const CONTRACT_ACL: AclRules = Object.freeze({
+  anonymous: (): AuthResult => ({ ok: false, refusal: 'anonymous' }),
+  gatewaySubscribe: (apId: number, filter: string) => isOwn(apId, filter, 'cmd'),
+  anonymousSubscribe: () => false,
+});
+
+/** DESIGN §4: the cloud subscribes as `cloudMaySubscribe` says; a gateway and anyone else as `rules` say. */
+export function authorizeSubscribe(identity: Identity, filter: string, rules: AclRules = CONTRACT_ACL): boolean {
   switch (identity.kind) {
     case 'cloud':
-      return CLOUD_FILTER.test(filter);
+      return cloudMaySubscribe(filter);
     case 'gateway':
-      if (defects.has('broker-acl-open')) return ANY_CMD_FILTER.test(filter);
-      return isOwn(identity.apId, filter, 'cmd');
+      return rules.gatewaySubscribe(identity.apId, filter);
     case 'anonymous':
-      // `broker-anonymous`: an accepted anonymous client can read what the cloud reads.
-      return CLOUD_FILTER.test(filter);
+      return rules.anonymousSubscribe(filter);
   }
 }

@@ -1,9 +1,9 @@
 import type { Aedes, AedesOptions, AuthenticateError, Client, ConnectPacket } from 'aedes';
-import { roomDefects } from '../defects.ts';
 import {
   CONNACK_CODE, authenticate, authorizeClientId, authorizePublish, authorizeSubscribe, identityKey, type AclConfig, type Identity,
 } from './acl.ts';
 import { ClientIdBindings } from './client-ids.ts';
+import { aclRules } from './seeded.ts';
 import { ClientRecords } from './client-records.ts';
 import type { GuardedStream } from './guarded-stream.ts';
 import { malformedReason } from './malformed.ts';
@@ -55,7 +55,7 @@ export interface BookOptions {
 
 export function newBook(opts: BookOptions): BrokerBook {
   return {
-    cfg: { cloudPassword: opts.cloudPassword, gatewaySecret: opts.gatewaySecret, defects: roomDefects('broker', opts.defects) },
+    cfg: { cloudPassword: opts.cloudPassword, gatewaySecret: opts.gatewaySecret, rules: aclRules(opts.defects) },
     counts: { refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0, cutOversize: 0, cutPending: 0 },
     limits: { ...DEFAULT_PACKET_LIMITS, ...opts.packetLimits },
     guards: new WeakMap(),
@@ -129,7 +129,7 @@ export function gatekeeper(b: BrokerBook, slowStrangers: boolean): Gate {
     },
     authorizeSubscribe(client, sub, done) {
       const identity = identities.get(client);
-      if (identity && authorizeSubscribe(identity, sub.topic, cfg.defects)) return done(null, sub);
+      if (identity && authorizeSubscribe(identity, sub.topic, cfg.rules)) return done(null, sub);
       counts.refusedSubscribe++;
       records.refuse(usernames.get(client), 'subscribe', sub.topic);
       // null grants 0x80 (failure) for this filter and keeps the connection (MQTT 3.1.1 §3.9.3).
