@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { isProfileName, type ProfileName } from './sim/protocol/index.ts';
 import type { Options } from './harness/fixtures/index.ts';
-import type { TargetName } from './harness/targets/facets.ts';
+import type { TargetName } from './harness/targets/core/facets.ts';
 import { SIM_CATALOGUE, specsOf } from './harness/defects/catalogue.ts';
 import { parseDefectList, WORLD_ROOMS } from './sim/defects.ts';
 import { runTag, shardOfArgv } from './harness/report/shard-records.ts';

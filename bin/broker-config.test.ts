@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { connectMqtt, waitUntil } from '../sim/io/index.ts';
 import { gatewayTopic, topicRoot, type GatewayTopic } from '../sim/protocol/index.ts';
-import { hasMosquitto, startMosquitto } from '../harness/targets/mosquitto.test-kit.ts';
+import { hasMosquitto, startMosquitto } from '../harness/targets/sim/mosquitto.test-kit.ts';
 
 // DESIGN §13 broker configuration, judged on a real Mosquitto 2: the tap identity (DESIGN §14 wire logs)
 // reads every §4 topic in every namespace and writes none. Mosquitto drops a refused publish silently,

@@ -39,15 +39,28 @@ export const ROOMS: readonly Room[] = [
   },
   { name: 'harness/client', holds: 'harness/client/', mayImport: ['sim/protocol', 'sim/io'] },
   { name: 'harness/serial', holds: 'harness/serial/', mayImport: ['sim/protocol', 'sim/gateway', 'sim/io', 'sim/defects'] },
+  // A room per target (DESIGN §9 Targets): what every target shares, then each target on its own;
+  // `harness/targets` itself holds only the dispatch (open.ts) and the global setup over all of them.
+  { name: 'harness/targets/core', holds: 'harness/targets/core/', mayImport: ['sim/world', 'sim/protocol', 'sim/io', 'sim/random', 'harness/client'] },
+  { name: 'harness/targets/sim', holds: 'harness/targets/sim/', mayImport: ['harness/targets/core', 'harness/client', 'sim/world', 'sim/protocol', 'sim/io'] },
+  { name: 'harness/targets/remote', holds: 'harness/targets/remote/', mayImport: ['harness/targets/core', 'harness/client', 'sim/protocol'] },
+  {
+    name: 'harness/targets/lab', holds: 'harness/targets/lab/',
+    mayImport: ['harness/targets/core', 'harness/serial', 'harness/client', 'sim/world', 'sim/protocol', 'sim/io'],
+  },
+  { name: 'harness/targets/gateway', holds: 'harness/targets/gateway/', mayImport: ['harness/targets/core', 'harness/client', 'sim/world', 'sim/protocol', 'sim/io'] },
   {
     name: 'harness/targets', holds: 'harness/targets/',
-    mayImport: ['sim/world', 'sim/protocol', 'sim/io', 'sim/defects', 'sim/random', 'harness/serial', 'harness/client'],
+    mayImport: ['harness/targets/core', 'harness/targets/sim', 'harness/targets/remote', 'harness/targets/lab', 'harness/targets/gateway', 'sim/protocol'],
   },
   // Fixtures render a failing test's attachments (the sequence diagram) with the report's pure renderers.
-  { name: 'harness/fixtures', holds: 'harness/fixtures/', mayImport: ['harness/targets', 'harness/client', 'harness/report', 'sim/protocol', 'sim/io'] },
+  {
+    name: 'harness/fixtures', holds: 'harness/fixtures/',
+    mayImport: ['harness/targets', 'harness/targets/core', 'harness/client', 'harness/report', 'sim/protocol', 'sim/io'],
+  },
   { name: 'harness/report', holds: 'harness/report/', mayImport: [], typesOnly: true },
   { name: 'harness/defects', holds: 'harness/defects/', mayImport: ['sim/defects', 'harness/report'] },
-  { name: 'specs', holds: 'specs/', mayImport: ['harness/fixtures', 'harness/client', 'harness/targets', 'sim/protocol'] },
+  { name: 'specs', holds: 'specs/', mayImport: ['harness/fixtures', 'harness/client', 'harness/targets/core', 'sim/protocol'] },
 ];
 
 /** Entry points compose everything: command lines, benchmarks and the Playwright config. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { test, expect, FC_RUNS } from '../harness/fixtures/index.ts';
 import { SLOT_S, slotOf } from '../sim/protocol/index.ts';
 import type { ApiClient } from '../harness/client/api-client.ts';
-import type { ClockFacet, LockWith } from '../harness/targets/facets.ts';
+import type { ClockFacet, LockWith } from '../harness/targets/core/facets.ts';
 import { lockTime } from './steps.test-kit.ts';
 
 // TEST-PLAN DRIFT-01…DRIFT-03 — the lock's own clock: drift, power loss, reset (DESIGN §2), and

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { test, expect, pushOf, type Fixtures } from '../harness/fixtures/index.ts';
-import type { LockWith } from '../harness/targets/facets.ts';
+import type { LockWith } from '../harness/targets/core/facets.ts';
 import { isValidIdNumber } from '../sim/protocol/index.ts';
 
 // TEST-PLAN FACE — face unlock (DESIGN §3.3 open/face, §5.5 ID check, §5.6 provider and rate limit).

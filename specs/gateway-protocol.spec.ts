@@ -1,5 +1,5 @@
 import { test, expect, pushOf, waitUntil } from '../harness/fixtures/index.ts';
-import type { GatewayRecord, InboxPush, LinkFacet } from '../harness/targets/facets.ts';
+import type { GatewayRecord, InboxPush, LinkFacet } from '../harness/targets/core/facets.ts';
 import { gatewayTopic, MODE } from '../sim/protocol/index.ts';
 
 // TEST-PLAN GWP — the gateway's own protocol (DESIGN §4, §12), judged from the broker's record of

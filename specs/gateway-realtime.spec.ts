@@ -1,6 +1,6 @@
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
 import type { ApiClient } from '../harness/client/api-client.ts';
-import type { InboxPush } from '../harness/targets/facets.ts';
+import type { InboxPush } from '../harness/targets/core/facets.ts';
 import { MODE, wireOf } from '../sim/protocol/index.ts';
 import { openAtOnce } from './steps.test-kit.ts';
 

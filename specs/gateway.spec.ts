@@ -1,5 +1,5 @@
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
-import type { InboxPush, LockWith } from '../harness/targets/facets.ts';
+import type { InboxPush, LockWith } from '../harness/targets/core/facets.ts';
 import { gatewayTopic, MODE, wireOf, type LockEvent } from '../sim/protocol/index.ts';
 import { openAtOnce } from './steps.test-kit.ts';
 

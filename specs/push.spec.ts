@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
-import type { InboxPush } from '../harness/targets/facets.ts';
+import type { InboxPush } from '../harness/targets/core/facets.ts';
 import { slotOf } from '../sim/protocol/index.ts';
 
 // TEST-PLAN PUSH — push delivery (DESIGN §3.4): shapes, the lock's clock, retries, order, modes.

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { test, expect, expectLockoutEnds, FC_RUNS, startLockout } from '../harness/fixtures/index.ts';
 import { SLOT_S, slotOf, slotWindow } from '../sim/protocol/index.ts';
 import type { ApiClient } from '../harness/client/api-client.ts';
-import type { ClockFacet, LockWith } from '../harness/targets/facets.ts';
+import type { ClockFacet, LockWith } from '../harness/targets/core/facets.ts';
 
 // TEST-PLAN PWD-05…PWD-07 — the lock side of temporary passwords: acceptance at the lock's own
 // clock (DESIGN §5.2), tolerance, reuse and keypad lockout (§5.4).

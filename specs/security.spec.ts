@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { test, expect, pushOf } from '../harness/fixtures/index.ts';
-import type { InboxPush, MqttFacet } from '../harness/targets/facets.ts';
+import type { InboxPush, MqttFacet } from '../harness/targets/core/facets.ts';
 import { PushInbox } from '../harness/fixtures/pushes.ts';
 import { gatewayTopic, hourBucket, topicRoot, TOPIC_ROOT } from '../sim/protocol/index.ts';
 

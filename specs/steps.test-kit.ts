@@ -1,6 +1,6 @@
 import { expect } from '../harness/fixtures/index.ts';
 import type { ApiClient, ApiResponse } from '../harness/client/api-client.ts';
-import type { LockWith } from '../harness/targets/facets.ts';
+import type { LockWith } from '../harness/targets/core/facets.ts';
 
 // Steps more than one spec file takes; spec files never import each other, so they live in this kit.
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { test, expect, expectLockoutEnds, startLockout } from '../harness/fixtures/index.ts';
 import { wireOf } from '../sim/protocol/index.ts';
-import type { ClockFacet, LockWith } from '../harness/targets/facets.ts';
+import type { ClockFacet, LockWith } from '../harness/targets/core/facets.ts';
 
 // TEST-PLAN V2 — user passwords written through the gateway (DESIGN §3.3 v2 endpoints, §4 pwd_* ops).
 

@@ -1,7 +1,7 @@
 import { probeLab } from './lab/preflight.ts';
-import gatewaySetup from './gateway-setup.ts';
-import { preflight } from './preflight.ts';
-import { tapPreflight } from './mqtt-tap.ts';
+import gatewaySetup from './gateway/setup.ts';
+import { preflight } from './core/preflight.ts';
+import { tapPreflight } from './sim/mqtt-tap.ts';
 
 /**
  * Playwright global setup: a run that cannot start stops once, up front, with the reason (DESIGN §11),

@@ -1,9 +1,9 @@
 import type { ProfileName } from '../../sim/protocol/index.ts';
-import { RemoteSession } from './remote.ts';
-import type { TargetName, TargetSession } from './facets.ts';
-import { SimSession } from './sim.ts';
+import { RemoteSession } from './remote/session.ts';
+import type { TargetName, TargetSession } from './core/facets.ts';
+import { SimSession } from './sim/session.ts';
 import { LabSession } from './lab/session.ts';
-import { GatewaySession } from './gateway.ts';
+import { GatewaySession } from './gateway/session.ts';
 
 /** Open a worker's session on the named target. */
 export async function openSession(target: TargetName, profile: ProfileName, defects: readonly string[]): Promise<TargetSession> {

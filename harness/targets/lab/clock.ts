@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LockResult } from '../../../sim/protocol/index.ts';
 import type { SerialLink } from '../../serial/serial-link.ts';
-import type { TimeSyncKeys } from '../facets.ts';
+import type { TimeSyncKeys } from '../core/facets.ts';
 import type { LabState } from './state.ts';
 
 /** The device's part of the lab clock: what the clock needs of the link. */

@@ -1,5 +1,5 @@
-import type { Lockout } from '../facets.ts';
-import { LOCKOUT_DEFAULT } from '../lockout.ts';
+import type { Lockout } from '../core/facets.ts';
+import { LOCKOUT_DEFAULT } from '../core/lockout.ts';
 
 /** Bound of one lockwire call made by the harness, ms. */
 export const LAB_CALL_MS = 3000;

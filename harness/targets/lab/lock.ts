@@ -1,7 +1,7 @@
 import type { WireLog } from '../../client/wire-log.ts';
-import { withParts, type LockHandle, type LockPart, type LocksFacet } from '../facets.ts';
-import type { LockRole } from '../fleet.ts';
-import { codeOf, wrongCode } from '../lock-codes.ts';
+import { withParts, type LockHandle, type LockPart, type LocksFacet } from '../core/facets.ts';
+import type { LockRole } from '../core/fleet.ts';
+import { codeOf, wrongCode } from '../core/lock-codes.ts';
 import type { SerialLink } from '../../serial/serial-link.ts';
 import type { LabClock } from './clock.ts';
 import type { LabConfig } from './config.ts';

@@ -1,6 +1,6 @@
-import { wireOf, type ProfileName } from '../../sim/protocol/index.ts';
-import { postSigned, type SignedPostTarget } from '../client/signed.ts';
-import type { WireEntry } from '../client/wire-log.ts';
+import { wireOf, type ProfileName } from '../../../sim/protocol/index.ts';
+import { postSigned, type SignedPostTarget } from '../../client/signed.ts';
+import type { WireEntry } from '../../client/wire-log.ts';
 import type { Lockout } from './facets.ts';
 
 /** The uid the harness borrows to settle a lock; tests use small uids. */

@@ -1,8 +1,8 @@
-import type { Fixture } from '../../sim/world/fixture.ts';
-import type { ControlClient } from './control-client.ts';
-import { withParts, type LockHandle, type LockPart, type LockState, type LocksFacet } from './facets.ts';
-import type { FleetRoles, LockRole } from './fleet.ts';
-import { codeOf, wrongCode } from './lock-codes.ts';
+import type { Fixture } from '../../../sim/world/fixture.ts';
+import type { ControlClient } from '../core/control-client.ts';
+import { withParts, type LockHandle, type LockPart, type LockState, type LocksFacet } from '../core/facets.ts';
+import type { FleetRoles, LockRole } from '../core/fleet.ts';
+import { codeOf, wrongCode } from '../core/lock-codes.ts';
 
 /**
  * Lock handles on the simulator: every part, through the control API (DESIGN §8). The lock clock moves

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorldClock } from '../../sim/clock/index.ts';
-import { RadioLink, VirtualGateway } from '../../sim/gateway/index.ts';
-import { defaultLockSpec, VirtualLock } from '../../sim/lock/lock.ts';
-import { startGatewayHost } from './gateway-host.ts';
-import { gatewaySettings } from './gateway-settings.ts';
-import { GatewaySession } from './gateway.ts';
+import { WorldClock } from '../../../sim/clock/index.ts';
+import { RadioLink, VirtualGateway } from '../../../sim/gateway/index.ts';
+import { defaultLockSpec, VirtualLock } from '../../../sim/lock/lock.ts';
+import { startGatewayHost } from './host.ts';
+import { gatewaySettings } from './settings.ts';
+import { GatewaySession } from './session.ts';
 
 // DESIGN §12 between tests: a gateway that vanished is waited for (bounded), then every lock is
 // settled through the API; a gateway that does not come back fails the reset naming the bound.

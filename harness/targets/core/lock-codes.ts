@@ -1,4 +1,4 @@
-import { hotp6, slotOf } from '../../sim/protocol/index.ts';
+import { hotp6, slotOf } from '../../../sim/protocol/index.ts';
 
 /** DESIGN §5.2: the temporary password of `slot`, from the lock's own secret. */
 export function codeOf(secretHex: string, slot: number): string {

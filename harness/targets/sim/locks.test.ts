@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseFixture, type Fixture } from '../../sim/world/fixture.ts';
-import { rolesOfFixture } from './fleet.ts';
-import { simLocks } from './sim-locks.ts';
-import { withParts, type LockHandle } from './facets.ts';
+import { parseFixture, type Fixture } from '../../../sim/world/fixture.ts';
+import { rolesOfFixture } from '../core/fleet.ts';
+import { simLocks } from './locks.ts';
+import { withParts, type LockHandle } from '../core/facets.ts';
 
 // The sim target's lock handles (DESIGN §8) against a fake control API: world time W, and one lock whose
 // clock reads floor(base + (W − W0)·(1 + ppm/10⁶)) — so `setTime` must move the world, not the lock.
 
 function fixture(): Fixture {
-  const r = parseFixture(JSON.parse(readFileSync(new URL('../../fixtures/fleet.json', import.meta.url), 'utf8')));
+  const r = parseFixture(JSON.parse(readFileSync(new URL('../../../fixtures/fleet.json', import.meta.url), 'utf8')));
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.fixture;
 }

@@ -1,7 +1,7 @@
 /** The preflight (DESIGN §11): missing settings stop once naming them; a remote clock hours off is said up front. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { World, loadFixture } from '../../sim/world/index.ts';
+import { World, loadFixture } from '../../../sim/world/index.ts';
 import { clockMessage, diagnoseRemoteClock, missingSettings, preflight, PreflightError } from './preflight.ts';
 
 test('each target names exactly its missing settings', () => {

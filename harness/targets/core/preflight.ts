@@ -8,11 +8,11 @@
  * every signed request "sign is invalid"; say so first.
  */
 import { randomInt } from 'node:crypto';
-import { isProfileName, wireOf, type ProfileName } from '../../sim/protocol/index.ts';
+import { isProfileName, wireOf, type ProfileName } from '../../../sim/protocol/index.ts';
 import { test } from '@playwright/test';
-import { parseSeed, seededRng, SEED_MAX } from '../../sim/random.ts';
-import { postSigned, type SignedAnswer } from '../client/signed.ts';
-import { loadSigner } from '../client/signer.ts';
+import { parseSeed, seededRng, SEED_MAX } from '../../../sim/random.ts';
+import { postSigned, type SignedAnswer } from '../../client/signed.ts';
+import { loadSigner } from '../../client/signer.ts';
 
 /** Settings each target cannot run without (DESIGN §8, §11, §12); `a|b` means either. */
 export const REQUIRED: Record<string, readonly string[]> = {

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { World, loadFixture, parseBrokerUrl } from '../../sim/world/index.ts';
-import type { ProfileName } from '../../sim/protocol/index.ts';
-import { connectMqtt } from '../../sim/io/index.ts';
-import type { WireLog } from '../client/wire-log.ts';
-import { ControlClient } from './control-client.ts';
-import { gatewaysFacet, pushesFacet } from './control-facets.ts';
-import type { Facets, TargetSession } from './facets.ts';
-import { rolesOfFixture, type FleetRoles } from './fleet.ts';
-import { simLocks } from './sim-locks.ts';
-import { linkFacet } from './gateway-link.ts';
-import { worldSeed } from './preflight.ts';
+import { World, loadFixture, parseBrokerUrl } from '../../../sim/world/index.ts';
+import type { ProfileName } from '../../../sim/protocol/index.ts';
+import { connectMqtt } from '../../../sim/io/index.ts';
+import type { WireLog } from '../../client/wire-log.ts';
+import { ControlClient } from '../core/control-client.ts';
+import { gatewaysFacet, pushesFacet } from '../core/control-facets.ts';
+import type { Facets, TargetSession } from '../core/facets.ts';
+import { rolesOfFixture, type FleetRoles } from '../core/fleet.ts';
+import { simLocks } from './locks.ts';
+import { linkFacet } from '../core/gateway-link.ts';
+import { worldSeed } from '../core/preflight.ts';
 import { MqttTap, recordMqtt } from './mqtt-tap.ts';
 
 export interface SimOptions {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { leftWrongCodes } from './api-settle.ts';
-import type { WireEntry } from '../client/wire-log.ts';
+import type { WireEntry } from '../../client/wire-log.ts';
 
 const http = (summary: string): WireEntry => ({ ms: 0, kind: 'http', summary });
 

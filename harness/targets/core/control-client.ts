@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { WireLog } from '../client/wire-log.ts';
+import type { WireLog } from '../../client/wire-log.ts';
 
 /** Keep-alive connections to control APIs on loopback, shared by every test of the worker. */
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 8 });

@@ -1,9 +1,9 @@
-import type { ProfileName } from '../../sim/protocol/index.ts';
-import type { WireLog } from '../client/wire-log.ts';
-import { withParts, type Facets, type LockPart, type TargetSession } from './facets.ts';
-import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from './fleet.ts';
-import { LOCKOUT_DEFAULT } from './lockout.ts';
-import { clearWrongCodes, leftWrongCodes } from './api-settle.ts';
+import type { ProfileName } from '../../../sim/protocol/index.ts';
+import type { WireLog } from '../../client/wire-log.ts';
+import { withParts, type Facets, type LockPart, type TargetSession } from '../core/facets.ts';
+import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from '../core/fleet.ts';
+import { LOCKOUT_DEFAULT } from '../core/lockout.ts';
+import { clearWrongCodes, leftWrongCodes } from '../core/api-settle.ts';
 
 function env(name: string): string {
   const v = process.env[name];

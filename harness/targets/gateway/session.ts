@@ -1,22 +1,22 @@
 import { Agent } from 'undici';
-import { waitUntil } from '../../sim/io/index.ts';
-import { wireOf, type ProfileName } from '../../sim/protocol/index.ts';
-import { postSigned } from '../client/signed.ts';
-import { WireLog } from '../client/wire-log.ts';
-import { ControlClient } from './control-client.ts';
-import { pushesFacet } from './control-facets.ts';
-import { withParts, type Facets, type LockHandle, type LockPart, type TargetSession } from './facets.ts';
-import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from './fleet.ts';
-import { HOST_ENV, type GatewayHostInfo } from './gateway-host.ts';
-import { linkFacet } from './gateway-link.ts';
-import { codeOf, wrongCode } from './lock-codes.ts';
-import { LOCKOUT_DEFAULT } from './lockout.ts';
+import { waitUntil } from '../../../sim/io/index.ts';
+import { wireOf, type ProfileName } from '../../../sim/protocol/index.ts';
+import { postSigned } from '../../client/signed.ts';
+import { WireLog } from '../../client/wire-log.ts';
+import { ControlClient } from '../core/control-client.ts';
+import { pushesFacet } from '../core/control-facets.ts';
+import { withParts, type Facets, type LockHandle, type LockPart, type TargetSession } from '../core/facets.ts';
+import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from '../core/fleet.ts';
+import { HOST_ENV, type GatewayHostInfo } from './host.ts';
+import { linkFacet } from '../core/gateway-link.ts';
+import { codeOf, wrongCode } from '../core/lock-codes.ts';
+import { LOCKOUT_DEFAULT } from '../core/lockout.ts';
 
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 4 });
 
 /**
  * The `gateway` target in a worker (DESIGN §12): the world runs in the runner process for the whole
- * run (`gateway-host.ts`); this session reaches it through its API and control URLs. The gateway and
+ * run (`host.ts`); this session reaches it through its API and control URLs. The gateway and
  * its locks are real and on real time: no clock, no lock knobs, no gateway knobs — pushes (our own
  * sink) and the harness's levers (`link`) only. Between tests: the cloud's state and the pushes are
  * reset without touching the broker, the gateway is waited for if it is away, and every lock is

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VirtualGateway } from '../../sim/gateway/index.ts';
-import { diagnose, startGatewayHost, waitForGateway } from './gateway-host.ts';
-import { gatewaySettings, SettingError } from './gateway-settings.ts';
+import { VirtualGateway } from '../../../sim/gateway/index.ts';
+import { diagnose, startGatewayHost, waitForGateway } from './host.ts';
+import { gatewaySettings, SettingError } from './settings.ts';
 
 // DESIGN §12: settings stop the run naming the variable; the wait retries while the gateway connects
 // and, on timeout, says what the broker saw.

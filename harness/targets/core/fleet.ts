@@ -1,4 +1,4 @@
-import type { Fixture } from '../../sim/world/fixture.ts';
+import type { Fixture } from '../../../sim/world/fixture.ts';
 
 /** The parts locks play in the suite; a spec asks for a role, never for an id. */
 export const LOCK_ROLES = [

@@ -5,8 +5,8 @@
  * here, once, before any test. The teardown closes the world and fails the run if the broker refused
  * anything of the gateway after the GWP-06 test looked (TEST-PLAN GWP-06 "over the whole run").
  */
-import { gatewaySettings } from './gateway-settings.ts';
-import { HOST_ENV, hostParts, instructions, startGatewayHost, waitForGateway } from './gateway-host.ts';
+import { gatewaySettings } from './settings.ts';
+import { HOST_ENV, hostParts, instructions, startGatewayHost, waitForGateway } from './host.ts';
 
 export default async function gatewaySetup(): Promise<() => Promise<void>> {
   const settings = gatewaySettings();

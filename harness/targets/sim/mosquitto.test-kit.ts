@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, stopChild, waitUntil } from '../../sim/io/index.ts';
+import { freePort, stopChild, waitUntil } from '../../../sim/io/index.ts';
 
 export const hasMosquitto = !spawnSync('mosquitto', ['-h']).error;
 

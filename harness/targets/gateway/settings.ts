@@ -2,7 +2,7 @@
  * The `gateway` target's settings (DESIGN §12), read from the environment once, before any test: a
  * missing or malformed variable stops the run naming it.
  */
-import { isProfileName, type ProfileName } from '../../sim/protocol/index.ts';
+import { isProfileName, type ProfileName } from '../../../sim/protocol/index.ts';
 
 export interface GatewaySettings {
   /** Interface the broker listens on (`LOCKBENCH_MQTT_HOST`, default 0.0.0.0). */

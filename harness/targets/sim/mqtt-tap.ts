@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { topicRoot } from '../../sim/protocol/index.ts';
-import { connectMqtt, withTimeout } from '../../sim/io/index.ts';
-import type { WireLog } from '../client/wire-log.ts';
-import { PreflightError } from './preflight.ts';
+import { topicRoot } from '../../../sim/protocol/index.ts';
+import { connectMqtt, withTimeout } from '../../../sim/io/index.ts';
+import type { WireLog } from '../../client/wire-log.ts';
+import { PreflightError } from '../core/preflight.ts';
 
 export const TAP_VARIABLE = 'LOCKBENCH_MQTT_TAP_URL';
 /** DESIGN §4's topics: every one goes into the wire log, whichever way it flows. */

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { MqttClient } from 'mqtt';
-import { connectMqtt, listenOn } from '../../sim/io/index.ts';
-import { gatewayTopic, signBody } from '../../sim/protocol/index.ts';
-import { WireLog } from '../client/wire-log.ts';
-import { sequenceOf } from '../report/sequence-model.ts';
+import { connectMqtt, listenOn } from '../../../sim/io/index.ts';
+import { gatewayTopic, signBody } from '../../../sim/protocol/index.ts';
+import { WireLog } from '../../client/wire-log.ts';
+import { sequenceOf } from '../../report/sequence-model.ts';
 import { hasMosquitto, startMosquitto } from './mosquitto.test-kit.ts';
 import { MqttTap, TAP_VARIABLE, parseTapUrl, tapPreflight } from './mqtt-tap.ts';
-import { SimSession } from './sim.ts';
+import { SimSession } from './session.ts';
 
 // DESIGN §14 on an external broker (DESIGN §13): the wire log of a test on Mosquitto holds its world's MQTT,
 // drawn cloud → gateway for `cmd` and gateway → cloud for `ack`, and nothing of another namespace.

@@ -6,11 +6,10 @@
  * waits for the gateway's retained `{"online": true}`; on timeout it fails once saying what it saw.
  */
 import { randomBytes } from 'node:crypto';
-import { parseFixture } from '../../sim/world/fixture.ts';
-import { World } from '../../sim/world/world.ts';
-import { gatewayTopic } from '../../sim/protocol/index.ts';
-import { waitUntil } from '../../sim/io/index.ts';
-import type { GatewaySettings } from './gateway-settings.ts';
+import { parseFixture, World } from '../../../sim/world/index.ts';
+import { gatewayTopic } from '../../../sim/protocol/index.ts';
+import { waitUntil } from '../../../sim/io/index.ts';
+import type { GatewaySettings } from './settings.ts';
 
 /** What workers are told about the host (env `LOCKBENCH_GATEWAY_HOST`, JSON). */
 export interface GatewayHostInfo {

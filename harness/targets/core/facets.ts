@@ -8,10 +8,10 @@
  * every exchange lands in that test's wire log (DESIGN §14).
  */
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { ProfileName } from '../../sim/protocol/index.ts';
-import type { WireLog } from '../client/wire-log.ts';
+import type { ProfileName } from '../../../sim/protocol/index.ts';
+import type { WireLog } from '../../client/wire-log.ts';
 import type { FleetRoles, LockRole } from './fleet.ts';
-import type { ClientRecord } from '../../sim/world/index.ts';
+import type { ClientRecord } from '../../../sim/world/index.ts';
 
 export type TargetName = 'sim' | 'remote' | 'lab' | 'gateway';
 
