@@ -1,3 +1,4 @@
+import { LOCK_DEFAULTS as D } from '../protocol/index.ts';
 import type { LockSpec } from './types.ts';
 
 /** What `defaultLockSpec` needs: the ids and secret, anything else optional (nested objects partially). */
@@ -12,19 +13,18 @@ export function defaultLockSpec(partial: LockSpecInput): LockSpec {
   return {
     lockId: partial.lockId,
     secretHex: partial.secretHex,
-    // DESIGN §7 shows this MAC as the fixture default; a world with several locks sets its own.
-    mac: partial.mac ?? '72:00:03:16:7d:f0',
-    firmwareVer: partial.firmwareVer ?? '',
-    driftPpm: partial.driftPpm ?? 0,
-    clockOffsetS: partial.clockOffsetS ?? 0,
-    batteryPct: partial.batteryPct ?? 80,
-    lowBatteryPct: partial.lowBatteryPct ?? 20,
-    cutoffPct: partial.cutoffPct ?? 3,
-    unlockCostPct: partial.unlockCostPct ?? 0.01,
-    idleDrainPctPerDay: partial.idleDrainPctPerDay ?? 0.02,
-    tolerance: { behind: partial.tolerance?.behind ?? 0, ahead: partial.tolerance?.ahead ?? 0 },
-    capacity: partial.capacity ?? 100,
-    lockout: { attempts: partial.lockout?.attempts ?? 5, seconds: partial.lockout?.seconds ?? 60 },
+    mac: partial.mac ?? D.mac,
+    firmwareVer: partial.firmwareVer ?? D.firmwareVer,
+    driftPpm: partial.driftPpm ?? D.driftPpm,
+    clockOffsetS: partial.clockOffsetS ?? D.clockOffsetS,
+    batteryPct: partial.batteryPct ?? D.batteryPct,
+    lowBatteryPct: partial.lowBatteryPct ?? D.lowBatteryPct,
+    cutoffPct: partial.cutoffPct ?? D.cutoffPct,
+    unlockCostPct: partial.unlockCostPct ?? D.unlockCostPct,
+    idleDrainPctPerDay: partial.idleDrainPctPerDay ?? D.idleDrainPctPerDay,
+    tolerance: { behind: partial.tolerance?.behind ?? D.tolerance.behind, ahead: partial.tolerance?.ahead ?? D.tolerance.ahead },
+    capacity: partial.capacity ?? D.capacity,
+    lockout: { attempts: partial.lockout?.attempts ?? D.lockout.attempts, seconds: partial.lockout?.seconds ?? D.lockout.seconds },
     lockoutClock: partial.lockoutClock ?? 'lock',
     lockoutSetBack: partial.lockoutSetBack ?? 'ends',
     syncPhase: partial.syncPhase ?? 'zero',

@@ -7,3 +7,4 @@ export * from './profiles.ts';
 export * from './results.ts';
 export * from './mqtt.ts';
 export * from './lockwire.ts';
+export * from './lock-defaults.ts';

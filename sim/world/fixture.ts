@@ -1,4 +1,4 @@
-import { isProfileName, type ProfileName } from '../protocol/index.ts';
+import { isProfileName, LOCK_DEFAULTS as D, type ProfileName } from '../protocol/index.ts';
 import { FieldReader, type FixtureProblem } from './fixture-schema.ts';
 import { readRoles, type FixtureRoles } from './fixture-roles.ts';
 
@@ -58,25 +58,25 @@ function readLock(r: FieldReader, raw: unknown, p: string): FixtureLock {
     descr: r.str(o, 'descr', p, { def: '' }),
     master: { name: r.str(master, 'name', `${p}.master`, { def: 'xiao ming' }), tel: r.str(master, 'tel', `${p}.master`, { def: '13591951888' }) },
     device_ver: r.str(o, 'device_ver', p, { def: 'ver' }),
-    firmware_ver: r.str(o, 'firmware_ver', p, { def: '' }),
+    firmware_ver: r.str(o, 'firmware_ver', p, { def: D.firmwareVer }),
     is_init: r.bool(o, 'is_init', p, true),
     is_bind: r.bool(o, 'is_bind', p, true),
     is_del: r.bool(o, 'is_del', p, false),
     init_at: r.str(o, 'init_at', p, { def: '2016-09-26T15:23:35+08:00', re: RFC3339, hint: 'an RFC 3339 time' }),
     bind_at: r.str(o, 'bind_at', p, { def: '2016-09-08T15:20:03+08:00', re: RFC3339, hint: 'an RFC 3339 time' }),
-    drift_ppm: r.num(o, 'drift_ppm', p, { def: 0, min: -1e6, max: 1e6 }),
-    clock_offset_s: r.num(o, 'clock_offset_s', p, { def: 0, min: -1e9, max: 1e9 }),
-    battery_pct: r.num(o, 'battery_pct', p, { def: 80, min: 0, max: 100 }),
-    low_battery_pct: r.num(o, 'low_battery_pct', p, { def: 20, min: 0, max: 100 }),
+    drift_ppm: r.num(o, 'drift_ppm', p, { def: D.driftPpm, min: -1e6, max: 1e6 }),
+    clock_offset_s: r.num(o, 'clock_offset_s', p, { def: D.clockOffsetS, min: -1e9, max: 1e9 }),
+    battery_pct: r.num(o, 'battery_pct', p, { def: D.batteryPct, min: 0, max: 100 }),
+    low_battery_pct: r.num(o, 'low_battery_pct', p, { def: D.lowBatteryPct, min: 0, max: 100 }),
     tolerance: {
-      behind: r.num(tol, 'behind', `${p}.tolerance`, { def: 0, int: true, min: 0, max: 288 }),
-      ahead: r.num(tol, 'ahead', `${p}.tolerance`, { def: 0, int: true, min: 0, max: 288 }),
+      behind: r.num(tol, 'behind', `${p}.tolerance`, { def: D.tolerance.behind, int: true, min: 0, max: 288 }),
+      ahead: r.num(tol, 'ahead', `${p}.tolerance`, { def: D.tolerance.ahead, int: true, min: 0, max: 288 }),
     },
-    seq_start: r.num(o, 'seq_start', p, { def: 1, ...uint }),
-    capacity: r.num(o, 'capacity', p, { def: 100, int: true, min: 0, max: 10000 }),
+    seq_start: r.num(o, 'seq_start', p, { def: D.seqStart, ...uint }),
+    capacity: r.num(o, 'capacity', p, { def: D.capacity, int: true, min: 0, max: 10000 }),
     lockout: {
-      attempts: r.num(lockout, 'attempts', `${p}.lockout`, { def: 5, int: true, min: 1, max: 1000 }),
-      seconds: r.num(lockout, 'seconds', `${p}.lockout`, { def: 60, min: 0, max: 86400 }),
+      attempts: r.num(lockout, 'attempts', `${p}.lockout`, { def: D.lockout.attempts, int: true, min: 1, max: 1000 }),
+      seconds: r.num(lockout, 'seconds', `${p}.lockout`, { def: D.lockout.seconds, min: 0, max: 86400 }),
     },
     members: r.array(o.members, `${p}.members`, true).map((m, i) => {
       const mp = `${p}.members[${i}]`;

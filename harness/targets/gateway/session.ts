@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import { waitUntil } from '../../../sim/io/index.ts';
-import { wireOf, type ProfileName } from '../../../sim/protocol/index.ts';
+import { LOCK_DEFAULTS, wireOf, type ProfileName } from '../../../sim/protocol/index.ts';
 import { postSigned } from '../../client/signed.ts';
 import { WireLog } from '../../client/wire-log.ts';
 import { ControlClient } from '../core/control-client.ts';
@@ -10,7 +10,6 @@ import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from '../core/fleet.ts';
 import { HOST_ENV, type GatewayHostInfo } from './host.ts';
 import { linkFacet } from '../core/gateway-link.ts';
 import { codeOf, wrongCode } from '../core/lock-codes.ts';
-import { LOCKOUT_DEFAULT } from '../core/lockout.ts';
 
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 4 });
 
@@ -57,7 +56,7 @@ export class GatewaySession implements TargetSession {
     const secret = this.host.lockSecretHex;
     const handle = (role: LockRole, id: number | undefined): LockHandle | undefined => {
       if (id === undefined) return undefined;
-      const base = { id, role, realTime: true, lockout: LOCKOUT_DEFAULT };
+      const base = { id, role, realTime: true, lockout: LOCK_DEFAULTS.lockout };
       // Only main's secret is known (LOCKBENCH_LOCK_SECRET): its codes can be computed, the others' not.
       if (id !== this.roles.ids.main) return base;
       return { ...base, secretHex: secret, codeOf: (slot: number) => codeOf(secret, slot), wrongCode: (t: number, taken?: readonly string[]) => wrongCode(secret, t, taken) };

@@ -1,5 +1,5 @@
+import { LOCK_DEFAULTS } from '../../../sim/protocol/index.ts';
 import type { Lockout } from '../core/facets.ts';
-import { LOCKOUT_DEFAULT } from '../core/lockout.ts';
 
 /** Bound of one lockwire call made by the harness, ms. */
 export const LAB_CALL_MS = 3000;
@@ -39,8 +39,8 @@ export function labConfig(env: NodeJS.ProcessEnv): LabConfig {
   const maxPpm = env.LOCKBENCH_LOCK_MAX_PPM === undefined || env.LOCKBENCH_LOCK_MAX_PPM === '' ? 50 : Number(env.LOCKBENCH_LOCK_MAX_PPM);
   if (!Number.isFinite(maxPpm) || maxPpm <= 0) throw new Error(`LOCKBENCH_LOCK_MAX_PPM must be a number of ppm > 0, got "${env.LOCKBENCH_LOCK_MAX_PPM}"`);
   const lockout: Lockout = {
-    attempts: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS', 1, 100, LOCKOUT_DEFAULT.attempts, 'the wrong codes in a row that lock the keypad'),
-    seconds: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_S', 1, 3600, LOCKOUT_DEFAULT.seconds, 'the keypad lockout in seconds'),
+    attempts: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS', 1, 100, LOCK_DEFAULTS.lockout.attempts, 'the wrong codes in a row that lock the keypad'),
+    seconds: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_S', 1, 3600, LOCK_DEFAULTS.lockout.seconds, 'the keypad lockout in seconds'),
   };
   return { path: env.LOCKBENCH_SERIAL!, lockId, secretHex: secretHex.toLowerCase(), maxPpm, lockout, benchControl: env.LOCKBENCH_BENCH_CONTROL || undefined };
 }

@@ -1,8 +1,7 @@
-import type { ProfileName } from '../../../sim/protocol/index.ts';
+import { LOCK_DEFAULTS, type ProfileName } from '../../../sim/protocol/index.ts';
 import type { WireLog } from '../../client/wire-log.ts';
 import { withParts, type Facets, type LockPart, type TargetSession } from '../core/facets.ts';
 import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from '../core/fleet.ts';
-import { LOCKOUT_DEFAULT } from '../core/lockout.ts';
 import { clearWrongCodes, leftWrongCodes } from '../core/api-settle.ts';
 
 function env(name: string): string {
@@ -36,7 +35,7 @@ export class RemoteSession implements TargetSession {
     return {
       locks: {
         find: <P extends LockPart>(role: LockRole, ...parts: P[]) =>
-          withParts(role, role === 'main' ? { id: main, role, realTime: true, lockout: LOCKOUT_DEFAULT } : undefined, parts),
+          withParts(role, role === 'main' ? { id: main, role, realTime: true, lockout: LOCK_DEFAULTS.lockout } : undefined, parts),
       },
     };
   }
@@ -55,7 +54,7 @@ export class RemoteSession implements TargetSession {
     const wire = this.lastWire;
     this.lastWire = undefined;
     if (!wire || !leftWrongCodes(wire.entries)) return;
-    await clearWrongCodes({ apiUrl: this.apiUrl, app: this.app, now: () => this.now(), timeoutMs: 15_000 }, this.profile, this.roles.ids.main!, LOCKOUT_DEFAULT);
+    await clearWrongCodes({ apiUrl: this.apiUrl, app: this.app, now: () => this.now(), timeoutMs: 15_000 }, this.profile, this.roles.ids.main!, LOCK_DEFAULTS.lockout);
   }
 
   worldNow(): number {
