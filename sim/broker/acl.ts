@@ -1,4 +1,4 @@
-import { gatewayTopic, parseGatewayTopic, safeEqual } from '../protocol/index.ts';
+import { gatewayTopic, isUint32Id, parseGatewayTopic, safeEqual } from '../protocol/index.ts';
 
 /** Who an authenticated MQTT client is (DESIGN §4 security). */
 export type Identity =
@@ -40,7 +40,7 @@ export function gatewayOfUsername(username: string): number | null {
   const m = /^gw:([1-9]\d{0,9})$/.exec(username);
   if (!m) return null;
   const apId = Number(m[1]);
-  return apId <= 0xffffffff ? apId : null;
+  return isUint32Id(apId) ? apId : null;
 }
 
 /** A stable key of an identity, for comparing two connections' owners. */

@@ -1,4 +1,4 @@
-import { isValidIdNumber, type Body } from '../protocol/index.ts';
+import { isValidIdNumber, UINT32_MAX, type Body } from '../protocol/index.ts';
 
 /** A field check: the typed value, or why the request is refused (`too_large` only for images). */
 export type FieldResult<T> = { ok: true; value: T } | { ok: false; desc: string; outcome?: 'too_large' };
@@ -6,8 +6,7 @@ export type FieldResult<T> = { ok: true; value: T } | { ok: false; desc: string;
 const ok = <T>(value: T): FieldResult<T> => ({ ok: true, value });
 const bad = (desc: string): FieldResult<never> => ({ ok: false, desc });
 
-/** Largest uint32 (DESIGN §3.2 step 4). */
-export const UINT32_MAX = 0xffffffff;
+export { UINT32_MAX } from '../protocol/index.ts';
 
 /**
  * A JSON integer in [min, max] (DESIGN §3.2 step 4): numeric strings, floats, negatives, booleans

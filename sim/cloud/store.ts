@@ -1,3 +1,4 @@
+import { UINT32_MAX } from '../protocol/index.ts';
 import type { AppRecord, LockRecord } from './types.ts';
 
 /** The last flags a lock reported (events and `state` acks); false until told otherwise. */
@@ -76,7 +77,7 @@ export class CloudStore {
   /** Issue the next time-sync seq of a lock at world time w. */
   issueSeq(lock: LockRecord, w: number): number {
     const seq = this.nextSeqOf(lock);
-    if (seq > 0xffffffff) throw new RangeError(`time-sync seq of lock ${lock.lockId} exhausted`);
+    if (seq > UINT32_MAX) throw new RangeError(`time-sync seq of lock ${lock.lockId} exhausted`);
     this.nextSeq.set(lock.lockId, Math.max(seq + 1, this.nextSeq.get(lock.lockId) ?? 0));
     let m = this.issued.get(lock.lockId);
     if (!m) this.issued.set(lock.lockId, (m = new Map()));

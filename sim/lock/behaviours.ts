@@ -1,4 +1,4 @@
-import { MODE } from '../protocol/index.ts';
+import { isUint32, MODE } from '../protocol/index.ts';
 import type { LockOp, LockResult, StateData, UnlockMode } from '../protocol/index.ts';
 import type { LockAnswer, StoredPassword } from './types.ts';
 
@@ -34,10 +34,6 @@ export function answer(result: LockResult): LockAnswer {
   return { result, data: {} };
 }
 
-function isUint(n: unknown): n is number {
-  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffffffff;
-}
-
 /** `unlock`: the motor from the network (mode 3), on behalf of `uid` (0 when absent). */
 export const unlock = onOp('unlock', (op, lock) => answer(lock.motorUnlock(MODE.network, op.args.uid ?? 0)));
 
@@ -47,7 +43,7 @@ export const state = onOp('state', (_op, lock) => ({ result: 'ok', data: { ...lo
 /** `pwd_add`: store a user password; malformed args (possible over lockwire, which has no parser of its own) are `error`. */
 export const pwdAdd = onOp('pwd_add', (op, lock) => {
   const { uid, password, start, end } = op.args;
-  if (!isUint(uid) || uid < 1 || !/^\d{6}$/.test(password) || !isUint(start) || !isUint(end) || end <= start) {
+  if (!isUint32(uid) || uid < 1 || !/^\d{6}$/.test(password) || !isUint32(start) || !isUint32(end) || end <= start) {
     return answer('error');
   }
   return answer(lock.addPassword({ uid, password, start, end }));
@@ -55,7 +51,7 @@ export const pwdAdd = onOp('pwd_add', (op, lock) => {
 
 /** `pwd_del`: delete one uid, or all for uid 0; an unknown uid is still `ok`. */
 export const pwdDel = onOp('pwd_del', (op, lock) => {
-  if (!isUint(op.args.uid)) return answer('error');
+  if (!isUint32(op.args.uid)) return answer('error');
   lock.deletePasswords(op.args.uid);
   return answer('ok');
 });

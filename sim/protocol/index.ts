@@ -8,3 +8,4 @@ export * from './results.ts';
 export * from './mqtt.ts';
 export * from './lockwire.ts';
 export * from './lock-defaults.ts';
+export * from './uint.ts';

@@ -1,3 +1,4 @@
+import { isUint32Id } from './uint.ts';
 import { parseCommand, type LockOp } from './mqtt.ts';
 import type { LockResult, TimeSyncResult } from './results.ts';
 
@@ -213,7 +214,7 @@ export interface DeviceInfo {
 /** Read `info`'s data (DESIGN §6). */
 export function parseDeviceInfo(data: JsonObject): DeviceInfo | string {
   const { lock_id, mac, firmware_ver, caps } = data;
-  if (!Number.isInteger(lock_id) || (lock_id as number) < 1 || (lock_id as number) > 0xffffffff) return 'lock_id must be a uint32';
+  if (!isUint32Id(lock_id)) return 'lock_id must be a uint32';
   if (typeof mac !== 'string' || typeof firmware_ver !== 'string') return 'mac and firmware_ver must be strings';
   if (!Array.isArray(caps) || !caps.every((c) => typeof c === 'string')) return 'caps must be a list of strings';
   return { lock_id: lock_id as number, mac, firmware_ver, caps: caps as string[] };
@@ -242,7 +243,7 @@ export function requestPayload(op: string, args: JsonObject = {}): JsonObject {
 export function parseRequest(payload: JsonObject): WireRequest | string {
   const { op, args, lock_id, ...rest } = payload;
   if (typeof op !== 'string' || op.length === 0) return 'op must be a non-empty string';
-  const badId = lock_id !== undefined && (!Number.isInteger(lock_id) || (lock_id as number) < 1 || (lock_id as number) > 0xffffffff);
+  const badId = lock_id !== undefined && !isUint32Id(lock_id);
   if (badId) return 'lock_id must be a uint32';
   const isObj = args !== null && typeof args === 'object' && !Array.isArray(args);
   const req: WireRequest = { op, args: isObj ? (args as JsonObject) : rest };

@@ -1,3 +1,4 @@
+import { isUint32, isUint32Id } from './uint.ts';
 import { LOCK_RESULTS, type LockResult, type UnlockMode } from './results.ts';
 
 /** Topic root of one gateway (DESIGN §4). */
@@ -39,7 +40,7 @@ export function parseGatewayTopic(topic: string): { ns: string; apId: number; ki
   const m = GATEWAY_TOPIC.exec(topic);
   if (!m) return null;
   const apId = Number(m[2]);
-  if (!Number.isSafeInteger(apId) || apId < 1 || apId > 0xffffffff) return null;
+  if (!isUint32Id(apId)) return null;
   return { ns: m[1] ?? '', apId, kind: m[3] as GatewayTopic };
 }
 
@@ -97,8 +98,6 @@ function obj(raw: Buffer | string): Record<string, unknown> | string {
   return v as Record<string, unknown>;
 }
 
-const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
-const isPosU32 = (v: unknown): v is number => isU32(v) && v >= 1;
 /**
  * A lock time as a wire carries it (DESIGN §6): unix seconds within uint32. A fraction is tolerated
  * (the push floors it, §3.4); a number beyond the range is no time at all.
@@ -114,17 +113,17 @@ function parseOp(op: unknown, args: unknown): LockOp | string {
   const a = args as Record<string, unknown>;
   switch (op) {
     case 'unlock':
-      if (a.uid !== undefined && !isU32(a.uid)) return 'args.uid must be a uint32';
+      if (a.uid !== undefined && !isUint32(a.uid)) return 'args.uid must be a uint32';
       return { op, args: a.uid === undefined ? {} : { uid: a.uid as number } };
     case 'state':
       return { op, args: {} };
     case 'pwd_add':
-      if (!isPosU32(a.uid)) return 'args.uid must be a uint32 ≥ 1';
+      if (!isUint32Id(a.uid)) return 'args.uid must be a uint32 ≥ 1';
       if (typeof a.password !== 'string' || !/^\d{6}$/.test(a.password)) return 'args.password must be 6 digits';
-      if (!isU32(a.start) || !isU32(a.end) || a.end <= a.start) return 'args.start/end must be uint32 with end > start';
+      if (!isUint32(a.start) || !isUint32(a.end) || a.end <= a.start) return 'args.start/end must be uint32 with end > start';
       return { op, args: { uid: a.uid, password: a.password, start: a.start, end: a.end } };
     case 'pwd_del':
-      if (!isU32(a.uid)) return 'args.uid must be a uint32';
+      if (!isUint32(a.uid)) return 'args.uid must be a uint32';
       return { op, args: { uid: a.uid } };
     case 'pwd_unlock':
       if (typeof a.password !== 'string') return 'args.password must be a string';
@@ -139,7 +138,7 @@ export function parseCommand(raw: Buffer | string): Parsed<Command> {
   const o = obj(raw);
   if (typeof o === 'string') return { ok: false, error: o };
   if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > MAX_ID_CHARS) return { ok: false, error: 'id must be a non-empty string' };
-  if (!isPosU32(o.lock_id)) return { ok: false, error: 'lock_id must be a uint32' };
+  if (!isUint32Id(o.lock_id)) return { ok: false, error: 'lock_id must be a uint32' };
   const op = parseOp(o.op, o.args);
   if (typeof op === 'string') return { ok: false, error: op };
   return { ok: true, value: { id: o.id, lock_id: o.lock_id, ...op } };
@@ -150,7 +149,7 @@ export function parseAck(raw: Buffer | string): Parsed<Ack> {
   const o = obj(raw);
   if (typeof o === 'string') return { ok: false, error: o };
   if (typeof o.id !== 'string' || o.id.length > MAX_ID_CHARS) return { ok: false, error: `id must be a string of at most ${MAX_ID_CHARS} characters` };
-  if (!isPosU32(o.lock_id)) return { ok: false, error: 'lock_id must be a uint32' };
+  if (!isUint32Id(o.lock_id)) return { ok: false, error: 'lock_id must be a uint32' };
   if (!LOCK_RESULTS.includes(o.result as LockResult)) return { ok: false, error: 'result is not a known RESULT' };
   const data = o.data ?? {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, error: 'data must be an object' };
@@ -161,7 +160,7 @@ export function parseAck(raw: Buffer | string): Parsed<Ack> {
 export function parseEvent(raw: Buffer | string): Parsed<GatewayEvent> {
   const o = obj(raw);
   if (typeof o === 'string') return { ok: false, error: o };
-  if (!isU32(o.event_id)) return { ok: false, error: 'event_id must be a uint32' };
+  if (!isUint32(o.event_id)) return { ok: false, error: 'event_id must be a uint32' };
   const ev = parseLockEvent(o);
   if (typeof ev === 'string') return { ok: false, error: ev };
   return { ok: true, value: { ...ev, event_id: o.event_id } };
@@ -169,13 +168,13 @@ export function parseEvent(raw: Buffer | string): Parsed<GatewayEvent> {
 
 /** Validate a lock event body (shared by MQTT events and lockwire events). */
 export function parseLockEvent(o: Record<string, unknown>): LockEvent | string {
-  if (!isPosU32(o.lock_id)) return 'lock_id must be a uint32';
+  if (!isUint32Id(o.lock_id)) return 'lock_id must be a uint32';
   const lock_id = o.lock_id;
   switch (o.type) {
     case 'unlock':
       if (o.mode !== 1 && o.mode !== 2 && o.mode !== 3) return 'mode must be 1, 2 or 3';
       if (o.result !== 1 && o.result !== 2) return 'result must be 1 or 2';
-      if (!isU32(o.uid)) return 'uid must be a uint32';
+      if (!isUint32(o.uid)) return 'uid must be a uint32';
       // DESIGN §6: lock times are whole unix seconds of the lock clock, a uint32 on every wire; a number
       // beyond that range (1e300) is no time at all, and would reach the push's date formatting (§3.4).
       if (!isLockTime(o.lock_time)) return 'lock_time must be unix seconds in 0…4294967295';

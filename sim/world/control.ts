@@ -1,3 +1,4 @@
+import { UINT32_MAX } from '../protocol/index.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { boundedServer, type HttpLimits } from '../cloud/http-server.ts';
 import { closeServer, listenOn, urlOf } from '../io/index.ts';
@@ -18,7 +19,7 @@ const num = (body: Record<string, unknown>, key: string, ok: (n: number) => bool
  * World time stays a uint32 of unix seconds (DESIGN §2, §6: every lock time on a wire is one), so a
  * `set` or `advance` that would leave that range is refused naming the field, before anything moves.
  */
-const MAX_WORLD_TIME_S = 0xffffffff;
+const MAX_WORLD_TIME_S = UINT32_MAX;
 /** Fastest running clock (× real time); a faster one would leave the uint32 range within the hour. */
 const MAX_RATE = 1e6;
 

@@ -1,3 +1,4 @@
+import { UINT32_MAX } from '../protocol/index.ts';
 import type { FieldReader } from './fixture-schema.ts';
 
 /**
@@ -33,7 +34,7 @@ export function readRoles(r: FieldReader, raw: unknown, lockIds: ReadonlySet<num
       continue;
     }
     const before = r.problems.length;
-    const id = r.numAt(v, p, { int: true, min: 1, max: 0xffffffff });
+    const id = r.numAt(v, p, { int: true, min: 1, max: UINT32_MAX });
     if (r.problems.length > before) continue;
     const known = lockIds.has(id) || apIds.has(id);
     if (name === 'unknown' && known) r.problem(p, `must be an id that is no lock or gateway of the fixture, ${id} is one`);

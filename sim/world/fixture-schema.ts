@@ -1,3 +1,4 @@
+import { UINT32_MAX } from '../protocol/index.ts';
 /** A problem found in a fixture, located by its JSON path (`$.locks[2].secret_hex`). */
 export interface FixtureProblem {
   path: string;
@@ -69,7 +70,7 @@ export class FieldReader {
 
   /** A uint32 id (1…4294967295). */
   id(o: Obj, key: string, path: string): number {
-    return this.num(o, key, path, { min: 1, max: 0xffffffff, int: true });
+    return this.num(o, key, path, { min: 1, max: UINT32_MAX, int: true });
   }
 
   /** A string matching `re` when given, or the default when absent. */

@@ -1,4 +1,4 @@
-import { isProfileName, LOCK_DEFAULTS as D, type ProfileName } from '../protocol/index.ts';
+import { isProfileName, LOCK_DEFAULTS as D, UINT32_MAX, type ProfileName } from '../protocol/index.ts';
 import { FieldReader, type FixtureProblem } from './fixture-schema.ts';
 import { readRoles, type FixtureRoles } from './fixture-roles.ts';
 
@@ -48,7 +48,7 @@ function readLock(r: FieldReader, raw: unknown, p: string): FixtureLock {
   const master = r.object(o.master, `${p}.master`, true);
   const tol = r.object(o.tolerance, `${p}.tolerance`, true);
   const lockout = r.object(o.lockout, `${p}.lockout`, true);
-  const uint = { int: true, min: 0, max: 0xffffffff };
+  const uint = { int: true, min: 0, max: UINT32_MAX };
   return {
     lock_id: r.id(o, 'lock_id', p),
     mac: r.str(o, 'mac', p, { re: MAC, hint: 'a MAC address xx:xx:xx:xx:xx:xx' }).toLowerCase(),
@@ -107,7 +107,7 @@ export function parseFixture(raw: unknown): FixtureResult {
 
   const fixture: Fixture = {
     world: {
-      start: r.num(world, 'start', '$.world', { def: 1700000000, int: true, min: 0, max: 0xffffffff }),
+      start: r.num(world, 'start', '$.world', { def: 1700000000, int: true, min: 0, max: UINT32_MAX }),
       tz_offset_min: r.num(world, 'tz_offset_min', '$.world', { def: 480, int: true, min: -720, max: 840 }),
     },
     cloud: {
@@ -131,7 +131,7 @@ export function parseFixture(raw: unknown): FixtureResult {
         app_id: r.str(o, 'app_id', p, { re: /^\S{1,128}$/, hint: 'a non-empty string without spaces' }),
         app_secret: r.str(o, 'app_secret', p, { re: /^\S{8,256}$/, hint: 'a string of at least 8 characters' }),
         corp_ids: (o.corp_ids === undefined ? [0] : r.array(o.corp_ids, `${p}.corp_ids`)).map((c, j) =>
-          r.numAt(c, `${p}.corp_ids[${j}]`, { int: true, min: 0, max: 0xffffffff })),
+          r.numAt(c, `${p}.corp_ids[${j}]`, { int: true, min: 0, max: UINT32_MAX })),
         push_url: pushUrl,
       };
     }),
@@ -142,7 +142,7 @@ export function parseFixture(raw: unknown): FixtureResult {
       return {
         ap_id: r.id(o, 'ap_id', p),
         secret: r.str(o, 'secret', p, { re: /^\S{4,256}$/, hint: 'a string of at least 4 characters' }),
-        locks: r.array(o.locks, `${p}.locks`, true).map((l, j) => r.numAt(l, `${p}.locks[${j}]`, { int: true, min: 1, max: 0xffffffff })),
+        locks: r.array(o.locks, `${p}.locks`, true).map((l, j) => r.numAt(l, `${p}.locks[${j}]`, { int: true, min: 1, max: UINT32_MAX })),
       };
     }),
     locks: r.array(root.locks, '$.locks').map((l, i) => readLock(r, l, `$.locks[${i}]`)),

@@ -2,7 +2,7 @@
  * The `gateway` target's settings (DESIGN §12), read from the environment once, before any test: a
  * missing or malformed variable stops the run naming it.
  */
-import { isProfileName, type ProfileName } from '../../../sim/protocol/index.ts';
+import { isProfileName, UINT32_MAX, type ProfileName } from '../../../sim/protocol/index.ts';
 
 export interface GatewaySettings {
   /** Interface the broker listens on (`LOCKBENCH_MQTT_HOST`, default 0.0.0.0). */
@@ -43,14 +43,14 @@ function uint(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined
 
 /** The settings, or a SettingError naming the first variable that is missing or wrong. */
 export function gatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {
-  const apId = uint(env, 'LOCKBENCH_GATEWAY_AP_ID', undefined, 1, 0xffffffff);
+  const apId = uint(env, 'LOCKBENCH_GATEWAY_AP_ID', undefined, 1, UINT32_MAX);
   const secret = env.LOCKBENCH_GATEWAY_SECRET;
   if (!secret) throw new SettingError(`--target gateway needs LOCKBENCH_GATEWAY_SECRET (see README: ${VARIABLES})`);
   const listed = env.LOCKBENCH_LOCK_IDS ?? env.LOCKBENCH_LOCK_ID;
   const name = env.LOCKBENCH_LOCK_IDS !== undefined ? 'LOCKBENCH_LOCK_IDS' : 'LOCKBENCH_LOCK_ID';
   if (!listed) throw new SettingError(`--target gateway needs LOCKBENCH_LOCK_ID or LOCKBENCH_LOCK_IDS (see README: ${VARIABLES})`);
   const lockIds = listed.split(',').map((s) => s.trim());
-  if (lockIds.some((s) => !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 0xffffffff)) {
+  if (lockIds.some((s) => !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > UINT32_MAX)) {
     throw new SettingError(`${name} must be lock ids (positive integers${name === 'LOCKBENCH_LOCK_IDS' ? ', comma-separated' : ''}), got "${listed}"`);
   }
   if (new Set(lockIds).size !== lockIds.length) throw new SettingError(`${name} lists a lock twice: "${listed}"`);

@@ -1,4 +1,4 @@
-import { LOCK_DEFAULTS } from '../../../sim/protocol/index.ts';
+import { isUint32Id, LOCK_DEFAULTS } from '../../../sim/protocol/index.ts';
 import type { Lockout } from '../core/facets.ts';
 
 /** Bound of one lockwire call made by the harness, ms. */
@@ -33,7 +33,7 @@ export function labConfig(env: NodeJS.ProcessEnv): LabConfig {
   const missing = ['LOCKBENCH_SERIAL', 'LOCKBENCH_LOCK_ID', 'LOCKBENCH_LOCK_SECRET'].filter((k) => !env[k]);
   if (missing.length > 0) throw new Error(`--target lab needs ${missing.join(', ')} (the serial port path, the device's lock id and its 32-hex-digit secret; see README)`);
   const lockId = Number(env.LOCKBENCH_LOCK_ID);
-  if (!Number.isInteger(lockId) || lockId < 1 || lockId > 0xffffffff) throw new Error(`LOCKBENCH_LOCK_ID must be a lock id (an integer in 1…4294967295), got "${env.LOCKBENCH_LOCK_ID}"`);
+  if (!isUint32Id(lockId)) throw new Error(`LOCKBENCH_LOCK_ID must be a lock id (an integer in 1…4294967295), got "${env.LOCKBENCH_LOCK_ID}"`);
   const secretHex = env.LOCKBENCH_LOCK_SECRET!;
   if (!/^[0-9a-fA-F]{32}$/.test(secretHex)) throw new Error('LOCKBENCH_LOCK_SECRET must be 32 hex digits (the lock\'s 16-byte secret)');
   const maxPpm = env.LOCKBENCH_LOCK_MAX_PPM === undefined || env.LOCKBENCH_LOCK_MAX_PPM === '' ? 50 : Number(env.LOCKBENCH_LOCK_MAX_PPM);

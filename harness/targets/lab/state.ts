@@ -1,3 +1,4 @@
+import { UINT32_MAX } from '../../../sim/protocol/index.ts';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SeqLedger, SeqUse } from '../../serial/seq-ledger.ts';
@@ -67,14 +68,14 @@ export function loadLabState(path: string): LabStateFile {
   }
   if (!isObject(raw)) throw new Error(`lab state ${path}: $ must be an object {"lastSeq": {…}}`);
   const { lastSeq, link, lockTime, linkSeq } = raw;
-  checkTable(path, 'lastSeq', lastSeq, 0xffffffff, 'time-sync seqs');
+  checkTable(path, 'lastSeq', lastSeq, UINT32_MAX, 'time-sync seqs');
   const out: LabStateFile = { lastSeq };
   if (link !== undefined) {
     checkLink(path, link);
     out.link = link;
   }
   if (lockTime !== undefined) {
-    checkTable(path, 'lockTime', lockTime, 0xffffffff, 'lock times');
+    checkTable(path, 'lockTime', lockTime, UINT32_MAX, 'lock times');
     out.lockTime = lockTime;
   }
   if (linkSeq !== undefined) {
@@ -102,7 +103,7 @@ export class LabState {
 
   /** Time-sync `seq` reached `lockId`: kept only if above what is stored. */
   recordSeq(lockId: number, seq: number): void {
-    if (!isUint(seq, 0xffffffff)) throw new RangeError(`lab state: a time-sync seq is a uint32, got ${seq}`);
+    if (!isUint(seq, UINT32_MAX)) throw new RangeError(`lab state: a time-sync seq is a uint32, got ${seq}`);
     if (this.lastSeq(lockId) >= seq) return;
     this.state.lastSeq[lockId] = seq;
     this.write();
@@ -115,7 +116,7 @@ export class LabState {
 
   /** The device showed (or was set to) lock time `t`: kept if later than what is stored. */
   noteLockTime(lockId: number, t: number): void {
-    if (!isUint(t, 0xffffffff) || (this.lockTime(lockId) ?? -1) >= t) return;
+    if (!isUint(t, UINT32_MAX) || (this.lockTime(lockId) ?? -1) >= t) return;
     this.state.lockTime = { ...this.state.lockTime, [lockId]: t };
     this.write();
   }
