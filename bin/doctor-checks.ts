@@ -87,7 +87,7 @@ const benchFile: Check = (h) => {
     return { check: 'bench file', status: 'ok', detail: `${a.bench.file}, place ${a.bench.place} (${a.bench.target})` };
   } catch (e) {
     if (!(e instanceof BenchError)) throw e;
-    return { check: 'bench file', status: 'gap', detail: e.problems.join('; '), fix: 'correct the file at each JSON path named (docs/bench-file.md; schemas/bench.schema.json completes it in an editor)' };
+    return { check: 'bench file', status: 'gap', detail: e.problems.join('; '), fix: 'correct what each problem names — its flag, file or JSON path (docs/bench-file.md; schemas/bench.schema.json completes the file in an editor)' };
   }
 };
 

@@ -13,8 +13,14 @@ later, 22/24 recommended), socat, mosquitto and its dynamic-security plugin, chr
   more: ['exit codes: 0 no gap (notes may remain), 2 usage, 3 a gap (the bench is not ready)'],
 });
 cmd.helpIfAsked();
-const unknown = process.argv.slice(2).filter((a) => a.startsWith('--') && !BENCH_FLAGS.some(([f]) => a === f.split(' ')[0] || a.startsWith(`${f.split(' ')[0]}=`)));
-if (unknown.length > 0) cmd.fail(`unknown option ${unknown[0]} (see --help)`, EXIT.usage);
+// Only the bench flags (each `--flag V` or `--flag=V`); anything else is a usage error before any check runs.
+const names = BENCH_FLAGS.map(([f]) => f.split(' ')[0]!);
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i]!;
+  if (names.includes(a)) i++;
+  else if (!names.some((n) => a.startsWith(`${n}=`))) cmd.fail(`unknown argument "${a}" (see --help)`, EXIT.usage);
+}
 
 const MARK: Record<Finding['status'], string> = { ok: 'ok  ', note: 'note', gap: 'GAP ', skip: '--  ' };
 const findings = await diagnose(realHost());
