@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,23 @@ test('applyBench: flags leave the command line, real variables override, --env-f
       e.problems.join('\n') === 'bench.json: $.places.door.lock_secret: references environment variable DOOR_SECRET, which is not set (set it, or set LOCKBENCH_LOCK_SECRET itself)');
     assert.throws(() => applyBench(['--bench', 'nope.json'], {}, dir), /bench file nope.json cannot be read \(ENOENT\)/);
     assert.deepEqual(applyBench(['--list'], {}, join(dir, 'state')).argv, ['--list'], 'no bench file here and none asked for: nothing changes');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('conformance with a bad bench file stops once, up front: exit 2, every problem at its JSON path, no test run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-bench-'));
+  try {
+    writeFileSync(join(dir, 'bench.json'), JSON.stringify({ places: { door: { ...BENCH.places.door, lock_secret: SECRET, max_ppm: -1 } } }));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--bench', join(dir, 'bench.json'), '--grep', '@LAB-01'], {
+      encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '' },
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /\$\.places\.door\.lock_secret: is a secret: give it by reference/);
+    assert.match(r.stderr, /\$\.places\.door\.max_ppm: must be a number > 0/);
+    assert.doesNotMatch(r.stdout + r.stderr, new RegExp(SECRET), 'the inline secret is not echoed');
+    assert.doesNotMatch(r.stdout, /Running \d+ test/, 'Playwright never started');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

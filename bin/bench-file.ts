@@ -155,9 +155,8 @@ function valueOf(c: Context, set: Setting, v: unknown, p: string): string | unde
     case 'id': return ok(String(r.numAt(v, p, { int: true, min: 1, max: 0xffffffff })));
     case 'int': return ok(String(r.numAt(v, p, { int: true, min: k.min, max: k.max })));
     case 'number': {
-      const n = r.numAt(v, p, { min: k.min });
-      if (r.problems.length === before && n <= k.min) r.problem(p, `must be a number > ${k.min}`);
-      return ok(String(n));
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= k.min) r.problem(p, `must be a number > ${k.min}`);
+      return ok(String(v));
     }
     case 'profile': {
       const text = r.strAt(v, p);

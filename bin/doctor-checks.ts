@@ -4,8 +4,7 @@
  * Each check looks at the host only through `Host`, so a test can hand it a host without socat or with a
  * port it may not open; every gap says how to fix it.
  */
-import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:fs';
-import { openSync, closeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { findDynsecPlugin, type PluginFound } from '../sim/broker/dynsec-plugin.ts';
