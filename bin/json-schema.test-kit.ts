@@ -3,7 +3,30 @@
  * an editor would. No validator is a dependency of lockbench, and one is not worth adding for a test; a
  * keyword this kit does not know throws, so a schema cannot grow past what the test really checks.
  */
-type Schema = Record<string, unknown> | boolean;
+type Schema = Keywords | boolean;
+
+/** The keywords this kit judges (every other one but annotations throws). */
+interface Keywords {
+  $ref?: string;
+  $defs?: Record<string, Schema>;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: Schema;
+  patternProperties?: Record<string, Schema>;
+  propertyNames?: Schema;
+  minProperties?: number;
+  items?: Schema;
+  minItems?: number;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  enum?: unknown[];
+  const?: unknown;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+}
 
 const KNOWN = new Set([
   '$schema', '$id', '$ref', '$defs', 'title', 'description', 'type', 'properties', 'required', 'additionalProperties',
@@ -24,17 +47,18 @@ export function schemaErrors(root: Schema, value: unknown, schema: Schema = root
   if (schema === false) return [`${path}: not allowed`];
   for (const k of Object.keys(schema)) if (!KNOWN.has(k)) throw new Error(`json-schema kit: unsupported keyword ${k} at ${path}`);
   const errors: string[] = [];
-  const s = schema as Record<string, any>;
-  if (typeof s.$ref === 'string') {
+  const s = schema;
+  if (s.$ref !== undefined) {
     const m = /^#\/\$defs\/(.+)$/.exec(s.$ref);
-    if (!m) throw new Error(`json-schema kit: unsupported $ref ${s.$ref}`);
-    errors.push(...schemaErrors(root, value, (root as Record<string, any>).$defs[m[1]!] as Schema, path));
+    const target = m && typeof root === 'object' ? root.$defs?.[m[1]!] : undefined;
+    if (target === undefined) throw new Error(`json-schema kit: unsupported or dangling $ref ${s.$ref}`);
+    errors.push(...schemaErrors(root, value, target, path));
   }
-  if (s.type !== undefined && ![s.type].flat().some((t: string) => hasType(value, t))) return [...errors, `${path}: must be ${[s.type].flat().join(' or ')}`];
+  if (s.type !== undefined && ![s.type].flat().some((t) => hasType(value, t))) return [...errors, `${path}: must be ${[s.type].flat().join(' or ')}`];
   if (s.const !== undefined && value !== s.const) errors.push(`${path}: must be ${JSON.stringify(s.const)}`);
-  if (s.enum !== undefined && !(s.enum as unknown[]).includes(value)) errors.push(`${path}: must be one of ${JSON.stringify(s.enum)}`);
-  if (s.anyOf && !(s.anyOf as Schema[]).some((sub) => schemaErrors(root, value, sub, path).length === 0)) errors.push(`${path}: matches none of anyOf`);
-  if (s.oneOf && (s.oneOf as Schema[]).filter((sub) => schemaErrors(root, value, sub, path).length === 0).length !== 1) errors.push(`${path}: must match exactly one of oneOf`);
+  if (s.enum !== undefined && !s.enum.includes(value)) errors.push(`${path}: must be one of ${JSON.stringify(s.enum)}`);
+  if (s.anyOf && !s.anyOf.some((sub) => schemaErrors(root, value, sub, path).length === 0)) errors.push(`${path}: matches none of anyOf`);
+  if (s.oneOf && s.oneOf.filter((sub) => schemaErrors(root, value, sub, path).length === 0).length !== 1) errors.push(`${path}: must match exactly one of oneOf`);
   if (typeof value === 'string' && s.pattern !== undefined && !new RegExp(s.pattern, 'u').test(value)) errors.push(`${path}: must match ${s.pattern}`);
   if (typeof value === 'number') {
     if (s.minimum !== undefined && value < s.minimum) errors.push(`${path}: must be ≥ ${s.minimum}`);
@@ -43,20 +67,21 @@ export function schemaErrors(root: Schema, value: unknown, schema: Schema = root
   }
   if (Array.isArray(value)) {
     if (s.minItems !== undefined && value.length < s.minItems) errors.push(`${path}: needs at least ${s.minItems} items`);
-    if (s.items !== undefined) value.forEach((v, i) => errors.push(...schemaErrors(root, v, s.items as Schema, `${path}[${i}]`)));
+    const items = s.items;
+    if (items !== undefined) value.forEach((v, i) => errors.push(...schemaErrors(root, v, items, `${path}[${i}]`)));
   }
   if (typeOf(value) === 'object') {
     const o = value as Record<string, unknown>;
-    for (const r of (s.required ?? []) as string[]) if (!(r in o)) errors.push(`${path}.${r}: is required`);
+    for (const r of s.required ?? []) if (!(r in o)) errors.push(`${path}.${r}: is required`);
     if (s.minProperties !== undefined && Object.keys(o).length < s.minProperties) errors.push(`${path}: needs at least ${s.minProperties} keys`);
     for (const [k, v] of Object.entries(o)) {
       const p = `${path}.${k}`;
-      if (s.propertyNames) errors.push(...schemaErrors(root, k, s.propertyNames as Schema, p));
-      const props = (s.properties ?? {}) as Record<string, Schema>;
-      const patterns = Object.entries((s.patternProperties ?? {}) as Record<string, Schema>).filter(([re]) => new RegExp(re, 'u').test(k));
+      if (s.propertyNames !== undefined) errors.push(...schemaErrors(root, k, s.propertyNames, p));
+      const props = s.properties ?? {};
+      const patterns = Object.entries(s.patternProperties ?? {}).filter(([re]) => new RegExp(re, 'u').test(k));
       if (k in props) errors.push(...schemaErrors(root, v, props[k]!, p));
       for (const [, sub] of patterns) errors.push(...schemaErrors(root, v, sub, p));
-      if (!(k in props) && patterns.length === 0 && s.additionalProperties !== undefined) errors.push(...schemaErrors(root, v, s.additionalProperties as Schema, p));
+      if (!(k in props) && patterns.length === 0 && s.additionalProperties !== undefined) errors.push(...schemaErrors(root, v, s.additionalProperties, p));
     }
   }
   return errors;
