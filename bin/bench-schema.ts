@@ -45,7 +45,6 @@ const objectOf = (settings: readonly Setting[], extra: Schema = {}, required: re
 export function benchSchema(): Schema {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://lockbench.dev/schemas/bench.schema.json',
     title: 'lockbench bench file',
     description: 'The places of one bench (docs/bench-file.md): each becomes the LOCKBENCH_* variables of its target; real variables override.',
     type: 'object',
