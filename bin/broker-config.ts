@@ -5,11 +5,12 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { FixtureError, loadFixture } from '../sim/world/index.ts';
 import { cloudAcl, gatewaysDynsec, mosquittoConf, passwdLine, tapAcl } from '../sim/broker/mosquitto-config.ts';
+import { findDynsecPlugin } from '../sim/broker/dynsec-plugin.ts';
 import { privateDir, writeSecretFile } from '../sim/io/secret-file.ts';
 import { cli } from './cli.ts';
 
 const HELP = `usage: npm run broker-config -- --fixture F --out DIR --port N [--bind HOST] [--cloud-password P]
-                              [--tap-password P]
+                              [--tap-password P] [--plugin PATH]
 
 Writes Mosquitto 2 configuration for the fixture's fleet (DESIGN §13):
   DIR/mosquitto.conf         listener N on HOST, anonymous refused, persistence off, log DIR/mosquitto.log,
@@ -29,6 +30,9 @@ Start it with: mosquitto -c DIR/mosquitto.conf
   --bind HOST          listener address (default 127.0.0.1)
   --cloud-password P   password of user cloud (default: 32 random hex digits)
   --tap-password P     password of user tap (default: 32 random hex digits)
+  --plugin PATH        Mosquitto's dynamic-security plugin (default $LOCKBENCH_MOSQUITTO_PLUGIN, else the
+                       file dpkg -L mosquitto lists, else the first of /usr/lib/{x86_64-linux-gnu,
+                       aarch64-linux-gnu,arm-linux-gnueabihf}, /usr/lib64, /usr/lib, /usr/local/lib that has it)
 `;
 
 const cmd = cli('lockbench broker-config');
@@ -43,6 +47,7 @@ const args = cmd.parse({
   bind: { type: 'string', default: '127.0.0.1' },
   'cloud-password': { type: 'string' },
   'tap-password': { type: 'string' },
+  plugin: { type: 'string' },
 });
 for (const flag of ['fixture', 'out', 'port'] as const) if (args[flag] === undefined) cmd.fail(`--${flag} is required (see --help)`);
 const port = cmd.uint(args.port, '--port', 1, 65535);
@@ -51,6 +56,10 @@ const cloudPassword = args['cloud-password'] ?? randomBytes(16).toString('hex');
 if (cloudPassword.length === 0) cmd.fail('--cloud-password must not be empty');
 const tapPassword = args['tap-password'] ?? randomBytes(16).toString('hex');
 if (tapPassword.length === 0) cmd.fail('--tap-password must not be empty');
+const pluginOverride = args.plugin !== undefined ? { path: args.plugin, from: '--plugin' }
+  : process.env.LOCKBENCH_MOSQUITTO_PLUGIN ? { path: process.env.LOCKBENCH_MOSQUITTO_PLUGIN, from: 'LOCKBENCH_MOSQUITTO_PLUGIN' } : undefined;
+const found = findDynsecPlugin(pluginOverride);
+const plugin = found.ok ? found : cmd.fail(found.error);
 
 const fixture = await loadFixture(args.fixture!).catch((e: unknown) =>
   cmd.fail(e instanceof FixtureError ? `invalid fixture ${args.fixture}:\n${e.message}` : String(e)));
@@ -60,7 +69,7 @@ const dir = resolve(args.out!);
 const host = bind.includes(':') ? `[${bind}]` : bind;
 try {
   await privateDir(dir);
-  await writeFile(`${dir}/mosquitto.conf`, mosquittoConf({ dir, port, bind, user: userInfo().username }), { mode: 0o600 });
+  await writeFile(`${dir}/mosquitto.conf`, mosquittoConf({ dir, port, bind, user: userInfo().username }, plugin.path), { mode: 0o600 });
   await writeSecretFile(`${dir}/passwd`, `${passwdLine('cloud', cloudPassword)}\n${passwdLine('tap', tapPassword)}\n`);
   await writeFile(`${dir}/acl`, `${cloudAcl()}\n${tapAcl()}`, { mode: 0o600 });
   await writeSecretFile(`${dir}/dynamic-security.json`, gatewaysDynsec(fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret }))));
@@ -69,4 +78,4 @@ try {
 } catch (e) {
   cmd.fail(e instanceof Error ? e.message : String(e));
 }
-cmd.log(`wrote ${dir}/{mosquitto.conf,passwd,acl,dynamic-security.json,cloud.url,tap.url} for ${fixture.gateways.length} gateways`);
+cmd.log(`wrote ${dir}/{mosquitto.conf,passwd,acl,dynamic-security.json,cloud.url,tap.url} for ${fixture.gateways.length} gateways (plugin ${plugin.path}: ${plugin.how})`);

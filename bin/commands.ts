@@ -14,6 +14,8 @@ export const COMMANDS: Record<string, { file: string; about: string }> = {
   'report:merge': { file: 'bin/report-merge.ts', about: 'merge shard blob reports into one HTML report, JUnit and matrix (DESIGN §13)' },
   defects: { file: 'bin/defects.ts', about: 'run the seeded-defect kill matrix (reports/defects.{html,json})' },
   bench: { file: 'bench/run.ts', about: 'run the benchmarks (reports/bench.json)' },
+  call: { file: 'bin/call.ts', about: 'send (or print as curl) one correctly signed API request (DESIGN §5.1)' },
+  doctor: { file: 'bin/doctor.ts', about: 'check what a lab bench needs (node, socat, mosquitto, serial port, bench file) and how to fix it' },
 };
 
 /** The file the npm script of the same name runs (`"sim": "tsx bin/sim.ts"`), so both entries stay one program. */

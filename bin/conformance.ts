@@ -8,6 +8,7 @@ import { EXIT, exitCodeOf, readSeen, readStop } from '../harness/report/run-outc
 import { publishStaged } from '../harness/report/publish.ts';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
 import { cli, playwrightCli } from './cli.ts';
+import { BENCH_FLAGS, benchOrExit } from './bench-env.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {
@@ -15,9 +16,11 @@ const cmd = cli('lockbench conformance', {
   about: 'Run the conformance specs (DESIGN §8, §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
   options: [
     ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
+    ...BENCH_FLAGS,
   ],
   more: [
-    'Settings of each target are environment variables (README: Variables); a missing one stops the run before any test.',
+    'Settings of each target are environment variables (README: Variables) or a bench file\'s place (docs/bench-file.md);',
+    'a missing one stops the run before any test.',
     'reports/ changes only once a test began; cells a partial run (--grep, --project) did not select keep their earlier result.',
     'Playwright\'s own options: npx playwright test --help',
     '',
@@ -28,8 +31,9 @@ const cmd = cli('lockbench conformance', {
     '  3  bench not ready: a missing setting, an absent port, a mute device, a gateway that never connected, a broker that did not start',
   ],
 });
-const args = process.argv.slice(2);
-cmd.helpIfAsked(args);
+cmd.helpIfAsked(process.argv.slice(2));
+// The bench file becomes the variables below before anything reads them; a bad one stops here (exit 2).
+const args = benchOrExit('lockbench conformance').argv;
 let target = process.env.LOCKBENCH_TARGET ?? 'sim';
 const rest: string[] = [];
 for (let i = 0; i < args.length; i++) {

@@ -43,8 +43,8 @@ test('the tap reads all four DESIGN §4 topics in both spellings and writes none
 });
 
 test('mosquitto.conf refuses anonymous clients and names the files', () => {
-  const conf = mosquittoConf({ dir: '/d', port: 1884, bind: '127.0.0.1', user: 'me' });
-  for (const line of ['listener 1884 127.0.0.1', 'allow_anonymous false', 'password_file /d/passwd', 'acl_file /d/acl', 'persistence false', 'plugin_opt_config_file /d/dynamic-security.json']) {
+  const conf = mosquittoConf({ dir: '/d', port: 1884, bind: '127.0.0.1', user: 'me' }, '/p/dynsec.so');
+  for (const line of ['listener 1884 127.0.0.1', 'allow_anonymous false', 'password_file /d/passwd', 'acl_file /d/acl', 'persistence false', 'plugin_opt_config_file /d/dynamic-security.json', 'plugin /p/dynsec.so']) {
     assert.ok(conf.split('\n').includes(line), line);
   }
 });

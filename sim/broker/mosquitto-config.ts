@@ -16,9 +16,6 @@ const ITERATIONS = 101;
 const SALT_BYTES = 12;
 const HASH_BYTES = 64;
 
-/** Where Debian's mosquitto package puts the dynamic-security plugin. */
-export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
-
 interface Hashed {
   salt: Buffer;
   hash: Buffer;
@@ -106,8 +103,11 @@ export interface ListenerOptions {
   user: string;
 }
 
-/** `mosquitto.conf`: one listener, anonymous refused, the files above, persistence off, a log file in `dir`. */
-export function mosquittoConf(o: ListenerOptions, plugin = DYNSEC_PLUGIN): string {
+/**
+ * `mosquitto.conf`: one listener, anonymous refused, the files above, persistence off, a log file in `dir`.
+ * `plugin` is the dynamic-security plugin's path on the broker's host (dynsec-plugin.ts finds it).
+ */
+export function mosquittoConf(o: ListenerOptions, plugin: string): string {
   return [
     '# Written by `npm run broker-config` (DESIGN §13).',
     'per_listener_settings false',

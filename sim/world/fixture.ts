@@ -46,8 +46,11 @@ function readLock(r: FieldReader, raw: unknown, p: string): FixtureLock {
   const o = r.object(raw, p);
   r.knownKeys(o, LOCK_KEYS, p);
   const master = r.object(o.master, `${p}.master`, true);
+  r.knownKeys(master, ['name', 'tel'], `${p}.master`);
   const tol = r.object(o.tolerance, `${p}.tolerance`, true);
+  r.knownKeys(tol, ['behind', 'ahead'], `${p}.tolerance`);
   const lockout = r.object(o.lockout, `${p}.lockout`, true);
+  r.knownKeys(lockout, ['attempts', 'seconds'], `${p}.lockout`);
   const uint = { int: true, min: 0, max: UINT32_MAX };
   return {
     lock_id: r.id(o, 'lock_id', p),
@@ -96,12 +99,15 @@ function readLock(r: FieldReader, raw: unknown, p: string): FixtureLock {
 export function parseFixture(raw: unknown): FixtureResult {
   const r = new FieldReader();
   const root = r.object(raw, '$');
-  r.knownKeys(root, ['world', 'cloud', 'apps', 'gateways', 'locks', 'defects', 'roles'], '$');
+  // `$schema` names the JSON Schema an editor completes the file with (schemas/fixture.schema.json); nothing else reads it.
+  r.knownKeys(root, ['$schema', 'world', 'cloud', 'apps', 'gateways', 'locks', 'defects', 'roles'], '$');
+  if (root.$schema !== undefined) r.strAt(root.$schema, '$.$schema');
   const world = r.object(root.world, '$.world', true);
   r.knownKeys(world, ['start', 'tz_offset_min'], '$.world');
   const cloud = r.object(root.cloud, '$.cloud', true);
   r.knownKeys(cloud, ['profile', 'sign_skew_s', 'ack_timeout_ms', 'time_sync_ttl_s', 'face_rate', 'face_provider_url', 'face_timeout_ms'], '$.cloud');
   const faceRate = r.object(cloud.face_rate, '$.cloud.face_rate', true);
+  r.knownKeys(faceRate, ['max', 'per_s'], '$.cloud.face_rate');
   const profile = r.str(cloud, 'profile', '$.cloud', { def: 'kexin-2017-03' });
   if (!isProfileName(profile)) r.problem('$.cloud.profile', 'must be "kexin-2017-03" or "kexin-2017-10"');
 
