@@ -1,5 +1,4 @@
 /** What every lockbench command shares: flag parsing with messages naming the flag, `--help`, stderr logs, clean stop. */
-import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** What `--help` prints: one synopsis, what the command does, and each option with its unit and default. */
@@ -24,10 +23,8 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
-/** The Playwright test CLI, resolved through the package's exports (no hard-coded node_modules path). */
-export function playwrightCli(): string {
-  return createRequire(import.meta.url).resolve('@playwright/test/cli');
-}
+/** The Playwright test CLI: commands that run Playwright take it from here. */
+export { playwrightCli } from '../harness/report/playwright-cli.ts';
 
 export interface Cli {
   /** Print `name: message` to stderr and exit (2 = bad arguments, 1 = failed at run time). */
