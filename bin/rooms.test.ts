@@ -118,5 +118,5 @@ test('the rooms table is printed from bin/rooms.ts, and every printed copy is th
   assert.match(table, /^\| `harness\/targets\/` \| .*; types of `sim\/gateway`, `sim\/broker` \|$/m);
   const edited = `x\n${BEGIN}\n${table.replace('nothing of ours', 'sim/clock')}\n${END}\ny`;
   assert.notEqual(withTable(edited, table, 'doc'), edited, 'a hand-edited copy differs from the table');
-  assert.throws(() => withTable('no markers', table, 'docs/x.md'), /docs\/x\.md: the rooms table markers are missing/);
+  assert.throws(() => withTable('no markers', table, 'docs/architecture.md'), /docs\/architecture\.md: the rooms table markers are missing/);
 });

@@ -111,7 +111,7 @@ export function whyForbidden(file: string, target: string, typeOnly: boolean): s
 
 /** Every direct arrow of `file` (repo-relative, `/`-separated) that DESIGN §1 forbids. */
 export function violationsOf(file: string, source: string): Violation[] {
-  if (!isEntryPoint(file) && !roomOf(file)) return [{ file, imports: '', why: 'the file is in no room of DESIGN §1 (add the room to bin/rooms.ts)' }];
+  if (!isEntryPoint(file) && !roomOf(file)) return [{ file, imports: '', why: 'the file is in no room of docs/architecture.md §1 (add the room to bin/rooms.ts)' }];
   return importsOf(source).flatMap(({ spec, typeOnly }) => {
     const target = targetOf(file, spec);
     const why = whyForbidden(file, target, typeOnly);
@@ -158,6 +158,6 @@ export function checkTree(root: string = REPO_ROOT): Violation[] {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const found = checkTree();
   for (const v of found) console.log(`${v.file} → ${v.imports}: ${v.why}`);
-  console.log(found.length === 0 ? 'rooms: every import follows DESIGN §1, and no files import each other in a circle' : `rooms: ${found.length} imports break DESIGN §1`);
+  console.log(found.length === 0 ? 'rooms: every import follows docs/architecture.md §1, and no files import each other in a circle' : `rooms: ${found.length} imports break docs/architecture.md §1`);
   process.exit(found.length === 0 ? 0 : 1);
 }
