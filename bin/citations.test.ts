@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { freedomLines } from '../sim/variants/freedom.ts';
+import { GATEWAY_FREEDOMS } from '../sim/variants/gateway.ts';
+import { LOCK_FREEDOMS } from '../sim/variants/lock.ts';
 import { checkCitations, citationsIn, docHeadings, problemsIn, sectionsOf, slugOf } from './citations.ts';
+import { pointersInto } from './doc-sections.ts';
 
 // docs/README.md: "DESIGN §N" anywhere in the repository means the section headed §N under docs/.
 
@@ -44,4 +48,14 @@ test('GitHub anchors: punctuation dropped, spaces to hyphens', () => {
   assert.equal(slugOf("§3 The cloud's third-party HTTP API"), '3-the-clouds-third-party-http-api');
   assert.equal(slugOf('§5.4 Keypad lockout, battery'), '54-keypad-lockout-battery');
   assert.equal(slugOf('§14 Evidence (reports)'), '14-evidence-reports');
+});
+
+test('help texts built from the freedom tables point into docs/ and the pointers resolve', () => {
+  const lines = [...freedomLines(LOCK_FREEDOMS), ...freedomLines(GATEWAY_FREEDOMS)];
+  assert.ok(lines.some((l) => /DESIGN §\d/.test(l)), 'the tables cite DESIGN');
+  const shown = lines.map((l) => pointersInto(l)).join('\n');
+  assert.doesNotMatch(shown, /DESIGN §\d/);
+  assert.match(shown, /docs\/lockwire\.md §6/);
+  assert.deepEqual(problemsIn('bin/serial-lock.ts', shown, docHeadings()), []);
+  assert.equal(pointersInto('DESIGN §4/§12 and DESIGN §5.4, §5.6'), 'docs/mqtt-gateway.md §4/docs/gateway-target.md §12 and docs/algorithms.md §5.4, §5.6');
 });

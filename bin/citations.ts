@@ -5,15 +5,12 @@
  * does not hold §N, and a bare "DESIGN §N" in the README or a command's help text (those point into docs/).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { CITATION, docHeadings, sectionsOf, slugOf } from './doc-sections.ts';
 import { REPO_ROOT } from './rooms.ts';
 
-/** Where a section is: its file under docs/ and the anchor GitHub gives its heading. */
-export interface Section {
-  file: string;
-  anchor: string;
-}
+export { docHeadings, sectionsOf, slugOf };
 
 export interface Problem {
   file: string;
@@ -22,41 +19,10 @@ export interface Problem {
 }
 
 const SECTION = String.raw`§(\d+(?:\.\d+)?)`;
-/** "DESIGN §4", and the sections chained after it: "§4, §13", "§4/§12", "§4–§6", "§5.4 and §6". */
-const CITATION = new RegExp(String.raw`DESIGN\s+${SECTION}((?:\s*(?:,|/|–|-|and|or)\s*§\d+(?:\.\d+)?)*)`, 'g');
 /** `docs/<file>.md`, with `#anchor` or ` §N` (the form help texts use) after it. */
 const DOC_POINTER = new RegExp(String.raw`docs/([a-z0-9-]+\.md)(?:#([a-z0-9-]+))?(?:\s+${SECTION})?`, 'g');
 /** A relative markdown link between documents under docs/: `](<file>.md#anchor)`. */
 const DOC_LINK = /\]\(([a-z0-9-]+\.md)(?:#([a-z0-9-]+))?\)/g;
-
-/** The anchor GitHub derives from a heading: lower case, punctuation dropped, spaces to hyphens. */
-export function slugOf(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
-}
-
-/** The markdown files under docs/ and their headings' anchors. */
-export function docHeadings(root: string = REPO_ROOT): Map<string, string[]> {
-  const dir = join(root, 'docs');
-  const out = new Map<string, string[]>();
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.md')).sort()) {
-    const headings = [...readFileSync(join(dir, name), 'utf8').matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => m[1]!);
-    out.set(name, headings);
-  }
-  return out;
-}
-
-/** Every section number headed under docs/ (`## §5.1 Request signature` → `5.1`). */
-export function sectionsOf(headings: ReadonlyMap<string, string[]>): Map<string, Section> {
-  const out = new Map<string, Section>();
-  for (const [file, hs] of headings) {
-    for (const h of hs) {
-      const m = /^§(\d+(?:\.\d+)?)\s/.exec(h);
-      if (m && !out.has(m[1]!)) out.set(m[1]!, { file, anchor: slugOf(h) });
-    }
-  }
-  return out;
-}
 
 /** The sections a text cites, each with its line. */
 export function citationsIn(text: string): { line: number; section: string }[] {
@@ -98,7 +64,7 @@ export function problemsIn(file: string, text: string, headings: ReadonlyMap<str
     }
   }
   if (file === 'README.md') out.push(...bareIn(file, text.replace(/\[DESIGN [^\]]*\]\(docs\/[^)]*\)/g, ''), 'the README links each citation into docs/'));
-  if (/^bin\/[^/]+\.ts$/.test(file) && !/\.test\.ts$/.test(file)) out.push(...bareIn(file, codeOnly(text), 'a command says where: docs/<file>.md §N'));
+  if (/^(bin|bench)\/[^/]+\.ts$/.test(file) && !/\.test\.ts$/.test(file)) out.push(...bareIn(file, codeOnly(text), 'a command says where: docs/<file>.md §N'));
   return out;
 }
 

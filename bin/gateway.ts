@@ -18,6 +18,7 @@ import { SerialLink } from '../harness/serial/serial-link.ts';
 import { cli, type Cli } from './cli.ts';
 import { readSecret } from '../sim/io/secret-file.ts';
 import { freedomLines } from '../sim/variants/freedom.ts';
+import { pointersInto } from './doc-sections.ts';
 import { GATEWAY_FREEDOMS } from '../sim/variants/gateway.ts';
 import { chooseVariant, gatewayOptionsOf } from './gateway-variant.ts';
 
@@ -46,7 +47,7 @@ A virtual gateway in its own process, for the gateway target (docs/gateway-targe
   --help                  this text
 
 A seeded defect (--defects) acts on top of any variant. The freedoms (--variant-set keys):
-${freedomLines(GATEWAY_FREEDOMS).map((l) => `  ${l}`).join('\n')}
+${freedomLines(GATEWAY_FREEDOMS).map((l) => `  ${pointersInto(l)}`).join('\n')}
 `;
 
 if (process.argv.includes('--help')) {

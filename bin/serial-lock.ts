@@ -13,6 +13,7 @@ import { StateFile } from '../sim/serial-lock/state-file.ts';
 import { cli, type Cli } from './cli.ts';
 import { seededRng } from '../sim/random.ts';
 import { freedomLines } from '../sim/variants/freedom.ts';
+import { pointersInto } from './doc-sections.ts';
 import { DEFAULT_LOCK_VARIANT, fitLockVariant, latencyOf, LOCK_FREEDOMS, type LockVariant } from '../sim/variants/lock.ts';
 import { variantFlags } from './variant-flag.ts';
 import { readSecret } from '../sim/io/secret-file.ts';
@@ -42,7 +43,7 @@ const cmd: Cli = cli('lockbench serial-lock', {
     ['--defects a,b', `seeded defects: ${[...defectsOfRoom('lock'), ...defectsOfRoom('serial-lock')].join(', ')}; default none`],
     ['--open-timeout-ms N', 'real-time ms to wait for the port to open; default 10000'],
   ],
-  more: ['freedoms (docs/algorithms.md §5, docs/lockwire.md §6, docs/lab.md §11; sim/variants/lock.ts):', ...freedomLines(LOCK_FREEDOMS).map((l) => `  ${l}`)],
+  more: ['freedoms (docs/algorithms.md §5, docs/lockwire.md §6, docs/lab.md §11; sim/variants/lock.ts):', ...freedomLines(LOCK_FREEDOMS).map((l) => `  ${pointersInto(l)}`)],
 });
 // Annotated so TypeScript narrows after a call that never returns.
 const fail: Cli['fail'] = cmd.fail;
