@@ -23,9 +23,6 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
-/** The Playwright test CLI: commands that run Playwright take it from here. */
-export { playwrightCli } from '../harness/report/playwright-cli.ts';
-
 export interface Cli {
   /** Print `name: message` to stderr and exit (2 = bad arguments, 1 = failed at run time). */
   fail(message: string, code?: number): never;

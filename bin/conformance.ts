@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { EXIT, exitCodeOf, readSeen, readStop } from '../harness/report/run-outcome.ts';
 import { publishStaged } from '../harness/report/publish.ts';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
-import { cli, playwrightCli } from './cli.ts';
+import { playwrightCli } from '../harness/report/playwright-cli.ts';
+import { cli } from './cli.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, exitCodeOf, readStop } from '../harness/report/run-outcome.ts';
 import { killMatrix, killMatrixHtml, outcomesOf } from '../harness/defects/kill-matrix.ts';
-import { cli, playwrightCli } from './cli.ts';
+import { playwrightCli } from '../harness/report/playwright-cli.ts';
+import { cli } from './cli.ts';
 
 cli('lockbench defects', {
   synopsis: 'lockbench defects [Playwright test options]',
