@@ -12,6 +12,7 @@ import { Aedes } from 'aedes';
 import aedesPersistence from 'aedes-persistence';
 import type { MqttClient } from 'mqtt';
 import { mqttClient } from '../sim/io/index.ts';
+import { gatewayTopic, topicRoot } from '../sim/protocol/index.ts';
 import { withRetainedIndex } from '../sim/broker/retained-store.ts';
 
 /** What the floor run measured. */
@@ -37,7 +38,7 @@ const settle = (): void => {
 };
 
 function online(port: number, id: number): Promise<MqttClient> {
-  const status = `kexin/v1/gw/${id}/status`;
+  const status = gatewayTopic(id, 'status', '');
   const client = mqttClient(`mqtt://127.0.0.1:${port}`, {
     protocolVersion: 4, clientId: `gw-${id}`, clean: true, keepalive: 10, reconnectPeriod: 200, resubscribe: false, log: quiet,
     will: { topic: status, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
@@ -45,7 +46,7 @@ function online(port: number, id: number): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     client.once('error', reject);
     client.once('connect', () => {
-      client.subscribeAsync(`kexin/v1/gw/${id}/cmd`, { qos: 1 })
+      client.subscribeAsync(gatewayTopic(id, 'cmd', ''), { qos: 1 })
         .then(() => client.publishAsync(status, '{"online":true}', { qos: 1, retain: true }))
         .then(() => resolve(client), reject);
     });
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     if (++seen === gateways) resolve();
   }));
   await new Promise((resolve) => cloud.once('connect', resolve));
-  await cloud.subscribeAsync('kexin/v1/gw/+/status', { qos: 1 });
+  await cloud.subscribeAsync(`${topicRoot('')}/+/status`, { qos: 1 });
   // Bounded: a floor that cannot finish reports nothing rather than hanging the bench.
   await Promise.race([all, new Promise((_, reject) => setTimeout(() => reject(new Error(`${seen}/${gateways} retained statuses in 60 s`)), 60_000).unref())]);
   const readyMs = performance.now() - t0;

@@ -35,7 +35,7 @@ target met or not, and writes a JSON report.
   --out FILE         where the JSON report goes (default: reports/bench.json)
   --only A,B         run only these sections, comma-separated: ${Object.keys(SECTIONS).join(', ')}
                      (default: all)
-  --fleet-shards     also run the DESIGN §13 fleet on Mosquitto: 100k locks as 4 shards, several
+  --fleet-shards     also run the docs/past-one-machine.md §13 fleet on Mosquitto: 100k locks as 4 shards, several
                      minutes (default: off; section fleet-shards)
   --compare OLD      also print each figure against OLD (an earlier bench.json): before, after,
                      after/before and the target met before → after

@@ -118,7 +118,7 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
     const c = parseCommand(payload);
     if (!c.ok) return;
     figures.forgedAcksSent++;
-    forger.publish(gatewayTopic(forgerAp, 'ack'), JSON.stringify({ id: c.value.id, lock_id: c.value.lock_id, result: 'ok', data: {} }), { qos: 1 });
+    forger.publish(gatewayTopic(forgerAp, 'ack', ''), JSON.stringify({ id: c.value.id, lock_id: c.value.lock_id, result: 'ok', data: {} }), { qos: 1 });
   });
 
   try {

@@ -11,7 +11,7 @@ import { readSecret } from '../sim/io/secret-file.ts';
 
 const cmd: Cli = cli('lockbench bridge', {
   synopsis: 'lockbench bridge --serial PATH --ap-id N --mqtt URL --secret S [--lock-id N] [--lock-timeout-ms N] [--identify-timeout-ms N] [--wire]',
-  about: 'The lab bridge (DESIGN §6): a gateway joining the broker as gw:{ap_id} whose radio is a lockwire link on a serial port.\nPrints {"ready": true, "ap_id", "lock_id", "serial"} on stdout when connected; logs go to stderr.',
+  about: 'The lab bridge (docs/lockwire.md §6): a gateway joining the broker as gw:{ap_id} whose radio is a lockwire link on a serial port.\nPrints {"ready": true, "ap_id", "lock_id", "serial"} on stdout when connected; logs go to stderr.',
   options: [
     ['--serial PATH', 'serial port of the lock; required'],
     ['--ap-id N', 'gateway id, 1…4294967295; required'],

@@ -12,16 +12,16 @@ import { cli } from './cli.ts';
 const HELP = `usage: npm run broker-config -- --fixture F --out DIR --port N [--bind HOST] [--cloud-password P]
                               [--tap-password P] [--plugin PATH]
 
-Writes Mosquitto 2 configuration for the fixture's fleet (DESIGN §13):
+Writes Mosquitto 2 configuration for the fixture's fleet (docs/past-one-machine.md §13):
   DIR/mosquitto.conf         listener N on HOST, anonymous refused, persistence off, log DIR/mosquitto.log,
                              run as the user who wrote the files (they are 0600)
-  DIR/passwd, DIR/acl        user cloud (PBKDF2-SHA512 "$7$" hash) and its DESIGN §4 rules; user tap, which
-                             reads every DESIGN §4 topic (cmd, status, ack, event) and writes none
+  DIR/passwd, DIR/acl        user cloud (PBKDF2-SHA512 "$7$" hash) and its docs/mqtt-gateway.md §4 rules; user tap, which
+                             reads every docs/mqtt-gateway.md §4 topic (cmd, status, ack, event) and writes none
   DIR/dynamic-security.json  users gw:{ap_id} with their fixture secrets, each only its own topics
   DIR/cloud.url              the --mqtt-url / LOCKBENCH_MQTT_URL to use (mqtt://cloud:PASSWORD@HOST:N)
   DIR/tap.url                LOCKBENCH_MQTT_TAP_URL (mqtt://tap:PASSWORD@HOST:N): conformance records the
-                             MQTT of each test's world into its wire log through it (DESIGN §14)
-Every rule holds in the empty namespace (DESIGN §4 exactly) and in any one-level namespace.
+                             MQTT of each test's world into its wire log through it (docs/evidence.md §14)
+Every rule holds in the empty namespace (docs/mqtt-gateway.md §4 exactly) and in any one-level namespace.
 Start it with: mosquitto -c DIR/mosquitto.conf
 
   --fixture F          fixture file (required)

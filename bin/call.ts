@@ -29,7 +29,7 @@ function parseCall(argv: string[]) {
 
 const cmd = cli('lockbench call', {
   synopsis: 'lockbench call PATH JSON [--curl] [--api-url URL] [--app-id ID] [--fixture F] [--at UNIX] [--timeout-ms N]',
-  about: `Sign JSON (an object of the request's fields, without app_id and sign) for PATH (DESIGN §5.1) and POST it
+  about: `Sign JSON (an object of the request's fields, without app_id and sign) for PATH (docs/algorithms.md §5.1) and POST it
 to the cloud's API, printing the answer; with --curl, print a curl command that sends it instead.
 The app signs with: LOCKBENCH_APP_ID / LOCKBENCH_APP_SECRET (or a remote place of the bench file), else the app
 of --fixture F (--app-id picks one; default its first). The secret is never an argument, nor printed.`,
@@ -37,7 +37,7 @@ of --fixture F (--app-id picks one; default its first). The secret is never an a
     ['--curl', 'print the request as a curl command instead of sending it'],
     ['--api-url URL', 'the API\'s base URL; default $LOCKBENCH_API_URL'],
     ['--app-id ID', 'the app to sign as; default $LOCKBENCH_APP_ID, else the fixture\'s first app'],
-    ['--fixture F', 'take the app\'s secret from this fixture (DESIGN §7) when LOCKBENCH_APP_SECRET is unset'],
+    ['--fixture F', 'take the app\'s secret from this fixture (docs/fixture-file.md §7) when LOCKBENCH_APP_SECRET is unset'],
     ['--at UNIX', 'sign for this unix time, s (a simulated world\'s time); default the host clock (a real cloud\'s)'],
     ['--timeout-ms N', 'how long the answer may take, ms; default 10000'],
     ...BENCH_FLAGS,

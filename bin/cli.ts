@@ -1,5 +1,4 @@
 /** What every lockbench command shares: flag parsing with messages naming the flag, `--help`, stderr logs, clean stop. */
-import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** What `--help` prints: one synopsis, what the command does, and each option with its unit and default. */
@@ -22,11 +21,6 @@ export function helpText(u: Usage): string {
 export function wantsHelp(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
-}
-
-/** The Playwright test CLI, resolved through the package's exports (no hard-coded node_modules path). */
-export function playwrightCli(): string {
-  return createRequire(import.meta.url).resolve('@playwright/test/cli');
 }
 
 export interface Cli {

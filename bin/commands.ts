@@ -4,17 +4,17 @@ import { join } from 'node:path';
 
 /** Subcommand → its file when no npm script of that name says otherwise (relative to the package root), and what it does. */
 export const COMMANDS: Record<string, { file: string; about: string }> = {
-  sim: { file: 'bin/sim.ts', about: 'start a simulated world and print its URLs (DESIGN §8)' },
+  sim: { file: 'bin/sim.ts', about: 'start a simulated world and print its URLs (docs/cli.md §8)' },
   conformance: { file: 'bin/conformance.ts', about: 'run the conformance suite against a target and write reports/' },
-  'serial-lock': { file: 'bin/serial-lock.ts', about: 'a virtual lock speaking lockwire on a serial port (DESIGN §6)' },
-  bridge: { file: 'bin/bridge.ts', about: 'the lab bridge: a gateway whose radio is a serial port (DESIGN §6)' },
-  gateway: { file: 'bin/gateway.ts', about: 'a virtual gateway as a separate process (DESIGN §12)' },
-  fleet: { file: 'bin/fleet.ts', about: 'one shard of virtual gateways and locks against any broker (DESIGN §13)' },
-  'broker-config': { file: 'bin/broker-config.ts', about: 'write a Mosquitto configuration from a fixture (DESIGN §13)' },
-  'report:merge': { file: 'bin/report-merge.ts', about: 'merge shard blob reports into one HTML report, JUnit and matrix (DESIGN §13)' },
+  'serial-lock': { file: 'bin/serial-lock.ts', about: 'a virtual lock speaking lockwire on a serial port (docs/lockwire.md §6)' },
+  bridge: { file: 'bin/bridge.ts', about: 'the lab bridge: a gateway whose radio is a serial port (docs/lockwire.md §6)' },
+  gateway: { file: 'bin/gateway.ts', about: 'a virtual gateway as a separate process (docs/gateway-target.md §12)' },
+  fleet: { file: 'bin/fleet.ts', about: 'one shard of virtual gateways and locks against any broker (docs/past-one-machine.md §13)' },
+  'broker-config': { file: 'bin/broker-config.ts', about: 'write a Mosquitto configuration from a fixture (docs/past-one-machine.md §13)' },
+  'report:merge': { file: 'bin/report-merge.ts', about: 'merge shard blob reports into one HTML report, JUnit and matrix (docs/past-one-machine.md §13)' },
   defects: { file: 'bin/defects.ts', about: 'run the seeded-defect kill matrix (reports/defects.{html,json})' },
   bench: { file: 'bench/run.ts', about: 'run the benchmarks (reports/bench.json)' },
-  call: { file: 'bin/call.ts', about: 'send (or print as curl) one correctly signed API request (DESIGN §5.1)' },
+  call: { file: 'bin/call.ts', about: 'send (or print as curl) one correctly signed API request (docs/algorithms.md §5.1)' },
   doctor: { file: 'bin/doctor.ts', about: 'check what a lab bench needs (node, socat, mosquitto, serial port, bench file) and how to fix it' },
 };
 

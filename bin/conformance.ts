@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { EXIT, exitCodeOf, readSeen, readStop } from '../harness/report/run-outcome.ts';
 import { publishStaged } from '../harness/report/publish.ts';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
-import { cli, playwrightCli } from './cli.ts';
+import { playwrightCli } from '../harness/report/playwright-cli.ts';
+import { cli } from './cli.ts';
 import { BENCH_FLAGS, benchOrExit } from './bench-env.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {
   synopsis: 'lockbench conformance [--target sim|remote|lab|gateway] [Playwright test options]',
-  about: 'Run the conformance specs (DESIGN §8, §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
+  about: 'Run the conformance specs (docs/cli.md §8, docs/architecture.md §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
   options: [
     ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
     ...BENCH_FLAGS,

@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, exitCodeOf, readStop } from '../harness/report/run-outcome.ts';
 import { killMatrix, killMatrixHtml, outcomesOf } from '../harness/defects/kill-matrix.ts';
-import { cli, playwrightCli } from './cli.ts';
+import { playwrightCli } from '../harness/report/playwright-cli.ts';
+import { cli } from './cli.ts';
 
 cli('lockbench defects', {
   synopsis: 'lockbench defects [Playwright test options]',
-  about: 'Run the suite against the clean world and against a world seeded with each defect of the catalogue (DESIGN §9),\nthen write the kill matrix to reports/defects.{json,html}. Exits 1 if the clean world fails or a defect survives;\n2 (usage) or 3 (bench not ready) when no test ran — then no kill matrix is written.',
+  about: 'Run the suite against the clean world and against a world seeded with each defect of the catalogue (docs/architecture.md §9),\nthen write the kill matrix to reports/defects.{json,html}. Exits 1 if the clean world fails or a defect survives;\n2 (usage) or 3 (bench not ready) when no test ran — then no kill matrix is written.',
   more: [
     'LOCKBENCH_DEFECTS_NO_CLEAN=1  take the clean world from the last reports/results.json of npm run conformance; default: run it',
     'LOCKBENCH_WORKERS=N           Playwright workers; default 2',

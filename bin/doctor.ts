@@ -6,7 +6,7 @@ import { diagnose, realHost, type Finding } from './doctor-checks.ts';
 
 const cmd = cli('lockbench doctor', {
   synopsis: 'lockbench doctor [--bench FILE] [--place NAME] [--env-file FILE]',
-  about: `Check a lab host for a bench (DESIGN §11–§13) and say how to fix each gap: the bench file, Node (20 or
+  about: `Check a lab host for a bench (docs/lab.md §11, docs/gateway-target.md §12, docs/past-one-machine.md §13) and say how to fix each gap: the bench file, Node (20 or
 later, 22/24 recommended), socat, mosquitto and its dynamic-security plugin, chromium, the place's serial port
 (there, a serial device, openable: the dialout group) and the gateway broker's port (free).`,
   options: BENCH_FLAGS,

@@ -14,16 +14,16 @@ const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [
 
 Runs the virtual gateways of shard K of N (those with ap_id mod N = K-1) and the locks behind them
 against the broker at URL, on real time (world time starts at the wall clock), with a control API
-for them (DESIGN §8 lock and gateway routes). Prints one JSON line when every gateway is connected:
+for them (docs/cli.md §8 lock and gateway routes). Prints one JSON line when every gateway is connected:
 {"mqtt", "control", "shard", "gateways", "locks"}. The cloud is elsewhere: \`npm run sim -- --mqtt-url
 URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly and exit 0.
 
-  --fixture F         fleet fixture (DESIGN §7)
+  --fixture F         fleet fixture (docs/fixture-file.md §7)
   --mqtt-url URL      mqtt://cloud:PASSWORD@HOST:PORT — gateways connect as gw:{ap_id} with their
                       fixture secrets; the cloud part of the URL is not used here
   --shard K/N         this process's shard (default 1/1: the whole fleet)
   --control-port P    control API port (default 0: any free port)
-  --namespace NS      topic and client-id prefix on a shared broker (default none: DESIGN §4 exactly)
+  --namespace NS      topic and client-id prefix on a shared broker (default none: docs/mqtt-gateway.md §4 exactly)
   --generate          write a fleet fixture instead: --locks L (1…1000000) locks round-robin over
                       --gateways G (1…100000) gateways, to --out F (mode 0600: it holds every secret);
                       deterministic per --seed S (default: a random seed, printed, so the secrets

@@ -18,12 +18,13 @@ import { SerialLink } from '../harness/serial/serial-link.ts';
 import { cli, type Cli } from './cli.ts';
 import { readSecret } from '../sim/io/secret-file.ts';
 import { freedomLines } from '../sim/variants/freedom.ts';
+import { pointersInto } from './doc-sections.ts';
 import { GATEWAY_FREEDOMS } from '../sim/variants/gateway.ts';
 import { chooseVariant, gatewayOptionsOf } from './gateway-variant.ts';
 
 const HELP = `Usage: npm run gateway -- --mqtt URL --ap-id N --secret S [--fixture F | --serial PATH --lock-id N] [options]
 
-A virtual gateway in its own process, for the gateway target (DESIGN §12).
+A virtual gateway in its own process, for the gateway target (docs/gateway-target.md §12).
 
   --mqtt URL              broker to join, e.g. mqtt://127.0.0.1:1883 (required)
   --ap-id N               the gateway's ap_id; it connects as user gw:N (required)
@@ -33,7 +34,7 @@ A virtual gateway in its own process, for the gateway target (DESIGN §12).
   --serial PATH           instead: the lab bridge to a lockwire lock on this serial port (needs --lock-id)
   --lock-id N             the lock on --serial
   --client-id ID          MQTT client id (default gw-N)
-  --variant SEED          become the gateway variant drawn from SEED: one value per freedom DESIGN §4/§12
+  --variant SEED          become the gateway variant drawn from SEED: one value per freedom of docs/mqtt-gateway.md §4, docs/gateway-target.md §12
                           leaves open (printed to stderr as "variant SEED: key=value …"); default: our own choices
   --variant-set K=V,…     override single freedoms of the variant (see the table below)
   --event-ids SCHEME      per-gateway (count on across reconnects; default) or per-connection (from 1 on each)
@@ -46,7 +47,7 @@ A virtual gateway in its own process, for the gateway target (DESIGN §12).
   --help                  this text
 
 A seeded defect (--defects) acts on top of any variant. The freedoms (--variant-set keys):
-${freedomLines(GATEWAY_FREEDOMS).map((l) => `  ${l}`).join('\n')}
+${freedomLines(GATEWAY_FREEDOMS).map((l) => `  ${pointersInto(l)}`).join('\n')}
 `;
 
 if (process.argv.includes('--help')) {

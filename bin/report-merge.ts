@@ -9,7 +9,8 @@ import { buildMatrix, missingOnSim, sequencesOf, type Matrix } from '../harness/
 import { matrixHtml } from '../harness/report/matrix-html.ts';
 import { scopeLabel, shardsMakeWholeSuite } from '../harness/report/run-scope.ts';
 import type { ShardRecords } from '../harness/report/shard-records.ts';
-import { cli, playwrightCli } from './cli.ts';
+import { playwrightCli } from '../harness/report/playwright-cli.ts';
+import { cli } from './cli.ts';
 
 const MERGE_CONFIG = fileURLToPath(new URL('../harness/report/merge.config.ts', import.meta.url));
 

@@ -13,13 +13,14 @@ import { StateFile } from '../sim/serial-lock/state-file.ts';
 import { cli, type Cli } from './cli.ts';
 import { seededRng } from '../sim/random.ts';
 import { freedomLines } from '../sim/variants/freedom.ts';
+import { pointersInto } from './doc-sections.ts';
 import { DEFAULT_LOCK_VARIANT, fitLockVariant, latencyOf, LOCK_FREEDOMS, type LockVariant } from '../sim/variants/lock.ts';
 import { variantFlags } from './variant-flag.ts';
 import { readSecret } from '../sim/io/secret-file.ts';
 
 const cmd: Cli = cli('lockbench serial-lock', {
   synopsis: 'lockbench serial-lock --port PATH --lock-id N --secret HEX [options]',
-  about: 'A virtual lock speaking lockwire (DESIGN §6) on a serial port, for lab runs without hardware; its switches are\nthe firmware choices DESIGN §5.4 and §6 leave open. Prints {"ready": true, "port": PATH} on stdout when the port\nis open; logs go to stderr.',
+  about: 'A virtual lock speaking lockwire (docs/lockwire.md §6) on a serial port, for lab runs without hardware; its switches are\nthe firmware choices docs/algorithms.md §5.4 and docs/lockwire.md §6 leave open. Prints {"ready": true, "port": PATH} on stdout when the port\nis open; logs go to stderr.',
   options: [
     ['--port PATH', 'serial port to open (e.g. one end of a socat pty pair); required'],
     ['--lock-id N', 'lock id, 1…4294967295; required'],
@@ -29,12 +30,12 @@ const cmd: Cli = cli('lockbench serial-lock', {
     ['--firmware-ver S', 'firmware version reported by info; default serial-lock'],
     ['--time MODE', 'running (the clock follows real time from --start, as a real device) or frozen (moves only by time sync); default running'],
     ['--start now|UNIX', 'world time at start, unix seconds; default now (the host\'s time)'],
-    ['--lockout-clock lock|real', 'keypad lockout counted in lock time (DESIGN §5.4) or in the device\'s own real time, which no sync moves; default lock'],
-    ['--lockout-attempts N', 'wrong codes in a row that lock the keypad, 1…100; default 5 (DESIGN §5.4)'],
-    ['--lockout-s N', 'how long a keypad lockout lasts, seconds (of lock time, or real time with --lockout-clock real), 1…3600; default 60 (DESIGN §5.4)'],
+    ['--lockout-clock lock|real', 'keypad lockout counted in lock time (docs/algorithms.md §5.4) or in the device\'s own real time, which no sync moves; default lock'],
+    ['--lockout-attempts N', 'wrong codes in a row that lock the keypad, 1…100; default 5 (docs/algorithms.md §5.4)'],
+    ['--lockout-s N', 'how long a keypad lockout lasts, seconds (of lock time, or real time with --lockout-clock real), 1…3600; default 60 (docs/algorithms.md §5.4)'],
     ['--lockout-survives-set-back', 'a clock set back keeps a lockout running; default off (it ends it)'],
     ['--cache-ms N', 'how long a response answers a repeated seq, real-time ms; default 5000'],
-    ['--event-resend-ms N', 'an unacked event is sent again after N real-time ms; default 500 (DESIGN §6)'],
+    ['--event-resend-ms N', 'an unacked event is sent again after N real-time ms; default 500 (docs/lockwire.md §6)'],
     ['--state FILE', 'keep last time-sync seq, user passwords, lockout and clock anchor in FILE across restarts; default: nothing kept'],
     ['--no-sim', 'no sim_* ops and no "sim" capability, as real firmware; default: offered'],
     ['--variant SEED', 'become the correct device drawn from SEED out of the freedoms below (the switches above are then ignored); default: the switches'],
@@ -42,7 +43,7 @@ const cmd: Cli = cli('lockbench serial-lock', {
     ['--defects a,b', `seeded defects: ${[...defectsOfRoom('lock'), ...defectsOfRoom('serial-lock')].join(', ')}; default none`],
     ['--open-timeout-ms N', 'real-time ms to wait for the port to open; default 10000'],
   ],
-  more: ['freedoms (DESIGN §5, §6, §11; sim/variants/lock.ts):', ...freedomLines(LOCK_FREEDOMS).map((l) => `  ${l}`)],
+  more: ['freedoms (docs/algorithms.md §5, docs/lockwire.md §6, docs/lab.md §11; sim/variants/lock.ts):', ...freedomLines(LOCK_FREEDOMS).map((l) => `  ${pointersInto(l)}`)],
 });
 // Annotated so TypeScript narrows after a call that never returns.
 const fail: Cli['fail'] = cmd.fail;

@@ -7,9 +7,9 @@ import { randomInt } from 'node:crypto';
 
 const cmd: Cli = cli('lockbench sim', {
   synopsis: 'lockbench sim [--fixture F] [--api-port N] [--mqtt-port N] [--control-port N] [--profile P] [--time frozen|running] [--start now|UNIX] [--ack-timeout-ms N] [--mqtt-url URL] [--namespace NS] [--gateways all|none] [--seed N]',
-  about: 'Start a whole simulated world (DESIGN §8): broker, gateways, locks, cloud, push sink, control API.\nPrints one JSON line {"api", "mqtt", "control"} on stdout when ready; logs go to stderr; SIGINT/SIGTERM stop it with exit 0.',
+  about: 'Start a whole simulated world (docs/cli.md §8): broker, gateways, locks, cloud, push sink, control API.\nPrints one JSON line {"api", "mqtt", "control"} on stdout when ready; logs go to stderr; SIGINT/SIGTERM stop it with exit 0.',
   options: [
-    ['--fixture F', 'fixture file (DESIGN §7); default fixtures/fleet.json'],
+    ['--fixture F', 'fixture file (docs/fixture-file.md §7); default fixtures/fleet.json'],
     ['--api-port N', 'HTTP port of the cloud API; default 0 (any free port)'],
     ['--mqtt-port N', 'MQTT port of the broker; default 0 (any free port)'],
     ['--control-port N', 'HTTP port of the control API; default 0 (any free port)'],
@@ -17,8 +17,8 @@ const cmd: Cli = cli('lockbench sim', {
     ['--time MODE', 'world clock: running (real time x 1) or frozen (moves only by POST /clock); default running'],
     ['--start T', 'world time at start: "now" (the host clock) or unix seconds; default: the fixture\'s world.start'],
     ['--ack-timeout-ms N', 'real-time ms the cloud waits for a gateway ack; default: the fixture\'s cloud.ack_timeout_ms'],
-    ['--mqtt-url URL', 'an external MQTT 3.1.1 broker (mqtt://cloud:PASSWORD@HOST:PORT) instead of the embedded one (DESIGN §13); default: embedded'],
-    ['--namespace NS', 'prefix of this world\'s client ids and topics on a shared broker (DESIGN §13); default "" (DESIGN §4 exactly)'],
+    ['--mqtt-url URL', 'an external MQTT 3.1.1 broker (mqtt://cloud:PASSWORD@HOST:PORT) instead of the embedded one (docs/past-one-machine.md §13); default: embedded'],
+    ['--namespace NS', 'prefix of this world\'s client ids and topics on a shared broker (docs/past-one-machine.md §13); default "" (docs/mqtt-gateway.md §4 exactly)'],
     ['--gateways G', 'all (start the fixture\'s virtual gateways) or none (the cloud alone, for npm run fleet); default all'],
     ['--seed N', 'seed of all domain randomness (v2 passwords), 0…4294967295; default $LOCKBENCH_SEED, else picked and logged'],
   ],

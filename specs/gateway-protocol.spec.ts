@@ -45,11 +45,11 @@ test('on connect: user gw:{ap_id}, retained status online, cmd subscribed at QoS
   const link = needs('link');
   const apId = fleet.need('mainGateway');
   const r = await recordOf(link, apId);
-  const status = gatewayTopic(apId, 'status');
+  const status = gatewayTopic(apId, 'status', '');
   expect(r.connected, 'connected as gw:{ap_id}').toBe(true);
   expect(r.lastStatus, 'its latest status').toMatchObject({ topic: status, qos: 1, retain: true });
   expect(named(r.lastStatus!.payload, STATUS_FIELDS)).toEqual({ online: true });
-  expect(r.subscriptions).toContainEqual({ topic: gatewayTopic(apId, 'cmd'), qos: 1 });
+  expect(r.subscriptions).toContainEqual({ topic: gatewayTopic(apId, 'cmd', ''), qos: 1 });
   expect(r.will, 'the connection carries a will').not.toBeNull();
   expect(r.will).toMatchObject({ topic: status, retain: true, qos: 1 });
   expect(named(r.will!.payload, STATUS_FIELDS)).toEqual({ online: false });

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { playwrightCli } from '../../bin/cli.ts';
+import { playwrightCli } from './playwright-cli.ts';
 
 // GW-02 fails on a cloud seeded with `cloud-360-for-362` (a failing test, so a sequence diagram to link).
 const GREP = '@GW-02|@PWD-0[1-4]|@SIGN-0[1-3]';

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
-import { playwrightCli } from '../../bin/cli.ts';
+import { playwrightCli } from './playwright-cli.ts';
 import { WireLog } from '../client/wire-log.ts';
 import { CHECKS } from './checks.ts';
 import { sequenceHtml } from './sequence-html.ts';

@@ -21,8 +21,8 @@ test('each kind of entry goes between its participants', () => {
   assert.equal(arrow('mqtt', 'w3/kexin/v1/gw/7/status'), 'gateway>cloud via broker');
   assert.equal(arrow('mqtt', 'kexin/v1/gw/7/nonsense'), 'gateway>broker');
   // The topics the world really uses (DESIGN §4), not a copy of their shape.
-  assert.equal(arrow('mqtt', gatewayTopic(7, 'cmd')), 'cloud>gateway via broker');
-  for (const k of ['status', 'ack', 'event'] as const) assert.equal(arrow('mqtt', gatewayTopic(7, k)), 'gateway>cloud via broker');
+  assert.equal(arrow('mqtt', gatewayTopic(7, 'cmd', '')), 'cloud>gateway via broker');
+  for (const k of ['status', 'ack', 'event'] as const) assert.equal(arrow('mqtt', gatewayTopic(7, k, '')), 'gateway>cloud via broker');
   assert.equal(arrow('serial', 'tx 7e01'), 'gateway>lock');
   assert.equal(arrow('serial', 'rx 7e02'), 'lock>gateway');
   assert.equal(arrow('push', '→ app_test type 2'), 'cloud>push receiver');

@@ -78,12 +78,12 @@ export class FakeGateway {
   static async start(brokerUrl: string, apId = AP): Promise<FakeGateway> {
     const client = await connectMqtt(brokerUrl, {
       protocolVersion: 4, username: `gw:${apId}`, password: 'gw-secret', reconnectPeriod: 0,
-      will: { topic: gatewayTopic(apId, 'status'), payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+      will: { topic: gatewayTopic(apId, 'status', ''), payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
     });
     const gw = new FakeGateway(apId, client);
     client.on('message', (_t, payload) => void gw.onCmd(payload));
-    await client.subscribeAsync(gatewayTopic(apId, 'cmd'), { qos: 1 });
-    await client.publishAsync(gatewayTopic(apId, 'status'), '{"online":true}', { qos: 1, retain: true });
+    await client.subscribeAsync(gatewayTopic(apId, 'cmd', ''), { qos: 1 });
+    await client.publishAsync(gatewayTopic(apId, 'status', ''), '{"online":true}', { qos: 1, retain: true });
     return gw;
   }
 
@@ -102,19 +102,19 @@ export class FakeGateway {
 
   /** Publish a status (retained, as a real gateway does). */
   async status(online: boolean): Promise<void> {
-    await this.client.publishAsync(gatewayTopic(this.apId, 'status'), JSON.stringify({ online }), { qos: 1, retain: true });
+    await this.client.publishAsync(gatewayTopic(this.apId, 'status', ''), JSON.stringify({ online }), { qos: 1, retain: true });
   }
 
   /** Publish an event; `eventId` defaults to the next one. */
   async event(ev: LockEvent & { event_id?: number }): Promise<number> {
     const event_id = ev.event_id ?? ++this.eventId;
-    await this.client.publishAsync(gatewayTopic(this.apId, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 });
+    await this.client.publishAsync(gatewayTopic(this.apId, 'event', ''), JSON.stringify({ ...ev, event_id }), { qos: 1 });
     return event_id;
   }
 
   /** Publish raw bytes on one of this gateway's topics. */
   async raw(kind: 'status' | 'ack' | 'event', payload: string | Buffer): Promise<void> {
-    await this.client.publishAsync(gatewayTopic(this.apId, kind), payload, { qos: 1 });
+    await this.client.publishAsync(gatewayTopic(this.apId, kind, ''), payload, { qos: 1 });
   }
 
   /** Drop the connection without a word, so the broker publishes the will (DESIGN §4 LWT). */
@@ -136,7 +136,7 @@ export class FakeGateway {
     const a = await this.answer(c.value);
     if (a === null || !this.client.connected) return;
     const ack = { id: c.value.id, lock_id: c.value.lock_id, result: a.result, data: a.data ?? {} };
-    this.client.publish(gatewayTopic(this.apId, 'ack'), JSON.stringify(ack), { qos: 1 });
+    this.client.publish(gatewayTopic(this.apId, 'ack', ''), JSON.stringify(ack), { qos: 1 });
   }
 }
 

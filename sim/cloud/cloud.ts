@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
 import { Compensations, DEFAULT_COMPENSATION } from './compensations.ts';
-import { fail, recordInternalError, type CloudDeps, type Reply } from './endpoint.ts';
+import type { CloudDeps } from './endpoint.ts';
+import { fail, type Reply } from './reply.ts';
 import { seededRng, type Rng } from '../random.ts';
 import { ENDPOINT_SPECS } from './endpoints/index.ts';
 import { EventRouter } from './events.ts';
@@ -15,7 +16,8 @@ import { CloudRules } from './rules.ts';
 import { cloudDefects, seedCloud } from './seeded.ts';
 import { PushSink } from './push.ts';
 import { CloudStore } from './store.ts';
-import { newCloudStats, type CloudOptions, type CloudStats } from './types.ts';
+import { newCloudStats, recordInternalError, type CloudStats } from './stats.ts';
+import type { CloudOptions } from './types.ts';
 
 /** Default request body limit: 256 KiB (DESIGN §3.2). */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;

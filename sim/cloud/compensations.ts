@@ -1,5 +1,5 @@
 import type { GatewayLink } from './gateway-rpc.ts';
-import type { CloudStats } from './types.ts';
+import type { CloudStats } from './stats.ts';
 
 /** Bounds of the compensating `pwd_del` retries (DESIGN §3.3). */
 export interface CompensationOptions {

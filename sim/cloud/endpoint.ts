@@ -8,29 +8,9 @@ import type { GatewayLink, RpcAnswer } from './gateway-rpc.ts';
 import type { CloudRules } from './rules.ts';
 import type { CloudStore } from './store.ts';
 import type { Rng } from '../random.ts';
-import { INTERNAL_ERRORS_KEPT, type AppRecord, type CloudStats, type LockRecord } from './types.ts';
-
-/** What a request is answered with, in domain terms; the profile table turns it into wire codes. */
-export interface Reply {
-  outcome: Outcome;
-  /** Names the offending field where there is one (DESIGN §3.1). */
-  desc?: string;
-  /** Success data; always sent as null on non-ok outcomes. */
-  data?: Record<string, unknown> | null;
-  /** Close the connection after answering (413). */
-  close?: boolean;
-  headers?: Record<string, string>;
-}
-
-/** A successful reply. */
-export function ok(data: Record<string, unknown> | null = null): Reply {
-  return { outcome: 'ok', data };
-}
-
-/** A refusal. */
-export function fail(outcome: Outcome, desc?: string): Reply {
-  return desc === undefined ? { outcome } : { outcome, desc };
-}
+import { fail, type Reply } from './reply.ts';
+import type { CloudStats } from './stats.ts';
+import type { AppRecord, LockKey, LockRecord } from './types.ts';
 
 /** Everything an endpoint may use. */
 export interface CloudDeps {
@@ -53,9 +33,6 @@ export interface CloudDeps {
   timeSyncTtlS: number;
   tzOffsetMin: number;
 }
-
-/** How an endpoint names its lock. */
-export type LockKey = { lockId: number } | { mac: string };
 
 /** What the handler gets once §3.2 steps 1–6 passed. */
 export interface Call<F> {
@@ -102,16 +79,4 @@ export function gatewayReady(lock: LockRecord, deps: CloudDeps): { ok: true; apI
 /** The `lock_id` field every lock endpoint has. */
 export function byLockId(fields: { lock_id: number }): LockKey {
   return { lockId: fields.lock_id };
-}
-
-/**
- * A handler that threw is a bug, not a result (STYLE §8): its stack goes to stderr and into the
- * last few kept for `GET /stats`, and the caller answers `internal`.
- */
-export function recordInternalError(stats: CloudStats, at: number, path: string, error: unknown): void {
-  const stack = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-  stats.internalErrors++;
-  stats.recentErrors.push({ at, path, stack });
-  if (stats.recentErrors.length > INTERNAL_ERRORS_KEPT) stats.recentErrors.shift();
-  process.stderr.write(`cloud: internal error on ${path}: ${stack}\n`);
 }

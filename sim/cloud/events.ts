@@ -1,7 +1,8 @@
 import type { GatewayEvent } from '../protocol/index.ts';
 import type { PushMessage, PushSink } from './push.ts';
 import type { CloudStore } from './store.ts';
-import type { AppRecord, CloudStats, LockRecord } from './types.ts';
+import type { CloudStats } from './stats.ts';
+import type { AppRecord, LockRecord } from './types.ts';
 
 /** Events remembered per gateway session for dedup (DESIGN §3.4). */
 const SEEN_KEPT = 1024;

@@ -14,7 +14,7 @@ test('SEC: an ack from a gateway the command was not sent to is dropped and coun
   const spy = await connectAsync(w.brokerUrl, { protocolVersion: 4, reconnectPeriod: 0 }, false);
   try {
     w.gw.answer = () => null; // AP is partitioned: it answers nothing
-    await spy.subscribeAsync(gatewayTopic(AP, 'cmd'), { qos: 1 });
+    await spy.subscribeAsync(gatewayTopic(AP, 'cmd', ''), { qos: 1 });
     spy.on('message', (_t, payload) => {
       const c = parseCommand(payload);
       if (!c.ok) return;

@@ -5,8 +5,7 @@ import {
   gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, topicRoot,
   type Ack, type Command, type GatewayEvent, type LockOp,
 } from '../protocol/index.ts';
-import { recordInternalError } from './endpoint.ts';
-import type { CloudStats } from './types.ts';
+import { recordInternalError, type CloudStats } from './stats.ts';
 
 /** A gateway's answer to a command, or `timeout` when no ack came within the ack timeout. */
 export type RpcAnswer = Ack | 'timeout';
@@ -73,7 +72,7 @@ export class GatewayRpc implements GatewayLink {
 
   /** Connect as `cloud` and subscribe to every gateway's status, ack and event topics (QoS 1). */
   static async connect(opts: GatewayRpcOptions): Promise<GatewayRpc> {
-    const root = topicRoot(opts.namespace);
+    const root = topicRoot(opts.namespace ?? '');
     const client = await connectMqtt(opts.url, {
       protocolVersion: 4, username: 'cloud', password: opts.password, clientId: `${opts.namespace ? `${opts.namespace}/` : ''}cloud-${randomUUID()}`,
       clean: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectPeriod: 1000,
@@ -121,7 +120,7 @@ export class GatewayRpc implements GatewayLink {
   /** Harness lever (TEST-PLAN GWP-02, GWP-03): publish a raw payload on a gateway's `cmd`, untracked. */
   publishRaw(apId: number, payload: string): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.client.publishAsync(gatewayTopic(apId, 'cmd'), payload, { qos: 1 }).then(() => undefined, () => undefined);
+    return this.client.publishAsync(this.cmdTopic(apId), payload, { qos: 1 }).then(() => undefined, () => undefined);
   }
 
   /** See every ack payload as it arrives (before matching); returns the function that stops it. */
@@ -152,9 +151,14 @@ export class GatewayRpc implements GatewayLink {
     return randomBytes(16).toString('hex');
   }
 
+  /** Every command of this cloud, tracked or raw, goes to its world's namespace (DESIGN §13). */
+  private cmdTopic(apId: number): string {
+    return gatewayTopic(apId, 'cmd', this.opts.namespace ?? '');
+  }
+
   private publish(apId: number, cmd: Command): void {
     // A failed publish needs no handling here: the ack timeout answers the caller.
-    this.client.publish(gatewayTopic(apId, 'cmd', this.opts.namespace), JSON.stringify(cmd), { qos: 1 }, () => undefined);
+    this.client.publish(this.cmdTopic(apId), JSON.stringify(cmd), { qos: 1 }, () => undefined);
   }
 
   private finish(id: string, answer: RpcAnswer): void {

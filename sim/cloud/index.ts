@@ -4,5 +4,6 @@ export type { CloudDefect } from '../defects.ts';
 export { startBuiltinFaceProvider } from './face-provider.ts';
 export { formatLocalTime } from './events.ts';
 export type { PushMessage } from './push.ts';
-export type { AppRecord, CloudOptions, CloudStats, LockRecord, MemberRecord, PushOptions } from './types.ts';
+export type { AppRecord, CloudOptions, LockRecord, MemberRecord, PushOptions } from './types.ts';
+export type { CloudStats } from './stats.ts';
 export type { ProbeAck, ProbeRequest, ProbeResult } from './command-probe.ts';

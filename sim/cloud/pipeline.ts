@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PROFILES, type Body, type Endpoint } from '../protocol/index.ts';
-import { fail, type AnyEndpoint, type CloudDeps, type Reply } from './endpoint.ts';
+import type { AnyEndpoint, CloudDeps } from './endpoint.ts';
+import { fail, type Reply } from './reply.ts';
 import { readBody } from './http-server.ts';
 import { MAX_JSON_DEPTH as MAX_DEPTH, tooDeep } from './json-depth.ts';
 import { lexicalView, nonIntegralNumberKeys } from './json-lexemes.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { AP, APP_ID, LOCK, LOCK2, startPushReceiver, startWorld, testApps, waitFor, FakeGateway, type TestWorld } from './cloud.test-kit.ts';
 import { PushSink } from './push.ts';
-import { newCloudStats } from './types.ts';
+import { newCloudStats } from './stats.ts';
 import { formatLocalTime } from './events.ts';
 
 type Receiver = Awaited<ReturnType<typeof startPushReceiver>>;

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { CloudStats } from './types.ts';
+import type { CloudStats } from './stats.ts';
 
 /** The push messages of DESIGN §3.4, tagged by `type`. */
 export type PushMessage =

@@ -1,7 +1,7 @@
 import { unsignedFields, type Body, type Endpoint } from '../protocol/index.ts';
-import { fail, type LockKey, type Reply } from './endpoint.ts';
+import { fail, type Reply } from './reply.ts';
 import { signatureValid as contractSignature } from './signature.ts';
-import type { AppRecord, LockRecord } from './types.ts';
+import type { AppRecord, LockKey, LockRecord } from './types.ts';
 
 /**
  * The cloud's contract rules that endpoints and the pipeline ask (DESIGN §3.2, §3.3, §5.1), one

@@ -1,5 +1,5 @@
 import { roomDefects, seedParts, wrapStep, type RoomDefects, type WhereActs } from '../defects.ts';
-import { fail, ok } from './endpoint.ts';
+import { fail, ok } from './reply.ts';
 import { madeUpDetail } from './endpoints/lock-info.ts';
 import type { EventRouter } from './events.ts';
 import type { FaceRateLimiter } from './face.ts';

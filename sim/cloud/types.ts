@@ -95,57 +95,5 @@ export interface CloudOptions {
   rng?: Rng;
 }
 
-/** One handler that threw: kept so `GET /stats` shows what broke, not only that something did. */
-export interface InternalError {
-  /** World time of the request, unix seconds. */
-  at: number;
-  path: string;
-  stack: string;
-}
-
-/** How many internal errors `GET /stats` keeps (the newest). */
-export const INTERNAL_ERRORS_KEPT = 10;
-
-/** Counters of a running cloud: refused, dropped and delivered things are counted, never fatal. */
-export interface CloudStats {
-  /** HTTP requests answered. */
-  requests: number;
-  /** Requests answered with `internal` because a handler threw. */
-  internalErrors: number;
-  /** Bodies refused for size (413). */
-  bodyTooLarge: number;
-  /** Malformed or unexpected MQTT messages dropped. */
-  mqttDropped: number;
-  /** MQTT connection errors (the client reconnects by itself). */
-  mqttErrors: number;
-  /** Acks for unknown or finished command ids. */
-  acksIgnored: number;
-  /** Acks for a pending command that came from another gateway than the one it was sent to (dropped). */
-  acksForged: number;
-  /** Commands that got no ack within the ack timeout. */
-  ackTimeouts: number;
-  /** Gateway events dropped as redeliveries of a seen event_id. */
-  eventsDuplicate: number;
-  /** Push messages delivered (2xx). */
-  pushesSent: number;
-  /** Push messages given up after every attempt failed. */
-  pushFailures: number;
-  /** Failed push attempts that were retried. */
-  pushRetries: number;
-  /** Push messages dropped because their queue was full. */
-  pushDropped: number;
-  /** Compensating pwd_del attempts sent after a 364 (DESIGN §3.3). */
-  compensationsSent: number;
-  /** Compensations given up after every attempt failed. */
-  compensationsGivenUp: number;
-  /** The last INTERNAL_ERRORS_KEPT internal errors, oldest first. */
-  recentErrors: InternalError[];
-}
-
-/** A fresh set of zeroed counters. */
-export function newCloudStats(): CloudStats {
-  return {
-    requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, acksForged: 0, ackTimeouts: 0,
-    eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0, compensationsSent: 0, compensationsGivenUp: 0, recentErrors: [],
-  };
-}
+/** How an endpoint names its lock: by id, or by MAC on `by_mac/get` (DESIGN §3.3). */
+export type LockKey = { lockId: number } | { mac: string };

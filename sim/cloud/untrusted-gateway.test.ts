@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { connectMqtt } from '../io/index.ts';
 import { LOCK, startBroker, startPushReceiver, startWorld, testApps, waitFor } from './cloud.test-kit.ts';
 import { GatewayRpc } from './gateway-rpc.ts';
-import { newCloudStats } from './types.ts';
+import { newCloudStats } from './stats.ts';
 
 // DESIGN §4 (a gateway is untrusted input) and §3.4: an event whose fields are out of the contract's
 // range is dropped and counted; one message never takes the cloud down, and the next one is served.

@@ -97,7 +97,7 @@ export class CloudProbe {
 
   /** Publish a command body (object, or raw string for malformed input) to a gateway's `cmd`. */
   async send(apId: number, body: object | string): Promise<void> {
-    await this.client.publishAsync(gatewayTopic(apId, 'cmd'), typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
+    await this.client.publishAsync(gatewayTopic(apId, 'cmd', ''), typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
   }
 
   /** The first message (already received or future) matching `pred`; rejects after `timeoutMs`. */
@@ -117,7 +117,7 @@ export class CloudProbe {
 
   /** Messages received so far on one gateway topic. */
   on(apId: number, kind: 'status' | 'ack' | 'event'): Received[] {
-    const topic = gatewayTopic(apId, kind);
+    const topic = gatewayTopic(apId, kind, '');
     return this.received.filter((m) => m.topic === topic);
   }
 

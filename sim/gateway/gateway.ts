@@ -227,7 +227,7 @@ export class VirtualGateway {
       mqttUrl: this.opts.mqttUrl,
       apId: this.apId,
       secret: this.opts.secret,
-      namespace: this.opts.namespace ?? '',
+      namespace: this.namespace,
       keepaliveS: this.opts.keepaliveS ?? 10,
       // A back-off of 0 means "at once" (DESIGN §12 allows it); mqtt.js reads 0 as "never reconnect".
       reconnectPeriodMs: Math.max(1, this.opts.reconnectPeriodMs ?? 200),
@@ -254,7 +254,7 @@ export class VirtualGateway {
   private async goOffline(): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client) await closeSession(client, this.apId, this.opts.namespace ?? '', this.connectTimeoutMs, this.extras.dress);
+    if (client) await closeSession(client, this.apId, this.namespace, this.connectTimeoutMs, this.extras.dress);
   }
 
   /** A new MQTT session is set up (DESIGN §4 event ids: `per-connection` counts from 1 again). */
@@ -267,7 +267,7 @@ export class VirtualGateway {
   }
 
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
-    if (topic !== gatewayTopic(this.apId, 'cmd', this.opts.namespace)) return;
+    if (topic !== gatewayTopic(this.apId, 'cmd', this.namespace)) return;
     if (this.redeliverNext > 0) {
       this.redeliverNext--;
       // Fault hook: the same QoS 1 message arrives again once the first copy is handled (a lost PUBACK).
@@ -326,8 +326,13 @@ export class VirtualGateway {
     else setImmediate(() => void this.flushEvents());
     // Defect: the event also goes to the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
     if (this.seams.strayPublish && this.uplinkUp) {
-      void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
+      void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event', this.namespace), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
     }
+  }
+
+  /** The world's namespace on the broker (DESIGN §13); every topic this gateway names carries it. */
+  private get namespace(): string {
+    return this.opts.namespace ?? '';
   }
 
   private get uplinkUp(): boolean {
@@ -347,7 +352,7 @@ export class VirtualGateway {
         if (!(await this.delay()) || !this.uplinkUp) return;
         const client = this.client!;
         const sent = await withTimeout(
-          client.publishAsync(gatewayTopic(this.apId, 'event', this.opts.namespace), JSON.stringify(this.extras.dress(ev)), { qos: 1 }), this.connectTimeoutMs, 'event publish',
+          client.publishAsync(gatewayTopic(this.apId, 'event', this.namespace), JSON.stringify(this.extras.dress(ev)), { qos: 1 }), this.connectTimeoutMs, 'event publish',
         ).then(() => true, () => false);
         if (!sent) return;
         this.eventBuffer.shift();
@@ -382,6 +387,6 @@ export class VirtualGateway {
       return;
     }
     // QoS 1 while reconnecting is queued by mqtt and sent on reconnect; errors only on a closing client.
-    await client.publishAsync(gatewayTopic(this.apId, kind, this.opts.namespace), JSON.stringify(this.extras.dress(body)), { qos: 1 }).catch(() => {});
+    await client.publishAsync(gatewayTopic(this.apId, kind, this.namespace), JSON.stringify(this.extras.dress(body)), { qos: 1 }).catch(() => {});
   }
 }

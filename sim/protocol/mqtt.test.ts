@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { gatewayClientId, gatewayTopic, namespaceProblem, parseGatewayTopic, topicRoot } from './mqtt.ts';
 
 test('the empty namespace is DESIGN §4 exactly; a namespace prefixes topics and client ids (DESIGN §13)', () => {
-  assert.equal(gatewayTopic(7, 'status'), 'kexin/v1/gw/7/status');
+  assert.equal(gatewayTopic(7, 'status', ''), 'kexin/v1/gw/7/status');
   assert.equal(gatewayTopic(7, 'cmd', 'w1'), 'w1/kexin/v1/gw/7/cmd');
   assert.equal(topicRoot(''), 'kexin/v1/gw');
   assert.equal(gatewayClientId(7), 'gw-7');

@@ -18,13 +18,13 @@ export function namespaceProblem(ns: string): string | null {
   return ns === '' || NAMESPACE.test(ns) ? null : 'must be 1–64 letters, digits, "_" or "-" (one topic level)';
 }
 
-/** The topic root of a namespace: `kexin/v1/gw`, or `{ns}/kexin/v1/gw`. */
-export function topicRoot(ns = ''): string {
+/** The topic root of a namespace: `kexin/v1/gw`, or `{ns}/kexin/v1/gw`. `ns` has no default: a caller that forgot its world's namespace would talk to another world. */
+export function topicRoot(ns: string): string {
   return ns === '' ? TOPIC_ROOT : `${ns}/${TOPIC_ROOT}`;
 }
 
-/** `[{ns}/]kexin/v1/gw/{ap_id}/{kind}` */
-export function gatewayTopic(apId: number, kind: GatewayTopic, ns = ''): string {
+/** `[{ns}/]kexin/v1/gw/{ap_id}/{kind}`: the one builder of a §4 topic; `''` names §4's own topics (real gateways). */
+export function gatewayTopic(apId: number, kind: GatewayTopic, ns: string): string {
   return `${topicRoot(ns)}/${apId}/${kind}`;
 }
 

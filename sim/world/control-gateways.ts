@@ -1,5 +1,5 @@
 import type { LockOp } from '../protocol/index.ts';
-import type { World } from './world.ts';
+import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError } from './json-http.ts';
 
 /**
@@ -9,19 +9,19 @@ import { BadInput, ControlError } from './json-http.ts';
  */
 
 /** The embedded broker and the cloud these levers need (absent with an external broker or a devices-only world, DESIGN §13). */
-function embedded(world: World): { broker: NonNullable<World['broker']>; cloud: NonNullable<World['cloud']> } {
+function embedded(world: WorldParts): { broker: NonNullable<WorldParts['broker']>; cloud: NonNullable<WorldParts['cloud']> } {
   if (!world.broker || !world.cloud) throw new ControlError(404, 'gateway levers need the embedded broker and the cloud of this world');
   return { broker: world.broker, cloud: world.cloud };
 }
 
-function fixtureGateway(world: World, id: string | undefined): number {
+function fixtureGateway(world: WorldParts, id: string | undefined): number {
   const apId = Number(id);
   if (!world.fixture.gateways.some((g) => g.ap_id === apId)) throw new ControlError(404, `no gateway ${id}`);
   return apId;
 }
 
 /** `GET /gateways/{id}/mqtt`: the broker's record of `gw:{id}` and whether the cloud holds it online. */
-export function gatewayMqtt(world: World, id: string | undefined): unknown {
+export function gatewayMqtt(world: WorldParts, id: string | undefined): unknown {
   const apId = fixtureGateway(world, id);
   const { broker, cloud } = embedded(world);
   const record = broker.clientRecords()[`gw:${apId}`] ?? null;
@@ -29,7 +29,7 @@ export function gatewayMqtt(world: World, id: string | undefined): unknown {
 }
 
 /** `POST /gateways/{id}/drop`: the broker cuts the gateway's connections without DISCONNECT (TEST-PLAN GWP-05). */
-export function dropGateway(world: World, id: string | undefined): unknown {
+export function dropGateway(world: WorldParts, id: string | undefined): unknown {
   const apId = fixtureGateway(world, id);
   return { ap_id: apId, dropped: embedded(world).broker.drop(`gw:${apId}`) };
 }
@@ -40,7 +40,7 @@ const isU32 = (v: unknown): v is number => typeof v === 'number' && Number.isInt
  * `POST /gateways/{id}/probe` `{"cmd": {lock_id, op, args, id?} | "raw": text, "copies": n, "wait_ms": n}`:
  * the cloud sends the command `copies` times with one id and answers every ack it got (TEST-PLAN GWP-02, GWP-03).
  */
-export async function probe(world: World, body: Record<string, unknown>, id: string | undefined): Promise<unknown> {
+export async function probe(world: WorldParts, body: Record<string, unknown>, id: string | undefined): Promise<unknown> {
   const apId = fixtureGateway(world, id);
   const { cloud } = embedded(world);
   const waitMs = body.wait_ms ?? 1000;
@@ -62,7 +62,7 @@ export async function probe(world: World, body: Record<string, unknown>, id: str
 }
 
 /** `POST /reset`: a fresh cloud and an empty push sink; broker, gateways and locks untouched (DESIGN §12). */
-export async function resetWorld(world: World): Promise<unknown> {
+export async function resetWorld(world: WorldParts): Promise<unknown> {
   await world.resetCloud();
   return { api: world.cloud?.url ?? '' };
 }

@@ -1,9 +1,9 @@
-import type { World } from './world.ts';
+import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError } from './json-http.ts';
 
 type Body = Record<string, unknown>;
 
-function lockOf(world: World, id: string | undefined) {
+function lockOf(world: WorldParts, id: string | undefined) {
   const lock = world.locks.get(Number(id));
   if (!lock) throw new ControlError(404, `no lock ${id}`);
   return lock;
@@ -21,7 +21,7 @@ const finite = (b: Body, k: string, min: number, max: number): number => {
 };
 
 /** `GET /locks/{id}`: the full lock state. */
-export function lockView(world: World, id: string | undefined): unknown {
+export function lockView(world: WorldParts, id: string | undefined): unknown {
   const lock = lockOf(world, id);
   // `cloud_uids`: the v2 uids the cloud holds an assignment for (TEST-PLAN V2-04), beside the lock's own `uids`.
   return { ...lock.snapshot(), ap_id: world.apOf.get(lock.lockId) ?? null, cloud_uids: [...(world.cloud?.assignedPasswords(lock.lockId).keys() ?? [])].sort((a, b) => a - b) };
@@ -30,7 +30,7 @@ export function lockView(world: World, id: string | undefined): unknown {
 const KNOBS = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock'];
 
 /** `POST /locks/{id}` and its sub-resources: knobs, keypad, Bluetooth unlock and time sync (DESIGN §8). */
-export function lockKnobs(world: World, body: Body, id: string | undefined, action?: 'keypad' | 'time_sync' | 'ble_unlock'): unknown {
+export function lockKnobs(world: WorldParts, body: Body, id: string | undefined, action?: 'keypad' | 'time_sync' | 'ble_unlock'): unknown {
   const lock = lockOf(world, id);
   if (action === 'keypad') {
     const b = body.keypad as Body;

@@ -2,12 +2,12 @@ import { UINT32_MAX } from '../protocol/index.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { boundedServer, type HttpLimits } from '../cloud/http-server.ts';
 import { closeServer, listenOn, urlOf } from '../io/index.ts';
-import type { World } from './world.ts';
+import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from './json-http.ts';
 import { lockKnobs, lockView } from './control-locks.ts';
 import { dropGateway, gatewayMqtt, probe, resetWorld } from './control-gateways.ts';
 
-type Handler = (world: World, body: Record<string, unknown>, params: string[]) => unknown | Promise<unknown>;
+type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[]) => unknown | Promise<unknown>;
 
 const num = (body: Record<string, unknown>, key: string, ok: (n: number) => boolean, hint: string): number => {
   const v = body[key];
@@ -23,7 +23,7 @@ const MAX_WORLD_TIME_S = UINT32_MAX;
 /** Fastest running clock (× real time); a faster one would leave the uint32 range within the hour. */
 const MAX_RATE = 1e6;
 
-function setClock(world: World, body: Record<string, unknown>): unknown {
+function setClock(world: WorldParts, body: Record<string, unknown>): unknown {
   const c = world.clock;
   const room = MAX_WORLD_TIME_S - c.now();
   if ('advance' in body) c.advance(num(body, 'advance', (n) => n >= 0 && n <= room, `a number of seconds in 0…${Math.floor(room)} (world time stays ≤ ${MAX_WORLD_TIME_S})`));
@@ -34,14 +34,14 @@ function setClock(world: World, body: Record<string, unknown>): unknown {
   return { time: c.now(), mode: c.mode };
 }
 
-function gatewayOf(world: World, id: string | undefined) {
+function gatewayOf(world: WorldParts, id: string | undefined) {
   const gw = world.gateways.get(Number(id));
   if (!gw && world.externalGateways.has(Number(id))) throw new ControlError(404, `gateway ${id} connects by itself: it has no knobs here`);
   if (!gw) throw new ControlError(404, `no gateway ${id}`);
   return gw;
 }
 
-async function setGateway(world: World, body: Record<string, unknown>, [id]: string[]): Promise<unknown> {
+async function setGateway(world: WorldParts, body: Record<string, unknown>, [id]: string[]): Promise<unknown> {
   const gw = gatewayOf(world, id);
   const known = ['online', 'partitioned', 'latency_ms', 'crash', 'redeliver_next', 'reboot'];
   for (const k of Object.keys(body)) if (!known.includes(k)) throw new BadInput(`${k} is not a gateway knob (${known.join(', ')})`);
@@ -60,7 +60,7 @@ async function setGateway(world: World, body: Record<string, unknown>, [id]: str
   return { ap_id: gw.apId, online: gw.online, partitioned: gw.partitioned, latency_ms: gw.latencyMs };
 }
 
-function worldView(world: World): unknown {
+function worldView(world: WorldParts): unknown {
   return {
     time: world.clock.now(),
     mode: world.clock.mode,
@@ -80,14 +80,14 @@ function worldView(world: World): unknown {
   };
 }
 
-function pushFaults(world: World, body: Record<string, unknown>): unknown {
+function pushFaults(world: WorldParts, body: Record<string, unknown>): unknown {
   const count = num(body, 'fail_next', (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'an integer in 0…1000');
   const status = body.status === undefined ? 500 : num(body, 'status', (n) => Number.isInteger(n) && n >= 300 && n <= 599, 'an HTTP status in 300…599');
   world.sink.failDeliveries(count, status);
   return { fail_next: count, status };
 }
 
-function stats(world: World): unknown {
+function stats(world: WorldParts): unknown {
   return {
     broker: world.broker?.stats ?? null,
     // Per client (username): refusals with reasons, protocol errors, drops (TEST-PLAN GWP-06); embedded broker only.
@@ -127,13 +127,13 @@ export class ControlServer {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   /** `http`: connection cap and socket timeouts, as the API's (DESIGN §2). */
-  static async create(world: World, opts: { host: string; port: number; http?: Partial<HttpLimits> }): Promise<ControlServer> {
+  static async create(world: WorldParts, opts: { host: string; port: number; http?: Partial<HttpLimits> }): Promise<ControlServer> {
     const server = boundedServer((req, res) => void ControlServer.handle(world, req, res), opts.http);
     await listenOn(server, opts.port, opts.host);
     return new ControlServer(server, urlOf(server));
   }
 
-  private static async handle(world: World, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private static async handle(world: WorldParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const sink = /^\/sink\/([^/]+)$/.exec(path);

@@ -1,14 +1,14 @@
 import type { LockLink } from '../gateway/link.ts';
 import type { VirtualLock } from '../lock/lock.ts';
 import type { FixtureLock } from './fixture.ts';
-import type { World } from './world.ts';
+import type { WorldParts } from './world-parts.ts';
 import { waitUntil } from '../io/index.ts';
 
 /** Longest a reset waits for one condition (a gateway back online, the cloud idle), ms. */
 const RESET_WAIT_MS = 5000;
 
 /** Gateway faults off and every gateway online, after what a delayed gateway still sends has landed. */
-export async function clearGatewayFaults(world: World): Promise<void> {
+export async function clearGatewayFaults(world: WorldParts): Promise<void> {
   const latencyMs = Math.max(0, ...[...world.gateways.values()].map((g) => g.latencyMs));
   for (const g of world.gateways.values()) {
     g.partitioned = false;
@@ -26,7 +26,7 @@ export async function clearGatewayFaults(world: World): Promise<void> {
  * forgotten, then the clock and fresh locks, and the sink emptied last so nothing of the test before
  * reaches the next one.
  */
-export async function resetWorld(world: World, newLock: (l: FixtureLock) => VirtualLock, radio: (lock: VirtualLock) => LockLink): Promise<void> {
+export async function resetWorld(world: WorldParts, newLock: (l: FixtureLock) => VirtualLock, radio: (lock: VirtualLock) => LockLink): Promise<void> {
   await clearGatewayFaults(world);
   await waitUntil('world reset: the cloud to see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true), { timeoutMs: RESET_WAIT_MS });
   await world.cloud?.reset(RESET_WAIT_MS);

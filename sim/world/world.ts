@@ -20,6 +20,7 @@ import { seededRng } from '../random.ts';
 import { waitUntil } from '../io/index.ts';
 import { clearGatewayFaults, resetWorld } from './reset.ts';
 import { startBounded } from './start-bounded.ts';
+import { WorldParts } from './world-parts.ts';
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
 export class FixtureError extends Error {
@@ -94,38 +95,13 @@ export function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
 }
 
 /** A whole simulated world on loopback: broker, gateways, locks, cloud, push sink, face provider and control API. */
-export class World {
+export class World extends WorldParts {
   private closers: (() => Promise<void>)[] = [];
-
-  private constructor(
-    readonly fixture: Fixture,
-    readonly clock: WorldClock,
-    readonly locks: Map<number, VirtualLock>,
-    readonly sink: PushSink,
-  ) {}
-
-  /** The embedded broker; absent on an external one (DESIGN §13) and in its own thread (the bench's `brokerThread`, which offers no levers). */
-  broker: Broker | undefined;
-  /** The embedded broker when it runs in a worker thread. */
-  brokerThread: BrokerThread | undefined;
-  /** URL of the broker every part uses, without credentials. */
-  mqttUrl = '';
-  /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
-  namespace = '';
-  /** The stub cloud; absent in a devices-only world (`npm run fleet`). */
-  cloud: Cloud | undefined;
   control!: ControlServer;
-  readonly gateways = new Map<number, VirtualGateway>();
-  /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
-  faceProviderUrl = '';
-  /** The gateway each lock is behind (absent: no AP). */
-  readonly apOf = new Map<number, number>();
-  /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
-  readonly externalGateways = new Set<number>();
-  /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
-  readonly external = new Set<number>();
-  /** The defects this world was built with (a reset builds its locks with them again). */
-  defects: readonly string[] = [];
+
+  private constructor(fixture: Fixture, clock: WorldClock, locks: Map<number, VirtualLock>, sink: PushSink) {
+    super(fixture, clock, locks, sink);
+  }
 
   /** Build and start a world; on failure everything already started is closed again. */
   static async create(fixture: Fixture, opts: WorldOptions = {}): Promise<World> {
@@ -258,16 +234,6 @@ export class World {
   /** Draw all domain randomness from `seed` from now on (STYLE §2): a test replays exactly with the seed it was given. */
   reseed(seed: number): void {
     this.cloud?.reseed(seededRng(seed).fork('cloud'));
-  }
-
-  /**
-   * The cloud's state forgotten once no command awaits its ack, and the sink emptied; broker,
-   * gateways, locks and clock left as they are (DESIGN §12: a gateway the harness does not control
-   * stays connected between tests).
-   */
-  async resetCloud(timeoutMs = 5000): Promise<void> {
-    await this.cloud?.reset(timeoutMs);
-    this.sink.reset();
   }
 
   /** The three URLs of the ready line (DESIGN §8); `api` is '' in a devices-only world. */

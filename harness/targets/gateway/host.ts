@@ -66,8 +66,8 @@ export function instructions(s: GatewaySettings): string {
     `  URL        mqtt://${host}:${s.mqttPort}   (listening on ${s.mqttHost}:${s.mqttPort})`,
     `  username   gw:${s.apId}   password: LOCKBENCH_GATEWAY_SECRET`,
     `  client id  gw-${s.apId} (or any id not held by another client)`,
-    `  publishes  ${gatewayTopic(s.apId, 'status')} (retained; will {"online": false}), ${gatewayTopic(s.apId, 'ack')}, ${gatewayTopic(s.apId, 'event')}`,
-    `  subscribes ${gatewayTopic(s.apId, 'cmd')} (QoS 1)`,
+    `  publishes  ${gatewayTopic(s.apId, 'status', '')} (retained; will {"online": false}), ${gatewayTopic(s.apId, 'ack', '')}, ${gatewayTopic(s.apId, 'event', '')}`,
+    `  subscribes ${gatewayTopic(s.apId, 'cmd', '')} (QoS 1)`,
     `  locks      ${s.lockIds.join(', ')}`,
     `waiting up to ${s.waitS} s for its retained status {"online": true} …`,
   ].join('\n');
@@ -98,7 +98,7 @@ export function diagnose(world: World, apId: number): string {
       said.push(`CONNECT as gw:${apId} refused ${mine.refused.connect}× (${[...new Set(mine.refusals.filter((r) => r.startsWith('connect ')).map((r) => r.slice('connect '.length)))].join('; ')}; bad_credentials = wrong LOCKBENCH_GATEWAY_SECRET or username)`);
     }
     if (mine.errors > 0) said.push(`${mine.errors} connection(s) closed for a protocol error (not MQTT 3.1.1, garbage or oversize packets)`);
-    if (mine.connects > 0 && !mine.lastStatus) said.push(`connected ${mine.connects}× (client id ${mine.clientId}) but published no status on ${gatewayTopic(apId, 'status')}`);
+    if (mine.connects > 0 && !mine.lastStatus) said.push(`connected ${mine.connects}× (client id ${mine.clientId}) but published no status on ${gatewayTopic(apId, 'status', '')}`);
     if (mine.lastStatus && !mine.lastStatus.retain) said.push(`published status ${mine.lastStatus.payload} without the retain flag`);
     if (mine.lastStatus?.retain && !broker.retainedOnline(apId)) said.push(`its retained status is ${mine.lastStatus.payload}, not {"online": true}`);
     if (mine.refused.publish + mine.refused.subscribe > 0) said.push(`refused: ${mine.refusals.filter((r) => !r.startsWith('connect')).join('; ')}`);

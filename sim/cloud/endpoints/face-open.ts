@@ -1,4 +1,5 @@
-import { byLockId, endpoint, fail } from '../endpoint.ts';
+import { byLockId, endpoint } from '../endpoint.ts';
+import { fail } from '../reply.ts';
 import { base64Image, fieldsOf, idNumber, text, uint32 } from '../fields.ts';
 import { openThroughGateway } from './remote-open.ts';
 

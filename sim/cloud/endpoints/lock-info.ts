@@ -1,4 +1,5 @@
-import { byLockId, endpoint, ok } from '../endpoint.ts';
+import { byLockId, endpoint } from '../endpoint.ts';
+import { ok } from '../reply.ts';
 import { fieldsOf, mac, uint32 } from '../fields.ts';
 import type { LockRecord } from '../types.ts';
 

@@ -1,5 +1,6 @@
 import type { Outcome } from '../../protocol/index.ts';
-import { byLockId, endpoint, fail, gatewayReady, ok, outcomeOf, type CloudDeps, type Reply } from '../endpoint.ts';
+import { byLockId, endpoint, gatewayReady, outcomeOf, type CloudDeps } from '../endpoint.ts';
+import { fail, ok, type Reply } from '../reply.ts';
 import { fieldsOf, text, uint32 } from '../fields.ts';
 import type { LockRecord } from '../types.ts';
 

@@ -1,5 +1,6 @@
 import { SLOT_S, slotOf, slotWindow, tempPassword } from '../../protocol/index.ts';
-import { byLockId, endpoint, fail, ok, type CloudDeps } from '../endpoint.ts';
+import { byLockId, endpoint, type CloudDeps } from '../endpoint.ts';
+import { fail, ok } from '../reply.ts';
 import { fieldsOf, uint32, type FieldResult } from '../fields.ts';
 
 interface PwdGetFields {

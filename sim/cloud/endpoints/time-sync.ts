@@ -1,5 +1,6 @@
 import { timeSyncKeys } from '../../protocol/index.ts';
-import { byLockId, endpoint, fail, ok } from '../endpoint.ts';
+import { byLockId, endpoint } from '../endpoint.ts';
+import { fail, ok } from '../reply.ts';
 import { fieldsOf, uint32, type FieldResult } from '../fields.ts';
 
 /**

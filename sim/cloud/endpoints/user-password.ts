@@ -1,4 +1,5 @@
-import { byLockId, endpoint, fail, gatewayReady, ok, outcomeOf, type CloudDeps } from '../endpoint.ts';
+import { byLockId, endpoint, gatewayReady, outcomeOf, type CloudDeps } from '../endpoint.ts';
+import { fail, ok } from '../reply.ts';
 import { fieldsOf, sixDigits, uint32, UINT32_MAX } from '../fields.ts';
 import type { LockRecord } from '../types.ts';
 

@@ -1,0 +1,54 @@
+import type { WorldClock } from '../clock/index.ts';
+import type { Broker } from '../broker/broker.ts';
+import type { BrokerThread } from '../broker/broker-thread.ts';
+import type { Cloud } from '../cloud/index.ts';
+import type { VirtualGateway } from '../gateway/gateway.ts';
+import type { VirtualLock } from '../lock/lock.ts';
+import type { Fixture } from './fixture.ts';
+import type { PushSink } from './push-sink.ts';
+
+/**
+ * The parts of a running world (DESIGN §1 `sim/world`) that the control API (DESIGN §8) and the resets
+ * work on. `World` extends it with how the parts start and stop, so the control routes know the parts
+ * and never the code that builds them.
+ */
+export class WorldParts {
+  constructor(
+    readonly fixture: Fixture,
+    readonly clock: WorldClock,
+    readonly locks: Map<number, VirtualLock>,
+    readonly sink: PushSink,
+  ) {}
+
+  /** The embedded broker; absent on an external one (DESIGN §13) and in its own thread (the bench's `brokerThread`, which offers no levers). */
+  broker: Broker | undefined;
+  /** The embedded broker when it runs in a worker thread. */
+  brokerThread: BrokerThread | undefined;
+  /** URL of the broker every part uses, without credentials. */
+  mqttUrl = '';
+  /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
+  namespace = '';
+  /** The stub cloud; absent in a devices-only world (`npm run fleet`). */
+  cloud: Cloud | undefined;
+  readonly gateways = new Map<number, VirtualGateway>();
+  /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
+  faceProviderUrl = '';
+  /** The gateway each lock is behind (absent: no AP). */
+  readonly apOf = new Map<number, number>();
+  /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
+  readonly externalGateways = new Set<number>();
+  /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
+  readonly external = new Set<number>();
+  /** The defects this world was built with (a reset builds its locks with them again). */
+  defects: readonly string[] = [];
+
+  /**
+   * The cloud's state forgotten once no command awaits its ack, and the sink emptied; broker,
+   * gateways, locks and clock left as they are (DESIGN §12: a gateway the harness does not control
+   * stays connected between tests).
+   */
+  async resetCloud(timeoutMs = 5000): Promise<void> {
+    await this.cloud?.reset(timeoutMs);
+    this.sink.reset();
+  }
+}
