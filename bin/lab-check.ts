@@ -60,7 +60,7 @@ if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).error) {
 const LOCK_ID = 4100007;
 const SECRET = '5e0c9a7b31d24f68a0b1c2d3e4f50617';
 // What DESIGN §11 asks a lab run to show, plus the serial checks a virtual lock with bench control offers.
-const REQUIRED = [
+const MUST_PASS = [
   'PWD-01', 'PWD-02', 'PWD-03', 'PWD-04', 'PWD-05', 'PWD-07', 'TSYNC-01', 'TSYNC-02', 'TSYNC-03',
   'V2-01', 'V2-02', 'V2-03', 'V2-05', 'GW-01', 'PUSH-03', 'LAB-01', 'LAB-02', 'LAB-03', 'LAB-04', 'LAB-05',
 ];
@@ -106,7 +106,7 @@ interface Chain {
   runs: Run[];
 }
 
-const pass: LabExpectation = { kind: 'pass', required: REQUIRED };
+const pass: LabExpectation = { kind: 'pass', required: MUST_PASS };
 const grepOf = (ids: readonly string[]): string => ids.map((id) => `@${id}\\b`).join('|');
 const sweep = sweepVariants(sweepSeed, sweepN);
 console.log(`lab check: sweep of ${sweepN} from seed ${sweepSeed} (replay one: --sweep 1 --seed S)`);
@@ -120,7 +120,7 @@ const chains: Chain[] = [
     { name: 'A', deviceFlags: VARIANT_A, runs: [{ name: 'A', expect: pass, pwArgs: [], mainMatrix: true }, { name: 'A-again', expect: pass, pwArgs: [] }] },
     {
       name: 'H', deviceFlags: VARIANT_H, env: { LOCKBENCH_LOCK_LOCKOUT_S: String(LOCKOUT_H_S) },
-      runs: [{ name: 'H', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }, { name: 'H-again', expect: { kind: 'pass', required: REQUIRED.filter((id) => id !== 'LAB-03') }, pwArgs: [] }],
+      runs: [{ name: 'H', expect: { kind: 'pass', required: MUST_PASS.filter((id) => id !== 'LAB-03') }, pwArgs: [] }, { name: 'H-again', expect: { kind: 'pass', required: MUST_PASS.filter((id) => id !== 'LAB-03') }, pwArgs: [] }],
     },
     { name: 'C', deviceFlags: VARIANT_C, env: { LOCKBENCH_LOCK_LOCKOUT_S: String(LOCKOUT_C_S) }, runs: [{ name: 'C', expect: { kind: 'pass', required: LOCKOUT_CHECKS }, pwArgs: ['--grep', grepOf(LOCKOUT_CHECKS)] }] },
   ] satisfies Chain[]),

@@ -1,7 +1,7 @@
 import { SIM_CATALOGUE } from './catalogue.ts';
 
 /** One test outcome from Playwright's JSON report. */
-export interface Outcome {
+export interface TestOutcome {
   project: string;
   checkIds: string[];
   title: string;
@@ -31,8 +31,8 @@ interface JsonSuite {
 }
 
 /** Flatten Playwright's JSON report into test outcomes. */
-export function outcomesOf(report: { suites: JsonSuite[] }): Outcome[] {
-  const out: Outcome[] = [];
+export function outcomesOf(report: { suites: JsonSuite[] }): TestOutcome[] {
+  const out: TestOutcome[] = [];
   const walk = (s: JsonSuite, path: string[]): void => {
     for (const spec of s.specs ?? []) {
       const checkIds = (spec.tags ?? []).map((t) => t.replace(/^@/, '')).filter((t) => /^[A-Z][A-Z0-9]*-\d\d$/.test(t));
@@ -47,10 +47,10 @@ export function outcomesOf(report: { suites: JsonSuite[] }): Outcome[] {
   return out;
 }
 
-const failed = (o: Outcome) => o.status === 'failed' || o.status === 'timedOut' || o.status === 'interrupted';
+const failed = (o: TestOutcome) => o.status === 'failed' || o.status === 'timedOut' || o.status === 'interrupted';
 
 /** Which checks each defect's world failed, and whether an expected one did. */
-export function killMatrix(outcomes: Outcome[]): KillMatrix {
+export function killMatrix(outcomes: TestOutcome[]): KillMatrix {
   const clean = outcomes.filter((o) => o.project === 'clean');
   const rows = SIM_CATALOGUE.map((d) => {
     const mine = outcomes.filter((o) => o.project === `defect:${d.name}`);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Outcome } from './kill-matrix.ts';
+import type { TestOutcome } from './kill-matrix.ts';
 import { confirmKill, judgeLabRun } from './lab-verdict.ts';
 
-const o = (id: string, status: string, title = `t ${id}`): Outcome => ({ project: 'lab · kexin-2017-03', checkIds: [id], title: `file › ${title}`, status });
+const o = (id: string, status: string, title = `t ${id}`): TestOutcome => ({ project: 'lab · kexin-2017-03', checkIds: [id], title: `file › ${title}`, status });
 
 test('a variant run passes only with exit 0, nothing failed and every required check green', () => {
   const good = [o('PWD-05', 'passed'), o('LAB-05', 'passed'), o('PWD-06', 'skipped')];

@@ -1,4 +1,4 @@
-import type { Outcome } from './kill-matrix.ts';
+import type { TestOutcome } from './kill-matrix.ts';
 
 /**
  * What one lab run must show (DESIGN §11, TEST-PLAN LAB): a firmware variant the contract allows passes with the
@@ -22,10 +22,10 @@ export interface LabVerdict {
 }
 
 const short = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
-const isFailed = (o: Outcome): boolean => o.status === 'failed' || o.status === 'timedOut' || o.status === 'interrupted';
+const isFailed = (o: TestOutcome): boolean => o.status === 'failed' || o.status === 'timedOut' || o.status === 'interrupted';
 
 /** Judge a run from its exit code and its tests' outcomes. */
-export function judgeLabRun(expect: LabExpectation, exitCode: number | null, outcomes: readonly Outcome[]): LabVerdict {
+export function judgeLabRun(expect: LabExpectation, exitCode: number | null, outcomes: readonly TestOutcome[]): LabVerdict {
   const failed = outcomes.filter(isFailed);
   const passed = outcomes.filter((o) => o.status === 'passed' || o.status === 'expected');
   const counts = { passed: passed.length, failed: failed.length, skipped: outcomes.length - passed.length - failed.length };

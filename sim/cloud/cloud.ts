@@ -14,7 +14,7 @@ import { listen, rawEnvelopeResponse, sendEnvelope } from './http-server.ts';
 import { runPipeline } from './pipeline.ts';
 import { CloudRules } from './rules.ts';
 import { cloudDefects, seedCloud } from './seeded.ts';
-import { PushSink } from './push.ts';
+import { PushSender } from './push.ts';
 import { CloudStore } from './store.ts';
 import { newCloudStats, recordInternalError, type CloudStats } from './stats.ts';
 import type { CloudOptions } from './types.ts';
@@ -47,7 +47,7 @@ export class Cloud {
   private constructor(
     private readonly server: Server,
     private readonly rpc: GatewayRpc,
-    private readonly push: PushSink,
+    private readonly push: PushSender,
     private readonly closing: AbortController,
     private readonly store: CloudStore,
     readonly stats: CloudStats,
@@ -65,7 +65,7 @@ export class Cloud {
     const seeded = cloudDefects(opts.defects);
     const stats = newCloudStats();
     const store = new CloudStore(opts.apps, opts.locks);
-    const push = new PushSink({
+    const push = new PushSender({
       attempts: opts.push?.attempts ?? 3,
       backoffMs: opts.push?.backoffMs ?? 100,
       timeoutMs: opts.push?.timeoutMs ?? 1000,

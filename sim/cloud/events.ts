@@ -1,5 +1,5 @@
 import type { GatewayEvent } from '../protocol/index.ts';
-import type { PushMessage, PushSink } from './push.ts';
+import type { PushMessage, PushSender } from './push.ts';
 import type { CloudStore } from './store.ts';
 import type { CloudStats } from './stats.ts';
 import type { AppRecord, LockRecord } from './types.ts';
@@ -41,7 +41,7 @@ export function formatLocalTime(unixS: number, tzOffsetMin: number): string {
 /** What the event router needs: the registry, the push sink and the displayed time zone. */
 export interface EventRouterOptions {
   store: CloudStore;
-  push: PushSink;
+  push: PushSender;
   tzOffsetMin: number;
   stats: CloudStats;
 }

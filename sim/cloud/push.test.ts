@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { AP, APP_ID, LOCK, LOCK2, startPushReceiver, startWorld, testApps, waitFor, FakeGateway, type TestWorld } from './cloud.test-kit.ts';
-import { PushSink } from './push.ts';
+import { PushSender } from './push.ts';
 import { newCloudStats } from './stats.ts';
 import { formatLocalTime } from './events.ts';
 
@@ -130,10 +130,10 @@ test('a receiver that never answers does not slow the API', async () => {
   }
 });
 
-test('PushSink: a full queue drops its oldest waiting message and counts it', async () => {
+test('PushSender: a full queue drops its oldest waiting message and counts it', async () => {
   const rx = await startPushReceiver([]);
   const stats = newCloudStats();
-  const sink = new PushSink({ attempts: 1, backoffMs: 1, timeoutMs: 500, maxQueued: 2, stats });
+  const sink = new PushSender({ attempts: 1, backoffMs: 1, timeoutMs: 500, maxQueued: 2, stats });
   try {
     for (let i = 1; i <= 5; i++) sink.enqueue('k', rx.url, { type: 3, data: { lock_id: i, remain: 1 } });
     await waitFor(() => stats.pushesSent === 3, 'three deliveries');

@@ -8,7 +8,7 @@ export type PushMessage =
   | { type: 3; data: { lock_id: number; remain: number } };
 
 /** Delivery knobs of a push sink (DESIGN §3.4). */
-export interface PushSinkOptions {
+export interface PushSenderOptions {
   /** Total attempts per message (1 = no retry). */
   attempts: number;
   /** Delay before the first retry in ms, doubled on each further retry. */
@@ -35,7 +35,7 @@ interface Queue {
  * connection errors, in order per queue key (one serial queue per (app, lock) or (app, gateway)).
  * `enqueue` never waits, so a receiver that is down never slows the API.
  */
-export class PushSink {
+export class PushSender {
   private readonly queues = new Map<string, Queue>();
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake(): void }>();
   /**
@@ -46,7 +46,7 @@ export class PushSink {
   private readonly targets = new Map<string, { pool: Pool; path: string }>();
   private closed = false;
 
-  constructor(private readonly opts: PushSinkOptions) {}
+  constructor(private readonly opts: PushSenderOptions) {}
 
   /** Queue a message for `url` behind every earlier message of the same key. */
   enqueue(key: string, url: string, message: PushMessage): void {

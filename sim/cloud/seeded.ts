@@ -4,7 +4,7 @@ import { madeUpDetail } from './endpoints/lock-info.ts';
 import type { EventRouter } from './events.ts';
 import type { FaceRateLimiter } from './face.ts';
 import type { GatewayRpc } from './gateway-rpc.ts';
-import type { PushSink } from './push.ts';
+import type { PushSender } from './push.ts';
 import { widenToAnyHour, widenToHourless, widenToUppercase } from './signature.ts';
 import type { CloudRules } from './rules.ts';
 import type { CloudStore } from './store.ts';
@@ -16,7 +16,7 @@ export interface CloudParts {
   rpc: GatewayRpc;
   faceRate: FaceRateLimiter;
   events: EventRouter;
-  push: PushSink;
+  push: PushSender;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { LockOp } from '../protocol/index.ts';
+import { isUint32Id, type LockOp } from '../protocol/index.ts';
 import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError } from './json-http.ts';
 
@@ -34,8 +34,6 @@ export function dropGateway(world: WorldParts, id: string | undefined): unknown 
   return { ap_id: apId, dropped: embedded(world).broker.drop(`gw:${apId}`) };
 }
 
-const isU32 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 0xffffffff;
-
 /**
  * `POST /gateways/{id}/probe` `{"cmd": {lock_id, op, args, id?} | "raw": text, "copies": n, "wait_ms": n}`:
  * the cloud sends the command `copies` times with one id and answers every ack it got (TEST-PLAN GWP-02, GWP-03).
@@ -53,7 +51,7 @@ export async function probe(world: WorldParts, body: Record<string, unknown>, id
   }
   const cmd = body.cmd as Record<string, unknown> | undefined;
   if (typeof cmd !== 'object' || cmd === null || Array.isArray(cmd)) throw new BadInput('body must have "cmd" (an object) or "raw" (a string)');
-  if (!isU32(cmd.lock_id)) throw new BadInput('cmd.lock_id must be a uint32');
+  if (!isUint32Id(cmd.lock_id)) throw new BadInput('cmd.lock_id must be a uint32');
   if (typeof cmd.op !== 'string') throw new BadInput('cmd.op must be a string');
   if (cmd.args !== undefined && (typeof cmd.args !== 'object' || cmd.args === null || Array.isArray(cmd.args))) throw new BadInput('cmd.args must be an object');
   if (cmd.id !== undefined && (typeof cmd.id !== 'string' || cmd.id.length === 0 || cmd.id.length > 128)) throw new BadInput('cmd.id must be a string of 1…128 characters');

@@ -1,3 +1,4 @@
+import { isUint32 } from '../protocol/index.ts';
 import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError } from './json-http.ts';
 
@@ -9,7 +10,6 @@ function lockOf(world: WorldParts, id: string | undefined) {
   return lock;
 }
 
-const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 const bool = (b: Body, k: string): boolean => {
   if (typeof b[k] !== 'boolean') throw new BadInput(`${k} must be a boolean`);
   return b[k] as boolean;
@@ -27,26 +27,32 @@ export function lockView(world: WorldParts, id: string | undefined): unknown {
   return { ...lock.snapshot(), ap_id: world.apOf.get(lock.lockId) ?? null, cloud_uids: [...(world.cloud?.assignedPasswords(lock.lockId).keys() ?? [])].sort((a, b) => a - b) };
 }
 
+/** `POST /locks/{id}/keypad` `{password}`: type a code on the keypad; the lock's result. */
+export function lockKeypad(world: WorldParts, body: Body, id: string | undefined): unknown {
+  const lock = lockOf(world, id);
+  if (typeof body.password !== 'string' || body.password.length > 32) throw new BadInput('password must be a string of at most 32 characters');
+  return { result: lock.keypad(body.password) };
+}
+
+/** `POST /locks/{id}/ble/unlock` `{uid}`: unlock over Bluetooth as `uid`; the lock's result. */
+export function lockBleUnlock(world: WorldParts, body: Body, id: string | undefined): unknown {
+  const lock = lockOf(world, id);
+  if (!isUint32(body.uid)) throw new BadInput('uid must be an unsigned 32-bit integer');
+  return { result: lock.bleUnlock(body.uid) };
+}
+
+/** `POST /locks/{id}/ble/time_sync` `{seq, key1, key2}`: carry time-sync keys to the lock (DESIGN §5.3). */
+export function lockTimeSync(world: WorldParts, body: Body, id: string | undefined): unknown {
+  const lock = lockOf(world, id);
+  for (const k of ['seq', 'key1', 'key2']) if (!isUint32(body[k])) throw new BadInput(`${k} must be an unsigned 32-bit integer`);
+  return lock.bleTimeSync(body.seq as number, body.key1 as number, body.key2 as number);
+}
+
 const KNOBS = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock'];
 
-/** `POST /locks/{id}` and its sub-resources: knobs, keypad, Bluetooth unlock and time sync (DESIGN §8). */
-export function lockKnobs(world: WorldParts, body: Body, id: string | undefined, action?: 'keypad' | 'time_sync' | 'ble_unlock'): unknown {
+/** `POST /locks/{id}`: turn the lock's knobs (DESIGN §8), all validated before any changes; the new state. */
+export function lockKnobs(world: WorldParts, body: Body, id: string | undefined): unknown {
   const lock = lockOf(world, id);
-  if (action === 'keypad') {
-    const b = body.keypad as Body;
-    if (typeof b.password !== 'string' || b.password.length > 32) throw new BadInput('password must be a string of at most 32 characters');
-    return { result: lock.keypad(b.password) };
-  }
-  if (action === 'ble_unlock') {
-    const b = body.ble_unlock as Body;
-    if (!isU32(b.uid)) throw new BadInput('uid must be an unsigned 32-bit integer');
-    return { result: lock.bleUnlock(b.uid) };
-  }
-  if (action === 'time_sync') {
-    const b = body.time_sync as Body;
-    for (const k of ['seq', 'key1', 'key2']) if (!isU32(b[k])) throw new BadInput(`${k} must be an unsigned 32-bit integer`);
-    return lock.bleTimeSync(b.seq as number, b.key1 as number, b.key2 as number);
-  }
   for (const k of Object.keys(body)) if (!KNOBS.includes(k)) throw new BadInput(`${k} is not a lock knob (${KNOBS.join(', ')})`);
   // Validate everything before changing anything, so a bad request changes no state.
   const battery = 'battery_pct' in body ? finite(body, 'battery_pct', 0, 100) : undefined;

@@ -4,7 +4,7 @@ import { boundedServer, type HttpLimits } from '../cloud/http-server.ts';
 import { closeServer, listenOn, urlOf } from '../io/index.ts';
 import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from './json-http.ts';
-import { lockKnobs, lockView } from './control-locks.ts';
+import { lockBleUnlock, lockKeypad, lockKnobs, lockTimeSync, lockView } from './control-locks.ts';
 import { dropGateway, gatewayMqtt, probe, resetWorld } from './control-gateways.ts';
 
 type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[]) => unknown | Promise<unknown>;
@@ -108,9 +108,9 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['POST', /^\/clock$/, setClock],
   ['GET', /^\/locks\/(\d+)$/, (w, _b, [id]) => lockView(w, id)],
   ['POST', /^\/locks\/(\d+)$/, (w, b, [id]) => lockKnobs(w, b, id)],
-  ['POST', /^\/locks\/(\d+)\/keypad$/, (w, b, [id]) => lockKnobs(w, { keypad: b }, id, 'keypad')],
-  ['POST', /^\/locks\/(\d+)\/ble\/time_sync$/, (w, b, [id]) => lockKnobs(w, { time_sync: b }, id, 'time_sync')],
-  ['POST', /^\/locks\/(\d+)\/ble\/unlock$/, (w, b, [id]) => lockKnobs(w, { ble_unlock: b }, id, 'ble_unlock')],
+  ['POST', /^\/locks\/(\d+)\/keypad$/, (w, b, [id]) => lockKeypad(w, b, id)],
+  ['POST', /^\/locks\/(\d+)\/ble\/time_sync$/, (w, b, [id]) => lockTimeSync(w, b, id)],
+  ['POST', /^\/locks\/(\d+)\/ble\/unlock$/, (w, b, [id]) => lockBleUnlock(w, b, id)],
   ['POST', /^\/gateways\/(\d+)$/, setGateway],
   ['GET', /^\/gateways\/(\d+)\/mqtt$/, (w, _b, [id]) => gatewayMqtt(w, id)],
   ['POST', /^\/gateways\/(\d+)\/drop$/, (w, _b, [id]) => dropGateway(w, id)],

@@ -1,7 +1,7 @@
 import { wireOf, type ProfileName } from '../../../sim/protocol/index.ts';
 import { postSigned, type SignedPostTarget } from '../../client/signed.ts';
 import type { WireEntry } from '../../client/wire-log.ts';
-import type { Lockout } from './facets.ts';
+import type { LockoutPolicy } from './facets.ts';
 
 /** The uid the harness borrows to settle a lock; tests use small uids. */
 const SETTLE_UID = 4_294_967_000;
@@ -17,7 +17,7 @@ export function leftWrongCodes(entries: readonly WireEntry[]): boolean {
  * resets the count; a lockout in force (365) is waited out, bounded by the lock's `lockout.seconds`; the
  * borrowed uid is deleted again. Fails loudly, naming what was left.
  */
-export async function clearWrongCodes(to: SignedPostTarget, profile: ProfileName, lockId: number, lockout: Lockout): Promise<void> {
+export async function clearWrongCodes(to: SignedPostTarget, profile: ProfileName, lockId: number, lockout: LockoutPolicy): Promise<void> {
   const code = (o: Parameters<typeof wireOf>[1]) => wireOf(profile, o).code;
   const call = async (path: string, fields: Record<string, unknown>) => {
     const { envelope, text } = await postSigned<{ password?: string }>(to, path, { lock_id: lockId, ...fields });

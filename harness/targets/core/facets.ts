@@ -60,7 +60,7 @@ export interface ClockFacet {
 }
 
 /** Keypad lockout of a lock (DESIGN §5.4; defaults 5 attempts, 60 s). */
-export interface Lockout {
+export interface LockoutPolicy {
   attempts: number;
   seconds: number;
 }
@@ -79,7 +79,7 @@ export interface LockHandle {
    */
   readonly realTime: boolean;
   /** Lockout the lock declares (DESIGN §5.4 defaults when it declares none). */
-  readonly lockout: Lockout;
+  readonly lockout: LockoutPolicy;
   /** The lock's MAC, when the target knows it. */
   readonly mac?: string;
   /** The lock's own secret (hex, DESIGN §5.2/§5.3), when the target knows it. */

@@ -1,5 +1,5 @@
 import { isUint32Id, LOCK_DEFAULTS } from '../../../sim/protocol/index.ts';
-import type { Lockout } from '../core/facets.ts';
+import type { LockoutPolicy } from '../core/facets.ts';
 
 /** Bound of one lockwire call made by the harness, ms. */
 export const LAB_CALL_MS = 3000;
@@ -15,7 +15,7 @@ export interface LabConfig {
    * The device's keypad lockout (DESIGN §5.4): LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS wrong codes in a row
    * (default 5) lock it for LOCKBENCH_LOCK_LOCKOUT_S seconds (default 60).
    */
-  lockout: Lockout;
+  lockout: LockoutPolicy;
   /** LOCKBENCH_BENCH_CONTROL: the bench's cable control URL, when there is one. */
   benchControl?: string;
 }
@@ -38,7 +38,7 @@ export function labConfig(env: NodeJS.ProcessEnv): LabConfig {
   if (!/^[0-9a-fA-F]{32}$/.test(secretHex)) throw new Error('LOCKBENCH_LOCK_SECRET must be 32 hex digits (the lock\'s 16-byte secret)');
   const maxPpm = env.LOCKBENCH_LOCK_MAX_PPM === undefined || env.LOCKBENCH_LOCK_MAX_PPM === '' ? 50 : Number(env.LOCKBENCH_LOCK_MAX_PPM);
   if (!Number.isFinite(maxPpm) || maxPpm <= 0) throw new Error(`LOCKBENCH_LOCK_MAX_PPM must be a number of ppm > 0, got "${env.LOCKBENCH_LOCK_MAX_PPM}"`);
-  const lockout: Lockout = {
+  const lockout: LockoutPolicy = {
     attempts: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS', 1, 100, LOCK_DEFAULTS.lockout.attempts, 'the wrong codes in a row that lock the keypad'),
     seconds: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_S', 1, 3600, LOCK_DEFAULTS.lockout.seconds, 'the keypad lockout in seconds'),
   };
