@@ -7,6 +7,9 @@ import type { VirtualLock } from '../lock/lock.ts';
 import type { Fixture } from './fixture.ts';
 import type { PushSink } from './push-sink.ts';
 
+/** The parts a world fills in while it starts. */
+type StartedPart = 'broker' | 'brokerThread' | 'mqttUrl' | 'cloud' | 'faceProviderUrl';
+
 /**
  * The parts of a running world (DESIGN §1 `sim/world`) that the control API (DESIGN §8) and the resets
  * work on. `World` extends it with how the parts start and stop, so the control routes know the parts
@@ -18,29 +21,36 @@ export class WorldParts {
     readonly clock: WorldClock,
     readonly locks: Map<number, VirtualLock>,
     readonly sink: PushSink,
+    /** The defects this world was built with (a reset builds its locks with them again). */
+    readonly defects: readonly string[],
+    /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
+    readonly namespace: string,
   ) {}
 
+  // Filled in once while the world starts (World.start, through `started`); read-only for everyone else.
   /** The embedded broker; absent on an external one (DESIGN §13) and in its own thread (the bench's `brokerThread`, which offers no levers). */
-  broker: Broker | undefined;
+  readonly broker: Broker | undefined;
   /** The embedded broker when it runs in a worker thread. */
-  brokerThread: BrokerThread | undefined;
+  readonly brokerThread: BrokerThread | undefined;
   /** URL of the broker every part uses, without credentials. */
-  mqttUrl = '';
-  /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
-  namespace = '';
+  readonly mqttUrl: string = '';
   /** The stub cloud; absent in a devices-only world (`npm run fleet`). */
-  cloud: Cloud | undefined;
+  readonly cloud: Cloud | undefined;
   readonly gateways = new Map<number, VirtualGateway>();
   /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
-  faceProviderUrl = '';
+  readonly faceProviderUrl: string = '';
   /** The gateway each lock is behind (absent: no AP). */
   readonly apOf = new Map<number, number>();
   /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
   readonly externalGateways = new Set<number>();
   /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
   readonly external = new Set<number>();
-  /** The defects this world was built with (a reset builds its locks with them again). */
-  defects: readonly string[] = [];
+
+  /** The one writer of the parts a starting world fills in (each once, in World.start). */
+  protected started<K extends StartedPart>(part: K, value: WorldParts[K]): WorldParts[K] {
+    (this as { -readonly [P in StartedPart]: WorldParts[P] })[part] = value;
+    return value;
+  }
 
   /**
    * The cloud's state forgotten once no command awaits its ack, and the sink emptied; broker,

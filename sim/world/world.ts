@@ -97,10 +97,16 @@ export function lockSpecOf(l: FixtureLock, defects: readonly string[]) {
 /** A whole simulated world on loopback: broker, gateways, locks, cloud, push sink, face provider and control API. */
 export class World extends WorldParts {
   private closers: (() => Promise<void>)[] = [];
-  control!: ControlServer;
+  private controlServer: ControlServer | undefined;
 
-  private constructor(fixture: Fixture, clock: WorldClock, locks: Map<number, VirtualLock>, sink: PushSink) {
-    super(fixture, clock, locks, sink);
+  private constructor(...parts: ConstructorParameters<typeof WorldParts>) {
+    super(...parts);
+  }
+
+  /** The control API's server (DESIGN §8), once the world has started. */
+  get control(): ControlServer {
+    if (!this.controlServer) throw new Error('world: the control API has not started');
+    return this.controlServer;
   }
 
   /** Build and start a world; on failure everything already started is closed again. */
@@ -113,9 +119,9 @@ export class World extends WorldParts {
     if (refused.length > 0) throw new FixtureError(refused.map((e) => ({ path: e.where, message: e.reason })));
     const clock = new WorldClock(fixture.world.start);
     const locks = new Map(fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
-    const world = new World(fixture, clock, locks, new PushSink(clock));
+    const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '');
     try {
-      await world.start(opts, defects);
+      await world.start(opts);
     } catch (e) {
       await world.close();
       throw e;
@@ -124,31 +130,40 @@ export class World extends WorldParts {
     return world;
   }
 
-  private async start(opts: WorldOptions, defects: readonly string[]): Promise<void> {
-    const f = this.fixture;
-    this.defects = defects;
+  /** Control API, broker, gateways, then the cloud (gateways first: the cloud learns their status from retained messages without pushing a change). */
+  private async start(opts: WorldOptions): Promise<void> {
     const host = opts.host ?? '127.0.0.1';
     this.clock.onMove(() => { for (const l of this.locks.values()) l.tick(); });
-    this.control = await ControlServer.create(this, { host, port: opts.controlPort ?? 0, ...(opts.http ? { http: opts.http } : {}) });
-    this.closers.push(() => this.control.close());
+    const control = (this.controlServer = await ControlServer.create(this, { host, port: opts.controlPort ?? 0, ...(opts.http ? { http: opts.http } : {}) }));
+    this.closers.push(() => control.close());
+    const cloudPassword = await this.startBroker(opts, host);
+    await this.startGateways(opts);
+    if (opts.cloud === false) return;
+    await this.startCloud(opts, host, cloudPassword);
+  }
 
-    const secrets = new Map(f.gateways.map((g) => [g.ap_id, g.secret]));
-    const namespace = (this.namespace = opts.namespace ?? '');
-    let cloudPassword: string;
+  /** The embedded broker (in this thread or its own), or the external one's URL; the cloud's broker password. */
+  private async startBroker(opts: WorldOptions, host: string): Promise<string> {
     if (opts.externalBroker) {
-      ({ url: this.mqttUrl, cloudPassword } = opts.externalBroker);
-    } else {
-      cloudPassword = randomBytes(16).toString('hex');
-      const brokerHost = opts.brokerHost ?? host;
-      const broker: BrokerHandle = opts.brokerThread
-        ? (this.brokerThread = await BrokerThread.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, secrets, defects }))
-        : (this.broker = await Broker.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects }));
-      this.closers.push(() => broker.close());
-      // A broker on every interface is reached over loopback from inside the world.
-      this.mqttUrl = brokerHost === '0.0.0.0' || brokerHost === '::' ? `mqtt://127.0.0.1:${broker.port}` : broker.url;
+      this.started('mqttUrl', opts.externalBroker.url);
+      return opts.externalBroker.cloudPassword;
     }
+    const cloudPassword = randomBytes(16).toString('hex');
+    const secrets = new Map(this.fixture.gateways.map((g) => [g.ap_id, g.secret]));
+    const brokerHost = opts.brokerHost ?? host;
+    const { defects } = this;
+    const broker: BrokerHandle = opts.brokerThread
+      ? this.started('brokerThread', await BrokerThread.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, secrets, defects }))!
+      : this.started('broker', await Broker.create({ host: brokerHost, port: opts.mqttPort ?? 0, cloudPassword, gatewaySecret: (id) => secrets.get(id), defects }))!;
+    this.closers.push(() => broker.close());
+    // A broker on every interface is reached over loopback from inside the world.
+    this.started('mqttUrl', brokerHost === '0.0.0.0' || brokerHost === '::' ? `mqtt://127.0.0.1:${broker.port}` : broker.url);
+    return cloudPassword;
+  }
 
-    // Gateways first, so the cloud learns their status from retained messages without pushing a change.
+  /** The fixture's gateways this world simulates, each over its locks' links (a lock reached from outside through `linkFor`). */
+  private async startGateways(opts: WorldOptions): Promise<void> {
+    const f = this.fixture;
     for (const g of f.gateways) for (const id of g.locks) this.apOf.set(id, g.ap_id);
     for (const id of opts.externalGateways ?? []) if (f.gateways.some((g) => g.ap_id === id)) this.externalGateways.add(id);
     const started = opts.gateways === false ? [] : f.gateways.filter((g) => !this.externalGateways.has(g.ap_id));
@@ -163,13 +178,16 @@ export class World extends WorldParts {
         return lock ? [new RadioLink(lock)] : [];
       });
       const gw = await VirtualGateway.create({
-        apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects,
+        apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace: this.namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects: this.defects,
       });
       this.gateways.set(g.ap_id, gw);
       this.closers.push(() => gw.close());
     });
-    if (opts.cloud === false) return;
+  }
 
+  /** The face provider the fixture names (or the built-in one), then the cloud; ready once it has learnt every gateway's status. */
+  private async startCloud(opts: WorldOptions, host: string, cloudPassword: string): Promise<void> {
+    const f = this.fixture;
     let faceUrl = f.cloud.face_provider_url;
     if (faceUrl === 'builtin') {
       const provider = await startBuiltinFaceProvider(
@@ -178,7 +196,7 @@ export class World extends WorldParts {
       this.closers.push(() => provider.close());
       faceUrl = provider.url;
     }
-    this.faceProviderUrl = faceUrl;
+    this.started('faceProviderUrl', faceUrl);
     const cloud = await Cloud.create({
       clock: this.clock,
       profile: opts.profile ?? f.cloud.profile,
@@ -200,16 +218,16 @@ export class World extends WorldParts {
         members: l.members.map((m) => ({ uid: m.uid, name: m.name, idNum: m.id_num, faceSha256: m.face_sha256 })),
         apId: this.apOf.get(l.lock_id) ?? null,
       })),
-      mqtt: { url: this.mqttUrl, password: cloudPassword, namespace },
+      mqtt: { url: this.mqttUrl, password: cloudPassword, namespace: this.namespace },
       host,
       port: opts.apiPort ?? 0,
       push: { backoffMs: opts.pushBackoffMs ?? 100 },
       ...(opts.http ? { http: opts.http } : {}),
       ...(opts.compensation ? { compensation: opts.compensation } : {}),
-      defects,
+      defects: this.defects,
       rng: seededRng(opts.seed ?? 0).fork('cloud'),
     });
-    this.cloud = cloud;
+    this.started('cloud', cloud);
     this.closers.push(() => cloud.close());
     // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
     const learnt = (): boolean => [...this.gateways.values()].every((g) => !g.online || cloud.gatewayOnline(g.apId));
