@@ -1,5 +1,7 @@
 /** What every lockbench command shares: flag parsing with messages naming the flag, `--help`, stderr logs, clean stop. */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** What `--help` prints: one synopsis, what the command does, and each option with its unit and default. */
@@ -27,6 +29,21 @@ export function wantsHelp(argv: readonly string[]): boolean {
 /** The Playwright test CLI, resolved through the package's exports (no hard-coded node_modules path). */
 export function playwrightCli(): string {
   return createRequire(import.meta.url).resolve('@playwright/test/cli');
+}
+
+/** The names Playwright looks for in the working directory when no `--config` is given. */
+const CONFIG_NAMES = ['ts', 'js', 'mts', 'mjs', 'cts', 'cjs'].map((e) => `playwright.config.${e}`);
+
+/**
+ * The `--config` a Playwright run of the suite takes: none when argv names one or the working directory has its own
+ * (a team's three-line config, or this repository's), else the package's own config, so `npx lockbench
+ * conformance` in any directory runs lockbench's suite (and a team's `tests/`, `lockbench.plan.md`: harness/config.ts).
+ */
+export function playwrightConfigArgs(argv: readonly string[], cwd = process.cwd()): string[] {
+  if (argv.some((a) => a === '-c' || a === '--config' || a.startsWith('--config='))) return [];
+  if (CONFIG_NAMES.some((n) => existsSync(`${cwd}/${n}`))) return [];
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return ['--config', fileURLToPath(new URL(`../playwright.config.${ext}`, import.meta.url))];
 }
 
 export interface Cli {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EXIT, exitCodeOf, readSeen, readStop } from '../harness/report/run-outcome.ts';
 import { publishStaged } from '../harness/report/publish.ts';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
-import { cli, playwrightCli } from './cli.ts';
+import { cli, playwrightCli, playwrightConfigArgs } from './cli.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {
@@ -71,7 +71,7 @@ const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
 let code: number;
 try {
-  const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightArgs], {
+  const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(playwrightArgs), ...playwrightArgs], {
     stdio: 'inherit',
     env: {
       ...process.env, LOCKBENCH_TARGET: target, LOCKBENCH_RUN_DIR: staging,

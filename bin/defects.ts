@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, exitCodeOf, readStop } from '../harness/report/run-outcome.ts';
 import { killMatrix, killMatrixHtml, outcomesOf } from '../harness/defects/kill-matrix.ts';
-import { cli, playwrightCli } from './cli.ts';
+import { cli, playwrightCli, playwrightConfigArgs } from './cli.ts';
 
 cli('lockbench defects', {
   synopsis: 'lockbench defects [Playwright test options]',
@@ -29,7 +29,7 @@ rmSync(join(reports, 'defects', 'results.json'), { force: true });
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-defects-'));
 const fresh = join(staging, 'results.json');
 const t0 = performance.now();
-const run = spawnSync(process.execPath, [playwrightCli(), 'test', ...process.argv.slice(2)], {
+const run = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(process.argv.slice(2)), ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, LOCKBENCH_DEFECT_RUN: '1', LOCKBENCH_RUN_DIR: staging, LOCKBENCH_DEFECT_RESULTS: fresh },
 });

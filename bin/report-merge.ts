@@ -11,7 +11,8 @@ import { scopeLabel, shardsMakeWholeSuite } from '../harness/report/run-scope.ts
 import type { ShardRecords } from '../harness/report/shard-records.ts';
 import { cli, playwrightCli } from './cli.ts';
 
-const MERGE_CONFIG = fileURLToPath(new URL('../harness/report/merge.config.ts', import.meta.url));
+// `.ts` here (through tsx), `.js` in the built package.
+const MERGE_CONFIG = fileURLToPath(new URL(`../harness/report/merge.config${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 const HELP = `usage: npm run report:merge -- DIR [--out OUT]
 

@@ -51,7 +51,7 @@ export const ROOMS: readonly Room[] = [
 ];
 
 /** Entry points compose everything: command lines, benchmarks and the Playwright config. */
-const ENTRY_POINTS = ['bin/', 'bench/', 'playwright.config.ts'];
+const ENTRY_POINTS = ['bin/', 'bench/', 'playwright.config.ts', 'harness/config.ts'];
 
 /** Tests and their kits may reach across rooms of their own side, never from the simulator into the harness. */
 const TEST_FILE = /\.(test|test-kit|check)\.ts$/;
