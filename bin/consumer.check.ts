@@ -105,9 +105,11 @@ test('a failing team check leaves a built-in check\'s evidence: wire log, sequen
     cwd: project, env: { ACME_SHOW_FAILURE: '1', LOCKBENCH_SEED: '4242' },
   });
   assert.equal(r.status, 1, `a device failing a check exits 1:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
-  const cell = readMatrix().rows.find((x) => x.id === 'ACME-02')!.cells[SIM_COLUMNS[0]!]!;
-  assert.equal(cell.status, 'fail');
-  const sequence = cell.tests[0]?.sequence;
+  const row = readMatrix().rows.find((x) => x.id === 'ACME-02');
+  assert.ok(row, 'ACME-02 of the team\'s plan is a row of the matrix');
+  const cell = row.cells[SIM_COLUMNS[0]!];
+  assert.equal(cell?.status, 'fail', `ACME-02 in the built-in column ${SIM_COLUMNS[0]}: ${JSON.stringify(row.cells)}`);
+  const sequence = cell!.tests[0]?.sequence;
   assert.ok(sequence && existsSync(join(project, 'reports', sequence)), `sequence diagram ${sequence}`);
   assert.match(readFileSync(join(project, 'reports', sequence), 'utf8'), /lock\/get/);
   assert.equal(readMatrix().runs.at(-1)?.seed, '4242');

@@ -3,7 +3,6 @@
  * (DESIGN §8: a signal stops a world; nothing and no port is left). Shared by bin/signals.test.ts (`npm run`)
  * and bin/consumer.check.ts (`npx lockbench` from an installed package).
  */
-import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
@@ -58,22 +57,21 @@ export const portOpen = (port: number): Promise<boolean> =>
   });
 
 /**
- * Wait for the launcher's ready line, signal the launcher's pid only; its exit code, the line, and what is left of its
- * tree `graceMs` after it exited (real time: transport, not domain time).
+ * Wait for the launcher's ready line, signal the launcher's pid only; its exit code, the line, its tree of processes
+ * when ready, and what is left of that tree `graceMs` after it exited (real time: transport, not domain time).
  */
-export async function stopBySignal(launcher: ChildProcess, signal: NodeJS.Signals, graceMs = 200): Promise<{ code: number | null; ready: string; left: number[] }> {
+export async function stopBySignal(launcher: ChildProcess, signal: NodeJS.Signals, graceMs = 200): Promise<{ code: number | null; ready: string; tree: number[]; left: number[] }> {
   const exited = once(launcher, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let tree: number[] = [];
   try {
     const ready = await firstLine(launcher, 30_000);
     tree = descendants(launcher.pid!);
-    assert.ok(tree.length > 0, 'the launcher runs the command as a child');
     launcher.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`the launcher did not exit within 8 s of ${signal}`)), 8000); });
     const [code] = await Promise.race([exited, late]).finally(() => clearTimeout(timer));
     for (const t0 = performance.now(); tree.some(alive) && performance.now() - t0 < graceMs;) await new Promise((r) => setTimeout(r, 50));
-    return { code, ready, left: tree.filter(alive) };
+    return { code, ready, tree, left: tree.filter(alive) };
   } finally {
     // Leftovers of a failed run are ended by their own pids (never by name).
     if (launcher.exitCode === null) launcher.kill('SIGKILL');

@@ -15,8 +15,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const T = { timeout: 60_000 };
 
 /** Start `npm run <script> -- args`, wait for its ready line, signal the npm pid; exit code and leftovers. */
-const stopNpmRun = (script: string, args: string[], signal: NodeJS.Signals) =>
-  stopBySignal(spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), signal);
+async function stopNpmRun(script: string, args: string[], signal: NodeJS.Signals): ReturnType<typeof stopBySignal> {
+  const r = await stopBySignal(spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), signal);
+  assert.ok(r.tree.length > 0, 'npm runs the command as a child');
+  return r;
+}
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`npm run sim stops on ${signal} to the npm process: exit 0, ports closed, no child left (DESIGN §8)`, T, async () => {
