@@ -51,8 +51,22 @@ function teamPlanOf(plan: string | undefined): string | undefined {
   return existsSync(fallback) ? fallback : undefined;
 }
 
+const OPTION_TYPES: Record<keyof LockbenchConfig, 'string' | 'boolean'> = { testDir: 'string', plan: 'string', builtIn: 'boolean' };
+
+/** The team's options as given (a JavaScript config has no type checker): an unknown or mistyped one is named. */
+function checkOptions(team: unknown): LockbenchConfig {
+  if (typeof team !== 'object' || team === null || Array.isArray(team)) throw new Error(`lockbench defineConfig: the options must be an object, got ${JSON.stringify(team)}`);
+  for (const [key, value] of Object.entries(team)) {
+    const type = OPTION_TYPES[key as keyof LockbenchConfig];
+    if (!type) throw new Error(`lockbench defineConfig: unknown option "${key}" (known: ${Object.keys(OPTION_TYPES).join(', ')})`);
+    if (value !== undefined && typeof value !== type) throw new Error(`lockbench defineConfig: option "${key}" must be a ${type}, got ${JSON.stringify(value)}`);
+  }
+  return team as LockbenchConfig;
+}
+
 /** A Playwright configuration running lockbench's suite and/or the team's specs on the target of `LOCKBENCH_TARGET`. */
-export function defineConfig(team: LockbenchConfig = {}): PlaywrightTestConfig<Options> {
+export function defineConfig(options: LockbenchConfig = {}): PlaywrightTestConfig<Options> {
+  const team = checkOptions(options);
   const builtIn = team.builtIn ?? true;
   const teamDir = resolve(team.testDir ?? 'tests');
   const teamSpecs = existsSync(teamDir) && resolve(teamDir) !== packagePath('specs');
