@@ -82,6 +82,20 @@ test('the package ships JavaScript, its types and data, and no tests, CI or benc
   assert.deepEqual(shipped.filter((f) => /\.(test|check)\.|(^|\/)(\.ci|bench)(\/|$)|\.ts$/.test(f) && !f.endsWith('.d.ts')), []);
 });
 
+test('lockbench/world starts a world in the team\'s process; lockbench/reporter is the matrix reporter', T, () => {
+  const script = [
+    "import { World, loadFixture, DEFAULT_FIXTURE_PATH } from 'lockbench/world';",
+    "import MatrixReporter from 'lockbench/reporter';",
+    'const world = await World.create(await loadFixture(DEFAULT_FIXTURE_PATH), { time: "frozen" });',
+    'const res = await fetch(`${world.urls.control}/world`);',
+    'console.log(JSON.stringify({ status: res.status, reporter: typeof MatrixReporter.prototype.onEnd }));',
+    'await world.close();',
+  ].join('\n');
+  const r = run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { status: 200, reporter: 'function' });
+});
+
 test('npx lockbench conformance: the whole built-in suite green on sim, the team check a row of the matrix', T, () => {
   const r = run('npx', ['lockbench', 'conformance'], { cwd: project, timeoutMs: 280_000 });
   assert.equal(r.status, 0, `${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
