@@ -5,7 +5,9 @@
  * file naming it. `npx lockbench conformance` runs the whole built-in suite green on both sim profiles with the
  * team's check as a row of the matrix; a failing team check leaves the same evidence as a built-in one (wire log,
  * sequence diagram, seed); `npx lockbench sim` stops on SIGTERM to npx with no process and no port left.
- * Run by `npm run conformance:package` (in `npm test`).
+ * Run by `npm run conformance:package`. It is *the* sim run of `npm test`: its whole-suite run writes the
+ * repository's reports/ (results.json, junit.xml, html/, the matrix) as `npm run conformance` would, for the
+ * defect run's clean world and the report checks after it; the failing evidence run writes the team's reports/.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,7 +52,10 @@ function run(command: string, args: string[], o: { cwd: string; env?: NodeJS.Pro
   return r;
 }
 
-const readMatrix = (): Matrix => JSON.parse(readFileSync(join(project, 'reports', 'conformance.json'), 'utf8')) as Matrix;
+/** The repository's reports/: where the whole-suite run writes, as `npm run conformance` does. */
+const REPO_REPORTS = join(ROOT, 'reports');
+
+const readMatrix = (dir = join(project, 'reports')): Matrix => JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Matrix;
 
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'lockbench-consumer-'));
@@ -97,10 +102,11 @@ test('lockbench/world starts a world in the team\'s process; lockbench/reporter 
 });
 
 test('npx lockbench conformance: the whole built-in suite green on sim, the team check a row of the matrix', T, () => {
-  const r = run('npx', ['lockbench', 'conformance'], { cwd: project, timeoutMs: 280_000 });
+  const r = run('npx', ['lockbench', 'conformance'], { cwd: project, timeoutMs: 280_000, env: { LOCKBENCH_REPORTS: REPO_REPORTS, LOCKBENCH_MATRIX_DIR: REPO_REPORTS } });
   assert.equal(r.status, 0, `${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
-  const m = readMatrix();
-  assert.deepEqual(m.columns, SIM_COLUMNS, 'the team\'s projects report into the built-in columns');
+  const m = readMatrix(REPO_REPORTS);
+  // The repository's matrix is a record: columns of other targets' earlier runs stay; this run's are the sim ones.
+  assert.deepEqual(m.columns.filter((c) => m.dates[c] === m.generatedAt), SIM_COLUMNS, 'the team\'s projects report into the built-in columns');
   assert.deepEqual(m.rows.map((row) => row.id), [...CHECKS.map((c) => c.id), 'ACME-01', 'ACME-02'], 'lockbench\'s plan, then the team\'s');
   assert.deepEqual(m.unknownIds, []);
   for (const row of m.rows.filter((x) => !x.id.startsWith('LAB-'))) {
@@ -111,7 +117,7 @@ test('npx lockbench conformance: the whole built-in suite green on sim, the team
     assert.equal(acme.status, 'pass', `ACME-01 on ${c}`);
     assert.deepEqual(acme.tests.map((t) => [t.file, t.title]), [['tests/acme.spec.ts', 'acme.spec.ts › our main lock is known to the cloud']]);
   }
-  assert.match(readFileSync(join(project, 'reports', 'conformance.html'), 'utf8'), /ACME-01/);
+  assert.match(readFileSync(join(REPO_REPORTS, 'conformance.html'), 'utf8'), /ACME-01/);
 });
 
 test('a failing team check leaves a built-in check\'s evidence: wire log, sequence diagram, seed', T, () => {
