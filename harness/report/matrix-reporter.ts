@@ -176,7 +176,7 @@ export default class MatrixReporter implements Reporter {
 
   private writeShardRecords(dir: string, result: FullResult): void {
     const out: ShardRecords = {
-      target: this.target, scope: this.scope, startedAt: this.run.at, run: this.run, selected: this.selected, status: result.status, records: this.records,
+      target: this.target, scope: this.scope, startedAt: this.run.at, run: this.run, selected: this.selected, status: result.status, records: this.records, checks: [...this.checks],
     };
     const path = shardRecordPath(dir, this.target, this.scope.shard);
     mkdirSync(dirname(path), { recursive: true });
