@@ -5,15 +5,29 @@
  * (fixtures/, the test plan) are copied so dist/ resolves every default path against itself.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { COMMANDS, fileOf } from './commands.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
+// What ships: tsconfig.build.json's folders plus every command of the `lockbench` table (bin/commands.ts) under
+// bin/ (their modules are imported by name at run time, so tsc would not find them), and no other bin/ script.
+const commands = [...new Set(Object.keys(COMMANDS).map((c) => fileOf(root, c)))].filter((f) => f.startsWith('bin/') && existsSync(join(root, f)));
+const work = mkdtempSync(join(tmpdir(), 'lockbench-build-'));
+const project = join(work, 'tsconfig.json');
+// typeRoots: `types: ["node"]` would otherwise be looked up beside this temporary config.
+writeFileSync(project, JSON.stringify({
+  extends: join(root, 'tsconfig.build.json'),
+  compilerOptions: { typeRoots: [join(root, 'node_modules', '@types')] },
+  files: commands.map((f) => join(root, f)),
+}));
 // `tsc` from the package's own devDependency: npm run puts node_modules/.bin on PATH.
-const tsc = spawnSync('tsc', ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', shell: process.platform === 'win32' });
+const tsc = spawnSync('tsc', ['-p', project], { stdio: 'inherit', shell: process.platform === 'win32' });
+rmSync(work, { recursive: true, force: true });
 if (tsc.status !== 0) {
   process.stderr.write(`lockbench build: tsc ${tsc.error ? `could not start (${tsc.error.message}); run it as npm run build` : `exited ${tsc.status}`}\n`);
   process.exit(1);

@@ -83,6 +83,10 @@ test('the package ships JavaScript, its types and data, and no tests, CI or benc
   assert.ok(existsSync(join(pkg, 'dist', 'harness', 'config.d.ts')));
   assert.ok(existsSync(join(pkg, 'dist', 'fixtures', 'fleet.json')));
   assert.ok(existsSync(join(pkg, 'LICENSE')) && existsSync(join(pkg, 'CHANGELOG.md')));
+  // Every command of the table ships but the benchmarks (bench/ stays in the repository).
+  const help = run('npx', ['lockbench', '--help'], { cwd: project });
+  assert.equal(help.status, 0, help.stderr);
+  assert.deepEqual(help.stdout.split('\n').filter((l) => l.includes('not available in this build')).map((l) => l.trim().split(' ')[0]), ['bench']);
   const shipped = readdirSync(pkg, { recursive: true, encoding: 'utf8' });
   assert.deepEqual(shipped.filter((f) => /\.(test|check)\.|(^|\/)(\.ci|bench)(\/|$)|\.ts$/.test(f) && !f.endsWith('.d.ts')), []);
 });
