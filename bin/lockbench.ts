@@ -38,10 +38,11 @@ if (!existsSync(file)) {
 }
 // The command reads its arguments from process.argv.slice(2), as when it is run by itself.
 process.argv = [process.argv[0]!, file, ...rest];
-// `npx lockbench …` runs this under `sh -c` from npm, which forwards SIGTERM/SIGINT to that shell only: the
-// shell dies and this process is left orphaned with the world's ports (DESIGN §8: a signal stops a world). So
-// under npx, the launcher going away is the signal, and the command stops by its own handler.
-if (process.env.npm_command === 'exec') {
+// `npx lockbench …` (or a team's npm script `lockbench sim`) runs this under `sh -c` from npm, which forwards
+// SIGTERM/SIGINT to that shell only: the shell dies and this process is left orphaned with the world's ports
+// (DESIGN §8: a signal stops a world). So when npm launched it, the launcher going away is the signal, and the
+// command stops by its own handler.
+if (process.env.npm_lifecycle_event !== undefined) {
   const launcher = process.ppid;
   const watch = setInterval(() => {
     if (process.ppid === launcher) return;
