@@ -56,6 +56,7 @@ test('bad options are named: unknown or mistyped, a plan that does not exist or 
     assert.throws(() => defineConfig({ testdir: 'x' } as never), /unknown option "testdir" \(known: testDir, plan, builtIn\)/);
     assert.throws(() => defineConfig({ builtIn: 'no' } as never), /option "builtIn" must be a boolean, got "no"/);
     assert.throws(() => defineConfig({ plan: 'acme.plan.md' }), /plan "acme\.plan\.md" does not exist/);
+    assert.throws(() => defineConfig({ testDir: 'specs' }), /testDir "specs" does not exist/);
     assert.throws(() => defineConfig({ plan: 'bad.md' }), /bad\.md:2: check ID SIGN-01 is already in lockbench's docs\/TEST-PLAN\.md/);
     assert.throws(() => defineConfig({ builtIn: false }), /builtIn is false and the team's testDir .* does not exist: nothing to run/);
   });

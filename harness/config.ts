@@ -69,7 +69,9 @@ export function defineConfig(options: LockbenchConfig = {}): PlaywrightTestConfi
   const team = checkOptions(options);
   const builtIn = team.builtIn ?? true;
   const teamDir = resolve(team.testDir ?? 'tests');
-  const teamSpecs = existsSync(teamDir) && resolve(teamDir) !== packagePath('specs');
+  // A testDir named but absent is a typo that would drop the team's checks silently; the default may be absent.
+  if (team.testDir !== undefined && !existsSync(teamDir)) throw new Error(`lockbench defineConfig: testDir "${team.testDir}" does not exist (${teamDir})`);
+  const teamSpecs = existsSync(teamDir) && teamDir !== packagePath('specs');
   if (!builtIn && !teamSpecs) throw new Error(`lockbench defineConfig: builtIn is false and the team's testDir ${teamDir} does not exist: nothing to run`);
   const teamPlan = teamPlanOf(team.plan);
   // A bad team plan stops the run here, once, naming the file (the matrix reporter would only fall back).
