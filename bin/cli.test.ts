@@ -1,12 +1,13 @@
 /** Every command answers --help and names a bad flag; `lockbench` reaches them all; --list writes no report (DESIGN §14). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { helpText, wantsHelp } from './cli.ts';
-import { COMMANDS, fileOf } from './commands.ts';
+import { join, resolve } from 'node:path';
+import { helpText, playwrightConfigArgs, wantsHelp } from './cli.ts';
+import { COMMANDS, commandModule, fileOf } from './commands.ts';
+import { stopBySignal } from './processes.test-kit.ts';
 
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'bin/lockbench.ts', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
@@ -56,5 +57,31 @@ test('conformance --list lists the tests and leaves the reports byte-identical',
     assert.equal(readFileSync(join(dir, 'junit.xml'), 'utf8'), '<testsuites tests="250"/>');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lockbench runs the command in its own process: no child, SIGTERM to it stops the world with exit 0 (DESIGN §8)', { timeout: 60_000 }, async () => {
+  const r = await stopBySignal(spawn(process.execPath, ['--import', 'tsx', 'bin/lockbench.ts', 'sim', '--time', 'frozen'], { stdio: ['ignore', 'pipe', 'pipe'] }), 'SIGTERM');
+  assert.deepEqual(r.tree, [], 'no wrapper child: the world is in the process the signal went to');
+  assert.equal(r.code, 0);
+  assert.match(r.ready, /^\{"api":"http:/);
+});
+
+test('each command is the module the npm script of its name runs, resolved against the package', () => {
+  assert.equal(commandModule('sim'), resolve('bin/sim.ts'));
+  assert.equal(commandModule('conformance'), resolve(fileOf('.', 'conformance')));
+  assert.equal(commandModule('bench'), resolve('bench/run.ts'));
+});
+
+test('Playwright gets the package\'s config only when neither argv nor the working directory names one', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'lockbench-cwd-'));
+  try {
+    assert.deepEqual(playwrightConfigArgs([], empty), ['--config', resolve('playwright.config.ts')]);
+    assert.deepEqual(playwrightConfigArgs(['-c', 'x.ts'], empty), []);
+    assert.deepEqual(playwrightConfigArgs(['--config=x.ts'], empty), []);
+    writeFileSync(join(empty, 'playwright.config.mjs'), 'export default {};\n');
+    assert.deepEqual(playwrightConfigArgs([], empty), [], 'the team\'s own config');
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
   }
 });

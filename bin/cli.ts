@@ -1,4 +1,6 @@
 /** What every lockbench command shares: flag parsing with messages naming the flag, `--help`, stderr logs, clean stop. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** What `--help` prints: one synopsis, what the command does, and each option with its unit and default. */
@@ -21,6 +23,21 @@ export function helpText(u: Usage): string {
 export function wantsHelp(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** The names Playwright looks for in the working directory when no `--config` is given. */
+const CONFIG_NAMES = ['ts', 'js', 'mts', 'mjs', 'cts', 'cjs'].map((e) => `playwright.config.${e}`);
+
+/**
+ * The `--config` a Playwright run of the suite takes: none when argv names one or the working directory has its own
+ * (a team's three-line config, or this repository's), else the package's own config, so `npx lockbench
+ * conformance` in any directory runs lockbench's suite (and a team's `tests/`, `lockbench.plan.md`: harness/config.ts).
+ */
+export function playwrightConfigArgs(argv: readonly string[], cwd = process.cwd()): string[] {
+  if (argv.some((a) => a === '-c' || a === '--config' || a.startsWith('--config='))) return [];
+  if (CONFIG_NAMES.some((n) => existsSync(`${cwd}/${n}`))) return [];
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return ['--config', fileURLToPath(new URL(`../playwright.config.${ext}`, import.meta.url))];
 }
 
 export interface Cli {

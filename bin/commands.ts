@@ -1,6 +1,7 @@
-/** The subcommands of `lockbench` (DESIGN §14) and the file each runs. */
+/** The subcommands of `lockbench` (DESIGN §14) and the module each runs. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Subcommand → its file when no npm script of that name says otherwise (relative to the package root), and what it does. */
 export const COMMANDS: Record<string, { file: string; about: string }> = {
@@ -30,3 +31,13 @@ export function fileOf(root: string, name: string): string {
   return COMMANDS[name]!.file;
 }
 
+/**
+ * Where the module of command `name` is: the source file in this repository (run through tsx), or its
+ * compiled `.js` in dist/ of the built package, whose package.json is one folder up (`npm run build`).
+ */
+export function commandModule(name: string): string {
+  const built = import.meta.url.endsWith('.js');
+  const here = fileURLToPath(new URL('..', import.meta.url));
+  const file = fileOf(built ? join(here, '..') : here, name);
+  return join(here, built ? file.replace(/\.ts$/, '.js') : file);
+}

@@ -8,7 +8,7 @@ import { EXIT, exitCodeOf, readSeen, readStop } from '../harness/report/run-outc
 import { publishStaged } from '../harness/report/publish.ts';
 import { parseBrokerUrl } from '../sim/world/broker-url.ts';
 import { playwrightCli } from '../harness/report/playwright-cli.ts';
-import { cli } from './cli.ts';
+import { cli, playwrightConfigArgs } from './cli.ts';
 import { BENCH_FLAGS, benchOrExit } from './bench-env.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
@@ -76,7 +76,7 @@ const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
 let code: number;
 try {
-  const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightArgs], {
+  const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(playwrightArgs), ...playwrightArgs], {
     stdio: 'inherit',
     env: {
       ...process.env, LOCKBENCH_TARGET: target, LOCKBENCH_RUN_DIR: staging,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { EXIT, exitCodeOf, readStop } from '../harness/report/run-outcome.ts';
 import { killMatrix, killMatrixHtml, outcomesOf } from '../harness/defects/kill-matrix.ts';
 import { playwrightCli } from '../harness/report/playwright-cli.ts';
-import { cli } from './cli.ts';
+import { cli, playwrightConfigArgs } from './cli.ts';
 
 cli('lockbench defects', {
   synopsis: 'lockbench defects [Playwright test options]',
@@ -30,7 +30,7 @@ rmSync(join(reports, 'defects', 'results.json'), { force: true });
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-defects-'));
 const fresh = join(staging, 'results.json');
 const t0 = performance.now();
-const run = spawnSync(process.execPath, [playwrightCli(), 'test', ...process.argv.slice(2)], {
+const run = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(process.argv.slice(2)), ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, LOCKBENCH_DEFECT_RUN: '1', LOCKBENCH_RUN_DIR: staging, LOCKBENCH_DEFECT_RESULTS: fresh },
 });

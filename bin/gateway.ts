@@ -13,7 +13,7 @@ import { VirtualGateway, RadioLink, type LockLink } from '../sim/gateway/index.t
 import type { DefectRoom } from '../sim/defects.ts';
 import { defectsFlag } from './defect-flag.ts';
 import { VirtualLock } from '../sim/lock/lock.ts';
-import { FixtureError, loadFixture, lockSpecOf } from '../sim/world/index.ts';
+import { DEFAULT_FIXTURE_PATH, FixtureError, loadFixture, lockSpecOf } from '../sim/world/index.ts';
 import { SerialLink } from '../harness/serial/serial-link.ts';
 import { cli, type Cli } from './cli.ts';
 import { readSecret } from '../sim/io/secret-file.ts';
@@ -30,7 +30,7 @@ A virtual gateway in its own process, for the gateway target (docs/gateway-targe
   --ap-id N               the gateway's ap_id; it connects as user gw:N (required)
   --secret S              the gateway's broker secret (never logged; visible in ps: prefer the next two)
   --secret-file F         read the secret from file F; or set LOCKBENCH_GATEWAY_SECRET (one of the three is required)
-  --fixture F             virtual locks: the fixture's locks behind --ap-id, on real time (default fixtures/fleet.json)
+  --fixture F             virtual locks: the fixture's locks behind --ap-id, on real time (default the package's fixtures/fleet.json)
   --serial PATH           instead: the lab bridge to a lockwire lock on this serial port (needs --lock-id)
   --lock-id N             the lock on --serial
   --client-id ID          MQTT client id (default gw-N)
@@ -103,7 +103,7 @@ async function links(): Promise<LockLink[]> {
     const lockId = uint(args['lock-id'], '--lock-id', 1, 0xffffffff);
     return [new SerialLink({ path: args.serial, lockId, log })];
   }
-  const path = args.fixture ?? 'fixtures/fleet.json';
+  const path = args.fixture ?? DEFAULT_FIXTURE_PATH;
   const fixture = await loadFixture(path).catch((e: unknown) => {
     if (e instanceof FixtureError) return fail(`--fixture ${path}:\n${e.message}`);
     throw e;

@@ -6,13 +6,15 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { buildMatrix, missingOnSim, sequencesOf, type Matrix } from '../harness/report/matrix.ts';
+import { CHECKS } from '../harness/report/checks.ts';
 import { matrixHtml } from '../harness/report/matrix-html.ts';
 import { scopeLabel, shardsMakeWholeSuite } from '../harness/report/run-scope.ts';
 import type { ShardRecords } from '../harness/report/shard-records.ts';
 import { playwrightCli } from '../harness/report/playwright-cli.ts';
 import { cli } from './cli.ts';
 
-const MERGE_CONFIG = fileURLToPath(new URL('../harness/report/merge.config.ts', import.meta.url));
+// `.ts` here (through tsx), `.js` in the built package.
+const MERGE_CONFIG = fileURLToPath(new URL(`../harness/report/merge.config${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 const HELP = `usage: npm run report:merge -- DIR [--out OUT]
 
@@ -88,7 +90,9 @@ const run = {
   ...(first.run ?? { defects: [] }), ...(seeds.length ? { seed: seeds.join(', ') } : {}),
   at: first.startedAt, scope: whole ? `whole suite (${ordered.length} runs merged)` : `merged: ${scopes.join('; ')}`,
 };
-const matrix: Matrix = buildMatrix({ run, records: ordered.flatMap((s) => s.records), selected, wholeSuite: whole });
+// The rows: every shard's plan (a team's checks beside lockbench's), in the order the shards list them.
+const checks = [...new Map(ordered.flatMap((s) => s.checks ?? CHECKS).map((c) => [c.id, c])).values()];
+const matrix: Matrix = buildMatrix({ run, records: ordered.flatMap((s) => s.records), selected, wholeSuite: whole, checks });
 writeFileSync(join(out, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
 writeFileSync(join(out, 'conformance.html'), matrixHtml(matrix));
 // The diagrams the matrix links, copied beside it so its links resolve inside OUT (DESIGN §14).

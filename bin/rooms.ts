@@ -83,8 +83,8 @@ export const ROOMS: readonly Room[] = [
   { name: 'specs', holds: 'specs/', about: 'conformance specs, one file per area of the test plan', mayImport: ['harness/fixtures', 'harness/client', 'harness/targets/core', 'sim/protocol', 'sim/io'] },
 ];
 
-/** Entry points compose everything: command lines, benchmarks and the Playwright config. No room imports one. */
-export const ENTRY_POINTS = ['bin/', 'bench/', 'playwright.config.ts'];
+/** Entry points compose everything: command lines, benchmarks, the Playwright config and the `defineConfig` behind it. No room imports one. */
+export const ENTRY_POINTS = ['bin/', 'bench/', 'playwright.config.ts', 'harness/config.ts'];
 
 /** The repository this file belongs to: the check never depends on the directory it is started from. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

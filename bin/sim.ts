@@ -1,5 +1,5 @@
 /** `npm run sim`: start a whole simulated world and print one ready line (DESIGN §8). */
-import { FixtureError, World, loadFixture, parseBrokerUrl } from '../sim/world/index.ts';
+import { DEFAULT_FIXTURE_PATH, FixtureError, World, loadFixture, parseBrokerUrl } from '../sim/world/index.ts';
 import { isProfileName, namespaceProblem } from '../sim/protocol/index.ts';
 import { parseSeed, SEED_MAX } from '../sim/random.ts';
 import { cli, type Cli } from './cli.ts';
@@ -9,7 +9,7 @@ const cmd: Cli = cli('lockbench sim', {
   synopsis: 'lockbench sim [--fixture F] [--api-port N] [--mqtt-port N] [--control-port N] [--profile P] [--time frozen|running] [--start now|UNIX] [--ack-timeout-ms N] [--mqtt-url URL] [--namespace NS] [--gateways all|none] [--seed N]',
   about: 'Start a whole simulated world (docs/cli.md §8): broker, gateways, locks, cloud, push sink, control API.\nPrints one JSON line {"api", "mqtt", "control"} on stdout when ready; logs go to stderr; SIGINT/SIGTERM stop it with exit 0.',
   options: [
-    ['--fixture F', 'fixture file (docs/fixture-file.md §7); default fixtures/fleet.json'],
+    ['--fixture F', 'fixture file (docs/fixture-file.md §7); default the package\'s fixtures/fleet.json'],
     ['--api-port N', 'HTTP port of the cloud API; default 0 (any free port)'],
     ['--mqtt-port N', 'MQTT port of the broker; default 0 (any free port)'],
     ['--control-port N', 'HTTP port of the control API; default 0 (any free port)'],
@@ -28,7 +28,7 @@ const fail: Cli['fail'] = cmd.fail;
 const port = (v: string | undefined, flag: string): number => (v === undefined ? 0 : cmd.uint(v, flag, 0, 65535));
 
 const args = cmd.parse({
-  fixture: { type: 'string', default: 'fixtures/fleet.json' },
+  fixture: { type: 'string', default: DEFAULT_FIXTURE_PATH },
   'api-port': { type: 'string' },
   'mqtt-port': { type: 'string' },
   'control-port': { type: 'string' },

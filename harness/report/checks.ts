@@ -33,3 +33,28 @@ export function parsePlan(markdown: string): Check[] {
 export const PLAN_URL = new URL('../../docs/TEST-PLAN.md', import.meta.url);
 
 export const CHECKS: readonly Check[] = parsePlan(readFileSync(PLAN_URL, 'utf8'));
+
+/**
+ * The matrix rows of a run: lockbench's own plan (unless `builtIn` is false) followed by each team plan file
+ * (`defineConfig({ plan })`, default `lockbench.plan.md`), in order. A team plan with no check line, or one that
+ * names a check ID a plan before it already has, is an error naming the file (and the line of the second ID).
+ */
+export function planChecks(o: { builtIn?: boolean; planFiles?: readonly string[] } = {}): Check[] {
+  const checks: Check[] = o.builtIn === false ? [] : [...CHECKS];
+  const from = new Map(checks.map((c) => [c.id, 'lockbench\'s docs/TEST-PLAN.md']));
+  for (const file of o.planFiles ?? []) {
+    const markdown = readFileSync(file, 'utf8');
+    const own = parsePlan(markdown);
+    if (own.length === 0) throw new Error(`${file}: no check line ("- ACME-01 What it checks") under a "## AREA" heading`);
+    for (const c of own) {
+      const earlier = from.get(c.id);
+      if (earlier) {
+        const line = markdown.split('\n').findIndex((l) => CHECK_LINE.exec(l)?.[1] === c.id) + 1;
+        throw new Error(`${file}:${line}: check ID ${c.id} is already in ${earlier}`);
+      }
+      from.set(c.id, file);
+      checks.push(c);
+    }
+  }
+  return checks;
+}

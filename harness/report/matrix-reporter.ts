@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { planChecks, type Check } from './checks.ts';
 import { buildMatrix, missingOnSim, sequencesOf, type Matrix, type RunInfo, type TestRecord } from './matrix.ts';
 import { matrixHtml, seededLine } from './matrix-html.ts';
 import { NOT_RUN, runDir, runStateDir, UNSETTLED, UNSETTLED_FILE, writeSeen } from './run-outcome.ts';
@@ -8,6 +9,19 @@ import { isWholeSuite, runScope, scopeLabel, type RunScope } from './run-scope.t
 import { shardRecordPath, type ShardRecords } from './shard-records.ts';
 
 const ID = /^@([A-Z][A-Z0-9]*-\d\d)$/;
+/** A test's matrix column: its project's `metadata.column` (a team's project shares the built-in one's), else the project's name. */
+function columnOf(test: TestCase): string {
+  const project = test.parent.project();
+  const column = (project?.metadata as { column?: unknown } | undefined)?.column;
+  return typeof column === 'string' ? column : project?.name ?? 'default';
+}
+
+/** `file › describe › title`, the file by its name alone: a team's spec sits outside the package's specs/ folder. */
+function titleOf(test: TestCase): string {
+  const [file, ...rest] = test.titlePath().slice(2);
+  return [basename(file ?? ''), ...rest].join(' › ');
+}
+
 const idsOf = (tags: readonly string[]): string[] => tags.map((t) => ID.exec(t)?.[1]).filter((x): x is string => !!x);
 
 /** What the config's `metadata` says a run was seeded with (DESIGN §9; playwright.config.ts sets it). */
@@ -40,8 +54,14 @@ export default class MatrixReporter implements Reporter {
   private selected: Record<string, string[]> = {};
   private run: RunInfo = { at: new Date().toISOString(), scope: 'whole suite', defects: [] };
   private begun = 0;
+  private readonly checks: readonly Check[];
 
-  constructor(options: { outputDir?: string; previousDir?: string; htmlReport?: string; blobDir?: string; target?: string } = {}) {
+  /**
+   * `planFiles`: a team's plan files, whose check IDs become rows after lockbench's own (all of them, unless
+   * `builtInPlan` is false); a bad plan fails the run here, naming the file, before any test.
+   */
+  constructor(options: { outputDir?: string; previousDir?: string; htmlReport?: string; blobDir?: string; target?: string; planFiles?: string[]; builtInPlan?: boolean } = {}) {
+    this.checks = checksOf(options.builtInPlan ?? true, options.planFiles ?? []);
     this.outputDir = options.outputDir ?? 'reports';
     this.previousDir = options.previousDir ?? this.outputDir;
     this.htmlReport = relative(this.outputDir, options.htmlReport ?? join(this.outputDir, 'html/index.html'));
@@ -54,7 +74,7 @@ export default class MatrixReporter implements Reporter {
     // The wall-clock date of the run (a report date, not domain time) and what it was seeded with.
     this.run = { at: new Date().toISOString(), scope: scopeLabel(this.scope), ...seedingOf(config.metadata) };
     for (const t of suite.allTests()) {
-      const column = t.parent.project()?.name ?? 'default';
+      const column = columnOf(t);
       (this.selected[column] ??= []).push(...idsOf(t.tags));
     }
   }
@@ -72,10 +92,10 @@ export default class MatrixReporter implements Reporter {
     const notRun = annotations.find((a) => a.type === NOT_RUN)?.description;
     this.records.push({
       checkIds,
-      column: test.parent.project()?.name ?? 'default',
-      title: test.titlePath().slice(2).join(' › '),
+      column: columnOf(test),
+      title: titleOf(test),
       testId: test.id,
-      file: test.location.file.split(/[\\/]specs[\\/]/).pop() ?? test.location.file,
+      file: test.location.file.includes(`${sep}specs${sep}`) ? test.location.file.split(`${sep}specs${sep}`).pop()! : relative(process.cwd(), test.location.file),
       line: test.location.line,
       status: result.status,
       skipReasons: notRun ? [] : annotations.filter((a) => a.type === 'skip' || a.type === 'fixme').map((a) => a.description ?? 'skipped'),
@@ -114,7 +134,7 @@ export default class MatrixReporter implements Reporter {
       // A run in which no test began (preflight stop, bad flag) leaves the matrix as it was.
       if (this.begun === 0) return undefined;
       const previous = readMatrix(join(this.previousDir, 'conformance.json'));
-      const matrix = buildMatrix({ run: this.run, records: this.records, selected: this.selected, wholeSuite: isWholeSuite(this.scope), htmlReport: this.htmlReport }, previous);
+      const matrix = buildMatrix({ run: this.run, records: this.records, selected: this.selected, wholeSuite: isWholeSuite(this.scope), htmlReport: this.htmlReport, checks: this.checks }, previous);
       mkdirSync(this.outputDir, { recursive: true });
       writeFileSync(join(this.outputDir, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
       writeFileSync(join(this.outputDir, 'conformance.html'), matrixHtml(matrix));
@@ -156,7 +176,7 @@ export default class MatrixReporter implements Reporter {
 
   private writeShardRecords(dir: string, result: FullResult): void {
     const out: ShardRecords = {
-      target: this.target, scope: this.scope, startedAt: this.run.at, run: this.run, selected: this.selected, status: result.status, records: this.records,
+      target: this.target, scope: this.scope, startedAt: this.run.at, run: this.run, selected: this.selected, status: result.status, records: this.records, checks: [...this.checks],
     };
     const path = shardRecordPath(dir, this.target, this.scope.shard);
     mkdirSync(dirname(path), { recursive: true });
@@ -165,6 +185,16 @@ export default class MatrixReporter implements Reporter {
 
   printsToStdio(): boolean {
     return false;
+  }
+}
+
+/** The rows; `defineConfig` has already refused a bad plan, so a failure here is said and the built-in plan stands. */
+function checksOf(builtIn: boolean, planFiles: string[]): readonly Check[] {
+  try {
+    return planChecks({ builtIn, planFiles });
+  } catch (e) {
+    process.stderr.write(`conformance matrix reporter: ${(e as Error).message}\n`);
+    return planChecks();
   }
 }
 

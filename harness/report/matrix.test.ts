@@ -88,3 +88,14 @@ test('the matrix header says what each run was seeded with (defects, seed, varia
   const m = buildMatrix({ run: run('2030-01-02T00:00:00.000Z', 'whole suite', seeding), records: [rec(A, 'GW-02', 'failed')], selected: { [A]: ['GW-02'] }, wholeSuite: true });
   assert.match(matrixHtml(m), /seed 4242 · defects cloud-360-for-362 · variant: variant 17: cache=seq\+payload latency=140ms±60/);
 });
+
+test('a team\'s checks are rows after the plan\'s; without them its IDs are only "not in the test plan"', () => {
+  const team = { id: 'ACME-01', area: 'ACME', title: 'Ours.' };
+  const input = { run: run('2030-01-03T00:00:00.000Z', '--grep @ACME-01'), records: [rec(A, 'ACME-01', 'passed')], selected: { [A]: ['ACME-01'] }, wholeSuite: false };
+  const m = buildMatrix({ ...input, checks: [...CHECKS, team] });
+  assert.deepEqual(m.rows.map((r) => r.id), [...ALL, 'ACME-01']);
+  assert.equal(cell(m, 'ACME-01', A)!.status, 'pass');
+  assert.deepEqual(m.unknownIds, []);
+  assert.deepEqual(buildMatrix({ ...input, checks: [team] }).rows.map((r) => r.id), ['ACME-01'], 'builtIn: false');
+  assert.deepEqual(buildMatrix(input).unknownIds, ['ACME-01']);
+});

@@ -1,4 +1,4 @@
-import { CHECKS } from './checks.ts';
+import { CHECKS, type Check } from './checks.ts';
 
 export type CellStatus = 'pass' | 'fail' | 'skip' | 'missing' | 'not-run';
 
@@ -65,6 +65,8 @@ export interface RunInput {
   /** Nothing narrowed the run: a check with no test in a column is "missing". */
   wholeSuite: boolean;
   htmlReport?: string;
+  /** The rows, in order; default lockbench's own plan (`planChecks` adds a team's). */
+  checks?: readonly Check[];
 }
 
 const isFailure = (s: string): boolean => s === 'failed' || s === 'timedOut' || s === 'interrupted';
@@ -91,9 +93,10 @@ export function buildMatrix(input: RunInput, previous?: Matrix): Matrix {
   const { run, records } = input;
   const columns = [...new Set([...Object.keys(input.selected), ...records.map((r) => r.column)])];
   const prevColumns = previous?.columns ?? [];
-  const known = new Set(CHECKS.map((c) => c.id));
+  const checks = input.checks ?? CHECKS;
+  const known = new Set(checks.map((c) => c.id));
   const updated = new Set<string>();
-  const rows = CHECKS.map((check) => {
+  const rows = checks.map((check) => {
     const old = previous?.rows.find((r) => r.id === check.id)?.cells ?? {};
     const cells: Record<string, Cell> = {};
     for (const c of prevColumns) if (old[c]) cells[c] = { ...old[c], ranAt: old[c].ranAt ?? previous?.dates[c] ?? previous?.generatedAt };

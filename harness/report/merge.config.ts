@@ -5,15 +5,17 @@
  * shards' records, which carry what Playwright's merged config does not: each run's scope, date and seeding.
  * `LOCKBENCH_MERGE_OUT` is the output directory.
  */
+import { fileURLToPath } from 'node:url';
+
 const out = process.env.LOCKBENCH_MERGE_OUT ?? 'reports';
 
 export default {
-  testDir: '../../specs',
+  testDir: fileURLToPath(new URL('../../specs', import.meta.url)),
   reporter: [
     ['html', { outputFolder: `${out}/html`, open: 'never' }],
     ['junit', { outputFile: `${out}/junit.xml`, includeProjectInTestName: true }],
     // After junit on purpose: it appends check IDs to the names junit just wrote.
-    ['./junit-ids.ts', { junitFile: `${out}/junit.xml` }],
+    [fileURLToPath(new URL(`./junit-ids${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)), { junitFile: `${out}/junit.xml` }],
     ['json', { outputFile: `${out}/results.json` }],
   ],
 };

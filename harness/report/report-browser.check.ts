@@ -35,7 +35,8 @@ test('the conformance matrix shows every check of the test plan', { skip: !exist
     const page = await browser.newPage();
     await page.goto(pathToFileURL(resolve('reports/conformance.html')).href);
     const rows = await page.locator('#matrix tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-check')));
-    assert.deepEqual(rows, CHECKS.map((c) => c.id));
+    // Lockbench's plan, in order; a team's rows may follow (npm test's sim run is the package's consumer check).
+    assert.deepEqual(rows.slice(0, CHECKS.length), CHECKS.map((c) => c.id));
     const simCells = await page.locator('td[data-column^="sim"]').count();
     assert.ok(simCells >= CHECKS.length, `sim cells: ${simCells}`);
     const failing = await page.locator('td.fail[data-column^="sim"]').count();

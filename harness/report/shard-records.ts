@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Check } from './checks.ts';
 import type { RunInfo, TestRecord } from './matrix.ts';
 import type { RunScope } from './run-scope.ts';
 
@@ -17,6 +18,8 @@ export interface ShardRecords {
   selected?: Record<string, string[]>;
   /** Playwright's overall status of the run. */
   status: string;
+  /** The run's matrix rows (lockbench's plan and a team's); absent in records of older versions: the built-in plan. */
+  checks?: Check[];
   records: TestRecord[];
 }
 

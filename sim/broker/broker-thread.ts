@@ -59,11 +59,13 @@ export class BrokerThread implements BrokerHandle {
 
   /** Start a broker thread; resolves once its broker accepts connections, rejects with its error. */
   static async create(opts: { host?: string; port?: number; cloudPassword: string; secrets: Iterable<[number, string]>; defects?: readonly string[] }): Promise<BrokerThread> {
+    // From the sources the worker needs tsx registered first (thread-entry.mjs); the built package's is plain JS.
+    const sources = import.meta.url.endsWith('.ts');
     const data: BrokerThreadData = {
-      entry: new URL('./broker-worker.ts', import.meta.url).href,
+      entry: new URL(sources ? './broker-worker.ts' : './broker-worker.js', import.meta.url).href,
       host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, cloudPassword: opts.cloudPassword, secrets: [...opts.secrets], defects: [...(opts.defects ?? [])],
     };
-    const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: data });
+    const worker = new Worker(sources ? new URL('./thread-entry.mjs', import.meta.url) : new URL(data.entry), { workerData: data });
     const first = await new Promise<FromWorker>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`broker thread: not listening within ${THREAD_TIMEOUT_MS} ms`)), THREAD_TIMEOUT_MS);
       const settle = (f: () => void): void => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { World, loadFixture, parseBrokerUrl } from '../../../sim/world/index.ts';
+import { DEFAULT_FIXTURE_PATH, World, loadFixture, parseBrokerUrl } from '../../../sim/world/index.ts';
 import type { ProfileName } from '../../../sim/protocol/index.ts';
 import { connectMqtt } from '../../../sim/io/index.ts';
 import type { WireLog } from '../../client/wire-log.ts';
@@ -14,7 +14,7 @@ import { MqttTap, recordMqtt } from './mqtt-tap.ts';
 
 export interface SimOptions {
   profile: ProfileName;
-  /** Fixture file; default fixtures/fleet.json. */
+  /** Fixture file; default the package's fixtures/fleet.json. */
   fixturePath?: string;
   /** Defects to seed (DESIGN §9: the suite must fail on a broken device). */
   defects?: readonly string[];
@@ -36,7 +36,7 @@ export class SimSession implements TargetSession {
   ) {}
 
   static async start(o: SimOptions): Promise<SimSession> {
-    const path = o.fixturePath ?? 'fixtures/fleet.json';
+    const path = o.fixturePath ?? DEFAULT_FIXTURE_PATH;
     const fixture = await loadFixture(path);
     const roles = rolesOfFixture(fixture, path);
     const external = o.mqttUrl === undefined ? undefined : parseBrokerUrl(o.mqttUrl);
