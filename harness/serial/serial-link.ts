@@ -3,7 +3,7 @@ import {
   type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
 } from '../../sim/protocol/lockwire.ts';
 import { LOCK_RESULTS, parseLockEvent, type LockAnswer, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
-import type { LockLink } from '../../sim/gateway/link.ts';
+import type { EventListener, LockLink } from '../../sim/gateway/link.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
 import { parseDefectList, roomDefects } from '../../sim/defects.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
@@ -63,12 +63,23 @@ export interface SerialLinkStats {
   badPayloads: number;
   events: number;
   duplicateEvents: number;
+  /** Events a listener could not hold yet (the gateway's queue for a live uplink was full): left unacked, so the lock sends them again (DESIGN §3.3/§6). */
+  eventsHeldBack: number;
   /** Request round trips (DESIGN §11: boundary checks keep the round trip from crossing a boundary). */
   roundTrip: RoundTripStats;
 }
 
 /** A lock time on the wire: whole seconds of a uint32 clock (DESIGN §6); anything else is the device's error. */
 const isLockTime = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+
+/** Device faults kept for the checks (the latest). */
+const MAX_FAULTS = 16;
+
+/** A device's payload as shown in a fault line: JSON, cut short (a hostile device sends huge strings). */
+function excerpt(payload: JsonObject): string {
+  const text = JSON.stringify(payload);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
 
 const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
 
@@ -78,11 +89,13 @@ const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readon
  * reconnection whenever the port goes away until `close()`.
  */
 export class SerialLink implements LockLink {
+  /** An event not held by its listener is left unacked: the lock sends it again (DESIGN §6). */
+  readonly flowControl = true;
   private id: number;
   private readonly reader = new FrameReader();
   private readonly port: PortKeeper;
   private readonly requests: Requests;
-  private readonly eventListeners = new Set<(ev: LockEvent) => void>();
+  private readonly eventListeners = new Set<EventListener>();
   private readonly wireListeners = new Set<WireListener>();
   private readonly recent: string[] = [];
   private announcedOffline = false;
@@ -90,7 +103,9 @@ export class SerialLink implements LockLink {
   private splitNextMs: number | undefined;
   private probing = false;
   private closed = false;
-  private readonly counts = { badPayloads: 0, events: 0, duplicateEvents: 0 };
+  private readonly counts = { badPayloads: 0, events: 0, duplicateEvents: 0, eventsHeldBack: 0 };
+  /** What the device sent that breaks the contract, latest last (bounded: a broken device repeats itself). */
+  private readonly faults: string[] = [];
 
   constructor(private readonly opts: SerialLinkOptions) {
     this.id = opts.lockId;
@@ -152,6 +167,7 @@ export class SerialLink implements LockLink {
       badPayloads: q.badResponses + this.counts.badPayloads,
       events: this.counts.events,
       duplicateEvents: this.counts.duplicateEvents,
+      eventsHeldBack: this.counts.eventsHeldBack,
       roundTrip: { ...q.roundTrip },
     };
   }
@@ -236,8 +252,20 @@ export class SerialLink implements LockLink {
     return this.call(`sim_${op}`, args, timeoutMs);
   }
 
-  /** The lock's events, each once (and `reachable` when the port goes away and the lock answers again). */
-  onEvent(listener: (ev: LockEvent) => void): () => void {
+  /**
+   * The device's events that broke the contract (DESIGN §6: out-of-range fields, garbage, another
+   * lock's id), each as "the device sent event {…}: why" — dropped, never forwarded; the last
+   * `MAX_FAULTS`. A check that owns the device's output names it with these (TEST-PLAN LAB-01).
+   */
+  get deviceFaults(): readonly string[] {
+    return this.faults;
+  }
+
+  /**
+   * The lock's events, each once (and `reachable` when the port goes away and the lock answers again).
+   * An event is acked only once every listener holds it: one answering false leaves it unacked.
+   */
+  onEvent(listener: EventListener): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
   }
@@ -306,27 +334,54 @@ export class SerialLink implements LockLink {
     }
   }
 
-  /** DESIGN §6: ack every event (a resend too: its first ack was lost), forward each once. */
+  /**
+   * DESIGN §6: ack an event once it is held, forward each once. A resend of one already held is acked
+   * again (its first ack was lost); one a listener could not hold yet (DESIGN §3.3/§4 backpressure) is
+   * not acked, so the lock sends it again; one that breaks the contract is acked (a resend would be the
+   * same), dropped and recorded as the device's fault.
+   */
   private onLockEvent(seq: number, payload: JsonObject, bytes: Buffer): void {
-    this.send({ seq, type: FRAME_TYPE.eventAck, payload: {} });
+    const ack = (): void => this.send({ seq, type: FRAME_TYPE.eventAck, payload: {} });
     const key = frameHex(bytes);
     if (this.recent.includes(key)) {
       this.counts.duplicateEvents++;
+      ack();
       return;
     }
-    this.recent.push(key);
-    if (this.recent.length > (this.opts.recentEvents ?? 64)) this.recent.shift();
     const ev = parseLockEvent(payload);
-    if (typeof ev === 'string' || ev.lock_id !== this.id) {
+    const fault = typeof ev === 'string' ? ev : ev.lock_id !== this.id ? `lock_id ${ev.lock_id} is not this port's lock ${this.id}` : undefined;
+    if (typeof ev === 'string' || fault !== undefined) {
       this.counts.badPayloads++;
+      this.noteFault(`the device sent event ${excerpt(payload)}: ${fault}`);
+      this.remember(key);
+      ack();
       return;
     }
+    if (!this.emit(ev)) {
+      this.counts.eventsHeldBack++;
+      return;
+    }
+    this.remember(key);
     this.counts.events++;
-    this.emit(ev);
+    ack();
   }
 
-  private emit(ev: LockEvent): void {
-    for (const l of this.eventListeners) l(ev);
+  private remember(key: string): void {
+    this.recent.push(key);
+    if (this.recent.length > (this.opts.recentEvents ?? 64)) this.recent.shift();
+  }
+
+  private noteFault(line: string): void {
+    this.faults.push(line);
+    if (this.faults.length > MAX_FAULTS) this.faults.shift();
+    this.opts.log?.(line);
+  }
+
+  /** Deliver `ev` to every listener; false when one could not hold it. */
+  private emit(ev: LockEvent): boolean {
+    let held = true;
+    for (const l of this.eventListeners) if (l(ev) === false) held = false;
+    return held;
   }
 
   private onOpen(): void {

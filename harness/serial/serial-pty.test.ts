@@ -83,7 +83,7 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
     assert.equal(link.lockId, LOCK_ID);
     assert.ok(found.info.caps.includes('sim'));
     const events: LockEvent[] = [];
-    link.onEvent((ev) => events.push(ev));
+    link.onEvent((ev) => void events.push(ev));
 
     // Time moves through ble_time_sync on the lab target (DESIGN §9: lab controls the clock through `ble_time_sync`).
     const at = 1_700_003_000;

@@ -120,7 +120,7 @@ test('a redelivered id acts once and gets the same ack again (GW-04)', T, async 
     assert.deepEqual(acks[1]!.body, acks[0]!.body);
     assert.deepEqual(acks[0]!.body, { id: 'r1', lock_id: LOCK, result: 'ok', data: { n: 1 } });
     assert.equal(lock.ops.length, 1);
-    assert.deepEqual(gw.stats, { commands: 2, duplicates: 1, dropped: 0, events: 0, eventsDropped: 0 });
+    assert.deepEqual(gw.stats, { commands: 2, duplicates: 1, dropped: 0, events: 0, eventsDropped: 0, eventsHeldBack: 0 });
   });
 });
 

@@ -4,7 +4,7 @@ import { gatewayTopic, parseCommand, type Ack, type Command, type LockEvent, typ
 import type { LockAnswer } from '../lock/types.ts';
 import { CommandDedup } from './command-dedup.ts';
 import { EventBuffer } from './event-buffer.ts';
-import type { LockLink } from './link.ts';
+import type { EventListener, LockLink } from './link.ts';
 import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { closeSession, openSession } from './session.ts';
 import { extraFields, NO_EXTRAS, type ExtraFields } from './extra-fields.ts';
@@ -75,6 +75,8 @@ export interface GatewayStats {
   events: number;
   /** Events dropped because the offline buffer was full (oldest first). */
   eventsDropped: number;
+  /** Events refused while the uplink was up and the queue full, left to a link with flow control to send again (DESIGN §3.3/§4). */
+  eventsHeldBack: number;
 }
 
 /**
@@ -88,7 +90,7 @@ export class VirtualGateway {
   redeliverNext = 0;
   /** Real-time delay before acting on each command and before publishing each ack/event, ms. */
   latencyMs = 0;
-  private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0 };
+  private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0, eventsHeldBack: 0 };
   private readonly eventBuffer: EventBuffer<object>;
   private flushing = false;
 
@@ -98,7 +100,7 @@ export class VirtualGateway {
   private readonly extras: ExtraFields;
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
   /** One listener for every link's events (not a closure per lock: a fleet has thousands of locks). */
-  private readonly onLinkEvent: (ev: LockEvent) => void;
+  private readonly onLinkEvent: EventListener;
   private dedup = new CommandDedup<Ack>(256);
   private readonly aborter = new AbortController();
   private client: MqttClient | null = null;
@@ -315,7 +317,18 @@ export class VirtualGateway {
     );
   }
 
-  private forwardEvent(ev: LockEvent): void {
+  /**
+   * Take a lock's event for the uplink, or answer false (DESIGN §3.3/§4 backpressure): while the uplink
+   * is up and the queue is full, an event from a link with flow control is not taken — the link leaves
+   * it unacked and the lock sends it again once the queue has room. It gets no event_id until taken.
+   * A link without flow control cannot be held back: its burst waits in the queue (up to its hard cap).
+   */
+  private forwardEvent(ev: LockEvent): boolean {
+    if (this.uplinkUp && this.eventBuffer.full && this.links.get(ev.lock_id)?.link.flowControl) {
+      this.statsNow.eventsHeldBack++;
+      void this.flushEvents();
+      return false;
+    }
     // DESIGN §4: event_id increases per gateway (across reconnects unless `eventIds` is per-connection).
     const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
@@ -328,6 +341,7 @@ export class VirtualGateway {
     if (this.seams.strayPublish && this.uplinkUp) {
       void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
     }
+    return true;
   }
 
   private get uplinkUp(): boolean {

@@ -35,6 +35,7 @@ function bridgeLink(link: SerialLink, clock: () => LabClock | undefined): LockLi
   const subscriptions = new Set<() => void>();
   return {
     lockId: link.lockId,
+    flowControl: link.flowControl,
     async request(op, timeoutMs) {
       await clock()?.sync();
       const a = await link.request(op, timeoutMs);
