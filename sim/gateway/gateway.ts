@@ -46,6 +46,8 @@ export interface GatewayOptions {
   extraFields?: boolean;
   /** The gateway's own time before it acts on each command (so before its ack), ms; default 0 (DESIGN §4: within the ack timeout). */
   ackLatencyMs?: number;
+  /** Where the gateway says what it lost (events dropped during an outage, DESIGN §3.3); default nowhere. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -93,6 +95,8 @@ export class VirtualGateway {
   private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0, eventsHeldBack: 0 };
   private readonly eventBuffer: EventBuffer<object>;
   private flushing = false;
+  /** Events dropped in the current outage (logged once when it begins, and its total when it ends). */
+  private outageDrops = 0;
 
   /** Where seeded defects act (`seeded.ts`); each takes the contract step. */
   private readonly seams: GatewaySeams;
@@ -333,7 +337,9 @@ export class VirtualGateway {
     const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
     // Dropped only during an outage (oldest first, counted); a burst on a live uplink waits its turn.
-    this.eventBuffer.push(ev.type === 'unlock' ? { ...ev, lock_time: this.seams.lockTime(ev.lock_time), event_id } : { ...ev, event_id }, { up: this.uplinkUp });
+    const dropped = this.eventBuffer.push(ev.type === 'unlock' ? { ...ev, lock_time: this.seams.lockTime(ev.lock_time), event_id } : { ...ev, event_id }, { up: this.uplinkUp });
+    if (dropped > 0 && this.outageDrops === 0) this.opts.log?.(`gateway ${this.apId}: uplink down and ${this.eventBuffer.length} events queued: dropping the oldest (DESIGN §3.3)`);
+    this.outageDrops += dropped;
     // `ack-first`: on the next turn, after the ack of the command that caused the event (sent in this one).
     if (this.opts.eventOrder === 'events-first') void this.flushEvents();
     else setImmediate(() => void this.flushEvents());
@@ -355,6 +361,10 @@ export class VirtualGateway {
    */
   private async flushEvents(): Promise<void> {
     if (this.flushing) return;
+    if (this.outageDrops > 0 && this.uplinkUp) {
+      this.opts.log?.(`gateway ${this.apId}: uplink up again; ${this.outageDrops} events were dropped during the outage (oldest first)`);
+      this.outageDrops = 0;
+    }
     this.flushing = true;
     try {
       for (let ev = this.eventBuffer.peek(); ev !== undefined && this.uplinkUp; ev = this.eventBuffer.peek()) {
