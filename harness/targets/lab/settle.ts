@@ -22,6 +22,8 @@ export interface SettleDeps {
   /** Pushes of type `type` in the inbox; `clearPushes` empties it. */
   pushesOfType(type: number): number;
   clearPushes(): void;
+  /** What the device sent outside the contract, dropped by the host (TEST-PLAN LAB-01: named when a push never comes). */
+  deviceFaults(): readonly string[];
 }
 
 /**
@@ -31,6 +33,7 @@ export interface SettleDeps {
  * this caused delivered, the inbox empty. Every step that fails throws naming what was left.
  */
 export async function settleLab(d: SettleDeps): Promise<void> {
+  const faults = d.deviceFaults().length;
   await d.clearFaults();
   d.clearPushes();
   d.clock.startTest();
@@ -46,6 +49,8 @@ export async function settleLab(d: SettleDeps): Promise<void> {
   } catch (e) {
     throw new Error(`lab settle: pwd_del {uid: 0} failed: ${(e as Error).message}`);
   }
-  await waitUntil('lab settle: the push of the settling code\'s unlock event (pending event not acked?)', () => d.pushesOfType(2) >= unlocks, { timeoutMs: 3000 });
+  await waitUntil('lab settle: the push of the settling code\'s unlock event (pending event not acked?)', () => d.pushesOfType(2) >= unlocks, {
+    timeoutMs: 3000, seen: () => d.deviceFaults().slice(faults).join('; ') || 'no event from the device dropped by the host',
+  });
   d.clearPushes();
 }
