@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Broker } from '../../sim/broker/broker.ts';
 import { CloudProbe } from '../../sim/gateway/gateway.test-kit.ts';
 import type { Received } from '../../sim/gateway/gateway.test-kit.ts';
 import { waitUntil } from '../../sim/io/index.ts';
 import { stopChild } from '../../sim/io/child-exit.ts';
-import { LOCK_ID, ptyPair, ptyPaths, ROOT, serialLock } from './pty.test-kit.ts';
+import { LOCK_ID, ptyPair, ptyPaths, serialLock, startReady, type Started } from './pty.test-kit.ts';
 
 // Issue "a device under test is untrusted", item 1 on the lab path: a lock's lockwire event with
 // lock_time 1e300 once ended `npm run bridge`. Now the bridge drops it, says on stderr that the device
@@ -17,23 +16,9 @@ import { LOCK_ID, ptyPair, ptyPaths, ROOT, serialLock } from './pty.test-kit.ts'
 const AP = 7;
 const ackOf = (id: string) => (m: Received): boolean => m.topic === `kexin/v1/gw/${AP}/ack` && (m.body as { id?: string }).id === id;
 
-/** `bin/bridge.ts` on `serial`, its secret from the environment (never argv); resolves once it printed its ready line. */
-async function bridge(serial: string, mqttUrl: string): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/bridge.ts', '--serial', serial, '--ap-id', String(AP), '--mqtt', mqttUrl, '--lock-timeout-ms', '1000'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOCKBENCH_GATEWAY_SECRET: 'gw-secret' },
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  try {
-    await waitUntil('the bridge\'s ready line', () => out.includes('\n') || child.exitCode !== null, { timeoutMs: 10_000 });
-    assert.equal(JSON.parse(out.split('\n')[0]!).ready, true, `ready line; stderr: ${err}`);
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}; stderr: ${err}`);
-  }
-  return { child, stderr: () => err };
+/** `bin/bridge.ts` on `serial`, its secret from the environment (never argv), once it printed its ready line. */
+function bridge(serial: string, mqttUrl: string): Promise<Started> {
+  return startReady('bridge.ts', ['--serial', serial, '--ap-id', String(AP), '--mqtt', mqttUrl, '--lock-timeout-ms', '1000'], { ready: true, ap_id: AP, lock_id: LOCK_ID }, { LOCKBENCH_GATEWAY_SECRET: 'gw-secret' });
 }
 
 test('npm run bridge: a lock\'s unlock event with lock_time 1e300 is dropped and named; the bridge keeps serving and exits 0', { timeout: 40_000 }, async (t) => {
@@ -43,8 +28,8 @@ test('npm run bridge: a lock\'s unlock event with lock_time 1e300 is dropped and
   const broker = await Broker.create({ cloudPassword: 'cloud-pw', gatewaySecret: (id) => (id === AP ? 'gw-secret' : undefined) });
   const probe = await CloudProbe.connect(broker.url, 'cloud-pw');
   const socat = await ptyPair(hostPath, lockPath);
-  let lock: { child: ChildProcess; stderr: () => string } | undefined;
-  let gw: { child: ChildProcess; stderr: () => string } | undefined;
+  let lock: Started | undefined;
+  let gw: Started | undefined;
   let bridgeExit: number | null = 0;
   try {
     lock = await serialLock(lockPath, ['--defects', 'serial-event-lock-time-out-of-range']);

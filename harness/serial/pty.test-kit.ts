@@ -35,24 +35,36 @@ export async function ptyPair(host: string, lock: string): Promise<ChildProcess>
   return socat;
 }
 
-/** Start `bin/serial-lock.ts` and wait for its ready line. */
-export async function serialLock(port: string, flags: string[] = []): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', '--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET, ...flags], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A command-line device as its own process: its stderr so far. */
+export interface Started {
+  child: ChildProcess;
+  stderr: () => string;
+}
+
+/**
+ * Start `node --import tsx bin/{script}` with `args` (and `env` on top of this one's) and wait for the
+ * JSON ready line it prints on stdout; it must deep-equal `ready` on the keys `ready` names.
+ */
+export async function startReady(script: string, args: string[], ready: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `bin/${script}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   try {
-    await waitUntil('serial-lock ready line', () => out.includes('\n') || child.exitCode !== null, { timeoutMs: 8000 });
-    assert.deepEqual(JSON.parse(out.split('\n')[0]!), { ready: true, port }, `ready line; stderr: ${err}`);
+    await waitUntil(`${script} ready line`, () => out.includes('\n') || child.exitCode !== null, { timeoutMs: 10_000 });
+    const line = JSON.parse(out.split('\n')[0]!) as Record<string, unknown>;
+    assert.deepEqual(Object.fromEntries(Object.keys(ready).map((k) => [k, line[k]])), ready, `ready line; stderr: ${err}`);
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${(e as Error).message}; stderr: ${err}`);
   }
   return { child, stderr: () => err };
+}
+
+/** Start `bin/serial-lock.ts` and wait for its ready line. */
+export function serialLock(port: string, flags: string[] = []): Promise<Started> {
+  return startReady('serial-lock.ts', ['--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET, ...flags], { ready: true, port });
 }
 
 /** A temp folder and the two pty link paths, or undefined when the test was skipped (no socat; in CI a failure). */

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempPassword, timeSyncKeys, type LockEvent } from '../../sim/protocol/index.ts';
@@ -8,14 +7,14 @@ import { measureDrift, verdict } from './clock-accuracy.ts';
 import { SerialLink } from './serial-link.ts';
 import { waitUntil } from '../../sim/io/index.ts';
 import { exitOf, stopChild } from '../../sim/io/child-exit.ts';
-import { LOCK_ID, ptyPair, ptyPaths, SECRET, serialLock } from './pty.test-kit.ts';
+import { LOCK_ID, ptyPair, ptyPaths, SECRET, serialLock, type Started } from './pty.test-kit.ts';
 
 test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and reconnect (LAB-01…04)', async (t) => {
   const paths = ptyPaths(t);
   if (!paths) return;
   const { dir, hostPath, lockPath } = paths;
   let socat = await ptyPair(hostPath, lockPath);
-  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let lock: Started | undefined;
   let link: SerialLink | undefined;
   try {
     lock = await serialLock(lockPath);
@@ -74,7 +73,7 @@ test('serial-lock --state FILE: a restarted device keeps its last seq, passwords
   const stateFile = join(dir, 'flash', 'lock.json');
   const socat = await ptyPair(hostPath, lockPath);
   const flags = ['--state', stateFile, '--lockout-clock', 'real', '--defects', 'lock-ignores-time-sync', '--no-sim'];
-  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let lock: Started | undefined;
   let link: SerialLink | undefined;
   const stop = (): Promise<number | null> => stopChild(lock!.child, 3000);
   try {
@@ -110,7 +109,7 @@ test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes,
   if (!paths) return;
   const { dir, hostPath, lockPath } = paths;
   const socat = await ptyPair(hostPath, lockPath);
-  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let lock: Started | undefined;
   let link: SerialLink | undefined;
   try {
     lock = await serialLock(lockPath, ['--time', 'running']);
