@@ -25,8 +25,11 @@ export interface Run {
   specs: string[];
   /** Only the tests of these checks (faulty runs: the checks that name the fault, to keep the run short). */
   checks?: string[];
-  /** `pass`: exit 0; otherwise the check (or start-up message) that must fail, and checks that must still pass. */
-  expect: 'pass' | { failed: string; passed?: string[] } | { stops: RegExp };
+  /**
+   * `pass`: exit 0; otherwise the check (or start-up message) that must fail, what its failure must say
+   * (`says`, in the suite's output), and checks that must still pass.
+   */
+  expect: 'pass' | { failed: string; says?: RegExp; passed?: string[] } | { stops: RegExp };
   env?: Record<string, string>;
   /** Echo the suite's output (the runs that must pass). */
   echo?: boolean;
@@ -110,6 +113,7 @@ export async function runOnce(run: Run, reports: string, matrixDir: string): Pro
   if ('stops' in want && !want.stops.test(out)) problems.push(`the run did not stop with ${want.stops}: ${out.slice(-500)}`);
   if ('failed' in want) {
     if (!failed.includes(want.failed)) problems.push(`${want.failed} did not fail (failed: ${failed.join(' ') || 'none'})`);
+    else if (want.says && !want.says.test(out)) problems.push(`${want.failed} failed without saying ${want.says}: ${out.slice(-500)}`);
     const passed = outcomes.filter((o) => o.status === 'passed').flatMap((o) => o.checkIds);
     for (const id of want.passed ?? []) if (!passed.includes(id)) problems.push(`${id} did not pass: the run must go on past the fault`);
   }
