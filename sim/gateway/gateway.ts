@@ -337,9 +337,9 @@ export class VirtualGateway {
     const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
     // Dropped only during an outage (oldest first, counted); a burst on a live uplink waits its turn.
-    const dropped = this.eventBuffer.push(ev.type === 'unlock' ? { ...ev, lock_time: this.seams.lockTime(ev.lock_time), event_id } : { ...ev, event_id }, { up: this.uplinkUp });
-    if (dropped > 0 && this.outageDrops === 0) this.opts.log?.(`gateway ${this.apId}: uplink down and ${this.eventBuffer.length} events queued: dropping the oldest (DESIGN §3.3)`);
-    this.outageDrops += dropped;
+    const up = this.uplinkUp;
+    const dropped = this.eventBuffer.push(ev.type === 'unlock' ? { ...ev, lock_time: this.seams.lockTime(ev.lock_time), event_id } : { ...ev, event_id }, { up });
+    if (dropped > 0) this.noteDropped(dropped, up);
     // `ack-first`: on the next turn, after the ack of the command that caused the event (sent in this one).
     if (this.opts.eventOrder === 'events-first') void this.flushEvents();
     else setImmediate(() => void this.flushEvents());
@@ -348,6 +348,20 @@ export class VirtualGateway {
       void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event'), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
     }
     return true;
+  }
+
+  /**
+   * Say what was lost (DESIGN §3.3: counted and logged): an outage once when it begins dropping and its
+   * total when it ends (`flushEvents`); a drop on a live uplink — a link without flow control outran the
+   * queue's hard cap, never in a sane run — the first time.
+   */
+  private noteDropped(count: number, up: boolean): void {
+    if (up) {
+      if (this.eventBuffer.droppedLive === count) this.opts.log?.(`gateway ${this.apId}: ${count} event(s) dropped on a live uplink at the queue's hard cap (a lock link without flow control outran it)`);
+      return;
+    }
+    if (this.outageDrops === 0) this.opts.log?.(`gateway ${this.apId}: uplink down and ${this.eventBuffer.length} events queued: dropping the oldest (DESIGN §3.3)`);
+    this.outageDrops += count;
   }
 
   private get uplinkUp(): boolean {
