@@ -2,8 +2,9 @@ import {
   encodeFrame, FrameReader, FRAME_TYPE, frameHex, parseDeviceInfo,
   type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
 } from '../../sim/protocol/lockwire.ts';
-import { LOCK_RESULTS, parseLockEvent, type LockAnswer, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
+import { LOCK_RESULTS, type LockAnswer, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
 import type { EventListener, LockLink } from '../../sim/gateway/link.ts';
+import { LockEvents } from './lock-events.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
 import { parseDefectList, roomDefects } from '../../sim/defects.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
@@ -72,15 +73,6 @@ export interface SerialLinkStats {
 /** A lock time on the wire: whole seconds of a uint32 clock (DESIGN §6); anything else is the device's error. */
 const isLockTime = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
-/** Device faults kept for the checks (the latest). */
-const MAX_FAULTS = 16;
-
-/** A device's payload as shown in a fault line: JSON, cut short (a hostile device sends huge strings). */
-function excerpt(payload: JsonObject): string {
-  const text = JSON.stringify(payload);
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
 const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
 
 /**
@@ -95,20 +87,24 @@ export class SerialLink implements LockLink {
   private readonly reader = new FrameReader();
   private readonly port: PortKeeper;
   private readonly requests: Requests;
-  private readonly eventListeners = new Set<EventListener>();
+  private readonly events: LockEvents;
   private readonly wireListeners = new Set<WireListener>();
-  private readonly recent: string[] = [];
   private announcedOffline = false;
   /** The next frame goes out in two writes this far apart, ms (TEST-PLAN LAB-01: a frame split over reads). */
   private splitNextMs: number | undefined;
   private probing = false;
   private closed = false;
-  private readonly counts = { badPayloads: 0, events: 0, duplicateEvents: 0, eventsHeldBack: 0 };
-  /** What the device sent that breaks the contract, latest last (bounded: a broken device repeats itself). */
-  private readonly faults: string[] = [];
+  /** Frames a host does not expect (requests, acks from the device). */
+  private unexpectedFrames = 0;
 
   constructor(private readonly opts: SerialLinkOptions) {
     this.id = opts.lockId;
+    this.events = new LockEvents({
+      lockId: () => this.id,
+      ack: (seq) => this.send({ seq, type: FRAME_TYPE.eventAck, payload: {} }),
+      ...(opts.recentEvents === undefined ? {} : { recentEvents: opts.recentEvents }),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
     const defects = roomDefects('serial-link', opts.defects ?? linkDefectsFromEnv());
     this.requests = new Requests({
       tries: opts.tries ?? 3,
@@ -164,10 +160,10 @@ export class SerialLink implements LockLink {
       timeouts: q.timeouts,
       reconnects: this.port.reconnects,
       strayResponses: q.strayResponses,
-      badPayloads: q.badResponses + this.counts.badPayloads,
-      events: this.counts.events,
-      duplicateEvents: this.counts.duplicateEvents,
-      eventsHeldBack: this.counts.eventsHeldBack,
+      badPayloads: q.badResponses + this.events.counts.badPayloads + this.unexpectedFrames,
+      events: this.events.counts.events,
+      duplicateEvents: this.events.counts.duplicateEvents,
+      eventsHeldBack: this.events.counts.eventsHeldBack,
       roundTrip: { ...q.roundTrip },
     };
   }
@@ -255,10 +251,10 @@ export class SerialLink implements LockLink {
   /**
    * The device's events that broke the contract (DESIGN §6: out-of-range fields, garbage, another
    * lock's id), each as "the device sent event {…}: why" — dropped, never forwarded; the last
-   * `MAX_FAULTS`. A check that owns the device's output names it with these (TEST-PLAN LAB-01).
+   * few. A check that owns the device's output names it with these (TEST-PLAN LAB-01).
    */
   get deviceFaults(): readonly string[] {
-    return this.faults;
+    return this.events.deviceFaults;
   }
 
   /**
@@ -266,8 +262,7 @@ export class SerialLink implements LockLink {
    * An event is acked only once every listener holds it: one answering false leaves it unacked.
    */
   onEvent(listener: EventListener): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** Wire log hook: every frame sent and received, as hex and decoded. */
@@ -329,59 +324,9 @@ export class SerialLink implements LockLink {
       this.tap('rx', bytes, frame);
       if (this.announcedOffline) this.markOnline();
       if (frame.type === FRAME_TYPE.response) this.requests.onResponse(frame.seq, frame.payload);
-      else if (frame.type === FRAME_TYPE.event) this.onLockEvent(frame.seq, frame.payload, bytes);
-      else this.counts.badPayloads++;
+      else if (frame.type === FRAME_TYPE.event) this.events.receive(frame.seq, frame.payload, bytes);
+      else this.unexpectedFrames++;
     }
-  }
-
-  /**
-   * DESIGN §6: ack an event once it is held, forward each once. A resend of one already held is acked
-   * again (its first ack was lost); one a listener could not hold yet (DESIGN §3.3/§4 backpressure) is
-   * not acked, so the lock sends it again; one that breaks the contract is acked (a resend would be the
-   * same), dropped and recorded as the device's fault.
-   */
-  private onLockEvent(seq: number, payload: JsonObject, bytes: Buffer): void {
-    const ack = (): void => this.send({ seq, type: FRAME_TYPE.eventAck, payload: {} });
-    const key = frameHex(bytes);
-    if (this.recent.includes(key)) {
-      this.counts.duplicateEvents++;
-      ack();
-      return;
-    }
-    const ev = parseLockEvent(payload);
-    const fault = typeof ev === 'string' ? ev : ev.lock_id !== this.id ? `lock_id ${ev.lock_id} is not this port's lock ${this.id}` : undefined;
-    if (typeof ev === 'string' || fault !== undefined) {
-      this.counts.badPayloads++;
-      this.noteFault(`the device sent event ${excerpt(payload)}: ${fault}`);
-      this.remember(key);
-      ack();
-      return;
-    }
-    if (!this.emit(ev)) {
-      this.counts.eventsHeldBack++;
-      return;
-    }
-    this.remember(key);
-    this.counts.events++;
-    ack();
-  }
-
-  private remember(key: string): void {
-    this.recent.push(key);
-    if (this.recent.length > (this.opts.recentEvents ?? 64)) this.recent.shift();
-  }
-
-  private noteFault(line: string): void {
-    this.faults.push(line);
-    if (this.faults.length > MAX_FAULTS) this.faults.shift();
-    this.opts.log?.(line);
-  }
-
-  /** Deliver `ev` to every listener; false when one could not hold it. */
-  private emit(ev: LockEvent): boolean {
-    let held = true;
-    for (const l of this.eventListeners) if (l(ev) === false) held = false;
-    return held;
   }
 
   private onOpen(): void {
@@ -406,7 +351,7 @@ export class SerialLink implements LockLink {
 
   private markOnline(): void {
     this.announcedOffline = false;
-    this.emit({ type: 'reachable', lock_id: this.id, online: true });
+    this.events.emit({ type: 'reachable', lock_id: this.id, online: true });
   }
 
   /** The port went away: commands in flight cannot be answered (TEST-PLAN LAB-04), the lock is unreachable. */
@@ -414,7 +359,7 @@ export class SerialLink implements LockLink {
     this.requests.failSent();
     if (this.id > 0 && !this.announcedOffline) {
       this.announcedOffline = true;
-      this.emit({ type: 'reachable', lock_id: this.id, online: false });
+      this.events.emit({ type: 'reachable', lock_id: this.id, online: false });
     }
   }
 }
