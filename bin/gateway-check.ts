@@ -23,9 +23,9 @@ import { sweep, sweepSeeds, sweepTable, variantLine, writeSweep, type SweepRow }
 
 const HELP = `Usage: npm run conformance:gateway [-- --quick | --sweep N [--seed S] | --variant X]
 
-Runs the gateway target against npm run gateway processes: clean, allowed choices, faulty ones (on a
-drawn variant), and a short sweep of 3 drawn variants over the gateway-protocol and real-time specs
-(each must pass).
+Runs the gateway target against npm run gateway processes: clean, allowed choices, clean again (GWP)
+while a stranger hammers the broker with CONNECTs it must refuse, faulty ones (on a drawn variant), and a
+short sweep of 3 drawn variants over the gateway-protocol and real-time specs (each must pass).
   --quick        the clean gateway only
   --sweep N      only the sweep: N variants drawn from the sweep seed; table on stdout and in reports/gateway/sweep.json
   --seed S       the sweep seed (default: a fresh one, printed); the same S draws the same variants
