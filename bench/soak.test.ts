@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compare } from './soak.ts';
+import { compare } from './soak-compare.ts';
 
 test('soak compare counts lost, duplicated and reordered pushes against what happened', () => {
   assert.deepEqual(compare(['a', 'b', 'c'], ['a', 'b', 'c']), { lost: 0, duplicated: 0, reordered: 0 });

@@ -47,7 +47,9 @@ test('a bench file with one lab place runs the lab target from a clean environme
     assert.match(out, /bench .*lockbench\.config\.json, place door \(lab\)/);
     assert.doesNotMatch(out, new RegExp(SECRET), 'the secret is never printed');
     const results = JSON.parse(readFileSync(join(dir, 'reports', 'results.json'), 'utf8')) as { stats: { expected: number; skipped: number; unexpected: number } };
-    assert.deepEqual({ passed: results.stats.expected, skipped: results.stats.skipped, failed: results.stats.unexpected }, { passed: 3, skipped: 0, failed: 0 });
+    // Every selected LAB-01/LAB-03 test ran and passed (how many there are is the specs' business).
+    assert.deepEqual({ skipped: results.stats.skipped, failed: results.stats.unexpected }, { skipped: 0, failed: 0 });
+    assert.ok(results.stats.expected >= 3, `${results.stats.expected} tests passed`);
     assert.ok(existsSync(join(dir, 'state', 'lab.json')), 'the harness kept its seqs where the bench file said (LOCKBENCH_LAB_STATE)');
     assert.match(readFileSync(join(dir, 'reports', 'junit.xml'), 'utf8'), /LAB-03|lost response/);
   } finally {

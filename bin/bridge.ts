@@ -72,7 +72,7 @@ if (args.wire) link.onFrame((dir, hex, decoded) => log(`${dir} ${hex} ${JSON.str
 
 const serialLink = link;
 try {
-  gateway = await VirtualGateway.create({ apId, secret, mqttUrl: args.mqtt, links: [serialLink], lockTimeoutMs });
+  gateway = await VirtualGateway.create({ apId, secret, mqttUrl: args.mqtt, links: [serialLink], lockTimeoutMs, log });
 } catch (e) {
   await serialLink.close();
   fail(`could not join the broker at --mqtt ${args.mqtt} as gw:${apId}: ${(e as Error).message}`, 1);

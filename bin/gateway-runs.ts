@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../sim/io/free-port.ts';
 import { outcomesOf } from '../harness/defects/kill-matrix.ts';
+import { strangerFlood, type FloodFigures } from '../sim/broker/strangers-flood.ts';
 
 export const AP_ID = '1000002';
 const SECRET = 'gw-secret-1000002';
@@ -24,11 +25,20 @@ export interface Run {
   specs: string[];
   /** Only the tests of these checks (faulty runs: the checks that name the fault, to keep the run short). */
   checks?: string[];
-  /** `pass`: exit 0; otherwise the check (or start-up message) that must fail, and checks that must still pass. */
-  expect: 'pass' | { failed: string; passed?: string[] } | { stops: RegExp };
+  /**
+   * `pass`: exit 0; otherwise the check (or start-up message) that must fail, what its failure must say
+   * (`says`, in the suite's output), and checks that must still pass.
+   */
+  expect: 'pass' | { failed: string; says?: RegExp; passed?: string[] } | { stops: RegExp };
   env?: Record<string, string>;
   /** Echo the suite's output (the runs that must pass). */
   echo?: boolean;
+  /**
+   * A stranger hammers the broker with CONNECTs it must refuse for the whole run (issue "a device under
+   * test is untrusted": offering gw:{ap_id} with wrong passwords, and random usernames). The run must
+   * still be as `expect` says, and the host must report the refusals apart from the gateway's verdict.
+   */
+  stranger?: boolean;
 }
 
 export interface RunResult {
@@ -38,7 +48,12 @@ export interface RunResult {
   failed: string[];
   /** The gateway process's stderr (its variant line first). */
   gatewayLog: string;
+  /** What the broker answered the stranger, on a `stranger` run. */
+  stranger?: FloodFigures;
 }
+
+/** The host's teardown line for refusals of clients that never authenticated (harness/targets/gateway-setup.ts). */
+const STRANGERS_LINE = /broker refused (\d+) CONNECT\(s\) of clients that never authenticated/;
 
 export function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
@@ -73,7 +88,12 @@ export async function runOnce(run: Run, reports: string, matrixDir: string): Pro
     out += d;
     if (run.echo) process.stdout.write(d);
   });
+  const stop = new AbortController();
+  // Few sockets, many addresses: a steady hammer that does not starve the real gateway of the shared cores.
+  const flood = run.stranger ? strangerFlood({ host: '127.0.0.1', port, apId: Number(AP_ID), concurrency: 2, signal: stop.signal }) : undefined;
   const status = await exitOf(suite, 600_000);
+  stop.abort();
+  const stranger = await flood;
   gateway.kill('SIGTERM');
   const gatewayExit = await exitOf(gateway, 6000);
   if (gatewayExit === null) gateway.kill('SIGKILL');
@@ -83,17 +103,29 @@ export async function runOnce(run: Run, reports: string, matrixDir: string): Pro
   const failed = [...new Set(outcomes.filter((o) => o.status === 'failed' || o.status === 'timedOut').flatMap((o) => o.checkIds))];
   const problems: string[] = [];
   if (gatewayExit !== 0) problems.push(`npm run gateway exited with ${gatewayExit} on SIGTERM (want 0): ${gatewayLog.slice(-300)}`);
+  if (stranger) problems.push(...strangerProblems(stranger, out));
   if (run.expect === 'pass') {
     if (status !== 0) problems.push(`the run exited with ${status} (want 0)${failed.length ? `; failed ${failed.join(' ')}` : `: ${out.slice(-400)}`}`);
-    return { problems, failed, gatewayLog };
+    return { problems, failed, gatewayLog, ...(stranger ? { stranger } : {}) };
   }
   if (status === 0) problems.push(`the run passed (want a failure): ${out.slice(-500)}`);
   const want = run.expect;
   if ('stops' in want && !want.stops.test(out)) problems.push(`the run did not stop with ${want.stops}: ${out.slice(-500)}`);
   if ('failed' in want) {
     if (!failed.includes(want.failed)) problems.push(`${want.failed} did not fail (failed: ${failed.join(' ') || 'none'})`);
+    else if (want.says && !want.says.test(out)) problems.push(`${want.failed} failed without saying ${want.says}: ${out.slice(-500)}`);
     const passed = outcomes.filter((o) => o.status === 'passed').flatMap((o) => o.checkIds);
     for (const id of want.passed ?? []) if (!passed.includes(id)) problems.push(`${id} did not pass: the run must go on past the fault`);
   }
-  return { problems, failed, gatewayLog };
+  return { problems, failed, gatewayLog, ...(stranger ? { stranger } : {}) };
+}
+
+/** A stranger run: the broker refused the stranger throughout, let it in never, and the host reported the refusals apart. */
+export function strangerProblems(f: FloodFigures, out: string): string[] {
+  const problems: string[] = [];
+  if (f.accepted > 0) problems.push(`the broker let the stranger in ${f.accepted}× (docs/mqtt-gateway.md §4: every client authenticates)`);
+  if (f.refused === 0) problems.push(`the stranger was never refused (${JSON.stringify(f)}): it did not hammer the broker`);
+  const reported = Number(STRANGERS_LINE.exec(out)?.[1] ?? 0);
+  if (reported === 0) problems.push('the host did not report the strangers\' refusals apart (no "broker refused N CONNECT(s) of clients that never authenticated" line)');
+  return problems;
 }

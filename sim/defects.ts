@@ -51,6 +51,7 @@ export const DEFECTS = {
   // DESIGN §6 on the serial path: only the lab target has one (TEST-PLAN LAB-03).
   'serial-no-cache': { room: 'serial-lock', what: 'serial lock acts again on a repeated seq instead of answering from its cache' },
   'serial-mute-after-bad-crc': { room: 'serial-lock', what: 'serial lock stops answering after a frame with a bad CRC instead of resynchronising' },
+  'serial-event-lock-time-out-of-range': { room: 'serial-lock', what: 'serial lock sends its unlock events with lock_time 1e300 (beyond uint32 and the date range)' },
   'link-retransmit-new-seq': { room: 'serial-link', what: 'the host link retransmits a request under a fresh seq, so the lock acts twice' },
 } as const satisfies Record<string, { room: DefectRoom; what: string }>;
 

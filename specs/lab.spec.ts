@@ -28,6 +28,17 @@ test('the device drops garbage, a bad CRC and a bad length, reads a frame split 
   expect(steps).toHaveLength(4);
 });
 
+test('the device\'s events keep to the contract: the unlock event of an open arrives as its push, nothing it sent was dropped', { tag: '@LAB-01' }, async ({ api, fleet, pushes, needs }) => {
+  const serial = needs('serial');
+  const lock = fleet.need('main');
+  const before = serial.deviceFaults().length;
+  expect(await api.open(lock)).toBeOutcome('ok');
+  // DESIGN §6/§4: an event outside the contract (a lock time past uint32, garbage fields) is dropped by the
+  // host, never its push: wait for either, then name what the device sent.
+  await expect.poll(async () => serial.deviceFaults().length > before || (await pushes.list()).some(pushOf(2, { lockId: lock })), { timeout: 5000 }).toBe(true);
+  expect(serial.deviceFaults().slice(before), 'the device sent nothing outside the contract').toEqual([]);
+});
+
 test('a temporary code, a Bluetooth unlock and a time sync work on the device', { tag: '@LAB-02' }, async ({ api, clock, locks, needsEndpoint }) => {
   needsEndpoint('/third/lock/time_sync/seq/get');
   const lock = locks.get('main', 'keypad', 'ble', 'time', 'setTime', 'timeSync', 'codeOf');

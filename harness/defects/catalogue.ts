@@ -46,6 +46,7 @@ const PLANS = {
   'lock-ignores-time-sync': { caughtBy: ['TSYNC-02', 'LAB-02', 'DRIFT-02'], runOn: ['sim', 'lab'] },
   'serial-no-cache': { caughtBy: ['LAB-03'], runOn: ['lab'] },
   'serial-mute-after-bad-crc': { caughtBy: ['LAB-01'], runOn: ['lab'] },
+  'serial-event-lock-time-out-of-range': { caughtBy: ['LAB-01'], runOn: ['lab'] },
   'link-retransmit-new-seq': { caughtBy: ['LAB-03'], runOn: ['lab'] },
   'broker-acl-open': { caughtBy: ['SEC-01'] },
   'broker-anonymous': { caughtBy: ['SEC-01'] },

@@ -25,7 +25,7 @@ async function rig(extra: Partial<SerialLinkOptions> = {}, plugged = true) {
   });
   const link = new SerialLink({ path: cable.hostPath, lockId: LOCK_ID, binding: cable.binding, retransmitMs: RETRANSMIT_MS, reopenMs: 20, ...extra });
   const events: LockEvent[] = [];
-  link.onEvent((ev) => events.push(ev));
+  link.onEvent((ev) => void events.push(ev));
   if (plugged) {
     assert.ok(await lock.whenOpen(500));
     assert.ok(await link.whenOpen(500));

@@ -2,8 +2,9 @@ import {
   encodeFrame, FrameReader, FRAME_TYPE, frameHex, parseDeviceInfo,
   type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
 } from '../../sim/protocol/lockwire.ts';
-import { LOCK_RESULTS, parseLockEvent, type LockAnswer, type LockEvent, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
-import type { LockLink } from '../../sim/gateway/link.ts';
+import { LOCK_RESULTS, type LockAnswer, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
+import type { EventListener, LockLink } from '../../sim/gateway/link.ts';
+import { LockEvents } from './lock-events.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
 import { parseDefectList, roomDefects } from '../../sim/defects.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
@@ -63,6 +64,8 @@ export interface SerialLinkStats {
   badPayloads: number;
   events: number;
   duplicateEvents: number;
+  /** Events a listener could not hold yet (the gateway's queue for a live uplink was full): left unacked, so the lock sends them again (DESIGN §3.3/§6). */
+  eventsHeldBack: number;
   /** Request round trips (DESIGN §11: boundary checks keep the round trip from crossing a boundary). */
   roundTrip: RoundTripStats;
 }
@@ -78,22 +81,30 @@ const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readon
  * reconnection whenever the port goes away until `close()`.
  */
 export class SerialLink implements LockLink {
+  /** An event not held by its listener is left unacked: the lock sends it again (DESIGN §6). */
+  readonly flowControl = true;
   private id: number;
   private readonly reader = new FrameReader();
   private readonly port: PortKeeper;
   private readonly requests: Requests;
-  private readonly eventListeners = new Set<(ev: LockEvent) => void>();
+  private readonly events: LockEvents;
   private readonly wireListeners = new Set<WireListener>();
-  private readonly recent: string[] = [];
   private announcedOffline = false;
   /** The next frame goes out in two writes this far apart, ms (TEST-PLAN LAB-01: a frame split over reads). */
   private splitNextMs: number | undefined;
   private probing = false;
   private closed = false;
-  private readonly counts = { badPayloads: 0, events: 0, duplicateEvents: 0 };
+  /** Frames a host does not expect (requests, acks from the device). */
+  private unexpectedFrames = 0;
 
   constructor(private readonly opts: SerialLinkOptions) {
     this.id = opts.lockId;
+    this.events = new LockEvents({
+      lockId: () => this.id,
+      ack: (seq) => this.send({ seq, type: FRAME_TYPE.eventAck, payload: {} }),
+      ...(opts.recentEvents === undefined ? {} : { recentEvents: opts.recentEvents }),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
     const defects = roomDefects('serial-link', opts.defects ?? linkDefectsFromEnv());
     this.requests = new Requests({
       tries: opts.tries ?? 3,
@@ -149,9 +160,10 @@ export class SerialLink implements LockLink {
       timeouts: q.timeouts,
       reconnects: this.port.reconnects,
       strayResponses: q.strayResponses,
-      badPayloads: q.badResponses + this.counts.badPayloads,
-      events: this.counts.events,
-      duplicateEvents: this.counts.duplicateEvents,
+      badPayloads: q.badResponses + this.events.counts.badPayloads + this.unexpectedFrames,
+      events: this.events.counts.events,
+      duplicateEvents: this.events.counts.duplicateEvents,
+      eventsHeldBack: this.events.counts.eventsHeldBack,
       roundTrip: { ...q.roundTrip },
     };
   }
@@ -236,10 +248,21 @@ export class SerialLink implements LockLink {
     return this.call(`sim_${op}`, args, timeoutMs);
   }
 
-  /** The lock's events, each once (and `reachable` when the port goes away and the lock answers again). */
-  onEvent(listener: (ev: LockEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+  /**
+   * The device's events that broke the contract (DESIGN §6: out-of-range fields, garbage, another
+   * lock's id), each as "the device sent event {…}: why" — dropped, never forwarded; the last
+   * few. A check that owns the device's output names it with these (TEST-PLAN LAB-01).
+   */
+  get deviceFaults(): readonly string[] {
+    return this.events.deviceFaults;
+  }
+
+  /**
+   * The lock's events, each once (and `reachable` when the port goes away and the lock answers again).
+   * An event is acked only once every listener holds it: one answering false leaves it unacked.
+   */
+  onEvent(listener: EventListener): () => void {
+    return this.events.subscribe(listener);
   }
 
   /** Wire log hook: every frame sent and received, as hex and decoded. */
@@ -301,32 +324,9 @@ export class SerialLink implements LockLink {
       this.tap('rx', bytes, frame);
       if (this.announcedOffline) this.markOnline();
       if (frame.type === FRAME_TYPE.response) this.requests.onResponse(frame.seq, frame.payload);
-      else if (frame.type === FRAME_TYPE.event) this.onLockEvent(frame.seq, frame.payload, bytes);
-      else this.counts.badPayloads++;
+      else if (frame.type === FRAME_TYPE.event) this.events.receive(frame.seq, frame.payload, bytes);
+      else this.unexpectedFrames++;
     }
-  }
-
-  /** DESIGN §6: ack every event (a resend too: its first ack was lost), forward each once. */
-  private onLockEvent(seq: number, payload: JsonObject, bytes: Buffer): void {
-    this.send({ seq, type: FRAME_TYPE.eventAck, payload: {} });
-    const key = frameHex(bytes);
-    if (this.recent.includes(key)) {
-      this.counts.duplicateEvents++;
-      return;
-    }
-    this.recent.push(key);
-    if (this.recent.length > (this.opts.recentEvents ?? 64)) this.recent.shift();
-    const ev = parseLockEvent(payload);
-    if (typeof ev === 'string' || ev.lock_id !== this.id) {
-      this.counts.badPayloads++;
-      return;
-    }
-    this.counts.events++;
-    this.emit(ev);
-  }
-
-  private emit(ev: LockEvent): void {
-    for (const l of this.eventListeners) l(ev);
   }
 
   private onOpen(): void {
@@ -351,7 +351,7 @@ export class SerialLink implements LockLink {
 
   private markOnline(): void {
     this.announcedOffline = false;
-    this.emit({ type: 'reachable', lock_id: this.id, online: true });
+    this.events.emit({ type: 'reachable', lock_id: this.id, online: true });
   }
 
   /** The port went away: commands in flight cannot be answered (TEST-PLAN LAB-04), the lock is unreachable. */
@@ -359,7 +359,7 @@ export class SerialLink implements LockLink {
     this.requests.failSent();
     if (this.id > 0 && !this.announcedOffline) {
       this.announcedOffline = true;
-      this.emit({ type: 'reachable', lock_id: this.id, online: false });
+      this.events.emit({ type: 'reachable', lock_id: this.id, online: false });
     }
   }
 }

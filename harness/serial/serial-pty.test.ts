@@ -1,79 +1,20 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempPassword, timeSyncKeys, type LockEvent } from '../../sim/protocol/index.ts';
 import { measureDrift, verdict } from './clock-accuracy.ts';
 import { SerialLink } from './serial-link.ts';
 import { waitUntil } from '../../sim/io/index.ts';
 import { exitOf, stopChild } from '../../sim/io/child-exit.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LOCK_ID = 1000001;
-const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-
-/**
- * Why this machine cannot run the pty test, or null. In CI a missing socat is a failure, not a skip (TEST-PLAN
- * LAB: the pty test is what CI has of the serial path).
- */
-function socatMissing(): string | null {
-  const r = spawnSync('socat', ['-V'], { stdio: 'ignore' });
-  return r.error ? `socat is not installed (apt-get install socat): ${r.error.message}` : null;
-}
-
-/** A socat pty pair linked at `host` and `lock`, ready when both links exist. */
-async function ptyPair(host: string, lock: string): Promise<ChildProcess> {
-  const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${lock}`], { stdio: 'ignore' });
-  try {
-    await waitUntil('socat to create the pty links', () => existsSync(host) && existsSync(lock), { timeoutMs: 5000 });
-  } catch (e) {
-    socat.kill('SIGKILL');
-    throw e;
-  }
-  return socat;
-}
-
-/** Start `bin/serial-lock.ts` and wait for its ready line. */
-async function serialLock(port: string, flags: string[] = []): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serial-lock.ts', '--port', port, '--lock-id', String(LOCK_ID), '--secret', SECRET, ...flags], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  try {
-    await waitUntil('serial-lock ready line', () => out.includes('\n') || child.exitCode !== null, { timeoutMs: 8000 });
-    assert.deepEqual(JSON.parse(out.split('\n')[0]!), { ready: true, port }, `ready line; stderr: ${err}`);
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}; stderr: ${err}`);
-  }
-  return { child, stderr: () => err };
-}
-
-/** A temp folder and the two pty link paths, or undefined when the test was skipped (no socat; in CI a failure). */
-function ptyPaths(t: TestContext): { dir: string; hostPath: string; lockPath: string } | undefined {
-  const missing = socatMissing();
-  if (missing) {
-    if (process.env.CI === 'true') assert.fail(`CI=true and ${missing}`);
-    t.skip(missing);
-    return undefined;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'lockbench-pty-'));
-  return { dir, hostPath: join(dir, 'host'), lockPath: join(dir, 'lock') };
-}
+import { LOCK_ID, ptyPair, ptyPaths, SECRET, serialLock, type Started } from './pty.test-kit.ts';
 
 test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and reconnect (LAB-01…04)', async (t) => {
   const paths = ptyPaths(t);
   if (!paths) return;
   const { dir, hostPath, lockPath } = paths;
   let socat = await ptyPair(hostPath, lockPath);
-  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let lock: Started | undefined;
   let link: SerialLink | undefined;
   try {
     lock = await serialLock(lockPath);
@@ -83,7 +24,7 @@ test('lockwire over a real pty pair: bin/serial-lock ↔ SerialLink, unplug and 
     assert.equal(link.lockId, LOCK_ID);
     assert.ok(found.info.caps.includes('sim'));
     const events: LockEvent[] = [];
-    link.onEvent((ev) => events.push(ev));
+    link.onEvent((ev) => void events.push(ev));
 
     // Time moves through ble_time_sync on the lab target (DESIGN §9: lab controls the clock through `ble_time_sync`).
     const at = 1_700_003_000;
@@ -132,7 +73,7 @@ test('serial-lock --state FILE: a restarted device keeps its last seq, passwords
   const stateFile = join(dir, 'flash', 'lock.json');
   const socat = await ptyPair(hostPath, lockPath);
   const flags = ['--state', stateFile, '--lockout-clock', 'real', '--defects', 'lock-ignores-time-sync', '--no-sim'];
-  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let lock: Started | undefined;
   let link: SerialLink | undefined;
   const stop = (): Promise<number | null> => stopChild(lock!.child, 3000);
   try {
@@ -168,7 +109,7 @@ test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes,
   if (!paths) return;
   const { dir, hostPath, lockPath } = paths;
   const socat = await ptyPair(hostPath, lockPath);
-  let lock: { child: ChildProcess; stderr: () => string } | undefined;
+  let lock: Started | undefined;
   let link: SerialLink | undefined;
   try {
     lock = await serialLock(lockPath, ['--time', 'running']);

@@ -3,7 +3,8 @@ import { gatewayTopic, type LockEvent, type LockOp, type StateData, type TimeSyn
 import type { LockAnswer, LockFirmware } from '../lock/types.ts';
 import { mqttClient, withTimeout } from '../io/index.ts';
 import { Broker } from '../broker/broker.ts';
-import { VirtualGateway, type GatewayOptions } from './gateway.ts';
+import { VirtualGateway } from './gateway.ts';
+import type { GatewayOptions } from './gateway-options.ts';
 import { RadioLink } from './radio-link.ts';
 
 /** A scripted lock for gateway tests: records every op and answers `answer(op)` (default ok). */

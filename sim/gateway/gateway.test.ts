@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Broker } from '../broker/broker.ts';
 import type { LockEvent, LockOp } from '../protocol/index.ts';
 import type { LockAnswer } from '../lock/types.ts';
-import { VirtualGateway, type GatewayOptions } from './gateway.ts';
+import { VirtualGateway } from './gateway.ts';
+import type { GatewayOptions } from './gateway-options.ts';
 import { DEFECTS } from '../defects.ts';
 import type { LockLink } from './link.ts';
 import { RadioLink } from './radio-link.ts';
@@ -120,7 +121,7 @@ test('a redelivered id acts once and gets the same ack again (GW-04)', T, async 
     assert.deepEqual(acks[1]!.body, acks[0]!.body);
     assert.deepEqual(acks[0]!.body, { id: 'r1', lock_id: LOCK, result: 'ok', data: { n: 1 } });
     assert.equal(lock.ops.length, 1);
-    assert.deepEqual(gw.stats, { commands: 2, duplicates: 1, dropped: 0, events: 0, eventsDropped: 0 });
+    assert.deepEqual(gw.stats, { commands: 2, duplicates: 1, dropped: 0, events: 0, eventsDropped: 0, eventsHeldBack: 0 });
   });
 });
 
@@ -214,14 +215,19 @@ test('events carry a strictly increasing event_id, kept across reconnects; offli
   });
 });
 
-test('the offline event buffer is bounded: the oldest are dropped and counted; an abrupt loss buffers too', T, async () => {
-  await withWorld({ eventBufferMax: 3, reconnectPeriodMs: 50 }, async ({ probe, gw, lock }) => {
+test('the offline event buffer is bounded: the oldest are dropped, counted and logged; an abrupt loss buffers too', T, async () => {
+  const logged: string[] = [];
+  await withWorld({ eventBufferMax: 3, reconnectPeriodMs: 50, log: (l) => void logged.push(l) }, async ({ probe, gw, lock }) => {
     gw.kill(false);
     for (let i = 1; i <= 5; i++) lock.emit({ ...unlockEvent, uid: i });
     assert.equal(gw.stats.eventsDropped, 2);
     await gw.setOnline(true);
     await probe.waitFor(() => probe.on(AP, 'event').length === 3, WAIT_MS, 'the three kept events');
     assert.deepEqual(probe.on(AP, 'event').map((m) => (m.body as { uid: number }).uid), [3, 4, 5]);
+    // DESIGN §3.3: an outage's loss is said, once when it begins and its total when it ends.
+    assert.equal(logged.length, 2, logged.join('\n'));
+    assert.match(logged[0]!, /uplink down .* dropping the oldest/);
+    assert.match(logged[1]!, /2 events were dropped during the outage/);
     gw.kill(); // reconnects by itself after reconnectPeriodMs
     lock.emit({ ...unlockEvent, uid: 6 });
     await probe.waitFor(() => probe.on(AP, 'event').length === 4, 2000, 'the event after the automatic reconnect');

@@ -4,78 +4,12 @@ import { gatewayTopic, parseCommand, type Ack, type Command, type LockEvent, typ
 import type { LockAnswer } from '../lock/types.ts';
 import { CommandDedup } from './command-dedup.ts';
 import { EventBuffer } from './event-buffer.ts';
-import type { LockLink } from './link.ts';
+import type { EventListener, LockLink } from './link.ts';
 import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { closeSession, openSession } from './session.ts';
 import { extraFields, NO_EXTRAS, type ExtraFields } from './extra-fields.ts';
 import { TimeoutError, withTimeout } from '../io/index.ts';
-
-export interface GatewayOptions {
-  apId: number;
-  secret: string;
-  mqttUrl: string;
-  /** Namespace on a shared broker (DESIGN §13: topics and client id prefixed); default '' = §4 exactly. */
-  namespace?: string;
-  /** Locks reached by this gateway; more can be added with `addLink`. */
-  links?: LockLink[];
-  /** Bound on each lock request through its link, ms; default 2000. */
-  lockTimeoutMs?: number;
-  /** MQTT keep-alive, s; default 10. */
-  keepaliveS?: number;
-  /** Delay before reconnecting after an abrupt loss, ms (0: at once); default 200. */
-  reconnectPeriodMs?: number;
-  /** Bound on connecting (and on a clean disconnect), ms; default 5000. */
-  connectTimeoutMs?: number;
-  /** The first `event_id`; default 1. A restarted process should start past the ids it already used. */
-  firstEventId?: number;
-  /** Most events kept while the uplink is down or partitioned; the oldest are dropped beyond it. Default 1000. */
-  eventBufferMax?: number;
-  /** Seeded defects (`sim/defects.ts`; other rooms' names ignored, unknown ones refused); default none. */
-  defects?: readonly string[];
-  /** MQTT client id; default `gw-{ap_id}`. */
-  clientId?: string;
-  /** Default `per-gateway`. */
-  eventIds?: EventIdScheme;
-  /** Default `ack-first`. */
-  eventOrder?: EventOrder;
-  /** MQTT clean session; default true (DESIGN §4 is silent: false keeps the broker session and its queued `cmd`s). */
-  cleanSession?: boolean;
-  /** Extra retained `{"online": true}` publishes per connection (DESIGN §4 is silent on repeats); default 0. */
-  statusRepeats?: number;
-  /** Add fields §4 does not name to status, ack and event bodies (DESIGN §4: a receiver ignores them); default false. */
-  extraFields?: boolean;
-  /** The gateway's own time before it acts on each command (so before its ack), ms; default 0 (DESIGN §4: within the ack timeout). */
-  ackLatencyMs?: number;
-}
-
-/**
- * When a command's events leave against its ack (DESIGN §4 leaves it open): `ack-first` sends the
- * ack, then the events it caused (the caller gets its answer before the cloud turns to pushes);
- * `events-first` sends them as they happen, before the ack — another gateway's choice the cloud
- * must survive as well.
- */
-export type EventOrder = 'ack-first' | 'events-first';
-
-/**
- * How `event_id`s are counted (DESIGN §3.4, §4): `per-gateway` keeps counting across reconnects
- * (a reboot still starts at 1); `per-connection` starts at 1 on every connection — a choice a
- * physical gateway may make, which the cloud must survive (TEST-PLAN GWP-04).
- */
-export type EventIdScheme = 'per-gateway' | 'per-connection';
-
-/** Counters of a gateway's traffic. */
-export interface GatewayStats {
-  /** Well-formed commands received (duplicates included). */
-  commands: number;
-  /** Commands whose id was already known. */
-  duplicates: number;
-  /** Malformed commands, and commands and acks dropped while partitioned or offline. */
-  dropped: number;
-  /** Events published. */
-  events: number;
-  /** Events dropped because the offline buffer was full (oldest first). */
-  eventsDropped: number;
-}
+import type { GatewayOptions, GatewayStats } from './gateway-options.ts';
 
 /**
  * A virtual gateway (DESIGN §4): an MQTT client as `gw:{ap_id}` that turns `cmd` messages into lock
@@ -88,9 +22,11 @@ export class VirtualGateway {
   redeliverNext = 0;
   /** Real-time delay before acting on each command and before publishing each ack/event, ms. */
   latencyMs = 0;
-  private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0 };
+  private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0, eventsHeldBack: 0 };
   private readonly eventBuffer: EventBuffer<object>;
   private flushing = false;
+  /** Events dropped in the current outage (logged once when it begins, and its total when it ends). */
+  private outageDrops = 0;
 
   /** Where seeded defects act (`seeded.ts`); each takes the contract step. */
   private readonly seams: GatewaySeams;
@@ -98,7 +34,7 @@ export class VirtualGateway {
   private readonly extras: ExtraFields;
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
   /** One listener for every link's events (not a closure per lock: a fleet has thousands of locks). */
-  private readonly onLinkEvent: (ev: LockEvent) => void;
+  private readonly onLinkEvent: EventListener;
   private dedup = new CommandDedup<Ack>(256);
   private readonly aborter = new AbortController();
   private client: MqttClient | null = null;
@@ -315,12 +251,25 @@ export class VirtualGateway {
     );
   }
 
-  private forwardEvent(ev: LockEvent): void {
+  /**
+   * Take a lock's event for the uplink, or answer false (DESIGN §3.3/§4 backpressure): while the uplink
+   * is up and the queue is full, an event from a link with flow control is not taken — the link leaves
+   * it unacked and the lock sends it again once the queue has room. It gets no event_id until taken.
+   * A link without flow control cannot be held back: its burst waits in the queue (up to its hard cap).
+   */
+  private forwardEvent(ev: LockEvent): boolean {
+    if (this.uplinkUp && this.eventBuffer.full && this.links.get(ev.lock_id)?.link.flowControl) {
+      this.statsNow.eventsHeldBack++;
+      void this.flushEvents();
+      return false;
+    }
     // DESIGN §4: event_id increases per gateway (across reconnects unless `eventIds` is per-connection).
     const event_id = this.seams.eventId(() => this.nextEventId++, this.opts.firstEventId ?? 1);
     // Nothing lost while the uplink is down (DESIGN §3.4): buffered, delivered in order once it is up.
     // Dropped only during an outage (oldest first, counted); a burst on a live uplink waits its turn.
-    this.eventBuffer.push(ev.type === 'unlock' ? { ...ev, lock_time: this.seams.lockTime(ev.lock_time), event_id } : { ...ev, event_id }, { up: this.uplinkUp });
+    const up = this.uplinkUp;
+    const dropped = this.eventBuffer.push(ev.type === 'unlock' ? { ...ev, lock_time: this.seams.lockTime(ev.lock_time), event_id } : { ...ev, event_id }, { up });
+    if (dropped > 0) this.noteDropped(dropped, up);
     // `ack-first`: on the next turn, after the ack of the command that caused the event (sent in this one).
     if (this.opts.eventOrder === 'events-first') void this.flushEvents();
     else setImmediate(() => void this.flushEvents());
@@ -328,6 +277,21 @@ export class VirtualGateway {
     if (this.seams.strayPublish && this.uplinkUp) {
       void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event', this.namespace), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
     }
+    return true;
+  }
+
+  /**
+   * Say what was lost (DESIGN §3.3: counted and logged): an outage once when it begins dropping and its
+   * total when it ends (`flushEvents`); a drop on a live uplink — a link without flow control outran the
+   * queue's hard cap, never in a sane run — the first time.
+   */
+  private noteDropped(count: number, up: boolean): void {
+    if (up) {
+      if (this.eventBuffer.droppedLive === count) this.opts.log?.(`gateway ${this.apId}: ${count} event(s) dropped on a live uplink at the queue's hard cap (a lock link without flow control outran it)`);
+      return;
+    }
+    if (this.outageDrops === 0) this.opts.log?.(`gateway ${this.apId}: uplink down and ${this.eventBuffer.length} events queued: dropping the oldest (DESIGN §3.3)`);
+    this.outageDrops += count;
   }
 
   /** The world's namespace on the broker (DESIGN §13); every topic this gateway names carries it. */
@@ -346,6 +310,10 @@ export class VirtualGateway {
    */
   private async flushEvents(): Promise<void> {
     if (this.flushing) return;
+    if (this.outageDrops > 0 && this.uplinkUp) {
+      this.opts.log?.(`gateway ${this.apId}: uplink up again; ${this.outageDrops} events were dropped during the outage (oldest first)`);
+      this.outageDrops = 0;
+    }
     this.flushing = true;
     try {
       for (let ev = this.eventBuffer.peek(); ev !== undefined && this.uplinkUp; ev = this.eventBuffer.peek()) {

@@ -1,5 +1,6 @@
-export type { LockLink } from './link.ts';
+export type { EventListener, LockLink } from './link.ts';
 export type { GatewayDefect } from '../defects.ts';
-export { VirtualGateway, type EventIdScheme, type GatewayOptions, type GatewayStats } from './gateway.ts';
+export { VirtualGateway } from './gateway.ts';
+export type { EventIdScheme, GatewayOptions, GatewayStats } from './gateway-options.ts';
 export { RadioLink } from './radio-link.ts';
 export { CommandDedup, type DedupState } from './command-dedup.ts';

@@ -8,8 +8,21 @@ import type { LockAnswer } from '../lock/types.ts';
  */
 export interface LockLink {
   readonly lockId: number;
+  /**
+   * true: an event its listener answers false for is sent again by the lock (lockwire's unacked event,
+   * DESIGN §6), so a gateway may hold it back. Absent: the event is gone once delivered (the radio).
+   */
+  readonly flowControl?: boolean;
   request(op: LockOp, timeoutMs: number): Promise<LockAnswer>;
-  /** Subscribe to the lock's own events; returns an unsubscribe function. */
-  onEvent(listener: (ev: LockEvent) => void): () => void;
+  /**
+   * Subscribe to the lock's own events; returns an unsubscribe function. The listener answers false
+   * when it cannot hold the event now (DESIGN §3.3/§4 backpressure: its queue for a live uplink is
+   * full); a link with `flowControl` then leaves the event unacked, so the lock sends it again. A
+   * link without flow control ignores the answer.
+   */
+  onEvent(listener: EventListener): () => void;
   close(): Promise<void>;
 }
+
+/** A link's event subscriber: false = not taken now (send it again later); anything else = held. */
+export type EventListener = (ev: LockEvent) => boolean | void;

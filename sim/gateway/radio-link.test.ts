@@ -23,8 +23,8 @@ test('events are forwarded until unsubscribed; close drops every subscription', 
   const link = new RadioLink(lock);
   const a: LockEvent[] = [];
   const b: LockEvent[] = [];
-  const offA = link.onEvent((ev) => a.push(ev));
-  link.onEvent((ev) => b.push(ev));
+  const offA = link.onEvent((ev) => void a.push(ev));
+  link.onEvent((ev) => void b.push(ev));
   lock.emit(unlockEvent);
   offA();
   lock.emit(unlockEvent);

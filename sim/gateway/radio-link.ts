@@ -1,6 +1,6 @@
-import type { LockEvent, LockOp } from '../protocol/index.ts';
+import type { LockOp } from '../protocol/index.ts';
 import type { LockAnswer, LockFirmware } from '../lock/types.ts';
-import type { LockLink } from './link.ts';
+import type { EventListener, LockLink } from './link.ts';
 
 /**
  * The in-process radio between a virtual gateway and a virtual lock (DESIGN §1 `sim/gateway`): a
@@ -25,8 +25,8 @@ export class RadioLink implements LockLink {
     return this.lock.execute(op);
   }
 
-  /** Forward the lock's own events until unsubscribed or the link is closed. */
-  onEvent(listener: (ev: LockEvent) => void): () => void {
+  /** Forward the lock's own events until unsubscribed or the link is closed (no flow control: the answer is ignored). */
+  onEvent(listener: EventListener): () => void {
     if (this.closed) return neverSubscribed;
     const off = this.lock.onEvent(listener);
     // A literal, not push on an empty array (which reserves 17 slots): one subscription per link is the rule.

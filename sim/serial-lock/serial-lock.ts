@@ -237,7 +237,9 @@ export class SerialLock {
     this.port.write(bytes);
   }
 
-  private enqueue(ev: LockEvent): void {
+  private enqueue(event: LockEvent): void {
+    // `serial-event-lock-time-out-of-range`: a lock time no clock can hold (the host must refuse it, TEST-PLAN LAB-01).
+    const ev = event.type === 'unlock' && this.seeded.has('serial-event-lock-time-out-of-range') ? { ...event, lock_time: 1e300 } : event;
     this.eventSeq = (this.eventSeq + (this.opts.eventSeqStep ?? 1)) & 0xff;
     this.outbox.push({ seq: this.eventSeq, payload: this.opts.extraFields ? vendorFields({ ...ev }, this.eventSeq) : { ...ev }, sends: 0 });
     if (this.outbox.length > (this.opts.maxQueuedEvents ?? 64)) {

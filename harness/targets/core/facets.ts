@@ -174,6 +174,8 @@ export interface SerialFacet {
    * split over two reads, each followed by a request the device must answer correctly.
    */
   resync(): Promise<{ step: string; ok: boolean; detail: string }[]>;
+  /** What the device sent outside the contract, dropped by the host: "the device sent event {…}: why" (LAB-01). */
+  deviceFaults(): readonly string[];
 }
 
 /** A clock-accuracy measurement (TEST-PLAN LAB-05): positive ppm runs fast; the truth lies within ppm ± uncertaintyPpm. */

@@ -25,7 +25,12 @@ export default async function gatewaySetup(): Promise<() => Promise<void>> {
   process.env[HOST_ENV] = JSON.stringify(info);
   return async () => {
     const end = broker.clientRecords()[`gw:${settings.apId}`];
+    const strangers = broker.strangers();
     await world.close();
+    // DESIGN §4 security: refusals of clients that never authenticated say nothing of the gateway under test — reported apart.
+    if (strangers.refused > 0) {
+      process.stdout.write(`gateway target: the broker refused ${strangers.refused} CONNECT(s) of clients that never authenticated (not gw:${settings.apId}'s verdict; ${strangers.slowed} slowed); latest: ${strangers.last.slice(-3).join('; ')}\n`);
+    }
     const refused = end ? end.refused.connect + end.refused.publish + end.refused.subscribe + end.errors : 0;
     if (refused > 0) {
       throw new Error(`GWP-06: over the whole run the broker refused or dropped for errors ${refused} thing(s) of gw:${settings.apId}: ${end!.refusals.join('; ')}${end!.errors ? `; ${end!.errors} protocol error(s)` : ''}`);

@@ -33,6 +33,7 @@ function bridgeLink(link: SerialLink, clock: () => LabClock | undefined): LockLi
   const subscriptions = new Set<() => void>();
   return {
     lockId: link.lockId,
+    flowControl: link.flowControl,
     async request(op, timeoutMs) {
       await clock()?.sync();
       const a = await link.request(op, timeoutMs);
@@ -197,6 +198,7 @@ export class LabSession implements TargetSession {
         stats: () => this.link.stats,
         maxPpm: this.cfg.maxPpm,
         resync: () => deviceResync(this.link, this.cfg.lockId, LAB_CALL_MS),
+        deviceFaults: () => this.link.deviceFaults,
         ...(has('clock') ? { clockAccuracy: (intervalMs: number) => this.clockAccuracy(intervalMs) } : {}),
       },
       ...(url ? { bench: { unplug: () => bench('/unplug'), replug: () => bench('/replug') } } : {}),
@@ -219,6 +221,7 @@ export class LabSession implements TargetSession {
         api: (path, fields) => this.api(path, fields, log),
         pushesOfType: (type) => this.world.sink.list().filter((p) => (p.body as { type?: number }).type === type).length,
         clearPushes: () => this.world.sink.reset(),
+        deviceFaults: () => this.link.deviceFaults,
       });
     } catch (e) {
       const tail = log.entries.slice(-40).map((x) => `  ${x.ms.toFixed(0)} ms ${x.kind} ${x.summary}`).join('\n');

@@ -43,6 +43,7 @@ function fakes(o: { caps?: string[]; apiFails?: boolean; pushes?: number } = {})
     pushesOfType: (type) => (type === 2 ? pushes : 0),
     clearPushes: () => void log.push('clearPushes'),
     pushWaitMs: 200,
+    deviceFaults: () => [],
   };
   return { d, log, world: () => w };
 }

@@ -24,6 +24,8 @@ export interface SettleDeps {
   clearPushes(): void;
   /** Real-time bound on the settling code's unlock push, ms (default 3000: transport only). */
   pushWaitMs?: number;
+  /** What the device sent outside the contract, dropped by the host (TEST-PLAN LAB-01: named when a push never comes). */
+  deviceFaults(): readonly string[];
 }
 
 /**
@@ -33,6 +35,7 @@ export interface SettleDeps {
  * this caused delivered, the inbox empty. Every step that fails throws naming what was left.
  */
 export async function settleLab(d: SettleDeps): Promise<void> {
+  const faults = d.deviceFaults().length;
   await d.clearFaults();
   d.clearPushes();
   d.clock.startTest();
@@ -48,6 +51,8 @@ export async function settleLab(d: SettleDeps): Promise<void> {
   } catch (e) {
     throw new Error(`lab settle: pwd_del {uid: 0} failed: ${(e as Error).message}`);
   }
-  await waitUntil('lab settle: the push of the settling code\'s unlock event (pending event not acked?)', () => d.pushesOfType(2) >= unlocks, { timeoutMs: d.pushWaitMs ?? 3000 });
+  await waitUntil('lab settle: the push of the settling code\'s unlock event (pending event not acked?)', () => d.pushesOfType(2) >= unlocks, {
+    timeoutMs: d.pushWaitMs ?? 3000, seen: () => d.deviceFaults().slice(faults).join('; ') || 'no event from the device dropped by the host',
+  });
   d.clearPushes();
 }
