@@ -86,6 +86,12 @@ const RUNS: Run[] = [
     name: 'unlock events with lock_time 1e300 (dropped, named, the run completes)', gatewayArgs: onVariant(['--defects', 'gateway-lock-time-out-of-range']), specs: SPECS.slice(0, 1), checks: ['GWP-06'],
     expect: { failed: 'GWP-06', says: /the device sent: [^\n]*lock_time must be/ },
   },
+  // A device that cannot be settled stops the run after a few settles failing the same way (DESIGN §9 Harness),
+  // not every remaining test one ack timeout at a time; the checks left read "not run (device could not be settled)".
+  {
+    name: 'acks too late to settle (the run stops after 3 settles, the rest not run)', gatewayArgs: onVariant(['--defects', 'gateway-slow-ack']), specs: SPECS,
+    expect: { stops: /the run stopped: device could not be settled: 3 settles in a row failed the same way: .*answered 364/, exit: 1, notRun: 'not run (device could not be settled)' },
+  },
   { name: 'status not retained', gatewayArgs: onVariant(['--defects', 'gateway-status-not-retained']), specs: SPECS.slice(0, 1), expect: { stops: /without the retain flag/ }, env: { LOCKBENCH_GATEWAY_WAIT_S: '3' } },
 ];
 

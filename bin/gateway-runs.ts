@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../sim/io/free-port.ts';
 import { outcomesOf } from '../harness/defects/kill-matrix.ts';
+import type { Matrix } from '../harness/report/matrix.ts';
 import { strangerFlood, type FloodFigures } from '../sim/broker/strangers-flood.ts';
 
 export const AP_ID = '1000002';
@@ -27,9 +28,10 @@ export interface Run {
   checks?: string[];
   /**
    * `pass`: exit 0; otherwise the check (or start-up message) that must fail, what its failure must say
-   * (`says`, in the suite's output), and checks that must still pass.
+   * (`says`, in the suite's output), and checks that must still pass; or what a run that stops says, its
+   * exit code and the reason its matrix gives the checks it did not run.
    */
-  expect: 'pass' | { failed: string; says?: RegExp; passed?: string[] } | { stops: RegExp };
+  expect: 'pass' | { failed: string; says?: RegExp; passed?: string[] } | { stops: RegExp; exit?: number; notRun?: string };
   env?: Record<string, string>;
   /** Echo the suite's output (the runs that must pass). */
   echo?: boolean;
@@ -110,7 +112,13 @@ export async function runOnce(run: Run, reports: string, matrixDir: string): Pro
   }
   if (status === 0) problems.push(`the run passed (want a failure): ${out.slice(-500)}`);
   const want = run.expect;
-  if ('stops' in want && !want.stops.test(out)) problems.push(`the run did not stop with ${want.stops}: ${out.slice(-500)}`);
+  if ('stops' in want) {
+    if (!want.stops.test(out)) problems.push(`the run did not stop with ${want.stops}: ${out.slice(-500)}`);
+    if (want.exit !== undefined && status !== want.exit) problems.push(`the run exited with ${status} (want ${want.exit})`);
+    if (want.notRun !== undefined && !notRunReasons(matrixDir).some((r) => r.includes(want.notRun!))) {
+      problems.push(`no check of the matrix reads "${want.notRun}"`);
+    }
+  }
   if ('failed' in want) {
     if (!failed.includes(want.failed)) problems.push(`${want.failed} did not fail (failed: ${failed.join(' ') || 'none'})`);
     else if (want.says && !want.says.test(out)) problems.push(`${want.failed} failed without saying ${want.says}: ${out.slice(-500)}`);
@@ -118,6 +126,15 @@ export async function runOnce(run: Run, reports: string, matrixDir: string): Pro
     for (const id of want.passed ?? []) if (!passed.includes(id)) problems.push(`${id} did not pass: the run must go on past the fault`);
   }
   return { problems, failed, gatewayLog, ...(stranger ? { stranger } : {}) };
+}
+
+/** The reasons the gateway column of the matrix in `dir` gives for its cells (empty without a matrix). */
+function notRunReasons(dir: string): string[] {
+  const file = join(dir, 'conformance.json');
+  if (!existsSync(file)) return [];
+  const matrix = JSON.parse(readFileSync(file, 'utf8')) as Matrix;
+  const column = matrix.columns.find((c) => c.startsWith('gateway'));
+  return matrix.rows.flatMap((r) => (column ? r.cells[column]?.reasons ?? [] : []));
 }
 
 /** A stranger run: the broker refused the stranger throughout, let it in never, and the host reported the refusals apart. */
