@@ -59,7 +59,8 @@ export const ROOMS: readonly Room[] = [
   { name: 'harness/targets/remote', holds: 'harness/targets/remote/', about: 'the `remote` target: a cloud reached only through its API', mayImport: ['harness/targets/core', 'harness/client', 'sim/protocol'] },
   {
     name: 'harness/targets/lab', holds: 'harness/targets/lab/', about: 'the `lab` target: a lockwire device on a serial port, its clock, state and settling',
-    mayImport: ['harness/targets/core', 'harness/serial', 'harness/client', 'sim/world', 'sim/protocol', 'sim/io'],
+    // sim/defects: the lab target reads its link's seeded defects where it reads its other settings.
+    mayImport: ['harness/targets/core', 'harness/serial', 'harness/client', 'sim/world', 'sim/protocol', 'sim/io', 'sim/defects'],
     // The lab hands the world a serial `LockLink`; the world's index also hands on the broker's client records.
     mayImportTypes: ['sim/gateway', 'sim/broker'],
   },

@@ -1,5 +1,8 @@
 import { FRAME_TYPE, parseResponse, requestPayload, type JsonObject, type RequestFrame, type WireAnswer } from '../../sim/protocol/lockwire.ts';
 import { memoryLedger, payloadKey, pickSeq, type SeqLedger } from './seq-ledger.ts';
+import { linkSeams, type LinkSeams } from './seeded.ts';
+
+const CONTRACT = linkSeams();
 
 export interface RequestsOptions {
   /** Sends of one request in all (DESIGN §6: 3). */
@@ -10,8 +13,8 @@ export interface RequestsOptions {
   isOpen(): boolean;
   /** Put a frame on the wire. */
   send(frame: RequestFrame): void;
-  /** `link-retransmit-new-seq`: retransmit under a fresh seq (a seeded defect; breaks LAB-03). */
-  newSeqOnRetransmit?: boolean;
+  /** Where seeded defects act (`seeded.ts`); default the contract's steps. */
+  seams?: LinkSeams;
   /**
    * Every seq's last use (DESIGN §6 "Answer caches": the host owns the seq space). A lab link keeps it
    * in the state file so that it outlives the host process; a throw from `use` fails the request.
@@ -197,7 +200,7 @@ export class Requests {
     }
   }
 
-  /** A fresh seq for a retransmit under the seeded defect; the current one when none is free. */
+  /** A fresh seq for a retransmit under a seeded seam; the current one when none is free. */
   private freshSeq(p: Pending): number {
     const got = pickSeq(this.ledger, p.key, this.wallMs(), (s) => this.pending.has(s));
     return 'seq' in got ? got.seq : p.seq;
@@ -216,10 +219,11 @@ export class Requests {
     }
     if (p.sends > 0) {
       this.stats.retransmits++;
-      if (this.opts.newSeqOnRetransmit) {
+      const seq = (this.opts.seams ?? CONTRACT).retransmitSeq(p.seq, () => this.freshSeq(p));
+      if (seq !== p.seq) {
         this.pending.delete(p.seq);
-        p.seq = this.freshSeq(p);
-        this.pending.set(p.seq, p);
+        p.seq = seq;
+        this.pending.set(seq, p);
       }
     }
     // Recorded before the frame leaves (a retransmit renews the seq's 10 s); a ledger that cannot keep it fails the request.

@@ -5,7 +5,7 @@ import type { LockEvent } from '../../sim/protocol/index.ts';
 import { FakeFirmware } from '../../sim/serial-lock/fake-firmware.test-kit.ts';
 import { MockCable } from '../../sim/serial-lock/mock-cable.test-kit.ts';
 import { SerialLock } from '../../sim/serial-lock/serial-lock.ts';
-import { linkDefectsFromEnv, SerialLink, type SerialLinkOptions } from './serial-link.ts';
+import { SerialLink, type SerialLinkOptions } from './serial-link.ts';
 import { memoryLedger } from './seq-ledger.ts';
 import { waitUntil } from '../../sim/io/index.ts';
 
@@ -243,24 +243,16 @@ test('round trips are measured (stats.roundTrip, ping); seqs continue after the 
   }
 });
 
-test('LOCKBENCH_LINK_DEFECTS seeds a lab run\u2019s link; an unknown name stops it naming the variable', async () => {
-  assert.deepEqual(linkDefectsFromEnv({}), []);
-  assert.deepEqual(linkDefectsFromEnv({ LOCKBENCH_LINK_DEFECTS: ' link-retransmit-new-seq ' }), ['link-retransmit-new-seq']);
-  assert.throws(() => linkDefectsFromEnv({ LOCKBENCH_LINK_DEFECTS: 'link-typo' }), /LOCKBENCH_LINK_DEFECTS: unknown defect "link-typo"/);
-  const before = process.env.LOCKBENCH_LINK_DEFECTS;
-  process.env.LOCKBENCH_LINK_DEFECTS = 'link-retransmit-new-seq';
-  try {
-    const r = await rig();
+test('a link seeded with link-retransmit-new-seq retransmits under a fresh seq: the lock cannot answer from its cache and acts twice (LAB-03)', async () => {
+  for (const [defects, acts] of [[[], 1], [['link-retransmit-new-seq'], 2]] as const) {
+    const r = await rig({ defects });
     try {
       r.lock.dropResponses = 1;
       assert.equal((await r.link.request({ op: 'unlock', args: {} }, 1000)).result, 'ok');
-      assert.equal(r.fw.acts.length, 2, 'seeded from the environment: the lock acted twice');
+      assert.equal(r.fw.acts.length, acts, `defects ${JSON.stringify(defects)}`);
     } finally {
       await r.close();
     }
-  } finally {
-    if (before === undefined) delete process.env.LOCKBENCH_LINK_DEFECTS;
-    else process.env.LOCKBENCH_LINK_DEFECTS = before;
   }
 });
 

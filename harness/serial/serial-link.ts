@@ -6,18 +6,9 @@ import { LOCK_RESULTS, type LockAnswer, type LockOp, type LockResult, type TimeS
 import type { EventListener, LockLink } from '../../sim/gateway/link.ts';
 import { LockEvents } from './lock-events.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
-import { parseDefectList, roomDefects } from '../../sim/defects.ts';
+import { linkSeams } from './seeded.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
 import type { SeqLedger } from './seq-ledger.ts';
-
-/**
- * The link defects a lab run is seeded with: `LOCKBENCH_LINK_DEFECTS`, comma-separated (run by
- * `bin/lab-check.ts`; the kill matrix of `npm run defects` runs sim only). An unknown name throws
- * naming the variable, so a run with a typo stops up front instead of passing unseeded.
- */
-export function linkDefectsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return parseDefectList(env.LOCKBENCH_LINK_DEFECTS ?? '', 'LOCKBENCH_LINK_DEFECTS', ['serial-link']);
-}
 
 export interface SerialLinkOptions {
   path: string;
@@ -42,7 +33,7 @@ export interface SerialLinkOptions {
   /** Wall-clock ms for the ledger (comparable across processes). Default performance.timeOrigin + performance.now(). */
   wallMs?: () => number;
   log?: (line: string) => void;
-  /** Seeded link defects. Default: `linkDefectsFromEnv()` (`LOCKBENCH_LINK_DEFECTS`). */
+  /** Seeded link defects (`seeded.ts`); default none. Read by the entry point (the lab target: `LOCKBENCH_LINK_DEFECTS`). */
   defects?: readonly string[];
 }
 
@@ -105,13 +96,12 @@ export class SerialLink implements LockLink {
       ...(opts.recentEvents === undefined ? {} : { recentEvents: opts.recentEvents }),
       ...(opts.log ? { log: opts.log } : {}),
     });
-    const defects = roomDefects('serial-link', opts.defects ?? linkDefectsFromEnv());
     this.requests = new Requests({
       tries: opts.tries ?? 3,
       retransmitMs: opts.retransmitMs ?? 500,
       isOpen: () => this.port.isOpen,
       send: (frame) => this.send(frame),
-      newSeqOnRetransmit: defects.has('link-retransmit-new-seq'),
+      seams: linkSeams(opts.defects),
       ...(opts.ledger ? { ledger: opts.ledger } : {}),
       ...(opts.wallMs ? { wallMs: opts.wallMs } : {}),
     });

@@ -5,7 +5,7 @@ import type { LockEvent } from '../protocol/index.ts';
 import type { LockFirmware } from '../lock/types.ts';
 import { answerRequest, type LockDevice, type LockKnobs } from './ops.ts';
 import { PortKeeper, type SerialBinding } from '../io/port-keeper.ts';
-import { roomDefects, type RoomDefects } from '../defects.ts';
+import { serialLockSeams, type SerialLockSeams } from './seeded.ts';
 import type { AnswerCache } from '../variants/lock.ts';
 import { vendorFields } from './vendor-fields.ts';
 
@@ -100,7 +100,7 @@ export class SerialLock {
     eventsSent: 0, eventResends: 0, eventsAcked: 0, eventsDropped: 0, unexpected: 0,
   };
   private eventSeq: number;
-  /** `serial-mute-after-bad-crc`: a bad CRC silenced the device for good. */
+  /** A seeded defect's answer to a bad CRC silenced the device for good (`seeded.ts`). */
   private mute = false;
   /** Requests waiting for the device to get to them (handled one at a time, each after its latency). */
   private readonly inbox: { seq: number; payload: JsonObject }[] = [];
@@ -109,11 +109,11 @@ export class SerialLock {
   private resendTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly nowMs: () => number;
-  /** Seeded serial-lock defects (`sim/defects.ts`; `serial-no-cache` breaks TEST-PLAN LAB-03). */
-  private readonly seeded: RoomDefects<'serial-lock'>;
+  /** Where seeded defects act (`seeded.ts`); each takes the contract step. */
+  private readonly seams: SerialLockSeams;
 
   constructor(private readonly opts: SerialLockOptions) {
-    this.seeded = roomDefects('serial-lock', opts.defects);
+    this.seams = serialLockSeams(opts.defects);
     this.eventSeq = ((opts.eventSeqStart ?? 1) - (opts.eventSeqStep ?? 1)) & 0xff;
     this.device = { lock: opts.lock, mac: opts.mac, firmwareVer: opts.firmwareVer, caps: opts.caps ?? { ble: true, clock: true } };
     if (opts.knobs) this.device.knobs = opts.knobs;
@@ -127,7 +127,7 @@ export class SerialLock {
       onData: (chunk) => {
         const badCrc = this.reader.stats.badCrc;
         for (const f of this.reader.push(chunk)) this.onFrame(f);
-        if (this.reader.stats.badCrc > badCrc && this.seeded.has('serial-mute-after-bad-crc')) this.mute = true;
+        if (this.reader.stats.badCrc > badCrc && this.seams.afterBadCrc() === 'mute') this.mute = true;
       },
       onOpen: () => this.reader.reset(),
       ...(opts.log ? { log: opts.log } : {}),
@@ -189,7 +189,7 @@ export class SerialLock {
   private cached(seq: number, request: string): Buffer | undefined {
     const c = this.opts.cache ?? { kind: 'seq+payload', ms: 5000 };
     const hit = this.cache.get(seq);
-    if (!hit || c.kind === 'none' || this.seeded.has('serial-no-cache')) return undefined;
+    if (!hit || c.kind === 'none' || !this.seams.cacheAnswers()) return undefined;
     if (c.kind === 'seq+payload' && hit.request !== request) return undefined;
     return c.ms === 'forever' || this.nowMs() - hit.atMs <= c.ms ? hit.bytes : undefined;
   }
@@ -238,8 +238,7 @@ export class SerialLock {
   }
 
   private enqueue(event: LockEvent): void {
-    // `serial-event-lock-time-out-of-range`: a lock time no clock can hold (the host must refuse it, TEST-PLAN LAB-01).
-    const ev = event.type === 'unlock' && this.seeded.has('serial-event-lock-time-out-of-range') ? { ...event, lock_time: 1e300 } : event;
+    const ev = this.seams.eventOnWire(event);
     this.eventSeq = (this.eventSeq + (this.opts.eventSeqStep ?? 1)) & 0xff;
     this.outbox.push({ seq: this.eventSeq, payload: this.opts.extraFields ? vendorFields({ ...ev }, this.eventSeq) : { ...ev }, sends: 0 });
     if (this.outbox.length > (this.opts.maxQueuedEvents ?? 64)) {

@@ -13,9 +13,10 @@ import { test } from '@playwright/test';
 import { parseSeed, seededRng, SEED_MAX } from '../../../sim/random.ts';
 import { postSigned, type SignedAnswer } from '../../client/signed.ts';
 import { loadSigner } from '../../client/signer.ts';
+import type { TargetName } from './facets.ts';
 
 /** Settings each target cannot run without (DESIGN §8, §11, §12); `a|b` means either. */
-export const REQUIRED: Record<string, readonly string[]> = {
+export const REQUIRED: Readonly<Record<TargetName, readonly string[]>> = {
   sim: [],
   remote: ['LOCKBENCH_API_URL', 'LOCKBENCH_APP_ID', 'LOCKBENCH_APP_SECRET', 'LOCKBENCH_LOCK_ID'],
   lab: ['LOCKBENCH_SERIAL', 'LOCKBENCH_LOCK_ID', 'LOCKBENCH_LOCK_SECRET'],
@@ -59,7 +60,7 @@ export function worldSeed(): number {
 
 /** The settings of `target` that are missing from `env`, as the names to print. */
 export function missingSettings(target: string, env: NodeJS.ProcessEnv): string[] {
-  return (REQUIRED[target] ?? []).filter((names) => !names.split('|').some((n) => env[n]));
+  return (Object.hasOwn(REQUIRED, target) ? REQUIRED[target as TargetName] : []).filter((names) => !names.split('|').some((n) => env[n]));
 }
 
 /** The one line that explains refused signatures, or undefined when the clocks agree. */

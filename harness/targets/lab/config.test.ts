@@ -12,7 +12,7 @@ test('missing lab settings are named, all at once (DESIGN §11)', () => {
   assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_SECRET: 'abc' }), /LOCKBENCH_LOCK_SECRET must be 32 hex digits/);
   assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LOCK_MAX_PPM: 'lots' }), /LOCKBENCH_LOCK_MAX_PPM must be a number of ppm/);
   assert.deepEqual(labConfig({ ...GOOD, LOCKBENCH_LOCK_SECRET: GOOD.LOCKBENCH_LOCK_SECRET.toUpperCase() }),
-    { path: '/dev/null-port', lockId: 3001, secretHex: GOOD.LOCKBENCH_LOCK_SECRET, maxPpm: 50, lockout: { attempts: 5, seconds: 60 }, benchControl: undefined });
+    { path: '/dev/null-port', lockId: 3001, secretHex: GOOD.LOCKBENCH_LOCK_SECRET, maxPpm: 50, lockout: { attempts: 5, seconds: 60 }, benchControl: undefined, linkDefects: [] });
 });
 
 test('the device\'s lockout is a setting with DESIGN §5.4\'s defaults; a bad one names its variable', () => {
@@ -27,4 +27,10 @@ test('the preflight names a port that cannot be opened, within its bound', async
   const t0 = performance.now();
   await assert.rejects(probeLab({ ...GOOD, LOCKBENCH_SERIAL: '/nonexistent/lockbench-port', LOCKBENCH_LAB_STATE: '/nonexistent/state.json' }), /cannot open the serial port \/nonexistent\/lockbench-port/);
   assert.ok(performance.now() - t0 < 8000);
+});
+
+test('LOCKBENCH_LINK_DEFECTS seeds the lab link (read here, at the lab target\'s entry, not in SerialLink); an unknown name names the variable', () => {
+  assert.deepEqual(labConfig({ ...GOOD, LOCKBENCH_LINK_DEFECTS: ' link-retransmit-new-seq ' }).linkDefects, ['link-retransmit-new-seq']);
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LINK_DEFECTS: 'link-typo' }), /LOCKBENCH_LINK_DEFECTS: unknown defect "link-typo"/);
+  assert.throws(() => labConfig({ ...GOOD, LOCKBENCH_LINK_DEFECTS: 'serial-no-cache' }), /LOCKBENCH_LINK_DEFECTS: defect "serial-no-cache" acts in the serial-lock room/);
 });

@@ -1,5 +1,7 @@
 import { isUint32Id, LOCK_DEFAULTS } from '../../../sim/protocol/index.ts';
+import { parseDefectList } from '../../../sim/defects.ts';
 import type { LockoutPolicy } from '../core/facets.ts';
+import { REQUIRED } from '../core/preflight.ts';
 
 /** Bound of one lockwire call made by the harness, ms. */
 export const LAB_CALL_MS = 3000;
@@ -18,6 +20,8 @@ export interface LabConfig {
   lockout: LockoutPolicy;
   /** LOCKBENCH_BENCH_CONTROL: the bench's cable control URL, when there is one. */
   benchControl?: string;
+  /** LOCKBENCH_LINK_DEFECTS: seeded defects of the harness's own link (`harness/serial/seeded.ts`; run by `bin/lab-check.ts`). */
+  linkDefects: string[];
 }
 
 /** An integer setting in min…max, its default when unset or empty; otherwise an error naming the variable. */
@@ -30,7 +34,7 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, min: number, max: numb
 }
 
 export function labConfig(env: NodeJS.ProcessEnv): LabConfig {
-  const missing = ['LOCKBENCH_SERIAL', 'LOCKBENCH_LOCK_ID', 'LOCKBENCH_LOCK_SECRET'].filter((k) => !env[k]);
+  const missing = REQUIRED.lab.filter((k) => !env[k]);
   if (missing.length > 0) throw new Error(`--target lab needs ${missing.join(', ')} (the serial port path, the device's lock id and its 32-hex-digit secret; see README)`);
   const lockId = Number(env.LOCKBENCH_LOCK_ID);
   if (!isUint32Id(lockId)) throw new Error(`LOCKBENCH_LOCK_ID must be a lock id (an integer in 1…4294967295), got "${env.LOCKBENCH_LOCK_ID}"`);
@@ -42,5 +46,7 @@ export function labConfig(env: NodeJS.ProcessEnv): LabConfig {
     attempts: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_ATTEMPTS', 1, 100, LOCK_DEFAULTS.lockout.attempts, 'the wrong codes in a row that lock the keypad'),
     seconds: intSetting(env, 'LOCKBENCH_LOCK_LOCKOUT_S', 1, 3600, LOCK_DEFAULTS.lockout.seconds, 'the keypad lockout in seconds'),
   };
-  return { path: env.LOCKBENCH_SERIAL!, lockId, secretHex: secretHex.toLowerCase(), maxPpm, lockout, benchControl: env.LOCKBENCH_BENCH_CONTROL || undefined };
+  // A typo in a defect name stops the run up front, naming the variable, instead of passing unseeded.
+  const linkDefects = parseDefectList(env.LOCKBENCH_LINK_DEFECTS ?? '', 'LOCKBENCH_LINK_DEFECTS', ['serial-link']);
+  return { path: env.LOCKBENCH_SERIAL!, lockId, secretHex: secretHex.toLowerCase(), maxPpm, lockout, benchControl: env.LOCKBENCH_BENCH_CONTROL || undefined, linkDefects };
 }

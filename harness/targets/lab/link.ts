@@ -12,6 +12,7 @@ export function labLink(cfg: LabConfig, state: LabState): SerialLink {
   return new SerialLink({
     path: cfg.path, lockId: cfg.lockId, retransmitMs: 500, tries: 3, reopenMs: 200,
     ledger: state.ledger(cfg.lockId),
+    defects: cfg.linkDefects,
     // Wall-clock ms: the ledger's times are compared across processes (transport time, not world time).
     wallMs: () => Date.now(),
   });
