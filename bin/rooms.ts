@@ -48,8 +48,9 @@ export const ROOMS: readonly Room[] = [
   {
     name: 'harness/targets/core', holds: 'harness/targets/core/', about: 'what every target shares: facets, fleet roles, the control client, lock codes, API settling, preflight',
     mayImport: ['sim/world', 'sim/protocol', 'sim/io', 'sim/random', 'harness/client'],
-    // The world's index hands on a gateway's `LockLink` and the broker's client records (types only).
-    mayImportTypes: ['sim/gateway', 'sim/broker'],
+    // The world's index hands on a gateway's `LockLink` and the broker's client records; the control API
+    // answers a gateway probe with the cloud's `ProbeResult` (types only: one definition of each answer).
+    mayImportTypes: ['sim/gateway', 'sim/broker', 'sim/cloud'],
   },
   {
     name: 'harness/targets/sim', holds: 'harness/targets/sim/', about: 'the `sim` target: an embedded world per worker, its locks through the control API, the MQTT tap',

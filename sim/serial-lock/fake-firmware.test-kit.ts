@@ -1,13 +1,13 @@
 import type { LockEvent, LockOp, LockResult, StateData, TimeSyncResult } from '../protocol/index.ts';
 import type { LockAnswer, LockFirmware } from '../lock/types.ts';
-import type { LockKnobs } from './ops.ts';
+import type { SimKnobs } from './ops.ts';
 
 /**
  * A scripted lock firmware for serial tests: records every act so a test can assert "acted
  * once", answers from plain fields a test sets, and emits events on demand. Not a lock model —
  * that is `VirtualLock`; this keeps the serial tests about the serial path.
  */
-export class FakeFirmware implements LockFirmware, LockKnobs {
+export class FakeFirmware implements LockFirmware, SimKnobs {
   reachable = true;
   /** Every gateway op executed, in order. */
   readonly acts: LockOp[] = [];

@@ -2,7 +2,7 @@ import { toLockOp, type DeviceInfo, type JsonObject, type WireAnswer, type WireR
 import type { LockFirmware } from '../lock/types.ts';
 
 /** The simulation knobs a virtual lock offers through the `sim_*` ops (DESIGN §6). */
-export interface LockKnobs {
+export interface SimKnobs {
   setBattery(pct: number): unknown;
   setTamper(on: boolean): unknown;
   setJammed(on: boolean): unknown;
@@ -14,7 +14,7 @@ export interface LockKnobs {
 export interface LockDevice {
   lock: LockFirmware;
   /** Present only on a virtual lock: enables `sim_*` ops and the `"sim"` capability. */
-  knobs?: LockKnobs;
+  knobs?: SimKnobs;
   mac: string;
   firmwareVer: string;
   /** Which optional ops the device offers (DESIGN §6 `caps`); one it lacks answers `{"result": "error"}`. Default both. */
@@ -37,7 +37,7 @@ export function deviceInfo(device: LockDevice): DeviceInfo {
 }
 
 /** A `sim_*` op: refused on a device without knobs, else apply and answer the new state. */
-function knob(apply: (knobs: LockKnobs, args: JsonObject) => string | undefined): Handler {
+function knob(apply: (knobs: SimKnobs, args: JsonObject) => string | undefined): Handler {
   return (device, args) => {
     if (!device.knobs) return refuse('no sim capability');
     const problem = apply(device.knobs, args);

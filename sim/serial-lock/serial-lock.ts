@@ -3,7 +3,7 @@ import {
 } from '../protocol/lockwire.ts';
 import type { LockEvent } from '../protocol/index.ts';
 import type { LockFirmware } from '../lock/types.ts';
-import { answerRequest, type LockDevice, type LockKnobs } from './ops.ts';
+import { answerRequest, type LockDevice, type SimKnobs } from './ops.ts';
 import { PortKeeper, type SerialBinding } from '../io/port-keeper.ts';
 import { serialLockSeams, type SerialLockSeams } from './seeded.ts';
 import type { AnswerCache } from '../variants/lock.ts';
@@ -13,7 +13,7 @@ export interface SerialLockOptions {
   path: string;
   lock: LockFirmware;
   /** The virtual lock's knobs; enables `sim_*` ops and the `"sim"` capability. */
-  knobs?: LockKnobs;
+  knobs?: SimKnobs;
   mac: string;
   firmwareVer: string;
   /** Default: the OS serial binding. */

@@ -48,12 +48,24 @@ export function lockTimeSync(world: WorldParts, body: Body, id: string | undefin
   return lock.bleTimeSync(body.seq as number, body.key1 as number, body.key2 as number);
 }
 
-const KNOBS = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock'];
+/** The body of `POST /locks/{id}` (DESIGN §8): the knobs to turn, any subset. */
+export interface LockKnobs {
+  battery_pct?: number;
+  drift_ppm?: number;
+  clock_offset_s?: number;
+  reachable?: boolean;
+  jammed?: boolean;
+  tamper?: boolean;
+  power?: 'on' | 'off';
+  reset_clock?: true;
+}
+
+const KNOBS: readonly (keyof LockKnobs)[] = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock'];
 
 /** `POST /locks/{id}`: turn the lock's knobs (DESIGN §8), all validated before any changes; the new state. */
 export function lockKnobs(world: WorldParts, body: Body, id: string | undefined): unknown {
   const lock = lockOf(world, id);
-  for (const k of Object.keys(body)) if (!KNOBS.includes(k)) throw new BadInput(`${k} is not a lock knob (${KNOBS.join(', ')})`);
+  for (const k of Object.keys(body)) if (!(KNOBS as readonly string[]).includes(k)) throw new BadInput(`${k} is not a lock knob (${KNOBS.join(', ')})`);
   // Validate everything before changing anything, so a bad request changes no state.
   const battery = 'battery_pct' in body ? finite(body, 'battery_pct', 0, 100) : undefined;
   const drift = 'drift_ppm' in body ? finite(body, 'drift_ppm', -1e6, 1e6) : undefined;

@@ -11,7 +11,8 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import type { ProfileName } from '../../../sim/protocol/index.ts';
 import type { WireLog } from '../../client/wire-log.ts';
 import type { FleetRoles, LockRole } from './fleet.ts';
-import type { ClientRecord } from '../../../sim/world/index.ts';
+import type { ClientRecord, LockKnobs } from '../../../sim/world/index.ts';
+import type { ProbeResult } from '../../../sim/cloud/command-probe.ts';
 
 export type TargetName = 'sim' | 'remote' | 'lab' | 'gateway';
 
@@ -38,16 +39,6 @@ export interface GatewayKnobs {
   redeliver_next?: number;
 }
 
-/** Lock knobs (DESIGN §8 `POST /locks/{id}`). */
-export interface LockKnobs {
-  battery_pct?: number;
-  drift_ppm?: number;
-  clock_offset_s?: number;
-  reachable?: boolean;
-  jammed?: boolean;
-  tamper?: boolean;
-  power?: 'on' | 'off';
-}
 
 /** A lock's full state as the simulator's control API reports it (DESIGN §8 `GET /locks/{id}`). */
 export type LockState = Record<string, unknown> & { lock_time: number };
@@ -207,14 +198,6 @@ export interface OtherAppFacet {
 /** What the broker saw of one gateway: the answer of `GET /gateways/{id}/mqtt` (DESIGN §12 levers). */
 export type GatewayRecord = Omit<ClientRecord, 'username'>;
 
-/** An ack a probe collected. */
-export interface ProbeAck {
-  after_ms: number;
-  body: unknown;
-  same_id: boolean;
-  well_formed: boolean;
-}
-
 /**
  * The harness's own levers on a gateway it may not control (DESIGN §12; TEST-PLAN GWP-01…06): what
  * the broker saw of it, the broker dropping its connection, and the cloud sending it a command
@@ -229,7 +212,7 @@ export interface LinkFacet {
   /** Cut the gateway's connection without DISCONNECT; how many connections were cut. */
   drop(apId: number): Promise<number>;
   /** Send `cmd` (or `raw` text) `copies` times with one id, each after the last one's ack; the acks seen. */
-  probe(apId: number, req: { cmd?: Record<string, unknown>; raw?: string; copies?: number; waitMs: number }): Promise<{ id: string | null; sent: number; acks: ProbeAck[] }>;
+  probe(apId: number, req: { cmd?: Record<string, unknown>; raw?: string; copies?: number; waitMs: number }): Promise<ProbeResult>;
   /** Power-cycle a simulated gateway (its ids start at 1 again); absent on a gateway the harness does not run. */
   reboot?(apId: number): Promise<void>;
 }

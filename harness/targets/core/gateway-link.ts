@@ -1,5 +1,6 @@
 import type { ControlClient } from './control-client.ts';
-import type { GatewayRecord, LinkFacet, ProbeAck } from './facets.ts';
+import type { ProbeResult } from '../../../sim/cloud/command-probe.ts';
+import type { GatewayRecord, LinkFacet } from './facets.ts';
 
 /**
  * The link facet over a world's control API (DESIGN §12; TEST-PLAN GWP-01…06): the broker's record of
@@ -18,7 +19,7 @@ export function linkFacet(ctl: ControlClient, o: { ackTimeoutMs: number; reconne
     },
     probe(apId, req) {
       const body = { ...(req.cmd ? { cmd: req.cmd } : { raw: req.raw ?? '' }), copies: req.copies ?? 1, wait_ms: req.waitMs };
-      return ctl.call<{ id: string | null; sent: number; acks: ProbeAck[] }>('POST', `/gateways/${apId}/probe`, body);
+      return ctl.call<ProbeResult>('POST', `/gateways/${apId}/probe`, body);
     },
     ...(o.simulated ? { reboot: async (apId: number) => void (await ctl.call('POST', `/gateways/${apId}`, { reboot: true })) } : {}),
   };
