@@ -18,3 +18,15 @@ export function wrongCode(secretHex: string, t: number, taken: readonly string[]
   }
   throw new Error('no wrong code among 000000…999999: more than 10 codes are taken');
 }
+
+/**
+ * The code parts of a lock handle whose secret is known (`codeOf`, `wrongCode`): one definition for every
+ * target. `tolerance` widens how far a wrong code keeps from the accepted slots (DESIGN §5.2 "behind/ahead").
+ */
+export function codeParts(secretHex: string, tolerance = { behind: 0, ahead: 0 }): {
+  codeOf: (slot: number) => string;
+  wrongCode: (t: number, taken?: readonly string[]) => string;
+} {
+  const reach = Math.max(2, tolerance.behind + 1, tolerance.ahead + 1);
+  return { codeOf: (slot) => codeOf(secretHex, slot), wrongCode: (t, taken) => wrongCode(secretHex, t, taken, reach) };
+}

@@ -9,7 +9,7 @@ import { withParts, type Facets, type LockHandle, type LockPart, type TargetSess
 import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from '../core/fleet.ts';
 import { HOST_ENV, type GatewayHostInfo } from './host.ts';
 import { linkFacet } from '../core/gateway-link.ts';
-import { codeOf, wrongCode } from '../core/lock-codes.ts';
+import { codeParts } from '../core/lock-codes.ts';
 
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 4 });
 
@@ -59,7 +59,7 @@ export class GatewaySession implements TargetSession {
       const base = { id, role, realTime: true, lockout: LOCK_DEFAULTS.lockout };
       // Only main's secret is known (LOCKBENCH_LOCK_SECRET): its codes can be computed, the others' not.
       if (id !== this.roles.ids.main) return base;
-      return { ...base, secretHex: secret, codeOf: (slot: number) => codeOf(secret, slot), wrongCode: (t: number, taken?: readonly string[]) => wrongCode(secret, t, taken) };
+      return { ...base, secretHex: secret, ...codeParts(secret) };
     };
     return {
       locks: { find: <P extends LockPart>(role: LockRole, ...parts: P[]) => withParts(role, handle(role, this.roles.ids[role]), parts) },

@@ -1,7 +1,7 @@
 import type { WireLog } from '../../client/wire-log.ts';
 import { withParts, type LockHandle, type LockPart, type LocksFacet } from '../core/facets.ts';
 import type { LockRole } from '../core/fleet.ts';
-import { codeOf, wrongCode } from '../core/lock-codes.ts';
+import { codeParts } from '../core/lock-codes.ts';
 import type { SerialLink } from '../../serial/serial-link.ts';
 import type { LabClock } from './clock.ts';
 import type { LabConfig } from './config.ts';
@@ -32,8 +32,7 @@ export function labLocks(d: LabLockDeps, wire: WireLog): LocksFacet {
     lockout: d.cfg.lockout,
     mac: d.mac,
     secretHex: secret,
-    codeOf: (slot) => codeOf(secret, slot),
-    wrongCode: (t, taken) => wrongCode(secret, t, taken),
+    ...codeParts(secret),
     ...(has('clock') ? {
       time: async () => {
         await clock.sync();

@@ -2,7 +2,7 @@ import type { Fixture } from '../../../sim/world/fixture.ts';
 import type { ControlClient } from '../core/control-client.ts';
 import { withParts, type LockHandle, type LockPart, type LockState, type LocksFacet } from '../core/facets.ts';
 import type { FleetRoles, LockRole } from '../core/fleet.ts';
-import { codeOf, wrongCode } from '../core/lock-codes.ts';
+import { codeParts } from '../core/lock-codes.ts';
 
 /**
  * Lock handles on the simulator: every part, through the control API (DESIGN §8). The lock clock moves
@@ -21,8 +21,7 @@ export function simLocks(fixture: Fixture, roles: FleetRoles, ctl: Pick<ControlC
     return {
       id, role, realTime: false, lockout: l.lockout, mac: l.mac, secretHex: l.secret_hex.toLowerCase(), seqStart: l.seq_start,
       driftPpm: l.drift_ppm, tolerance: l.tolerance,
-      codeOf: (slot) => codeOf(l.secret_hex, slot),
-      wrongCode: (t, taken) => wrongCode(l.secret_hex, t, taken, Math.max(2, l.tolerance.behind + 1, l.tolerance.ahead + 1)),
+      ...codeParts(l.secret_hex, l.tolerance),
       time,
       trusted: async () => (await state()).trusted === true,
       async setTime(target) {
