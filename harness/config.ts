@@ -64,8 +64,15 @@ function checkOptions(team: unknown): LockbenchConfig {
   return team as LockbenchConfig;
 }
 
-/** A Playwright configuration running lockbench's suite and/or the team's specs on the target of `LOCKBENCH_TARGET`. */
-export function defineConfig(options: LockbenchConfig = {}): PlaywrightTestConfig<Options> {
+/** The team's part of a run: whether the built-in suite runs, the team's spec folder (if any) and plan file. */
+interface TeamPart {
+  builtIn: boolean;
+  teamDir: string;
+  teamSpecs: boolean;
+  teamPlan: string | undefined;
+}
+
+function teamPartOf(options: LockbenchConfig): TeamPart {
   const team = checkOptions(options);
   const builtIn = team.builtIn ?? true;
   const teamDir = resolve(team.testDir ?? 'tests');
@@ -76,35 +83,54 @@ export function defineConfig(options: LockbenchConfig = {}): PlaywrightTestConfi
   const teamPlan = teamPlanOf(team.plan);
   // A bad team plan stops the run here, once, naming the file (the matrix reporter would only fall back).
   planChecks({ builtIn, planFiles: teamPlan ? [teamPlan] : [] });
+  return { builtIn, teamDir, teamSpecs, teamPlan };
+}
 
+/** What the environment says about this run (DESIGN §8 variables), read once. */
+interface RunPart {
+  target: TargetName;
+  profiles: ProfileName[];
+  reports: string;
+  matrixDir: string;
+  defects: string[];
+  defectRun: boolean;
+  /** Seed, defects and variant: the HTML report's metadata and the matrix header (DESIGN §9). */
+  metadata: Record<string, string>;
+}
+
+function runPartOf(env: NodeJS.ProcessEnv): RunPart {
   // `npm run conformance -- --target X` sets LOCKBENCH_TARGET; the default is the embedded simulator.
-  const target = (process.env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
-  const envProfile = process.env.LOCKBENCH_PROFILE;
+  const target = (env.LOCKBENCH_TARGET ?? 'sim') as TargetName;
+  const envProfile = env.LOCKBENCH_PROFILE;
   const profiles: ProfileName[] = isProfileName(envProfile) ? [envProfile] : target === 'sim' ? ['kexin-2017-03', 'kexin-2017-10'] : ['kexin-2017-03'];
-  // `bin/conformance.ts` points these at a staging folder and moves it into reports/ only once a test began
-  // (DESIGN §14: the reports are the evidence of a run; a run that never started leaves them byte-identical).
-  const reports = resolve(process.env.LOCKBENCH_REPORTS ?? 'reports');
-  const matrixDir = resolve(process.env.LOCKBENCH_MATRIX_DIR ?? 'reports');
   // Seeded defects (DESIGN §9): a comma-separated list; empty for a conformance run. A name the
   // registry does not know stops the run here, once, naming the variable.
-  const defects: string[] = parseDefectList(process.env.LOCKBENCH_DEFECTS ?? '', 'LOCKBENCH_DEFECTS', WORLD_ROOMS);
-
+  const defects: string[] = parseDefectList(env.LOCKBENCH_DEFECTS ?? '', 'LOCKBENCH_DEFECTS', WORLD_ROOMS);
   // STYLE §2: one seed per run, picked here when none is given so the reports can name it; workers inherit it.
-  if (!process.env.LOCKBENCH_SEED) process.env.LOCKBENCH_SEED = String(randomInt(0, SEED_MAX));
-  // What the run was seeded with, in the HTML report's metadata and the matrix header (DESIGN §9).
-  const metadata = {
-    seed: process.env.LOCKBENCH_SEED,
-    defects: defects.join(',') || 'none',
-    ...(process.env.LOCKBENCH_VARIANT ? { variant: process.env.LOCKBENCH_VARIANT } : {}),
+  if (!env.LOCKBENCH_SEED) env.LOCKBENCH_SEED = String(randomInt(0, SEED_MAX));
+  return {
+    target,
+    profiles,
+    // `bin/conformance.ts` points these at a staging folder and moves it into reports/ only once a test began
+    // (DESIGN §14: the reports are the evidence of a run; a run that never started leaves them byte-identical).
+    reports: resolve(env.LOCKBENCH_REPORTS ?? 'reports'),
+    matrixDir: resolve(env.LOCKBENCH_MATRIX_DIR ?? 'reports'),
+    defects,
+    defectRun: env.LOCKBENCH_DEFECT_RUN === '1',
+    metadata: { seed: env.LOCKBENCH_SEED, defects: defects.join(',') || 'none', ...(env.LOCKBENCH_VARIANT ? { variant: env.LOCKBENCH_VARIANT } : {}) },
   };
+}
 
-  const specMatch = `**/*.spec${EXT}`;
-  // `npm run defects` (DESIGN §9 "the suite must fail on a broken device"): one project per seeded defect over the
-  // tests of the checks expected to catch it, plus the clean world (left out with LOCKBENCH_DEFECTS_NO_CLEAN=1
-  // when a conformance run just ran it). The built-in suite's own defects: a team's specs take no part.
-  const defectRun = process.env.LOCKBENCH_DEFECT_RUN === '1';
-  const defectProjects = [
-    ...(process.env.LOCKBENCH_DEFECTS_NO_CLEAN === '1' ? [] : [{ name: 'clean', testMatch: specMatch, use: { targetName: 'sim' as const, profile: 'kexin-2017-03' as const, defects: [] } }]),
+const SPEC_MATCH = `**/*.spec${EXT}`;
+
+/**
+ * `npm run defects` (DESIGN §9 "the suite must fail on a broken device"): one project per seeded defect over the
+ * tests of the checks expected to catch it, plus the clean world (left out with LOCKBENCH_DEFECTS_NO_CLEAN=1
+ * when a conformance run just ran it). The built-in suite's own defects: a team's specs take no part.
+ */
+function defectProjects(env: NodeJS.ProcessEnv) {
+  return [
+    ...(env.LOCKBENCH_DEFECTS_NO_CLEAN === '1' ? [] : [{ name: 'clean', testMatch: SPEC_MATCH, use: { targetName: 'sim' as const, profile: 'kexin-2017-03' as const, defects: [] } }]),
     ...SIM_CATALOGUE.map((d) => ({
       name: `defect:${d.name}`,
       testMatch: specsOf(d).map((f) => f.replace(/\.ts$/, EXT)),
@@ -112,14 +138,15 @@ export function defineConfig(options: LockbenchConfig = {}): PlaywrightTestConfi
       use: { targetName: 'sim' as const, profile: 'kexin-2017-03' as const, defects: [d.name] },
     })),
   ];
-  // DESIGN §12: the gateway target's cloud and broker live for the whole run in the runner process
-  // (global setup); one gateway serves one test at a time, so one worker, tests in file order.
-  const gatewayRun = target === 'gateway' && !defectRun;
+}
 
+/** The evidence of a conformance run (DESIGN §14): list, blob (shards), HTML, JUnit with check IDs, JSON and the matrix. */
+function conformanceReporters(run: RunPart, team: TeamPart, env: NodeJS.ProcessEnv) {
   // DESIGN §13 suite shards: each run adds its blob (own folder: the blob reporter empties its folder) and matrix records.
-  const blobDir = process.env.LOCKBENCH_BLOB_DIR ?? '';
-  const blobReporter = blobDir ? [['blob', { outputDir: `${blobDir}/${runTag(target, shardOfArgv(process.argv))}` }]] as const : [];
-  const conformanceReporters = [
+  const blobDir = env.LOCKBENCH_BLOB_DIR ?? '';
+  const blobReporter = blobDir ? [['blob', { outputDir: `${blobDir}/${runTag(run.target, shardOfArgv(process.argv))}` }]] as const : [];
+  const { reports, matrixDir, target } = run;
+  return [
     ['list'],
     ...blobReporter,
     ['html', { outputFolder: `${reports}/html`, open: 'never' }],
@@ -129,39 +156,53 @@ export function defineConfig(options: LockbenchConfig = {}): PlaywrightTestConfi
     [packageModule('harness/report/junit-ids'), { junitFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
     [packageModule('harness/report/matrix-reporter'), {
-      outputDir: matrixDir, previousDir: resolve(process.env.LOCKBENCH_MATRIX_PREVIOUS ?? matrixDir), htmlReport: `${reports}/html/index.html`, blobDir, target,
-      builtInPlan: builtIn, ...(teamPlan ? { planFiles: [teamPlan] } : {}),
+      outputDir: matrixDir, previousDir: resolve(env.LOCKBENCH_MATRIX_PREVIOUS ?? matrixDir), htmlReport: `${reports}/html/index.html`, blobDir, target,
+      builtInPlan: team.builtIn, ...(team.teamPlan ? { planFiles: [team.teamPlan] } : {}),
     }],
   ] as const;
+}
 
+/**
+ * One column of the matrix per target × profile: the team's project of a column (its own testDir) reports into
+ * the same column as the built-in one (harness/report/matrix-reporter.ts reads `metadata.column`).
+ */
+function targetProjects(run: RunPart, team: TeamPart) {
+  return run.profiles.flatMap((profile) => {
+    const column = `${run.target} · ${profile}`;
+    const use = { targetName: run.target, profile, defects: run.defects };
+    return [
+      ...(team.builtIn ? [{ name: column, testDir: packagePath('specs'), testMatch: SPEC_MATCH, metadata: { column }, use }] : []),
+      ...(team.teamSpecs ? [{ name: team.builtIn ? `${column} · team` : column, testDir: team.teamDir, testMatch: '**/*.spec.{ts,js,mts,mjs}', metadata: { column }, use }] : []),
+    ];
+  });
+}
+
+/** A Playwright configuration running lockbench's suite and/or the team's specs on the target of `LOCKBENCH_TARGET`. */
+export function defineConfig(options: LockbenchConfig = {}): PlaywrightTestConfig<Options> {
+  const env = process.env;
+  const team = teamPartOf(options);
+  const run = runPartOf(env);
+  const { target, defects, defectRun } = run;
+  // DESIGN §12: the gateway target's cloud and broker live for the whole run in the runner process
+  // (global setup); one gateway serves one test at a time, so one worker, tests in file order.
+  const gatewayRun = target === 'gateway' && !defectRun;
   // DESIGN §11: one port, one worker — the lab target runs by itself whatever --workers says.
   const lab = target === 'lab' && !defectRun;
   // A remote cloud is checked through one real lock (LOCKBENCH_LOCK_ID): two workers commanding it at once would
   // only measure each other (365 busy), so remote defaults to one worker too (LOCKBENCH_WORKERS overrides).
   const defaultWorkers = target === 'remote' ? 1 : 2;
-  const workers = lab || gatewayRun ? 1 : process.env.LOCKBENCH_WORKERS ? Number(process.env.LOCKBENCH_WORKERS) : defaultWorkers;
-
-  // One column of the matrix per target × profile: the team's project of a column (its own testDir) reports into
-  // the same column as the built-in one (harness/report/matrix-reporter.ts reads `metadata.column`).
-  const targetProjects = profiles.flatMap((profile) => {
-    const column = `${target} · ${profile}`;
-    const use = { targetName: target, profile, defects };
-    return [
-      ...(builtIn ? [{ name: column, testDir: packagePath('specs'), testMatch: specMatch, metadata: { column }, use }] : []),
-      ...(teamSpecs ? [{ name: builtIn ? `${column} · team` : column, testDir: teamDir, testMatch: '**/*.spec.{ts,js,mts,mjs}', metadata: { column }, use }] : []),
-    ];
-  });
+  const workers = lab || gatewayRun ? 1 : env.LOCKBENCH_WORKERS ? Number(env.LOCKBENCH_WORKERS) : defaultWorkers;
 
   return playwrightConfig<Options>({
     testDir: packagePath('specs'),
     // Settings, seed, remote clock and lab device checked once before any test (DESIGN §11: a run that cannot
     // start stops once, up front).
     globalSetup: packageModule('harness/fixtures/run-gate'),
-    metadata,
-    testMatch: specMatch,
+    metadata: run.metadata,
+    testMatch: SPEC_MATCH,
     outputDir: resolve(defectRun ? 'test-results/defects' : `test-results/${target}${defects.length ? `-${defects.join('+')}` : ''}`),
     fullyParallel: !lab && !gatewayRun,
-    forbidOnly: !!process.env.CI,
+    forbidOnly: !!env.CI,
     retries: 0,
     workers,
     // A real device runs on real time: placing its clock takes up to a second per boundary.
@@ -171,7 +212,9 @@ export function defineConfig(options: LockbenchConfig = {}): PlaywrightTestConfi
     use: { trace: defectRun ? 'off' : 'retain-on-failure' },
     // `--list` runs no test, so it writes no report: reports/ stays as the last run left it (DESIGN §14: the
     // reports are the evidence of a run).
-    reporter: process.argv.includes('--list') ? [['list']] : defectRun ? [['dot'], ['json', { outputFile: resolve(process.env.LOCKBENCH_DEFECT_RESULTS ?? 'reports/defects/results.json') }]] : [...conformanceReporters] as never,
-    projects: defectRun ? defectProjects : targetProjects,
+    reporter: process.argv.includes('--list') ? [['list']]
+      : defectRun ? [['dot'], ['json', { outputFile: resolve(env.LOCKBENCH_DEFECT_RESULTS ?? 'reports/defects/results.json') }]]
+      : [...conformanceReporters(run, team, env)] as never,
+    projects: defectRun ? defectProjects(env) : targetProjects(run, team),
   });
 }
