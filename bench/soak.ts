@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatLocalTime } from '../sim/cloud/events.ts';
 import { gatewayTopic, parseCommand, parseGatewayTopic, signBody } from '../sim/protocol/index.ts';
 import { World } from '../sim/world/world.ts';
+import type { Broker } from '../sim/broker/broker.ts';
+import type { Cloud } from '../sim/cloud/index.ts';
 import { connectMqtt, waitUntil } from '../sim/io/index.ts';
 import { BENCH_APP, GATEWAY_BASE, LOCK_BASE, fleetFixture } from './fleet-fixture.ts';
 import { JsonClient } from './load.ts';
@@ -53,6 +55,95 @@ function drain(what: string, cond: () => boolean, timeoutMs: number): Promise<un
   return waitUntil(what, cond, { timeoutMs, intervalMs: 20 }).catch(() => undefined);
 }
 
+/** What the locks really did: every unlock event in order, keyed as its push will be (DESIGN §3.4 type 2). */
+function recordUnlocks(world: World, tzOffsetMin: number): { happened: Map<number, string[]>; remoteOk: () => number } {
+  const happened = new Map<number, string[]>();
+  let remoteOk = 0;
+  for (const lock of world.locks.values()) {
+    lock.onEvent((ev) => {
+      if (ev.type !== 'unlock') return;
+      if (ev.mode === 3 && ev.result === 1) remoteOk++;
+      const key = `${ev.result}/${ev.uid}/${ev.mode}/${formatLocalTime(ev.lock_time, tzOffsetMin)}`;
+      const list = happened.get(lock.lockId);
+      if (list) list.push(key);
+      else happened.set(lock.lockId, [key]);
+    });
+  }
+  return { happened, remoteOk: () => remoteOk };
+}
+
+/** A gateway with its own credentials that learns every other gateway's command ids (a leak) and acks them ok. */
+async function startForger(world: World, broker: Broker, apId: number, secret: string): Promise<{ sent: () => number; stop: () => Promise<void> }> {
+  const forger = await connectMqtt(world.urls.mqtt, { protocolVersion: 4, username: `gw:${apId}`, password: secret, clientId: 'soak-forger', reconnectPeriod: 0 });
+  let sent = 0;
+  const untap = broker.onPublish((topic, payload) => {
+    const t = parseGatewayTopic(topic);
+    if (!t || t.kind !== 'cmd' || t.apId === apId) return;
+    const c = parseCommand(payload);
+    if (!c.ok) return;
+    sent++;
+    forger.publish(gatewayTopic(apId, 'ack', ''), JSON.stringify({ id: c.value.id, lock_id: c.value.lock_id, result: 'ok', data: {} }), { qos: 1 });
+  });
+  return {
+    sent: () => sent,
+    stop: async () => {
+      untap();
+      await forger.endAsync(true);
+    },
+  };
+}
+
+/** Every gateway back; compensations and pushes drain (bounded). */
+async function settle(world: World, cloud: Cloud): Promise<void> {
+  for (const gw of world.gateways.values()) {
+    gw.partitioned = false;
+    await gw.setOnline(true).catch(() => undefined);
+  }
+  await drain('every gateway online', () => [...world.gateways.keys()].every((ap) => cloud.gatewayOnline(ap)), 5000);
+  await drain('no compensation pending', () => cloud.pendingCompensations() === 0, 10_000);
+  let last = -1;
+  await drain('the sink to stop growing', () => {
+    const n = world.sink.list().length;
+    const stable = n === last;
+    last = n;
+    return stable && cloud.pendingCompensations() === 0;
+  }, 15_000);
+  await sleep(500);
+}
+
+/** The pushes against what happened (lost, duplicated, reordered), and what the gateways' buffers dropped. */
+function pushFigures(world: World, happened: Map<number, string[]>): SoakFigures['pushes'] {
+  const figures = { expectedUnlockLogs: 0, lost: 0, duplicated: 0, reordered: 0, gatewayBufferDropped: 0 };
+  const got = new Map<number, string[]>();
+  for (const p of world.sink.list()) {
+    const b = p.body as { type: number; data: { lock_id: number; result: number; uid: number; mode: number; time: string } };
+    if (b.type !== 2) continue;
+    got.set(b.data.lock_id, [...(got.get(b.data.lock_id) ?? []), `${b.data.result}/${b.data.uid}/${b.data.mode}/${b.data.time}`]);
+  }
+  for (const [lockId, want] of happened) {
+    const c = compare(want, got.get(lockId) ?? []);
+    figures.expectedUnlockLogs += want.length;
+    figures.lost += c.lost;
+    figures.duplicated += c.duplicated;
+    figures.reordered += c.reordered;
+  }
+  for (const gw of world.gateways.values()) figures.gatewayBufferDropped += gw.stats.eventsDropped;
+  return figures;
+}
+
+/** User passwords a lock holds that the cloud does not know (phantoms), and the reverse (lost writes). */
+function passwordFigures(world: World, cloud: Cloud): { phantomPasswords: number; lostPasswordWrites: number } {
+  let phantomPasswords = 0;
+  let lostPasswordWrites = 0;
+  for (const lock of world.locks.values()) {
+    const onLock = new Set(lock.storedPasswords().map((p) => p.uid));
+    const inCloud = cloud.assignedPasswords(lock.lockId);
+    for (const uid of onLock) if (!inCloud.has(uid)) phantomPasswords++;
+    for (const uid of inCloud.keys()) if (!onLock.has(uid)) lostPasswordWrites++;
+  }
+  return { phantomPasswords, lostPasswordWrites };
+}
+
 export async function soak(opts: SoakOptions): Promise<SoakFigures> {
   const fixture = fleetFixture(LOCKS, GATEWAYS);
   for (const app of fixture.apps) app.push_url = 'sink';
@@ -60,34 +151,12 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
   const { cloud, broker } = world;
   if (!cloud || !broker) throw new Error('soak: the world must run its own cloud and broker');
   const api = new JsonClient(world.urls.api, opts.clients);
-  // What the locks really did: every unlock event in order, keyed as its push will be (DESIGN §3.4 type 2).
-  const happened = new Map<number, string[]>();
-  let remoteOk = 0;
-  for (const lock of world.locks.values()) {
-    lock.onEvent((ev) => {
-      if (ev.type !== 'unlock') return;
-      if (ev.mode === 3 && ev.result === 1) remoteOk++;
-      const key = `${ev.result}/${ev.uid}/${ev.mode}/${formatLocalTime(ev.lock_time, fixture.world.tz_offset_min)}`;
-      const list = happened.get(lock.lockId);
-      if (list) list.push(key);
-      else happened.set(lock.lockId, [key]);
-    });
-  }
+  const unlocks = recordUnlocks(world, fixture.world.tz_offset_min);
   // The first gateway is never taken down: the forger, the storm and the burst's lock are its.
   const firstAp = GATEWAY_BASE;
   const gwSecret = (ap: number): string => fixture.gateways.find((g) => g.ap_id === ap)!.secret;
-  // A gateway with its own credentials that learns every other gateway's command ids (a leak) and acks them ok.
-  const forger = await connectMqtt(world.urls.mqtt, { protocolVersion: 4, username: `gw:${firstAp}`, password: gwSecret(firstAp), clientId: 'soak-forger', reconnectPeriod: 0 });
   const acksForgedBefore = cloud.stats.acksForged;
-  let forgedAcksSent = 0;
-  const untap = broker.onPublish((topic, payload) => {
-    const t = parseGatewayTopic(topic);
-    if (!t || t.kind !== 'cmd' || t.apId === firstAp) return;
-    const c = parseCommand(payload);
-    if (!c.ok) return;
-    forgedAcksSent++;
-    forger.publish(gatewayTopic(firstAp, 'ack', ''), JSON.stringify({ id: c.value.id, lock_id: c.value.lock_id, result: 'ok', data: {} }), { qos: 1 });
-  });
+  const forger = await startForger(world, broker, firstAp, gwSecret(firstAp));
   const serving = async (): Promise<boolean> => {
     const body: Record<string, unknown> = { app_id: BENCH_APP.app_id, lock_id: LOCK_BASE };
     body.sign = signBody(body, BENCH_APP.app_secret, world.clock.now());
@@ -102,57 +171,20 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
     // LOCK_BASE is behind the first gateway (fleet-fixture spreads locks round-robin), whose uplink stays up.
     fireBurst(world, LOCK_BASE, BURST_EVENTS);
     const load = await traffic(world, api, { seconds: opts.seconds, clients: opts.clients, locks: LOCKS, gateways: GATEWAYS, squatter: { apId: firstAp, secret: gwSecret(firstAp) } });
-
-    // Every gateway back; compensations and pushes drain (bounded).
-    for (const gw of world.gateways.values()) {
-      gw.partitioned = false;
-      await gw.setOnline(true).catch(() => undefined);
-    }
-    await drain('every gateway online', () => [...world.gateways.keys()].every((ap) => cloud.gatewayOnline(ap)), 5000);
-    await drain('no compensation pending', () => cloud.pendingCompensations() === 0, 10_000);
-    let last = -1;
-    await drain('the sink to stop growing', () => {
-      const n = world.sink.list().length;
-      const stable = n === last;
-      last = n;
-      return stable && cloud.pendingCompensations() === 0;
-    }, 15_000);
-    await sleep(500);
-
+    await settle(world, cloud);
     const { opens200, ...loadFigures } = load;
-    const figures: SoakFigures = {
+    return {
       seconds: opts.seconds, clients: opts.clients, locks: LOCKS, gateways: GATEWAYS, ...loadFigures,
-      pushes: { expectedUnlockLogs: 0, lost: 0, duplicated: 0, reordered: 0, gatewayBufferDropped: 0 },
-      phantomPasswords: 0, lostPasswordWrites: 0, compensationsPending: cloud.pendingCompensations(), compensationsGivenUp: cloud.stats.compensationsGivenUp,
-      forgedAcksSent, forgedAcksDropped: cloud.stats.acksForged - acksForgedBefore,
+      pushes: pushFigures(world, unlocks.happened),
+      ...passwordFigures(world, cloud),
+      compensationsPending: cloud.pendingCompensations(), compensationsGivenUp: cloud.stats.compensationsGivenUp,
+      forgedAcksSent: forger.sent(), forgedAcksDropped: cloud.stats.acksForged - acksForgedBefore,
       // An open answered 200 without the lock unlocking can only be a forged ack accepted.
-      forgedAcksAccepted: Math.max(0, opens200 - remoteOk),
+      forgedAcksAccepted: Math.max(0, opens200 - unlocks.remoteOk()),
       hostile, extremeStorm: storm, strangers, liveBurst: burstFigures(world, LOCK_BASE, firstAp, BURST_EVENTS),
     };
-    const got = new Map<number, string[]>();
-    for (const p of world.sink.list()) {
-      const b = p.body as { type: number; data: { lock_id: number; result: number; uid: number; mode: number; time: string } };
-      if (b.type !== 2) continue;
-      got.set(b.data.lock_id, [...(got.get(b.data.lock_id) ?? []), `${b.data.result}/${b.data.uid}/${b.data.mode}/${b.data.time}`]);
-    }
-    for (const [lockId, want] of happened) {
-      const c = compare(want, got.get(lockId) ?? []);
-      figures.pushes.expectedUnlockLogs += want.length;
-      figures.pushes.lost += c.lost;
-      figures.pushes.duplicated += c.duplicated;
-      figures.pushes.reordered += c.reordered;
-    }
-    for (const gw of world.gateways.values()) figures.pushes.gatewayBufferDropped += gw.stats.eventsDropped;
-    for (const lock of world.locks.values()) {
-      const onLock = new Set(lock.storedPasswords().map((p) => p.uid));
-      const inCloud = cloud.assignedPasswords(lock.lockId);
-      for (const uid of onLock) if (!inCloud.has(uid)) figures.phantomPasswords++;
-      for (const uid of inCloud.keys()) if (!onLock.has(uid)) figures.lostPasswordWrites++;
-    }
-    return figures;
   } finally {
-    untap();
-    await forger.endAsync(true);
+    await forger.stop();
     await api.close();
     await world.close();
   }
