@@ -2,7 +2,7 @@ import {
   encodeFrame, FrameReader, FRAME_TYPE, frameHex, parseDeviceInfo,
   type DeviceInfo, type Frame, type JsonObject, type WireAnswer, type WireResult,
 } from '../../sim/protocol/lockwire.ts';
-import { LOCK_RESULTS, type LockAnswer, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
+import { isUint32, LOCK_RESULTS, type LockAnswer, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
 import type { EventListener, LockLink } from '../../sim/gateway/link.ts';
 import { LockEvents } from './lock-events.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
@@ -62,7 +62,8 @@ export interface SerialLinkStats {
 }
 
 /** A lock time on the wire: whole seconds of a uint32 clock (DESIGN §6); anything else is the device's error. */
-const isLockTime = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+// A clock reading (DESIGN §6 clock_get/state): whole unix seconds within uint32.
+const isLockTime = isUint32;
 
 const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
 

@@ -1,6 +1,6 @@
 import { roomDefects, seedParts, wrapStep, type RoomDefects, type WhereActs } from '../defects.ts';
 import { fail, ok } from './reply.ts';
-import { madeUpDetail } from './endpoints/lock-info.ts';
+import { lockDetail } from './endpoints/lock-info.ts';
 import type { EventRouter } from './events.ts';
 import type { FaceRateLimiter } from './face.ts';
 import type { GatewayRpc } from './gateway-rpc.ts';
@@ -8,6 +8,16 @@ import type { PushSender } from './push.ts';
 import { widenToAnyHour, widenToHourless, widenToUppercase } from './signature.ts';
 import type { CloudRules } from './rules.ts';
 import type { CloudStore } from './store.ts';
+
+/** A detail made up for a lock that does not exist: what `cloud-unknown-lock-200` answers instead of 350. */
+function madeUpDetail(lockId: number): Record<string, unknown> {
+  const at = '2016-01-01T00:00:00+08:00';
+  return lockDetail({
+    lockId, mac: '00:00:00:00:00:00', secretHex: '', corpId: 0, name: '', descr: '', master: { name: '', tel: '' },
+    deviceVer: '', firmwareVer: '', isInit: true, isBind: true, isDel: false, initAt: at, bindAt: at,
+    seqStart: 1, members: [], apId: null,
+  });
+}
 
 /** The parts of the cloud whose contract steps a seeded defect may wrap (DESIGN §3). */
 export interface CloudParts {

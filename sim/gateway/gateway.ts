@@ -273,9 +273,9 @@ export class VirtualGateway {
     // `ack-first`: on the next turn, after the ack of the command that caused the event (sent in this one).
     if (this.opts.eventOrder === 'events-first') void this.flushEvents();
     else setImmediate(() => void this.flushEvents());
-    // Defect: the event also goes to the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
-    if (this.seams.strayPublish && this.uplinkUp) {
-      void this.client?.publishAsync(gatewayTopic(this.apId + 1, 'event', this.namespace), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
+    // Any topic besides its own (only a seeded seam names one): sent as is, for the broker to judge (TEST-PLAN GWP-06).
+    for (const other of this.seams.eventTopicsOf(this.apId).filter((ap) => ap !== this.apId)) {
+      if (this.uplinkUp) void this.client?.publishAsync(gatewayTopic(other, 'event', this.namespace), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
     }
     return true;
   }

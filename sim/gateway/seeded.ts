@@ -21,8 +21,8 @@ export interface GatewaySeams {
   ackDelayMs: number;
   /** The next `event_id` (DESIGN §4: increasing); `next` takes one from the counter. */
   eventId(next: () => number, first: number): number;
-  /** Whether each event is also published on the next gateway's topic (the broker must refuse it; TEST-PLAN GWP-06). */
-  strayPublish: boolean;
+  /** The gateways whose `event` topics an event goes to (DESIGN §4: its own only). */
+  eventTopicsOf(apId: number): number[];
   /** An unlock event's `lock_time` as sent (DESIGN §6: the lock's, unix seconds in uint32). */
   lockTime(lockTime: number): number;
 }
@@ -35,7 +35,7 @@ const CONTRACT_SEAMS: GatewaySeams = Object.freeze({
   ackId: (id: string) => id,
   ackDelayMs: 0,
   eventId: (next: () => number) => next(),
-  strayPublish: false,
+  eventTopicsOf: (apId: number) => [apId],
   lockTime: (t: number) => t,
 });
 
@@ -55,9 +55,8 @@ const ACTS: WhereActs<'gateway', GatewaySeams> = {
   'gateway-slow-ack': (s) => {
     s.ackDelayMs = SLOW_ACK_MS;
   },
-  'gateway-stray-publish': (s) => {
-    s.strayPublish = true;
-  },
+  // Also on the next gateway's topic, which the broker must refuse (TEST-PLAN GWP-06).
+  'gateway-stray-publish': (s) => wrapStep(s, 'eventTopicsOf', (own) => (apId) => [...own(apId), apId + 1]),
   // Out of every range: the cloud must drop it (not crash) and GWP-06 name the device (DESIGN §4).
   'gateway-lock-time-out-of-range': (s) => wrapStep(s, 'lockTime', () => () => 1e300),
 };

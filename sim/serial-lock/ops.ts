@@ -1,3 +1,4 @@
+import { isUint32 } from '../protocol/uint.ts';
 import { toLockOp, type DeviceInfo, type JsonObject, type WireAnswer, type WireRequest } from '../protocol/lockwire.ts';
 import type { LockFirmware } from '../lock/types.ts';
 
@@ -23,7 +24,6 @@ export interface LockDevice {
 
 type Handler = (device: LockDevice, args: JsonObject) => WireAnswer;
 
-const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const refuse = (reason: string): WireAnswer => ({ result: 'error', data: { reason } });
 const done = (result: WireAnswer['result'], data: JsonObject = {}): WireAnswer => ({ result, data });
@@ -49,9 +49,9 @@ function knob(apply: (knobs: SimKnobs, args: JsonObject) => string | undefined):
 const DEVICE_OPS: Record<string, Handler> = {
   info: (device) => done('ok', { ...deviceInfo(device) }),
   keypad: (device, a) => (typeof a.password === 'string' ? done(device.lock.keypad(a.password)) : refuse('password must be a string')),
-  ble_unlock: (device, a) => (isU32(a.uid) ? done(device.lock.bleUnlock(a.uid)) : refuse('uid must be a uint32')),
+  ble_unlock: (device, a) => (isUint32(a.uid) ? done(device.lock.bleUnlock(a.uid)) : refuse('uid must be a uint32')),
   ble_time_sync: (device, a) => {
-    if (!isU32(a.seq) || !isU32(a.key1) || !isU32(a.key2)) return refuse('seq, key1, key2 must be uint32');
+    if (!isUint32(a.seq) || !isUint32(a.key1) || !isUint32(a.key2)) return refuse('seq, key1, key2 must be uint32');
     const r = device.lock.bleTimeSync(a.seq, a.key1, a.key2);
     return done(r.result, { lock_time: r.lock_time });
   },

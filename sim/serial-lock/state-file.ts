@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PersistedLock } from '../lock/types.ts';
+import { isUint32 } from '../protocol/index.ts';
 
 /**
  * The serial lock's flash (`--state FILE`): what a real firmware keeps across restarts (DESIGN §11)
@@ -46,18 +47,17 @@ export class StateFile {
   }
 }
 
-const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
 /** The JSON path of the first malformed field, or undefined when `raw` is a PersistedLock. */
 function checkPersisted(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return '$';
   const o = raw as Record<string, unknown>;
-  if (!isU32(o.lock_id)) return '$.lock_id';
-  if (!isU32(o.last_seq)) return '$.last_seq';
+  if (!isUint32(o.lock_id)) return '$.lock_id';
+  if (!isUint32(o.last_seq)) return '$.last_seq';
   if (!Array.isArray(o.passwords)) return '$.passwords';
   for (const [i, p] of o.passwords.entries()) {
     const q = p as Record<string, unknown>;
-    if (typeof p !== 'object' || p === null || !isU32(q.uid) || typeof q.password !== 'string' || !isU32(q.start) || !isU32(q.end)) return `$.passwords[${i}]`;
+    if (typeof p !== 'object' || p === null || !isUint32(q.uid) || typeof q.password !== 'string' || !isUint32(q.start) || !isUint32(q.end)) return `$.passwords[${i}]`;
   }
   const lo = o.lockout as Record<string, unknown> | undefined;
   if (typeof lo !== 'object' || lo === null || !Number.isInteger(lo.wrong) || !(lo.since === null || typeof lo.since === 'number')) return '$.lockout';

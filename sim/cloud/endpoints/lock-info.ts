@@ -29,16 +29,6 @@ export function lockDetail(lock: LockRecord): Record<string, unknown> {
   };
 }
 
-/** A detail made up for a lock that does not exist (a seeded defect's answer, `sim/cloud/seeded.ts`). */
-export function madeUpDetail(lockId: number): Record<string, unknown> {
-  const at = '2016-01-01T00:00:00+08:00';
-  return lockDetail({
-    lockId, mac: '00:00:00:00:00:00', secretHex: '', corpId: 0, name: '', descr: '', master: { name: '', tel: '' },
-    deviceVer: '', firmwareVer: '', isInit: true, isBind: true, isDel: false, initAt: at, bindAt: at,
-    seqStart: 1, members: [], apId: null,
-  });
-}
-
 /** `/third/lock/get`: the detail of one lock. */
 export const lockGet = endpoint<{ lock_id: number }>({
   path: '/third/lock/get',
