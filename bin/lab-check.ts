@@ -13,7 +13,7 @@ import { LAB_CATALOGUE } from '../harness/defects/catalogue.ts';
 import { DEFECTS } from '../sim/defects.ts';
 import { outcomesOf } from '../harness/defects/kill-matrix.ts';
 import { BenchRig } from '../harness/serial/bench-rig.ts';
-import { confirmKill, judgeLabRun, type LabExpectation, type LabVerdict } from '../harness/defects/lab-verdict.ts';
+import { confirmKill, judgeLabRun, unsettledOf, type LabExpectation, type LabVerdict } from '../harness/defects/lab-verdict.ts';
 import { cli, type Cli } from './cli.ts';
 import { defectVariants, freshSeed, sweepVariants, type SweepVariant } from './lab-sweep.ts';
 
@@ -201,7 +201,13 @@ async function runSuite(rig: BenchRig, run: Run, chain: Chain): Promise<void> {
   // A drawn variant lacking a cap skips the checks that need it (with the reason): those are not required of it.
   const ran = (id: string) => outcomes.some((o) => o.checkIds.includes(id) && o.status !== 'skipped');
   const expect: LabExpectation = run.byCaps && run.expect.kind === 'pass' ? { kind: 'pass', required: run.expect.required.filter(ran) } : run.expect;
-  const verdict = judgeLabRun(expect, code, outcomes);
+  let output = '';
+  try {
+    output = readFileSync(join(reports, 'output.log'), 'utf8');
+  } catch {
+    // No log: the run's own problem is already recorded above.
+  }
+  const verdict = judgeLabRun(expect, code, outcomes, unsettledOf(output));
   const seconds = (performance.now() - t0) / 1000;
   rows.push({ run: run.name, device: chain.deviceFlags.join(' ').replace(tmp, '$TMP'), verdict, seconds, log: join(reports, 'output.log'), expect: run.expect, ...(run.confirmWith ? { confirmWith: run.confirmWith } : {}), ...(chain.env?.LOCKBENCH_VARIANT ? { draw: chain.env.LOCKBENCH_VARIANT } : {}) });
   console.log(`lab check: ${run.name} ${verdict.ok ? 'ok' : 'WRONG'} in ${seconds.toFixed(1)} s — ${verdict.reason}`);

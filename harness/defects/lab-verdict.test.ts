@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestOutcome } from './kill-matrix.ts';
-import { confirmKill, judgeLabRun } from './lab-verdict.ts';
+import { confirmKill, judgeLabRun, unsettledOf } from './lab-verdict.ts';
 
 const o = (id: string, status: string, title = `t ${id}`): TestOutcome => ({ project: 'lab · kexin-2017-03', checkIds: [id], title: `file › ${title}`, status });
 
@@ -40,4 +40,24 @@ test('a kill is confirmed only by a check the clean device passed', () => {
   const v = confirmKill(onlyV2, ['V2-05'], clean);
   assert.equal(v.ok, false);
   assert.match(v.reason, /not proven: V2-05 failed on the clean device too/);
+});
+
+test('a seeded device the settle guard stopped is caught, proven by its clean run having settled and passed — whichever checks failed first', () => {
+  // The CI case: a variant without Bluetooth skips LAB-02 and DRIFT-02 when clean; seeded, their settles failed first.
+  const line = 'conformance: the run stopped: device could not be settled: 3 settles in a row failed the same way: lab settle: the code valid now was answered bad_password (want ok)';
+  const unsettled = unsettledOf(`…\n${line}\n`);
+  assert.match(unsettled ?? '', /^3 settles in a row/);
+  const seeded = [o('DRIFT-02', 'failed'), o('LAB-02', 'failed'), o('DRIFT-02', 'failed', 't2'), o('TSYNC-02', 'skipped')];
+  const cleanOk = judgeLabRun({ kind: 'pass', required: ['TSYNC-02'] }, 0, [o('TSYNC-02', 'passed'), o('LAB-02', 'skipped'), o('DRIFT-02', 'skipped')]);
+  const caughtBy = ['TSYNC-02', 'DRIFT-02', 'LAB-02'];
+  const v = confirmKill(judgeLabRun({ kind: 'caught', caughtBy }, 1, seeded, unsettled), caughtBy, cleanOk);
+  assert.equal(v.ok, true, v.reason);
+  assert.match(v.reason, /killed: the device could not be settled .*the clean device settled and passed/);
+  // Without the guard's line the same red checks prove nothing: the clean device never ran them.
+  assert.match(confirmKill(judgeLabRun({ kind: 'caught', caughtBy }, 1, seeded), caughtBy, cleanOk).reason, /not proven/);
+  // A clean run that was itself wrong proves nothing either.
+  const cleanWrong = judgeLabRun({ kind: 'pass', required: ['TSYNC-02'] }, 1, [o('TSYNC-02', 'failed')]);
+  assert.equal(confirmKill(judgeLabRun({ kind: 'caught', caughtBy }, 1, seeded, unsettled), caughtBy, cleanWrong).ok, false);
+  // A stop on a device that was not caught by anything still needs the run to have failed.
+  assert.equal(judgeLabRun({ kind: 'caught', caughtBy: ['PWD-07'] }, 0, [o('PWD-01', 'skipped')], unsettled).ok, false);
 });
