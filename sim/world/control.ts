@@ -1,13 +1,15 @@
 import { UINT32_MAX } from '../protocol/index.ts';
+import { lockIdOf } from '../cloud/journal.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { boundedServer, type HttpLimits } from '../cloud/http-server.ts';
 import { closeServer, listenOn, urlOf } from '../io/index.ts';
 import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from './json-http.ts';
 import { lockBleUnlock, lockKeypad, lockKnobs, lockTimeSync, lockView } from './control-locks.ts';
+import { journalView } from './control-journal.ts';
 import { dropGateway, gatewayMqtt, probe, resetWorld } from './control-gateways.ts';
 
-type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[]) => unknown | Promise<unknown>;
+type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[], query: URLSearchParams) => unknown | Promise<unknown>;
 
 const num = (body: Record<string, unknown>, key: string, ok: (n: number) => boolean, hint: string): number => {
   const v = body[key];
@@ -120,7 +122,18 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['DELETE', /^\/push$/, (w) => { w.sink.clear(); return {}; }],
   ['POST', /^\/push\/faults$/, pushFaults],
   ['GET', /^\/stats$/, stats],
+  ['GET', /^\/journal$/, (w, _b, _p, q) => journalView(w, q)],
+  ['DELETE', /^\/journal$/, (w) => { w.journal.clear(); return {}; }],
 ];
+
+/** The lock a `/locks/{id}…` path names. */
+const lockOfPath = (path: string): number | undefined => {
+  const m = /^\/locks\/(\d+)/.exec(path);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** Reads of the journal itself are not journaled: a client polling it would fill the ring with its own polls. */
+const UNJOURNALED = /^\/journal$/;
 
 /** The control API of a world (DESIGN §8) on its own HTTP server. */
 export class ControlServer {
@@ -134,26 +147,31 @@ export class ControlServer {
   }
 
   private static async handle(world: WorldParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
+    let body: Record<string, unknown> | undefined;
+    const reply = (status: number, answer: unknown): void => {
+      sendJson(res, status, answer);
+      if (!UNJOURNALED.test(path)) world.journal.add('control', `${req.method} ${path} → ${status}`, { request: body ?? null, response: answer }, lockOfPath(path) ?? lockIdOf(body));
+    };
     try {
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
       const sink = /^\/sink\/([^/]+)$/.exec(path);
       if (sink && req.method === 'POST') {
         const appId = pathSegment(sink[1]!, 'the app id in /sink/{app_id}');
-        const body = await readJsonObject(req, 256 * 1024);
+        body = await readJsonObject(req, 256 * 1024);
         const status = world.sink.deliver(appId, body);
-        return sendJson(res, status, { ok: status === 200 });
+        return reply(status, { ok: status === 200 });
       }
       const matches = ROUTES.filter(([, re]) => re.test(path));
-      if (matches.length === 0) return sendJson(res, 404, { error: `no route ${path}` });
+      if (matches.length === 0) return reply(404, { error: `no route ${path}` });
       const route = matches.find(([m]) => m === req.method);
-      if (!route) return sendJson(res, 405, { error: `${req.method} not allowed on ${path}` });
+      if (!route) return reply(405, { error: `${req.method} not allowed on ${path}` });
       const params = route[1].exec(path)!.slice(1);
-      const body = req.method === 'POST' ? await readJsonObject(req) : {};
-      sendJson(res, 200, await route[2](world, body, params));
+      body = req.method === 'POST' ? await readJsonObject(req) : {};
+      reply(200, await route[2](world, body, params, new URLSearchParams(search)));
     } catch (e) {
-      if (e instanceof BadInput || e instanceof RangeError) return sendJson(res, 400, { error: e.message });
-      if (e instanceof ControlError) return sendJson(res, e.status, { error: e.message });
-      sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) });
+      if (e instanceof BadInput || e instanceof RangeError) return reply(400, { error: e.message });
+      if (e instanceof ControlError) return reply(e.status, { error: e.message });
+      reply(500, { error: e instanceof Error ? e.message : String(e) });
     }
   }
 

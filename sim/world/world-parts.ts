@@ -2,6 +2,7 @@ import type { WorldClock } from '../clock/index.ts';
 import type { Broker } from '../broker/broker.ts';
 import type { BrokerThread } from '../broker/broker-thread.ts';
 import type { Cloud } from '../cloud/index.ts';
+import { Journal } from '../cloud/journal.ts';
 import type { VirtualGateway } from '../gateway/gateway.ts';
 import type { VirtualLock } from '../lock/lock.ts';
 import type { Fixture } from './fixture.ts';
@@ -45,6 +46,8 @@ export class WorldParts {
   readonly externalGateways = new Set<number>();
   /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
   readonly external = new Set<number>();
+  /** Every API exchange, control call, MQTT message of the cloud and push attempt, bounded (`GET /journal`). */
+  readonly journal = new Journal(() => this.clock.now());
 
   /** The one writer of the parts a starting world fills in (each once, in World.start). */
   protected started<K extends StartedPart>(part: K, value: WorldParts[K]): WorldParts[K] {

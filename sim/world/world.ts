@@ -226,6 +226,7 @@ export class World extends WorldParts {
       ...(opts.compensation ? { compensation: opts.compensation } : {}),
       defects: this.defects,
       rng: seededRng(opts.seed ?? 0).fork('cloud'),
+      journal: this.journal,
     });
     this.started('cloud', cloud);
     this.closers.push(() => cloud.close());

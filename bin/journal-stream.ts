@@ -1,0 +1,23 @@
+import type { World } from '../sim/world/index.ts';
+
+/**
+ * Most bytes waiting in stderr's buffer before journal lines are skipped: a reader that stops reading
+ * (a paused terminal, a full pipe) must never grow the simulator's memory or block the world.
+ */
+const STDERR_BACKLOG_MAX_BYTES = 1024 * 1024;
+
+/** `npm run sim -- --journal`: every journal entry as one JSON line on stderr; lines skipped under backpressure are counted in one notice. */
+export function streamJournal(world: World, out: NodeJS.WritableStream & { writableLength: number } = process.stderr): void {
+  let skipped = 0;
+  world.journal.subscribe((entry) => {
+    if (out.writableLength > STDERR_BACKLOG_MAX_BYTES) {
+      skipped++;
+      return;
+    }
+    if (skipped > 0) {
+      out.write(`${JSON.stringify({ journal_lines_skipped: skipped })}\n`);
+      skipped = 0;
+    }
+    out.write(`${JSON.stringify(entry)}\n`);
+  });
+}
