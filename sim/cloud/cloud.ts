@@ -13,6 +13,7 @@ import { closeServer, urlOf, waitUntil } from '../io/index.ts';
 import { listen, rawEnvelopeResponse, sendEnvelope } from './http-server.ts';
 import { runPipeline, type RequestState } from './pipeline.ts';
 import { lockIdOf, type Journal } from './journal.ts';
+import { OPENAPI_PATH, openapiDocument } from './openapi.ts';
 import { CloudRules } from './rules.ts';
 import { cloudDefects, seedCloud } from './seeded.ts';
 import { PushSender } from './push.ts';
@@ -104,7 +105,9 @@ export class Cloud {
     };
     seedCloud(seeded, { rules: deps.rules, store, rpc, faceRate: deps.faceRate, events, push });
     const bodyLimitBytes = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    const contract = JSON.stringify(openapiDocument(opts.profile));
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === OPENAPI_PATH) return serveContract(res, contract);
       const st: RequestState = { req, bodyLimitBytes, endpoints: ENDPOINT_SPECS };
       void runPipeline(st, deps)
         .catch((e: unknown): Reply => {
@@ -177,6 +180,12 @@ export class Cloud {
     this.compensations.close();
     await Promise.all([closeServer(this.server), this.rpc.close(), this.push.close()]);
   }
+}
+
+/** `GET /openapi.json`: the profile's own document (an extension for integrators, never an envelope). */
+function serveContract(res: ServerResponse, text: string): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** The answer as sent: HTTP status and envelope. */
