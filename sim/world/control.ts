@@ -7,6 +7,7 @@ import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from './json-http.ts';
 import { lockBleUnlock, lockKeypad, lockKnobs, lockTimeSync, lockView } from './control-locks.ts';
 import { journalView } from './control-journal.ts';
+import { gatewayRatesView, injectedView, rateOf, setGatewayRates } from './control-faults.ts';
 import { dropGateway, gatewayMqtt, probe, resetWorld } from './control-gateways.ts';
 
 type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[], query: URLSearchParams) => unknown | Promise<unknown>;
@@ -45,11 +46,12 @@ function gatewayOf(world: WorldParts, id: string | undefined) {
 
 async function setGateway(world: WorldParts, body: Record<string, unknown>, [id]: string[]): Promise<unknown> {
   const gw = gatewayOf(world, id);
-  const known = ['online', 'partitioned', 'latency_ms', 'crash', 'redeliver_next', 'reboot'];
+  const known = ['online', 'partitioned', 'latency_ms', 'drop_rate', 'crash', 'redeliver_next', 'reboot'];
   for (const k of Object.keys(body)) if (!known.includes(k)) throw new BadInput(`${k} is not a gateway knob (${known.join(', ')})`);
   if ('online' in body && typeof body.online !== 'boolean') throw new BadInput('online must be a boolean');
   if ('partitioned' in body && typeof body.partitioned !== 'boolean') throw new BadInput('partitioned must be a boolean');
-  if ('latency_ms' in body) gw.latencyMs = num(body, 'latency_ms', (n) => n >= 0 && n <= 60000, 'a number of ms in 0…60000');
+  if ('latency_ms' in body && typeof body.latency_ms !== 'object') gw.latencyMs = num(body, 'latency_ms', (n) => n >= 0 && n <= 60000, 'a number of ms in 0…60000 or {"mean": ms, "jitter": ms}');
+  setGatewayRates(world, gw, body);
   if (typeof body.partitioned === 'boolean') gw.partitioned = body.partitioned;
   if ('crash' in body && body.crash !== true) throw new BadInput('crash must be true');
   if ('reboot' in body && body.reboot !== true) throw new BadInput('reboot must be true');
@@ -59,7 +61,7 @@ async function setGateway(world: WorldParts, body: Record<string, unknown>, [id]
   if (body.crash === true) gw.kill(false);
   // Extension: a power cycle — will, then back online with event ids from 1 (DESIGN §3.4, TEST-PLAN GWP-04).
   if (body.reboot === true) await gw.reboot();
-  return { ap_id: gw.apId, online: gw.online, partitioned: gw.partitioned, latency_ms: gw.latencyMs };
+  return { ap_id: gw.apId, online: gw.online, partitioned: gw.partitioned, latency_ms: gw.latencyMs, ...gatewayRatesView(gw) };
 }
 
 function worldView(world: WorldParts): unknown {
@@ -82,11 +84,23 @@ function worldView(world: WorldParts): unknown {
   };
 }
 
+/** `{"fail_next": n, "status"}` fails the next n deliveries; `{"fail_rate": p, "status"}` a drawn share of them (default status 500, 503). */
 function pushFaults(world: WorldParts, body: Record<string, unknown>): unknown {
-  const count = num(body, 'fail_next', (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'an integer in 0…1000');
-  const status = body.status === undefined ? 500 : num(body, 'status', (n) => Number.isInteger(n) && n >= 300 && n <= 599, 'an HTTP status in 300…599');
-  world.sink.failDeliveries(count, status);
-  return { fail_next: count, status };
+  for (const k of Object.keys(body)) if (!['fail_next', 'fail_rate', 'status'].includes(k)) throw new BadInput(`${k} is not a push fault (fail_next, fail_rate, status)`);
+  if (!('fail_next' in body) && !('fail_rate' in body)) throw new BadInput('body must have "fail_next" or "fail_rate"');
+  const status = (dflt: number): number => body.status === undefined ? dflt : num(body, 'status', (n) => Number.isInteger(n) && n >= 300 && n <= 599, 'an HTTP status in 300…599');
+  const answer: Record<string, number> = {};
+  if ('fail_next' in body) {
+    const count = num(body, 'fail_next', (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'an integer in 0…1000');
+    world.sink.failDeliveries(count, status(500));
+    Object.assign(answer, { fail_next: count, status: status(500) });
+  }
+  if ('fail_rate' in body) {
+    const rate = rateOf(body.fail_rate, 'fail_rate');
+    world.sink.failShare(rate, status(503), world.seed);
+    Object.assign(answer, { fail_rate: rate, status: status(503) });
+  }
+  return answer;
 }
 
 function stats(world: WorldParts): unknown {
@@ -101,6 +115,8 @@ function stats(world: WorldParts): unknown {
     gateways_online_at_cloud: world.cloud ? world.fixture.gateways.filter((g) => world.cloud!.gatewayOnline(g.ap_id)).length : null,
     gateways: Object.fromEntries([...world.gateways].map(([id, g]) => [id, g.stats])),
     sink: world.sink.stats,
+    // What the fault rates injected (control-faults.ts): same seed and traffic, same counts.
+    injected: injectedView(world),
   };
 }
 

@@ -26,6 +26,8 @@ export class WorldParts {
     readonly defects: readonly string[],
     /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
     readonly namespace: string,
+    /** The world's seed (STYLE §2): fault rates set on the control API draw from forks of it. */
+    readonly seed = 0,
   ) {}
 
   // Filled in once while the world starts (World.start, through `started`); read-only for everyone else.

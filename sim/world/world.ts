@@ -119,7 +119,7 @@ export class World extends WorldParts {
     if (refused.length > 0) throw new FixtureError(refused.map((e) => ({ path: e.where, message: e.reason })));
     const clock = new WorldClock(fixture.world.start);
     const locks = new Map(fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
-    const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '');
+    const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '', opts.seed ?? 0);
     try {
       await world.start(opts);
     } catch (e) {
