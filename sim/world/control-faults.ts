@@ -56,5 +56,6 @@ export function injectedView(world: WorldParts): unknown {
   return {
     gateways: Object.fromEntries([...world.gateways].map(([id, g]) => [id, { commands_dropped: g.faults.injected.hits, drawn: g.faults.injected.draws, delays: g.faults.injected.delays, delay_ms_total: g.faults.injected.delayMsTotal }])),
     sink: { refused: world.sink.faults.injected.hits, drawn: world.sink.faults.injected.draws },
+    radios: Object.fromEntries([...world.radioFaults].map(([id, d]) => [id, { lost: d.injected.hits, drawn: d.injected.draws }])),
   };
 }

@@ -66,9 +66,16 @@ test('the control API sets rates, refuses bad ones by name, and GET /stats count
     assert.deepEqual((await control(world, 'POST', '/push/faults', { fail_rate: 1 })).body, { fail_rate: 1, status: 503 });
     await control(world, 'POST', '/gateways/1000002', { online: false });
     await waitUntil('the offline push refused', () => world.sink.stats.refused > 0, { timeoutMs: 5000, intervalMs: 10 });
+    assert.match((await control(world, 'POST', '/locks/1000017', { loss_rate: 'x' })).body.error, /^loss_rate /);
+    assert.equal((await control(world, 'POST', '/locks/1000017', { loss_rate: 1 })).status, 200);
+    const state: Record<string, unknown> = { app_id: app.app_id, lock_id: 1000017 };
+    state.sign = signBody(state, app.app_secret, world.clock.now());
+    const seen = await (await fetch(`${world.urls.api}/third/lock/state/get`, { method: 'POST', body: JSON.stringify(state) })).json();
+    assert.equal((seen as { data: { online: boolean } }).data.online, false, 'a lost radio request reads as an unreachable lock');
     const injected = (await control(world, 'GET', '/stats')).body.injected;
     assert.equal(injected.gateways['1000002'].commands_dropped, 1);
     assert.ok(injected.sink.refused >= 1);
+    assert.deepEqual(injected.radios['1000017'], { lost: 1, drawn: 1 });
   } finally {
     await world.close();
   }

@@ -19,6 +19,7 @@ export async function clearGatewayFaults(world: WorldParts): Promise<void> {
     g.latencyMs = 0;
     g.faults.clear();
   }
+  for (const radio of world.radioFaults.values()) radio.clear();
   // A delayed ack or event of the last test is still on its way: let it land before forgetting.
   if (latencyMs > 0) await new Promise((r) => setTimeout(r, 2 * latencyMs + 20));
   for (const g of world.gateways.values()) if (!g.online) await g.setOnline(true);

@@ -3,6 +3,7 @@ import type { Broker } from '../broker/broker.ts';
 import type { BrokerThread } from '../broker/broker-thread.ts';
 import type { Cloud } from '../cloud/index.ts';
 import { Journal } from '../cloud/journal.ts';
+import type { FaultDice } from '../random.ts';
 import type { VirtualGateway } from '../gateway/gateway.ts';
 import type { VirtualLock } from '../lock/lock.ts';
 import type { Fixture } from './fixture.ts';
@@ -48,6 +49,10 @@ export class WorldParts {
   readonly externalGateways = new Set<number>();
   /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
   readonly external = new Set<number>();
+  /** Loss-rate dice of the locks given a `loss_rate` (control API), made on first use. */
+  readonly radioFaults = new Map<number, FaultDice>();
+  /** The radio's lookup of a lock's dice (RadioLink `lossesOf`): one function for every link. */
+  readonly radioLosses = (lockId: number): FaultDice | undefined => this.radioFaults.get(lockId);
   /** Every API exchange, control call, MQTT message of the cloud and push attempt, bounded (`GET /journal`). */
   readonly journal = new Journal(() => this.clock.now());
 

@@ -175,7 +175,7 @@ export class World extends WorldParts {
           return [external];
         }
         const lock = this.locks.get(id);
-        return lock ? [new RadioLink(lock)] : [];
+        return lock ? [new RadioLink(lock, this.radioLosses)] : [];
       });
       const gw = await VirtualGateway.create({
         apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace: this.namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects: this.defects,
@@ -241,7 +241,7 @@ export class World extends WorldParts {
    * the world's randomness.
    */
   async reset(seed?: number): Promise<void> {
-    await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+    await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock, this.radioLosses));
     if (seed !== undefined) this.reseed(seed);
   }
 
