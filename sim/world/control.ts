@@ -167,7 +167,10 @@ export class ControlServer {
     let body: Record<string, unknown> | undefined;
     const reply = (status: number, answer: unknown): void => {
       sendJson(res, status, answer);
-      if (!UNJOURNALED.test(path)) world.journal.add('control', `${req.method} ${path} → ${status}`, { request: body ?? null, response: answer }, lockOfPath(path) ?? lockIdOf(body));
+      if (UNJOURNALED.test(path)) return;
+      // A read's answer (a whole push list, the stats) is left out: copying it on every poll would cost more than the read.
+      const detail = req.method === 'GET' && status === 200 ? undefined : { request: body ?? null, response: answer };
+      world.journal.add('control', `${req.method} ${path} → ${status}`, detail, lockOfPath(path) ?? lockIdOf(body));
     };
     try {
       const sink = /^\/sink\/([^/]+)$/.exec(path);
