@@ -1,4 +1,4 @@
-import type { World } from '../sim/world/index.ts';
+import type { Journal } from '../sim/cloud/journal.ts';
 
 /**
  * Most bytes waiting in stderr's buffer before journal lines are skipped: a reader that stops reading
@@ -7,7 +7,7 @@ import type { World } from '../sim/world/index.ts';
 const STDERR_BACKLOG_MAX_BYTES = 1024 * 1024;
 
 /** `npm run sim -- --journal`: every journal entry as one JSON line on stderr; lines skipped under backpressure are counted in one notice. */
-export function streamJournal(world: World, out: NodeJS.WritableStream & { writableLength: number } = process.stderr): void {
+export function streamJournal(world: { journal: Journal }, out: Pick<NodeJS.WriteStream, 'write' | 'writableLength'> = process.stderr): void {
   let skipped = 0;
   world.journal.subscribe((entry) => {
     if (out.writableLength > STDERR_BACKLOG_MAX_BYTES) {
