@@ -1,4 +1,4 @@
-import type { Journal } from '../sim/cloud/journal.ts';
+import type { Journal, JournalEntry } from '../sim/cloud/journal.ts';
 
 /**
  * Most bytes waiting in stderr's buffer before journal lines are skipped: a reader that stops reading
@@ -6,10 +6,10 @@ import type { Journal } from '../sim/cloud/journal.ts';
  */
 const STDERR_BACKLOG_MAX_BYTES = 1024 * 1024;
 
-/** `npm run sim -- --journal`: every journal entry as one JSON line on stderr; lines skipped under backpressure are counted in one notice. */
+/** `npm run sim -- --journal`: every journal entry (those of the start first) as one JSON line on stderr; lines skipped under backpressure are counted in one notice. */
 export function streamJournal(world: { journal: Journal }, out: Pick<NodeJS.WriteStream, 'write' | 'writableLength'> = process.stderr): void {
   let skipped = 0;
-  world.journal.subscribe((entry) => {
+  const print = (entry: JournalEntry): void => {
     if (out.writableLength > STDERR_BACKLOG_MAX_BYTES) {
       skipped++;
       return;
@@ -19,5 +19,8 @@ export function streamJournal(world: { journal: Journal }, out: Pick<NodeJS.Writ
       skipped = 0;
     }
     out.write(`${JSON.stringify(entry)}\n`);
-  });
+  };
+  // What the world journaled while it started (the gateways' first statuses) comes first.
+  for (const entry of world.journal.list()) print(entry);
+  world.journal.subscribe(print);
 }
