@@ -4,7 +4,9 @@
  * (`soak-hostile.ts`): sockets announcing huge CONNECTs, a gateway's storm of out-of-contract events, a
  * stranger's flood of refused CONNECTs; then a burst of events on a live uplink (`soak-burst.ts`) and N
  * clients' mixed API calls for T seconds while gateways go offline, crash and are partitioned, the push sink
- * fails, a gateway forges acks for others' commands, another squats client ids (`soak-traffic.ts`).
+ * fails, a gateway forges acks for others' commands, another squats client ids (`soak-traffic.ts`), all
+ * under fault rates set on the control API (`soak-rates.ts`: 10 % of commands dropped, 20 ± 15 ms latency,
+ * 5 % of pushes and radio requests failed).
  * Afterwards lock and cloud state are compared and pushes counted against what the locks really did.
  * Zero losses (outage drops aside, counted), zero forgeries or squats accepted, bounded records: the target.
  */
@@ -21,6 +23,7 @@ import { compare } from './soak-compare.ts';
 import { burstFigures, fireBurst, type BurstFigures } from './soak-burst.ts';
 import { extremeStorm, hostilePreAuth, strangerPhase, type HostileFigures, type StormFigures, type StrangerFigures } from './soak-hostile.ts';
 import { traffic, type TrafficFigures } from './soak-traffic.ts';
+import { rateFigures, ratesOff, ratesOn, type RateFigures } from './soak-rates.ts';
 
 /** Soak knobs; every figure it reports comes back in `SoakFigures`. */
 export interface SoakOptions {
@@ -39,6 +42,10 @@ export interface SoakFigures extends Omit<TrafficFigures, 'opens200'> {
   extremeStorm: StormFigures;
   strangers: StrangerFigures;
   liveBurst: BurstFigures;
+  /** What the fault rates (soak-rates.ts) injected during the load. */
+  rates: RateFigures;
+  /** The world's journal after the campaign: entries kept (at most its capacity) and pushed out. */
+  journal: { kept: number; capacity: number; dropped: number };
 }
 
 const LOCKS = 40;
@@ -170,7 +177,10 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
     const strangers = await strangerPhase(world, firstAp, STRANGER_CONNECTS);
     // LOCK_BASE is behind the first gateway (fleet-fixture spreads locks round-robin), whose uplink stays up.
     fireBurst(world, LOCK_BASE, BURST_EVENTS);
+    await ratesOn(world);
     const load = await traffic(world, api, { seconds: opts.seconds, clients: opts.clients, locks: LOCKS, gateways: GATEWAYS, squatter: { apId: firstAp, secret: gwSecret(firstAp) } });
+    await ratesOff(world);
+    const rates = await rateFigures(world);
     await settle(world, cloud);
     const { opens200, ...loadFigures } = load;
     return {
@@ -181,7 +191,8 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
       forgedAcksSent: forger.sent(), forgedAcksDropped: cloud.stats.acksForged - acksForgedBefore,
       // An open answered 200 without the lock unlocking can only be a forged ack accepted.
       forgedAcksAccepted: Math.max(0, opens200 - unlocks.remoteOk()),
-      hostile, extremeStorm: storm, strangers, liveBurst: burstFigures(world, LOCK_BASE, firstAp, BURST_EVENTS),
+      hostile, extremeStorm: storm, strangers, liveBurst: burstFigures(world, LOCK_BASE, firstAp, BURST_EVENTS), rates,
+      journal: { kept: world.journal.size, capacity: world.journal.capacity, dropped: world.journal.dropped },
     };
   } finally {
     await forger.stop();

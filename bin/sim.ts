@@ -4,6 +4,7 @@ import { isProfileName, namespaceProblem } from '../sim/protocol/index.ts';
 import { parseSeed, SEED_MAX } from '../sim/random.ts';
 import { cli, type Cli } from './cli.ts';
 import { randomInt } from 'node:crypto';
+import { streamJournal } from './journal-stream.ts';
 
 const cmd: Cli = cli('lockbench sim', {
   synopsis: 'lockbench sim [--fixture F] [--api-port N] [--mqtt-port N] [--control-port N] [--profile P] [--time frozen|running] [--start now|UNIX] [--ack-timeout-ms N] [--mqtt-url URL] [--namespace NS] [--gateways all|none] [--seed N]',
@@ -21,6 +22,7 @@ const cmd: Cli = cli('lockbench sim', {
     ['--namespace NS', 'prefix of this world\'s client ids and topics on a shared broker (docs/past-one-machine.md §13); default "" (docs/mqtt-gateway.md §4 exactly)'],
     ['--gateways G', 'all (start the fixture\'s virtual gateways) or none (the cloud alone, for npm run fleet); default all'],
     ['--seed N', 'seed of all domain randomness (v2 passwords), 0…4294967295; default $LOCKBENCH_SEED, else picked and logged'],
+    ['--journal', 'stream the journal to stderr, one JSON line per API exchange, control call, MQTT message and push (GET /journal on the control API keeps the last 2000; docs/cli.md §8)'],
   ],
 })
 // Annotated so TypeScript narrows after a call that never returns.
@@ -41,6 +43,7 @@ const args = cmd.parse({
   'mqtt-url': { type: 'string' },
   namespace: { type: 'string', default: '' },
   gateways: { type: 'string', default: 'all' },
+  journal: { type: 'boolean', default: false },
 });
 if (args.profile !== undefined && !isProfileName(args.profile)) fail(`--profile must be kexin-2017-03 or kexin-2017-10, got "${args.profile}"`);
 if (args.time !== 'frozen' && args.time !== 'running') fail(`--time must be frozen or running, got "${args.time}"`);
@@ -91,4 +94,5 @@ try {
 process.stdout.on('error', () => undefined);
 process.stdout.write(`${JSON.stringify(world.urls)}\n`);
 cmd.log(`${world.locks.size} locks, ${world.gateways.size} gateways, time ${world.clock.mode}, seed ${seed} (replay: --seed ${seed})`);
+if (args.journal) streamJournal(world);
 cmd.onStop(() => world.close());

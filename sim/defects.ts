@@ -48,6 +48,7 @@ export const DEFECTS = {
   'cloud-no-corp-check': { room: 'cloud', what: "cloud lets an app use another corp's lock" },
   'cloud-no-face-rate-limit': { room: 'cloud', what: 'cloud never rate-limits face attempts' },
   'cloud-busy-ignored': { room: 'cloud', what: 'cloud sends concurrent commands to one lock' },
+  'cloud-state-flag-as-string': { room: 'cloud', what: 'cloud answers state/get with low_voltage as a string ("false"), off its OpenAPI document' },
   // DESIGN §6 on the serial path: only the lab target has one (TEST-PLAN LAB-03).
   'serial-no-cache': { room: 'serial-lock', what: 'serial lock acts again on a repeated seq instead of answering from its cache' },
   'serial-mute-after-bad-crc': { room: 'serial-lock', what: 'serial lock stops answering after a frame with a bad CRC instead of resynchronising' },

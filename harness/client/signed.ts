@@ -39,6 +39,7 @@ const SHOWN_MAX = 2048;
 /** The wire log's entry for one HTTP exchange of the API (the same for every caller). */
 export function logExchange(wire: WireLog | undefined, method: string, path: string, status: number, envelope: Envelope<unknown> | null, sent: Buffer, text: string): void {
   wire?.add('http', `${method} ${path} → ${status} ${envelope ? `code ${envelope.code}` : 'not an envelope'}`, {
+    method, path, status,
     request: sent.length <= SHOWN_MAX ? safeJson(sent) : `«${sent.length} bytes»`,
     response: text.length <= SHOWN_MAX ? safeJson(text) : `«${text.length} chars»`,
   });

@@ -64,6 +64,8 @@ const PLANS = {
   'cloud-no-corp-check': { caughtBy: ['ENV-04'] },
   'cloud-no-face-rate-limit': { caughtBy: ['FACE-04'] },
   'cloud-busy-ignored': { caughtBy: ['GW-03'] },
+  // Caught by the api fixture's check of every answer against the target's /openapi.json, in any spec calling state/get.
+  'cloud-state-flag-as-string': { caughtBy: ['STATE-01', 'STATE-02'] },
 } as const satisfies Record<DefectName, DefectPlan>;
 
 /** In the catalogue's own order (the kill matrix's rows); what each breaks comes from the registry. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { isProfileName, wireOf, type Outcome } from '../protocol/index.ts';
+import { isProfileName, wireOf, type Envelope, type Outcome } from '../protocol/index.ts';
 import { Compensations, DEFAULT_COMPENSATION } from './compensations.ts';
 import type { CloudDeps } from './endpoint.ts';
 import { fail, type Reply } from './reply.ts';
@@ -11,7 +11,9 @@ import { GatewayRpc } from './gateway-rpc.ts';
 import { probeGateway, type ProbeRequest, type ProbeResult } from './command-probe.ts';
 import { closeServer, urlOf, waitUntil } from '../io/index.ts';
 import { listen, rawEnvelopeResponse, sendEnvelope } from './http-server.ts';
-import { runPipeline } from './pipeline.ts';
+import { runPipeline, type RequestState } from './pipeline.ts';
+import { lockIdOf, type Journal } from './journal.ts';
+import { OPENAPI_PATH, openapiDocument } from './openapi.ts';
 import { CloudRules } from './rules.ts';
 import { cloudDefects, seedCloud } from './seeded.ts';
 import { PushSender } from './push.ts';
@@ -71,6 +73,7 @@ export class Cloud {
       timeoutMs: opts.push?.timeoutMs ?? 1000,
       maxQueued: PUSH_QUEUE_MAX,
       stats,
+      ...(opts.journal ? { journal: opts.journal } : {}),
     });
     const events = new EventRouter({ store, push, tzOffsetMin: opts.tzOffsetMin, stats });
     const closing = new AbortController();
@@ -87,6 +90,7 @@ export class Cloud {
         onSessionStart: (apId) => events.onSessionStart(apId),
         onEvent: (apId, ev) => events.onEvent(apId, ev),
         now: () => opts.clock.now(),
+        ...(opts.journal ? { journal: opts.journal } : {}),
       });
     } catch (err) {
       await push.close();
@@ -101,13 +105,19 @@ export class Cloud {
     };
     seedCloud(seeded, { rules: deps.rules, store, rpc, faceRate: deps.faceRate, events, push });
     const bodyLimitBytes = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    const contract = JSON.stringify(openapiDocument(opts.profile));
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-      void runPipeline({ req, bodyLimitBytes, endpoints: ENDPOINT_SPECS }, deps)
+      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === OPENAPI_PATH) return serveContract(res, contract);
+      const st: RequestState = { req, bodyLimitBytes, endpoints: ENDPOINT_SPECS };
+      void runPipeline(st, deps)
         .catch((e: unknown): Reply => {
           recordInternalError(stats, opts.clock.now(), req.url ?? '', e);
           return fail('internal');
         })
-        .then((reply) => answer(res, reply, deps));
+        .then((reply) => {
+          const sent = answer(res, reply, deps);
+          if (opts.journal) journalExchange(opts.journal, st, sent);
+        });
     };
     const badRequest = wireOf(opts.profile, 'bad_params');
     try {
@@ -172,7 +182,19 @@ export class Cloud {
   }
 }
 
-function answer(res: ServerResponse, reply: Reply, deps: CloudDeps): void {
+/** `GET /openapi.json`: the profile's own document (an extension for integrators, never an envelope). */
+function serveContract(res: ServerResponse, text: string): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The answer as sent: HTTP status and envelope. */
+interface Sent {
+  http: number;
+  envelope: Envelope;
+}
+
+function answer(res: ServerResponse, reply: Reply, deps: CloudDeps): Sent {
   deps.stats.requests++;
   const wire = wireOf(deps.profile, reply.outcome);
   const data = reply.outcome === 'ok' ? (reply.data ?? null) : null;
@@ -180,5 +202,14 @@ function answer(res: ServerResponse, reply: Reply, deps: CloudDeps): void {
   // preflight reads it to say a clock is off up front).
   const headers = { Date: new Date(deps.clock.now() * 1000).toUTCString(), ...reply.headers };
   const opts = { ...(reply.close ? { close: true } : {}), headers };
-  sendEnvelope(res, wire, { code: wire.code, desc: reply.desc ?? DEFAULT_DESC[reply.outcome], data }, opts);
+  const envelope: Envelope = { code: wire.code, desc: reply.desc ?? DEFAULT_DESC[reply.outcome], data };
+  sendEnvelope(res, wire, envelope, opts);
+  return { http: wire.http, envelope };
+}
+
+/** One API exchange into the journal: the parsed body when there was one, else at most 512 characters of it. */
+function journalExchange(journal: Journal, st: RequestState, sent: Sent): void {
+  const path = (st.req.url ?? '/').split('?')[0] ?? '/';
+  const request = st.body ?? (st.raw ? st.raw.subarray(0, 512).toString('utf8') : null);
+  journal.add('api', `${st.req.method ?? '?'} ${path} → ${sent.http} code ${sent.envelope.code}`, { request, response: sent.envelope }, lockIdOf(st.body));
 }

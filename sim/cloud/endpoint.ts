@@ -4,6 +4,7 @@ import type { Compensations } from './compensations.ts';
 import type { EventRouter } from './events.ts';
 import type { FaceQuery, FaceRateLimiter, FaceVerdict } from './face.ts';
 import type { FieldResult } from './fields.ts';
+import { checkTable, type FieldTable, type JsonSchema } from './field-table.ts';
 import type { GatewayLink, RpcAnswer } from './gateway-rpc.ts';
 import type { CloudRules } from './rules.ts';
 import type { CloudStore } from './store.ts';
@@ -41,20 +42,34 @@ export interface Call<F> {
   app: AppRecord;
 }
 
-/** One endpoint of DESIGN §3.3: its fields (step 4), its lock (step 5) and its own checks (step 7). */
-export interface EndpointSpec<F> {
+/** One endpoint of DESIGN §3.3 as written: its fields (step 4), its lock (step 5) and its own checks (step 7). */
+export interface EndpointDef<F> {
   path: Endpoint;
-  fields(body: Body, deps: CloudDeps): FieldResult<F>;
+  /** The request's fields as data: checked in this order, and described by the OpenAPI documents (openapi.ts). */
+  request: FieldTable;
+  /** Rules a table cannot say (a profile's `effective_at`, a sum in range), run once the table passed. */
+  refine?(fields: F, deps: CloudDeps): FieldResult<F>;
+  /** JSON Schema of `data` in an `ok` answer; null: `data` is null (DESIGN §3.3). */
+  data: JsonSchema | null;
   lockKey(fields: F): LockKey;
   handle(call: Call<F>, deps: CloudDeps): Promise<Reply>;
+}
+
+/** An endpoint as the pipeline runs it: the table's check and the refinement as one step. */
+export interface EndpointSpec<F> extends EndpointDef<F> {
+  fields(body: Body, deps: CloudDeps): FieldResult<F>;
 }
 
 /** An endpoint with its field type erased, for the dispatch table. */
 export type AnyEndpoint = EndpointSpec<unknown>;
 
 /** Erase an endpoint's field type (the table keeps each spec's own fields and handler together). */
-export function endpoint<F>(spec: EndpointSpec<F>): AnyEndpoint {
-  return spec as unknown as AnyEndpoint;
+export function endpoint<F extends object>(def: EndpointDef<F>): AnyEndpoint {
+  const fields = (body: Body, deps: CloudDeps): FieldResult<F> => {
+    const r = checkTable<F>(def.request, body);
+    return r.ok && def.refine ? def.refine(r.value, deps) : r;
+  };
+  return { ...def, fields } as unknown as AnyEndpoint;
 }
 
 /** Map a gateway answer through a per-endpoint table; results it does not list become `fallback`. */

@@ -5,6 +5,7 @@ import {
   gatewayTopic, parseAck, parseEvent, parseGatewayTopic, parseStatus, topicRoot,
   type Ack, type Command, type GatewayEvent, type LockOp,
 } from '../protocol/index.ts';
+import { lockIdOf, type Journal } from './journal.ts';
 import { recordInternalError, type CloudStats } from './stats.ts';
 
 /** A gateway's answer to a command, or `timeout` when no ack came within the ack timeout. */
@@ -41,6 +42,8 @@ export interface GatewayRpcOptions {
   onEvent(apId: number, ev: GatewayEvent): void;
   /** World time (unix s) for the record of a message whose handling threw; default 0 (none known). */
   now?(): number;
+  /** Every command sent and message received is recorded here when given. */
+  journal?: Journal;
 }
 
 interface Pending {
@@ -120,6 +123,7 @@ export class GatewayRpc implements GatewayLink {
   /** Harness lever (TEST-PLAN GWP-02, GWP-03): publish a raw payload on a gateway's `cmd`, untracked. */
   publishRaw(apId: number, payload: string): Promise<void> {
     if (this.closed) return Promise.resolve();
+    this.note('→', this.cmdTopic(apId), payload);
     return this.client.publishAsync(this.cmdTopic(apId), payload, { qos: 1 }).then(() => undefined, () => undefined);
   }
 
@@ -157,6 +161,7 @@ export class GatewayRpc implements GatewayLink {
   }
 
   private publish(apId: number, cmd: Command): void {
+    this.note('→', this.cmdTopic(apId), cmd);
     // A failed publish needs no handling here: the ack timeout answers the caller.
     this.client.publish(this.cmdTopic(apId), JSON.stringify(cmd), { qos: 1 }, () => undefined);
   }
@@ -187,8 +192,25 @@ export class GatewayRpc implements GatewayLink {
     }
   }
 
+  /** Journal one message; a payload that is not JSON is kept as (at most 512 characters of) text. */
+  private note(direction: '→' | '←', topic: string, payload: unknown): void {
+    const j = this.opts.journal;
+    if (!j) return;
+    let message = payload;
+    if (Buffer.isBuffer(payload) || typeof payload === 'string') {
+      const text = Buffer.isBuffer(payload) ? payload.subarray(0, 512).toString('utf8') : payload.slice(0, 512);
+      try {
+        message = JSON.parse(text);
+      } catch {
+        message = text;
+      }
+    }
+    j.add('mqtt', `${direction} ${topic}`, { topic, message }, lockIdOf(message));
+  }
+
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (this.closed) return;
+    this.note('←', topic, payload);
     const t = parseGatewayTopic(topic);
     if (!t || t.ns !== (this.opts.namespace ?? '')) return void this.opts.stats.mqttDropped++;
     if (t.kind === 'status') return this.onStatus(t.apId, payload, packet.retain === true);

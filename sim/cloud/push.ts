@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { CloudStats } from './stats.ts';
+import { lockIdOf, type Journal } from './journal.ts';
 
 /** The push messages of DESIGN §3.4, tagged by `type`. */
 export type PushMessage =
@@ -18,6 +19,8 @@ export interface PushSenderOptions {
   /** Most messages waiting per queue; beyond it the oldest waiting one is dropped and counted. */
   maxQueued: number;
   stats: CloudStats;
+  /** Every attempt and its HTTP status (0: no answer) is recorded here when given. */
+  journal?: Journal;
 }
 
 interface Queued {
@@ -91,7 +94,7 @@ export class PushSender {
   private async deliver(item: Queued): Promise<void> {
     const body = JSON.stringify(item.message);
     for (let attempt = 1; !this.closed; attempt++) {
-      if (await this.attempt(item.url, body)) {
+      if (await this.attempt(item, body)) {
         this.opts.stats.pushesSent++;
         return;
       }
@@ -120,7 +123,15 @@ export class PushSender {
     return t;
   }
 
-  private async attempt(url: string, body: string): Promise<boolean> {
+  private async attempt(item: Queued, body: string): Promise<boolean> {
+    const status = await this.post(item.url, body);
+    const host = URL.canParse(item.url) ? new URL(item.url).host : item.url;
+    this.opts.journal?.add('push', `push type ${item.message.type} → ${host} ${status || 'no answer'}`, { message: item.message, status }, lockIdOf(item.message.data));
+    return status >= 200 && status < 300;
+  }
+
+  /** The HTTP status of one POST, or 0 when none came (connection error, timeout). */
+  private async post(url: string, body: string): Promise<number> {
     try {
       const { pool, path } = this.target(url);
       const res = await pool.request({
@@ -129,9 +140,9 @@ export class PushSender {
         headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs,
       });
       await res.body.dump();
-      return res.statusCode >= 200 && res.statusCode < 300;
+      return res.statusCode;
     } catch {
-      return false;
+      return 0;
     }
   }
 

@@ -50,6 +50,9 @@ const ACTS: WhereActs<'cloud', CloudParts> = {
   'cloud-no-corp-check': ({ rules }) => wrapStep(rules, 'mayUse', () => () => true),
   'cloud-no-face-rate-limit': ({ faceRate }) => wrapStep(faceRate, 'tryAttempt', () => () => true),
   'cloud-busy-ignored': ({ rpc }) => wrapStep(rpc, 'inFlight', () => () => false),
+  // A wrong type on the wire, as the state/get answer carries it (DESIGN §3.3): only the OpenAPI check sees it.
+  'cloud-state-flag-as-string': ({ store }) =>
+    wrapStep(store, 'lastKnown', (known) => (lockId) => ({ ...known(lockId), low_voltage: String(known(lockId).low_voltage) as unknown as boolean })),
 };
 
 /** The cloud defects switched on in `defects` (other rooms' names ignored, unknown ones refused). */

@@ -1,3 +1,4 @@
+import type { Journal } from './journal.ts';
 import type { Clock } from '../clock/index.ts';
 import type { ProfileName } from '../protocol/index.ts';
 import type { CompensationOptions } from './compensations.ts';
@@ -93,6 +94,8 @@ export interface CloudOptions {
   defects?: readonly string[];
   /** Domain randomness (v2 password draws); default seed 0, so a run replays (STYLE §2). */
   rng?: Rng;
+  /** Where API exchanges, MQTT messages and push attempts are recorded (journal.ts); none by default. */
+  journal?: Journal;
 }
 
 /** How an endpoint names its lock: by id, or by MAC on `by_mac/get` (DESIGN §3.3). */

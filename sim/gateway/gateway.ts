@@ -10,6 +10,7 @@ import { closeSession, openSession } from './session.ts';
 import { extraFields, NO_EXTRAS, type ExtraFields } from './extra-fields.ts';
 import { TimeoutError, withTimeout } from '../io/index.ts';
 import type { GatewayOptions, GatewayStats } from './gateway-options.ts';
+import { FaultDice } from '../random.ts';
 
 /**
  * A virtual gateway (DESIGN §4): an MQTT client as `gw:{ap_id}` that turns `cmd` messages into lock
@@ -22,6 +23,8 @@ export class VirtualGateway {
   redeliverNext = 0;
   /** Real-time delay before acting on each command and before publishing each ack/event, ms. */
   latencyMs = 0;
+  /** Fault rates (control API `drop_rate`, `latency_ms: {mean, jitter}`): a share of commands dropped, latency drawn per hop, from the world's seed. */
+  readonly faults: FaultDice;
   private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0, eventsHeldBack: 0 };
   private readonly eventBuffer: EventBuffer<object>;
   private flushing = false;
@@ -49,6 +52,7 @@ export class VirtualGateway {
 
   private constructor(private readonly opts: GatewayOptions) {
     this.apId = opts.apId;
+    this.faults = new FaultDice(`gateway:${opts.apId}`);
     this.seams = gatewaySeams(opts.defects);
     this.extras = opts.extraFields ? extraFields() : NO_EXTRAS;
     this.nextEventId = opts.firstEventId ?? 1;
@@ -219,6 +223,11 @@ export class VirtualGateway {
       this.statsNow.dropped++;
       return;
     }
+    // A drawn drop: the command is lost as a partition loses it (no ack; the cloud's ack timeout answers).
+    if (this.faults.hit()) {
+      this.statsNow.dropped++;
+      return;
+    }
     const cmd = parsed.value;
     this.statsNow.commands++;
     const known = this.dedup.begin(cmd.id);
@@ -331,9 +340,9 @@ export class VirtualGateway {
     }
   }
 
-  /** Wait `latencyMs`; false if the gateway closed meanwhile. */
+  /** Wait `latencyMs` and a drawn latency (fault rates); false if the gateway closed meanwhile. */
   private delay(): Promise<boolean> {
-    return this.pause(this.latencyMs);
+    return this.pause(this.latencyMs + this.faults.latencyMs());
   }
 
   /** Wait `ms` of real time; false if the gateway closed meanwhile. */

@@ -1,6 +1,7 @@
 import type { LockOp } from '../protocol/index.ts';
 import type { LockAnswer, LockFirmware } from '../lock/types.ts';
 import type { EventListener, LockLink } from './link.ts';
+import type { FaultDice } from '../random.ts';
 
 /**
  * The in-process radio between a virtual gateway and a virtual lock (DESIGN §1 `sim/gateway`): a
@@ -15,13 +16,17 @@ export class RadioLink implements LockLink {
   private offs: (() => void)[] | null = null;
   private closed = false;
 
-  constructor(private readonly lock: LockFirmware) {
+  /**
+   * `lossesOf`: the loss rate's dice of a lock, if it has one (a world's control API `loss_rate`); one
+   * function shared by every link of a world, so a fleet of links holds no dice it never rolls.
+   */
+  constructor(private readonly lock: LockFirmware, private readonly lossesOf?: (lockId: number) => FaultDice | undefined) {
     this.lockId = lock.lockId;
   }
 
-  /** Execute `op` on the lock; the radio answers at once, so `timeoutMs` never elapses. */
+  /** Execute `op` on the lock; the radio answers at once, so `timeoutMs` never elapses. A drawn loss is `unreachable`. */
   async request(op: LockOp, _timeoutMs: number): Promise<LockAnswer> {
-    if (this.closed || !this.lock.reachable) return { result: 'unreachable', data: {} };
+    if (this.closed || !this.lock.reachable || this.lossesOf?.(this.lockId)?.hit()) return { result: 'unreachable', data: {} };
     return this.lock.execute(op);
   }
 

@@ -9,3 +9,4 @@ export * from './mqtt.ts';
 export * from './lockwire.ts';
 export * from './lock-defaults.ts';
 export * from './uint.ts';
+export { schemaProblems, type Schema, type SchemaProblem } from './json-schema.ts';

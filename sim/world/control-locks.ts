@@ -1,4 +1,6 @@
 import { isUint32 } from '../protocol/index.ts';
+import { FaultDice } from '../random.ts';
+import { rateOf } from './control-faults.ts';
 import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError } from './json-http.ts';
 
@@ -58,9 +60,18 @@ export interface LockKnobs {
   tamper?: boolean;
   power?: 'on' | 'off';
   reset_clock?: true;
+  /** Share of the lock's radio requests lost (answered `unreachable`), 0…1, drawn from the world's seed. */
+  loss_rate?: number;
 }
 
-const KNOBS: readonly (keyof LockKnobs)[] = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock'];
+const KNOBS: readonly (keyof LockKnobs)[] = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock', 'loss_rate'];
+
+/** A lock's loss-rate dice, made on first use (forked off the seed by lock id). */
+function radioDice(world: WorldParts, lockId: number): FaultDice {
+  let dice = world.radioFaults.get(lockId);
+  if (!dice) world.radioFaults.set(lockId, (dice = new FaultDice(`radio:${lockId}`, world.seed)));
+  return dice;
+}
 
 /** `POST /locks/{id}`: turn the lock's knobs (DESIGN §8), all validated before any changes; the new state. */
 export function lockKnobs(world: WorldParts, body: Body, id: string | undefined): unknown {
@@ -75,6 +86,7 @@ export function lockKnobs(world: WorldParts, body: Body, id: string | undefined)
   const tamper = 'tamper' in body ? bool(body, 'tamper') : undefined;
   if ('power' in body && body.power !== 'on' && body.power !== 'off') throw new BadInput('power must be "on" or "off"');
   if ('reset_clock' in body && body.reset_clock !== true) throw new BadInput('reset_clock must be true');
+  const lossRate = 'loss_rate' in body ? rateOf(body.loss_rate, 'loss_rate') : undefined;
   if (battery !== undefined) lock.setBattery(battery);
   if (drift !== undefined) lock.setDrift(drift);
   if (offset !== undefined) lock.setClockOffset(offset);
@@ -83,5 +95,6 @@ export function lockKnobs(world: WorldParts, body: Body, id: string | undefined)
   if (tamper !== undefined) lock.setTamper(tamper);
   if (body.power !== undefined) lock.setPower(body.power === 'on');
   if (body.reset_clock === true) lock.resetClock();
+  if (lossRate !== undefined) radioDice(world, lock.lockId).set(lossRate, null, world.seed);
   return lockView(world, id);
 }

@@ -1,13 +1,16 @@
 import { UINT32_MAX } from '../protocol/index.ts';
+import { lockIdOf } from '../cloud/journal.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { boundedServer, type HttpLimits } from '../cloud/http-server.ts';
 import { closeServer, listenOn, urlOf } from '../io/index.ts';
 import type { WorldParts } from './world-parts.ts';
 import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from './json-http.ts';
 import { lockBleUnlock, lockKeypad, lockKnobs, lockTimeSync, lockView } from './control-locks.ts';
+import { journalView } from './control-journal.ts';
+import { gatewayRatesView, injectedView, rateOf, setGatewayRates } from './control-faults.ts';
 import { dropGateway, gatewayMqtt, probe, resetWorld } from './control-gateways.ts';
 
-type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[]) => unknown | Promise<unknown>;
+type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[], query: URLSearchParams) => unknown | Promise<unknown>;
 
 const num = (body: Record<string, unknown>, key: string, ok: (n: number) => boolean, hint: string): number => {
   const v = body[key];
@@ -43,11 +46,12 @@ function gatewayOf(world: WorldParts, id: string | undefined) {
 
 async function setGateway(world: WorldParts, body: Record<string, unknown>, [id]: string[]): Promise<unknown> {
   const gw = gatewayOf(world, id);
-  const known = ['online', 'partitioned', 'latency_ms', 'crash', 'redeliver_next', 'reboot'];
+  const known = ['online', 'partitioned', 'latency_ms', 'drop_rate', 'crash', 'redeliver_next', 'reboot'];
   for (const k of Object.keys(body)) if (!known.includes(k)) throw new BadInput(`${k} is not a gateway knob (${known.join(', ')})`);
   if ('online' in body && typeof body.online !== 'boolean') throw new BadInput('online must be a boolean');
   if ('partitioned' in body && typeof body.partitioned !== 'boolean') throw new BadInput('partitioned must be a boolean');
-  if ('latency_ms' in body) gw.latencyMs = num(body, 'latency_ms', (n) => n >= 0 && n <= 60000, 'a number of ms in 0…60000');
+  if ('latency_ms' in body && typeof body.latency_ms !== 'object') gw.latencyMs = num(body, 'latency_ms', (n) => n >= 0 && n <= 60000, 'a number of ms in 0…60000 or {"mean": ms, "jitter": ms}');
+  setGatewayRates(world, gw, body);
   if (typeof body.partitioned === 'boolean') gw.partitioned = body.partitioned;
   if ('crash' in body && body.crash !== true) throw new BadInput('crash must be true');
   if ('reboot' in body && body.reboot !== true) throw new BadInput('reboot must be true');
@@ -57,7 +61,7 @@ async function setGateway(world: WorldParts, body: Record<string, unknown>, [id]
   if (body.crash === true) gw.kill(false);
   // Extension: a power cycle — will, then back online with event ids from 1 (DESIGN §3.4, TEST-PLAN GWP-04).
   if (body.reboot === true) await gw.reboot();
-  return { ap_id: gw.apId, online: gw.online, partitioned: gw.partitioned, latency_ms: gw.latencyMs };
+  return { ap_id: gw.apId, online: gw.online, partitioned: gw.partitioned, latency_ms: gw.latencyMs, ...gatewayRatesView(gw) };
 }
 
 function worldView(world: WorldParts): unknown {
@@ -80,11 +84,23 @@ function worldView(world: WorldParts): unknown {
   };
 }
 
+/** `{"fail_next": n, "status"}` fails the next n deliveries; `{"fail_rate": p, "status"}` a drawn share of them (default status 500, 503). */
 function pushFaults(world: WorldParts, body: Record<string, unknown>): unknown {
-  const count = num(body, 'fail_next', (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'an integer in 0…1000');
-  const status = body.status === undefined ? 500 : num(body, 'status', (n) => Number.isInteger(n) && n >= 300 && n <= 599, 'an HTTP status in 300…599');
-  world.sink.failDeliveries(count, status);
-  return { fail_next: count, status };
+  for (const k of Object.keys(body)) if (!['fail_next', 'fail_rate', 'status'].includes(k)) throw new BadInput(`${k} is not a push fault (fail_next, fail_rate, status)`);
+  if (!('fail_next' in body) && !('fail_rate' in body)) throw new BadInput('body must have "fail_next" or "fail_rate"');
+  const status = (dflt: number): number => body.status === undefined ? dflt : num(body, 'status', (n) => Number.isInteger(n) && n >= 300 && n <= 599, 'an HTTP status in 300…599');
+  const answer: Record<string, number> = {};
+  if ('fail_next' in body) {
+    const count = num(body, 'fail_next', (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'an integer in 0…1000');
+    world.sink.failDeliveries(count, status(500));
+    Object.assign(answer, { fail_next: count, status: status(500) });
+  }
+  if ('fail_rate' in body) {
+    const rate = rateOf(body.fail_rate, 'fail_rate');
+    world.sink.failShare(rate, status(503), world.seed);
+    Object.assign(answer, { fail_rate: rate, status: status(503) });
+  }
+  return answer;
 }
 
 function stats(world: WorldParts): unknown {
@@ -99,6 +115,8 @@ function stats(world: WorldParts): unknown {
     gateways_online_at_cloud: world.cloud ? world.fixture.gateways.filter((g) => world.cloud!.gatewayOnline(g.ap_id)).length : null,
     gateways: Object.fromEntries([...world.gateways].map(([id, g]) => [id, g.stats])),
     sink: world.sink.stats,
+    // What the fault rates injected (control-faults.ts): same seed and traffic, same counts.
+    injected: injectedView(world),
   };
 }
 
@@ -120,7 +138,18 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['DELETE', /^\/push$/, (w) => { w.sink.clear(); return {}; }],
   ['POST', /^\/push\/faults$/, pushFaults],
   ['GET', /^\/stats$/, stats],
+  ['GET', /^\/journal$/, (w, _b, _p, q) => journalView(w, q)],
+  ['DELETE', /^\/journal$/, (w) => { w.journal.clear(); return {}; }],
 ];
+
+/** The lock a `/locks/{id}…` path names. */
+const lockOfPath = (path: string): number | undefined => {
+  const m = /^\/locks\/(\d+)/.exec(path);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** Reads of the journal itself are not journaled: a client polling it would fill the ring with its own polls. */
+const UNJOURNALED = /^\/journal$/;
 
 /** The control API of a world (DESIGN §8) on its own HTTP server. */
 export class ControlServer {
@@ -134,26 +163,34 @@ export class ControlServer {
   }
 
   private static async handle(world: WorldParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
+    let body: Record<string, unknown> | undefined;
+    const reply = (status: number, answer: unknown): void => {
+      sendJson(res, status, answer);
+      if (UNJOURNALED.test(path)) return;
+      // A read's answer (a whole push list, the stats) is left out: copying it on every poll would cost more than the read.
+      const detail = req.method === 'GET' && status === 200 ? undefined : { request: body ?? null, response: answer };
+      world.journal.add('control', `${req.method} ${path} → ${status}`, detail, lockOfPath(path) ?? lockIdOf(body));
+    };
     try {
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
       const sink = /^\/sink\/([^/]+)$/.exec(path);
       if (sink && req.method === 'POST') {
         const appId = pathSegment(sink[1]!, 'the app id in /sink/{app_id}');
-        const body = await readJsonObject(req, 256 * 1024);
+        body = await readJsonObject(req, 256 * 1024);
         const status = world.sink.deliver(appId, body);
-        return sendJson(res, status, { ok: status === 200 });
+        return reply(status, { ok: status === 200 });
       }
       const matches = ROUTES.filter(([, re]) => re.test(path));
-      if (matches.length === 0) return sendJson(res, 404, { error: `no route ${path}` });
+      if (matches.length === 0) return reply(404, { error: `no route ${path}` });
       const route = matches.find(([m]) => m === req.method);
-      if (!route) return sendJson(res, 405, { error: `${req.method} not allowed on ${path}` });
+      if (!route) return reply(405, { error: `${req.method} not allowed on ${path}` });
       const params = route[1].exec(path)!.slice(1);
-      const body = req.method === 'POST' ? await readJsonObject(req) : {};
-      sendJson(res, 200, await route[2](world, body, params));
+      body = req.method === 'POST' ? await readJsonObject(req) : {};
+      reply(200, await route[2](world, body, params, new URLSearchParams(search)));
     } catch (e) {
-      if (e instanceof BadInput || e instanceof RangeError) return sendJson(res, 400, { error: e.message });
-      if (e instanceof ControlError) return sendJson(res, e.status, { error: e.message });
-      sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) });
+      if (e instanceof BadInput || e instanceof RangeError) return reply(400, { error: e.message });
+      if (e instanceof ControlError) return reply(e.status, { error: e.message });
+      reply(500, { error: e instanceof Error ? e.message : String(e) });
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/index.ts';
+import { FaultDice } from '../random.ts';
 
 /** One push as received by the built-in sink (`GET /push`). */
 export interface ReceivedPush {
@@ -16,6 +17,9 @@ export class PushSink {
   private readonly received: ReceivedPush[] = [];
   private failNext = 0;
   private failStatus = 500;
+  private rateStatus = 503;
+  /** A share of deliveries refused (`POST /push/faults {"fail_rate", "status"}`), drawn from the world's seed. */
+  readonly faults = new FaultDice('sink');
   readonly stats = { received: 0, refused: 0, dropped: 0 };
 
   constructor(private readonly clock: Clock, private readonly capacity = 10_000) {}
@@ -26,6 +30,10 @@ export class PushSink {
       this.failNext--;
       this.stats.refused++;
       return this.failStatus;
+    }
+    if (this.faults.hit()) {
+      this.stats.refused++;
+      return this.rateStatus;
     }
     if (this.received.length >= this.capacity) {
       this.received.shift();
@@ -42,6 +50,12 @@ export class PushSink {
     this.failStatus = status;
   }
 
+  /** Refuse a share `rate` (0…1) of deliveries with HTTP `status`, drawing afresh from `seed`. */
+  failShare(rate: number, status: number, seed: number): void {
+    this.faults.set(rate, null, seed);
+    this.rateStatus = status;
+  }
+
   /** Everything received, oldest first. */
   list(): ReceivedPush[] {
     return [...this.received];
@@ -55,5 +69,6 @@ export class PushSink {
   reset(): void {
     this.clear();
     this.failNext = 0;
+    this.faults.clear();
   }
 }

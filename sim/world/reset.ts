@@ -7,14 +7,19 @@ import { waitUntil } from '../io/index.ts';
 /** Longest a reset waits for one condition (a gateway back online, the cloud idle), ms. */
 const RESET_WAIT_MS = 5000;
 
+/** The longest latency a spread can draw, ms. */
+const maxDrawnMs = (spread: { meanMs: number; jitterMs: number } | null): number => (spread ? spread.meanMs + spread.jitterMs : 0);
+
 /** Gateway faults off and every gateway online, after what a delayed gateway still sends has landed. */
 export async function clearGatewayFaults(world: WorldParts): Promise<void> {
-  const latencyMs = Math.max(0, ...[...world.gateways.values()].map((g) => g.latencyMs));
+  const latencyMs = Math.max(0, ...[...world.gateways.values()].map((g) => g.latencyMs + maxDrawnMs(g.faults.settings.latency)));
   for (const g of world.gateways.values()) {
     g.partitioned = false;
     g.redeliverNext = 0;
     g.latencyMs = 0;
+    g.faults.clear();
   }
+  for (const radio of world.radioFaults.values()) radio.clear();
   // A delayed ack or event of the last test is still on its way: let it land before forgetting.
   if (latencyMs > 0) await new Promise((r) => setTimeout(r, 2 * latencyMs + 20));
   for (const g of world.gateways.values()) if (!g.online) await g.setOnline(true);

@@ -2,6 +2,8 @@ import type { WorldClock } from '../clock/index.ts';
 import type { Broker } from '../broker/broker.ts';
 import type { BrokerThread } from '../broker/broker-thread.ts';
 import type { Cloud } from '../cloud/index.ts';
+import { Journal } from '../cloud/journal.ts';
+import type { FaultDice } from '../random.ts';
 import type { VirtualGateway } from '../gateway/gateway.ts';
 import type { VirtualLock } from '../lock/lock.ts';
 import type { Fixture } from './fixture.ts';
@@ -25,6 +27,8 @@ export class WorldParts {
     readonly defects: readonly string[],
     /** The world's namespace on the broker (DESIGN §13); '' = §4 exactly. */
     readonly namespace: string,
+    /** The world's seed (STYLE §2): fault rates set on the control API draw from forks of it. */
+    readonly seed = 0,
   ) {}
 
   // Filled in once while the world starts (World.start, through `started`); read-only for everyone else.
@@ -45,6 +49,12 @@ export class WorldParts {
   readonly externalGateways = new Set<number>();
   /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */
   readonly external = new Set<number>();
+  /** Loss-rate dice of the locks given a `loss_rate` (control API), made on first use. */
+  readonly radioFaults = new Map<number, FaultDice>();
+  /** The radio's lookup of a lock's dice (RadioLink `lossesOf`): one function for every link. */
+  readonly radioLosses = (lockId: number): FaultDice | undefined => this.radioFaults.get(lockId);
+  /** Every API exchange, control call, MQTT message of the cloud and push attempt, bounded (`GET /journal`). */
+  readonly journal = new Journal(() => this.clock.now());
 
   /** The one writer of the parts a starting world fills in (each once, in World.start). */
   protected started<K extends StartedPart>(part: K, value: WorldParts[K]): WorldParts[K] {

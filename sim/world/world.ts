@@ -119,7 +119,7 @@ export class World extends WorldParts {
     if (refused.length > 0) throw new FixtureError(refused.map((e) => ({ path: e.where, message: e.reason })));
     const clock = new WorldClock(fixture.world.start);
     const locks = new Map(fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
-    const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '');
+    const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '', opts.seed ?? 0);
     try {
       await world.start(opts);
     } catch (e) {
@@ -175,7 +175,7 @@ export class World extends WorldParts {
           return [external];
         }
         const lock = this.locks.get(id);
-        return lock ? [new RadioLink(lock)] : [];
+        return lock ? [new RadioLink(lock, this.radioLosses)] : [];
       });
       const gw = await VirtualGateway.create({
         apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace: this.namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects: this.defects,
@@ -226,6 +226,7 @@ export class World extends WorldParts {
       ...(opts.compensation ? { compensation: opts.compensation } : {}),
       defects: this.defects,
       rng: seededRng(opts.seed ?? 0).fork('cloud'),
+      journal: this.journal,
     });
     this.started('cloud', cloud);
     this.closers.push(() => cloud.close());
@@ -240,7 +241,7 @@ export class World extends WorldParts {
    * the world's randomness.
    */
   async reset(seed?: number): Promise<void> {
-    await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock));
+    await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock, this.radioLosses));
     if (seed !== undefined) this.reseed(seed);
   }
 

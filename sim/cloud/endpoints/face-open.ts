@@ -1,6 +1,5 @@
 import { byLockId, endpoint } from '../endpoint.ts';
 import { fail } from '../reply.ts';
-import { base64Image, fieldsOf, idNumber, text, uint32 } from '../fields.ts';
 import { openThroughGateway } from './remote-open.ts';
 
 /** Largest decoded face image in bytes (DESIGN §3.3: 100 KB, 2017-05-12). */
@@ -23,15 +22,13 @@ interface FaceFields {
  */
 export const faceOpen = endpoint<FaceFields>({
   path: '/third/lock/open/face',
-  fields: (body) => fieldsOf<FaceFields>({
-    lock_id: () => uint32(body, 'lock_id'),
-    name: () => text(body, 'name', 1, 64),
-    id_num: () => idNumber(body, 'id_num'),
-    img_code: () => {
-      const r = base64Image(body, 'img_code', MAX_IMAGE_BYTES);
-      return r.ok ? { ok: true, value: body.img_code as string } : r;
-    },
-  }),
+  request: {
+    lock_id: { type: 'uint32' },
+    name: { type: 'text', min: 1, max: 64 },
+    id_num: { type: 'id_number' },
+    img_code: { type: 'base64_image', maxBytes: MAX_IMAGE_BYTES },
+  },
+  data: null,
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
     if (!deps.faceRate.tryAttempt(lock.lockId, fields.id_num, deps.clock.now())) {

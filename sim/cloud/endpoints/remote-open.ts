@@ -1,7 +1,6 @@
 import type { Outcome } from '../../protocol/index.ts';
 import { byLockId, endpoint, gatewayReady, outcomeOf, type CloudDeps } from '../endpoint.ts';
 import { fail, ok, type Reply } from '../reply.ts';
-import { fieldsOf, text, uint32 } from '../fields.ts';
 import type { LockRecord } from '../types.ts';
 
 const UNLOCK_OUTCOMES = { ok: 'ok', unreachable: 'offline', busy: 'busy' } as const;
@@ -23,10 +22,8 @@ export async function openThroughGateway(lock: LockRecord, uid: number | undefin
 /** `/third/lock/open`: a network unlock. */
 export const lockOpen = endpoint<{ lock_id: number; attach: string }>({
   path: '/third/lock/open',
-  fields: (body) => fieldsOf<{ lock_id: number; attach: string }>({
-    lock_id: () => uint32(body, 'lock_id'),
-    attach: () => text(body, 'attach'),
-  }),
+  request: { lock_id: { type: 'uint32' }, attach: { type: 'text' } },
+  data: null,
   lockKey: byLockId,
   handle: ({ lock }, deps) => openThroughGateway(lock, undefined, deps),
 });
@@ -42,7 +39,12 @@ function stateReply(lockId: number, online: boolean, deps: CloudDeps): Reply {
  */
 export const lockStateGet = endpoint<{ lock_id: number }>({
   path: '/third/lock/state/get',
-  fields: (body) => fieldsOf<{ lock_id: number }>({ lock_id: () => uint32(body, 'lock_id') }),
+  request: { lock_id: { type: 'uint32' } },
+  data: {
+    type: 'object',
+    properties: { lock_id: { type: 'integer' }, online: { type: 'boolean' }, is_abnormal: { type: 'boolean' }, low_voltage: { type: 'boolean' } },
+    required: ['lock_id', 'online', 'is_abnormal', 'low_voltage'],
+  },
   lockKey: byLockId,
   handle: async ({ lock }, deps) => {
     if (lock.apId === null) return deps.rules.noGateway();

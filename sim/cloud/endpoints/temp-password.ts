@@ -1,7 +1,7 @@
 import { SLOT_S, slotOf, slotWindow, tempPassword } from '../../protocol/index.ts';
 import { byLockId, endpoint, type CloudDeps } from '../endpoint.ts';
 import { fail, ok } from '../reply.ts';
-import { fieldsOf, uint32, type FieldResult } from '../fields.ts';
+import type { FieldResult } from '../fields.ts';
 
 interface PwdGetFields {
   lock_id: number;
@@ -15,12 +15,11 @@ function dayOf(unixS: number, tzOffsetMin: number): number {
 }
 
 /** `effective_at`: any uint32 (2017-03); a multiple of 300 on the current day (2017-10, DESIGN §3.1). */
-function effectiveAt(body: Record<string, unknown>, deps: CloudDeps): FieldResult<number> {
-  const r = uint32(body, 'effective_at', 0);
-  if (!r.ok || deps.profile !== 'kexin-2017-10') return r;
-  const sameDay = dayOf(r.value, deps.tzOffsetMin) === dayOf(deps.clock.now(), deps.tzOffsetMin);
-  if (r.value % SLOT_S !== 0 || !sameDay) return { ok: false, desc: 'effective_at must be a multiple of 300 on the current day (UTC+8)' };
-  return r;
+function effectiveAt(fields: PwdGetFields, deps: CloudDeps): FieldResult<PwdGetFields> {
+  if (deps.profile !== 'kexin-2017-10') return { ok: true, value: fields };
+  const sameDay = dayOf(fields.effective_at, deps.tzOffsetMin) === dayOf(deps.clock.now(), deps.tzOffsetMin);
+  if (fields.effective_at % SLOT_S !== 0 || !sameDay) return { ok: false, desc: 'effective_at must be a multiple of 300 on the current day (UTC+8)' };
+  return { ok: true, value: fields };
 }
 
 /**
@@ -29,11 +28,9 @@ function effectiveAt(body: Record<string, unknown>, deps: CloudDeps): FieldResul
  */
 export const tempPasswordGet = endpoint<PwdGetFields>({
   path: '/third/lock/pwd/get',
-  fields: (body, deps) => fieldsOf<PwdGetFields>({
-    lock_id: () => uint32(body, 'lock_id'),
-    effective_at: () => effectiveAt(body, deps),
-    expire: () => (body.expire === SLOT_S ? { ok: true, value: SLOT_S } : { ok: false, desc: 'expire must be 300' }),
-  }),
+  request: { lock_id: { type: 'uint32' }, effective_at: { type: 'uint32', min: 0 }, expire: { type: 'one_of', values: [SLOT_S] } },
+  refine: effectiveAt,
+  data: { type: 'object', properties: { password: { type: 'string', pattern: '^[0-9]{6}$' } }, required: ['password'] },
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
     const window = slotWindow(slotOf(fields.effective_at));

@@ -1,7 +1,6 @@
 import { timeSyncKeys } from '../../protocol/index.ts';
 import { byLockId, endpoint } from '../endpoint.ts';
 import { fail, ok } from '../reply.ts';
-import { fieldsOf, uint32, type FieldResult } from '../fields.ts';
 
 /**
  * `/third/lock/time_sync/seq/get` (DESIGN §5.3): the next seq of the lock (strictly increasing
@@ -9,7 +8,12 @@ import { fieldsOf, uint32, type FieldResult } from '../fields.ts';
  */
 export const timeSyncSeqGet = endpoint<{ lock_id: number }>({
   path: '/third/lock/time_sync/seq/get',
-  fields: (body) => fieldsOf<{ lock_id: number }>({ lock_id: () => uint32(body, 'lock_id') }),
+  request: { lock_id: { type: 'uint32' } },
+  data: {
+    type: 'object',
+    properties: { seq: { type: 'integer', minimum: 0 }, key1: { type: 'integer', minimum: 0 }, key2: { type: 'integer', minimum: 0 } },
+    required: ['seq', 'key1', 'key2'],
+  },
   lockKey: byLockId,
   handle: async ({ lock }, deps) => {
     const w = deps.clock.now();
@@ -25,22 +29,14 @@ interface ResultFields {
   state: 1 | 2;
 }
 
-function syncState(body: Record<string, unknown>): FieldResult<1 | 2> {
-  const v = body.state;
-  return v === 1 || v === 2 ? { ok: true, value: v } : { ok: false, desc: 'state must be 1 (ok) or 2 (failed)' };
-}
-
 /**
  * `/third/lock/time_sync/result` (DESIGN §3.3): a seq never issued for this lock is 400; reported
  * after its TTL 357; the same state again 200 (idempotent); the other state 400.
  */
 export const timeSyncResult = endpoint<ResultFields>({
   path: '/third/lock/time_sync/result',
-  fields: (body) => fieldsOf<ResultFields>({
-    lock_id: () => uint32(body, 'lock_id'),
-    seq: () => uint32(body, 'seq'),
-    state: () => syncState(body),
-  }),
+  request: { lock_id: { type: 'uint32' }, seq: { type: 'uint32' }, state: { type: 'one_of', values: [1, 2] } },
+  data: null,
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
     const rec = deps.store.issuedSeq(lock, fields.seq);

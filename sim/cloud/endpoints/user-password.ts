@@ -1,6 +1,6 @@
 import { byLockId, endpoint, gatewayReady, outcomeOf, type CloudDeps } from '../endpoint.ts';
 import { fail, ok } from '../reply.ts';
-import { fieldsOf, sixDigits, uint32, UINT32_MAX } from '../fields.ts';
+import { UINT32_MAX } from '../fields.ts';
 import type { LockRecord } from '../types.ts';
 
 /** Longest v2 password validity: ten years in seconds (DESIGN §3.3). */
@@ -35,17 +35,10 @@ const WRITE_OUTCOMES = { ok: 'ok', unreachable: 'offline', busy: 'busy' } as con
  */
 export const userPasswordGet = endpoint<PwdGetFields>({
   path: '/third/v2/lock/pwd/get',
-  fields: (body) => {
-    const r = fieldsOf<PwdGetFields>({
-      lock_id: () => uint32(body, 'lock_id'),
-      uid: () => uint32(body, 'uid'),
-      effective_at: () => uint32(body, 'effective_at', 0),
-      expire: () => uint32(body, 'expire', 1, MAX_EXPIRE_S),
-    });
-    // The window end travels as a uint32 to the lock (DESIGN §4 pwd_add).
-    if (r.ok && r.value.effective_at + r.value.expire > UINT32_MAX) return { ok: false, desc: 'effective_at + expire must not exceed 4294967295' };
-    return r;
-  },
+  request: { lock_id: { type: 'uint32' }, uid: { type: 'uint32' }, effective_at: { type: 'uint32', min: 0 }, expire: { type: 'uint32', min: 1, max: MAX_EXPIRE_S } },
+  // The window end travels as a uint32 to the lock (DESIGN §4 pwd_add).
+  refine: (f) => (f.effective_at + f.expire > UINT32_MAX ? { ok: false, desc: 'effective_at + expire must not exceed 4294967295' } : { ok: true, value: f }),
+  data: { type: 'object', properties: { password: { type: 'string', pattern: '^[0-9]{6}$' } }, required: ['password'] },
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
     const end = fields.effective_at + fields.expire;
@@ -76,10 +69,8 @@ export const userPasswordGet = endpoint<PwdGetFields>({
 /** `/third/v2/lock/pwd/del`: uid 0 deletes every user password; 355, 362, 360, 365; RPC `pwd_del`. */
 export const userPasswordDel = endpoint<{ lock_id: number; uid: number }>({
   path: '/third/v2/lock/pwd/del',
-  fields: (body) => fieldsOf<{ lock_id: number; uid: number }>({
-    lock_id: () => uint32(body, 'lock_id'),
-    uid: () => uint32(body, 'uid', 0),
-  }),
+  request: { lock_id: { type: 'uint32' }, uid: { type: 'uint32', min: 0 } },
+  data: null,
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
     const ready = gatewayReady(lock, deps);
@@ -103,10 +94,8 @@ const PWD_UNLOCK_OUTCOMES = {
 /** `/third/v2/lock/open`: open with a user password; 355, 362, 360, 365; RPC `pwd_unlock`. */
 export const userPasswordOpen = endpoint<{ lock_id: number; password: string }>({
   path: '/third/v2/lock/open',
-  fields: (body) => fieldsOf<{ lock_id: number; password: string }>({
-    lock_id: () => uint32(body, 'lock_id'),
-    password: () => sixDigits(body, 'password'),
-  }),
+  request: { lock_id: { type: 'uint32' }, password: { type: 'six_digits' } },
+  data: null,
   lockKey: byLockId,
   handle: async ({ fields, lock }, deps) => {
     const ready = gatewayReady(lock, deps);
