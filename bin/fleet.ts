@@ -8,6 +8,7 @@ import { FixtureError, World, loadFixture, parseBrokerUrl, parseFixture } from '
 import { generateFleet, parseShard, shardFixture, type Shard } from '../sim/world/fleet-shard.ts';
 import { namespaceProblem } from '../sim/protocol/index.ts';
 import { cli, type Cli } from './cli.ts';
+import { openFileLimit, shardFdProblem } from './fleet-fds.ts';
 
 const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [--control-port P] [--namespace NS]
        npm run fleet -- --generate --locks L --gateways G --out F [--seed S]
@@ -15,7 +16,8 @@ const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [
 Runs the virtual gateways of shard K of N (those with ap_id mod N = K-1) and the locks behind them
 against the broker at URL, on real time (world time starts at the wall clock), with a control API
 for them (docs/cli.md §8 lock and gateway routes). Prints one JSON line when every gateway is connected:
-{"mqtt", "control", "shard", "gateways", "locks"}. The cloud is elsewhere: \`npm run sim -- --mqtt-url
+{"mqtt", "control", "shard", "gateways", "locks"}. A shard whose gateways (one socket each) would pass
+the open-file limit (ulimit -n) refuses at start, naming the limit and the shard count that fits. The cloud is elsewhere: \`npm run sim -- --mqtt-url
 URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly and exit 0.
 
   --fixture F         fleet fixture (docs/fixture-file.md §7)
@@ -77,8 +79,13 @@ const controlPort = args['control-port'] === undefined ? 0 : cmd.uint(args['cont
 
 let world: World;
 try {
-  const fixture = shardFixture(await loadFixture(args.fixture!), shard);
+  const whole = await loadFixture(args.fixture!);
+  const fixture = shardFixture(whole, shard);
   if (fixture.gateways.length === 0) fail(`shard ${args.shard} of ${args.fixture} has no gateway`);
+  const fdLimit = openFileLimit();
+  const fdProblem = fdLimit === null ? null
+    : shardFdProblem({ shardGateways: fixture.gateways.length, fleetGateways: whole.gateways.length, shardCount: shard.count, fdLimit });
+  if (fdProblem) fail(`shard ${args.shard}: ${fdProblem}`);
   // Real devices run on real time: a wall-clock start, not the fixture's.
   fixture.world.start = Math.floor(Date.now() / 1000);
   world = await World.create(fixture, {
