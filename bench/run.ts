@@ -13,6 +13,7 @@ import { roundTrip, type Section } from './round-trip.ts';
 import { throughput } from './throughput.ts';
 import { fleetScale } from './fleet-scale.ts';
 import { fleetShards } from './fleet-shards.ts';
+import { gatewaySession } from './gateway-session.ts';
 import { suite } from './suite.ts';
 import { profileSection } from './profile.ts';
 import { compare, compareTable, CompareError, readReport } from './compare.ts';
@@ -22,6 +23,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
   'round-trip': roundTrip,
   throughput,
   'fleet-scale': fleetScale,
+  'gateway-session': gatewaySession,
   suite,
   profile: profileSection,
 };
