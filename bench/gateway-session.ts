@@ -3,7 +3,7 @@
  * the floor, a bare mqtt.js client doing what a gateway does to come online (CONNECT with its will,
  * SUBSCRIBE `cmd`, retained `status`), both on one Mosquitto, each in a fresh process so RSS is its own:
  * `node --expose-gc --import tsx bench/gateway-session.ts --kind gateway|bare --url mqtt://… --count N`
- * prints one JSON line (`SessionSample`).
+ * prints one JSON line (`SessionSample`): the cost of N sessions opened after WARM.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,17 +51,22 @@ async function bare(url: string, apId: number): Promise<MqttClient> {
   return client;
 }
 
+/** Sessions opened before the first reading: what one costs once per process (code, mqtt-packet's 6 MB number cache) is not a session's cost. */
+const WARM = 100;
+
 async function child(kind: 'gateway' | 'bare', url: string, count: number): Promise<void> {
-  settle();
-  const before = process.memoryUsage();
   const held: (MqttClient | VirtualGateway)[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(AT_ONCE, count) }, async () => {
-    while (next < count) {
+  const openUpTo = (n: number): Promise<unknown> => Promise.all(Array.from({ length: Math.min(AT_ONCE, n) }, async () => {
+    while (next < n) {
       const apId = GW_BASE + next++;
       held.push(kind === 'bare' ? await bare(url, apId) : await VirtualGateway.create({ apId, secret: 's', mqttUrl: url, links: [] }));
     }
   }));
+  await openUpTo(WARM);
+  settle();
+  const before = process.memoryUsage();
+  await openUpTo(WARM + count);
   settle();
   const after = process.memoryUsage();
   const sample: SessionSample = { kind, count, rssDelta: after.rss - before.rss, heapUsedDelta: after.heapUsed - before.heapUsed };
