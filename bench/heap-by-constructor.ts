@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   // Bounded: the cloud learns every retained status within seconds at this size.
   while (!apIds.every((id) => world.cloud!.gatewayOnline(id)) && performance.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
   (globalThis as { gc?: () => void }).gc?.();
+  process.stdout.on('error', () => undefined);
   const file = writeHeapSnapshot(join(tmpdir(), `lockbench-heap-${process.pid}.heapsnapshot`));
   await world.close();
   try {
