@@ -51,6 +51,10 @@ export function measureFleet(locks: number, gateways: number, requests: number, 
 /** The libraries' floor under the fleet's start (bench/fleet-floor.ts), in a fresh process. */
 const measureFloor = (gateways: number): Promise<ChildRun<FloorSample>> => runChild<FloorSample>(FLOOR, ['--gateways', String(gateways)], 120_000);
 
+/** Fleet budgets (DESIGN §13): memory per virtual lock and per gateway session. */
+const LOCK_BUDGET_B = 1024;
+const GATEWAY_BUDGET_B = 8192;
+
 const rssDelta = (s: { rssAfter: number; rssBefore: number }): number => s.rssAfter - s.rssBefore;
 
 /**
@@ -97,7 +101,9 @@ export async function fleetScale(quick: boolean): Promise<Section> {
   if (few.ok) {
     const perGw = (rssDelta(s) - rssDelta(few.sample)) / (gws - gws / 10);
     const perLock = (rssDelta(few.sample) - perGw * (gws / 10)) / locks;
-    results.push(result(`${label}: bytes per gateway (est.)`, perGw, 'B'), result(`${label}: bytes per lock (est.)`, perLock, 'B'));
+    // The fleet budgets (DESIGN §13): a gateway here is both ends of its connection (client and in-process broker).
+    results.push(result(`${label}: bytes per gateway (est.)`, perGw, 'B', null, { on: 'value', atMost: GATEWAY_BUDGET_B }, `≤ ${GATEWAY_BUDGET_B} B`),
+      result(`${label}: bytes per lock (est.)`, perLock, 'B', null, { on: 'value', atMost: LOCK_BUDGET_B }, `≤ ${LOCK_BUDGET_B} B`));
     notes.push(`fleet scale: per-gateway = (RSSΔ ${gws} gw − RSSΔ ${gws / 10} gw) / ${gws - gws / 10}; per-lock = rest of RSSΔ(${gws / 10} gw) / ${locks}; `
       + `RSSΔ ${round(rssDelta(s) / MB)} MB vs ${round(rssDelta(few.sample) / MB)} MB, heapUsedΔ ${round(s.heapUsedDelta / MB)} MB; ready ${round(few.sample.readyMs)} ms with ${gws / 10} gateways`);
   } else {

@@ -1,8 +1,9 @@
 /**
- * DESIGN §13 fleets: a generated fleet as 4 `npm run fleet` shards on one Mosquitto, driven by the
+ * DESIGN §13 fleets: a generated fleet as `npm run fleet` shards on one Mosquitto, driven by the
  * cloud alone (`npm run sim -- --mqtt-url … --gateways none`), every part its own process.
  * Measures the time until the cloud sees every gateway online, RSS per process, and remote opens/s
- * on random locks. `npm run bench -- --fleet-shards` (quick: 10k locks / 1k gateways).
+ * on random locks, with the fleet budgets as figures. `npm run bench -- --fleet-shards [--locks L
+ * --gateways G]` (default 100k / 10k; quick: 10k / 1k).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,12 +12,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateFleet, GENERATED_LOCK_BASE } from '../sim/world/fleet-shard.ts';
+import { openFileLimit, shardsThatFit } from '../bin/fleet-fds.ts';
 import { JsonClient, describe, envelopeOk, runLoad, signed } from './load.ts';
 import type { Section } from './round-trip.ts';
 import { result, round } from './stats.ts';
 
-const SHARDS = 4;
+/** Shards unless the fd limit wants more (the 2 cores are shared with the cloud and Mosquitto either way). */
+const MIN_SHARDS = 4;
 const MB = 1024 * 1024;
+
+/** Fleet budgets (issue table, DESIGN §13): what a fleet may cost on one machine. */
+const BUDGET = { lockB: 1024, onlineS: 60, totalMb: 4096 } as const;
+
+/** A fleet size for `--fleet-shards`; undefined fields take the defaults (100k / 10k, quick 10k / 1k). */
+export interface FleetSize {
+  locks?: number;
+  gateways?: number;
+}
 
 /** RSS of a live process from /proc (bytes), or NaN. */
 function rssOf(pid: number | undefined): number {
@@ -65,11 +77,15 @@ function rng(seed: number): () => number {
   };
 }
 
-export async function fleetShards(quick: boolean): Promise<Section> {
-  const locks = quick ? 10_000 : 100_000;
-  const gateways = quick ? 1_000 : 10_000;
-  const label = `fleet ${locks}/${gateways} as ${SHARDS} shards on mosquitto`;
-  const notes: string[] = [];
+/** The `fleet-shards` section for a fleet size. */
+export const fleetShards = (size: FleetSize) => (quick: boolean): Promise<Section> =>
+  runFleetShards(size.locks ?? (quick ? 10_000 : 100_000), size.gateways ?? (quick ? 1_000 : 10_000));
+
+async function runFleetShards(locks: number, gateways: number): Promise<Section> {
+  const fdLimit = openFileLimit();
+  const shards = Math.max(MIN_SHARDS, (fdLimit === null ? null : shardsThatFit(gateways, fdLimit)) ?? MIN_SHARDS);
+  const label = `fleet ${locks}/${gateways} as ${shards} shards on mosquitto`;
+  const notes: string[] = [`${label}: ${shards} shards = max(${MIN_SHARDS}, the fewest under the open-file limit ${fdLimit ?? 'unknown'})`];
   if (spawnSync('mosquitto', ['-h']).error) return { results: [], notes: [`${label}: skipped, mosquitto is not installed`] };
   const dir = mkdtempSync(join(tmpdir(), 'lockbench-fleet-'));
   const children: ChildProcess[] = [];
@@ -87,11 +103,11 @@ export async function fleetShards(quick: boolean): Promise<Section> {
     children.push(broker);
     const cloud = await startReady(['bin/sim.ts', '--fixture', fixture, '--mqtt-url', url, '--gateways', 'none', '--start', 'now'], 60_000, children);
     const t0 = performance.now();
-    const shardReady = await Promise.all(Array.from({ length: SHARDS }, (_, k) =>
-      startReady(['bin/fleet.ts', '--fixture', fixture, '--mqtt-url', url, '--shard', `${k + 1}/${SHARDS}`], 120_000, children)));
+    const shardReady = await Promise.all(Array.from({ length: shards }, (_, k) =>
+      startReady(['bin/fleet.ts', '--fixture', fixture, '--mqtt-url', url, '--shard', `${k + 1}/${shards}`], 120_000, children)));
     const shardsUpMs = performance.now() - t0;
     let online = 0;
-    const deadline = t0 + 120_000;
+    const deadline = t0 + 600_000;
     while (performance.now() < deadline) {
       const stats = (await (await fetch(`${String(cloud.control)}/stats`)).json()) as { gateways_online_at_cloud: number };
       online = stats.gateways_online_at_cloud;
@@ -104,6 +120,7 @@ export async function fleetShards(quick: boolean): Promise<Section> {
     const cloudRss = rssOf(children[1]!.pid);
     const brokerRss = rssOf(broker.pid);
     const total = [...shardRss, cloudRss, brokerRss].reduce((a, b) => a + b, 0);
+    const shardTotal = shardRss.reduce((a, b) => a + b, 0);
 
     const api = new JsonClient(String(cloud.api), 32);
     const pick = rng(13);
@@ -116,7 +133,7 @@ export async function fleetShards(quick: boolean): Promise<Section> {
     let run;
     try {
       await runLoad(200, 32, 10_000, open);
-      run = await runLoad(quick ? 1000 : 5000, 32, 30_000, open);
+      run = await runLoad(Math.min(5000, Math.max(1000, locks / 20)), 32, 30_000, open);
     } finally {
       await api.close();
     }
@@ -125,9 +142,12 @@ export async function fleetShards(quick: boolean): Promise<Section> {
       + `opens ${run.done} done, ${run.failed} failed${run.failures.length ? ` (${run.failures.join('; ')})` : ''}; gateways per shard ${shardReady.map((s) => s.gateways).join('/')}`);
     return {
       results: [
-        result(`${label}: ready (cloud sees every gateway online)`, online >= gateways ? readyMs / 1000 : NaN, 's', null, { on: 'value', atMost: 60 }, '< 60 s'),
+        result(`${label}: ready (cloud sees every gateway online)`, online >= gateways ? readyMs / 1000 : NaN, 's', null, { on: 'value', atMost: BUDGET.onlineS }, `< ${BUDGET.onlineS} s`),
         result(`${label}: RSS per shard (max)`, Math.max(...shardRss) / MB, 'MB'),
-        result(`${label}: RSS total (shards + cloud + mosquitto)`, total / MB, 'MB', null, { on: 'value', atMost: 2048 }, '< 2 GB'),
+        result(`${label}: RSS total (shards + cloud + mosquitto)`, total / MB, 'MB', null, { on: 'value', atMost: BUDGET.totalMb }, '< 4 GB'),
+        // Shard RSS (process floor and gateway sessions included) over its locks: an upper bound of a lock's cost.
+        result(`${label}: shard RSS per lock (gateway sessions and process floor included)`, shardTotal / locks, 'B', null, { on: 'value', atMost: BUDGET.lockB }, `≤ ${BUDGET.lockB} B`),
+        result(`${label}: cloud bytes per lock (cloud RSS / locks)`, cloudRss / locks, 'B'),
         result(`${label}: remote opens on random locks (c=32)`, run.perSecond, 'opens/s'),
       ],
       notes,

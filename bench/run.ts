@@ -13,6 +13,7 @@ import { roundTrip, type Section } from './round-trip.ts';
 import { throughput } from './throughput.ts';
 import { fleetScale } from './fleet-scale.ts';
 import { fleetShards } from './fleet-shards.ts';
+import { gatewaySession } from './gateway-session.ts';
 import { suite } from './suite.ts';
 import { profileSection } from './profile.ts';
 import { compare, compareTable, CompareError, readReport } from './compare.ts';
@@ -22,6 +23,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
   'round-trip': roundTrip,
   throughput,
   'fleet-scale': fleetScale,
+  'gateway-session': gatewaySession,
   suite,
   profile: profileSection,
 };
@@ -35,8 +37,10 @@ target met or not, and writes a JSON report.
   --out FILE         where the JSON report goes (default: reports/bench.json)
   --only A,B         run only these sections, comma-separated: ${Object.keys(SECTIONS).join(', ')}
                      (default: all)
-  --fleet-shards     also run the docs/past-one-machine.md §13 fleet on Mosquitto: 100k locks as 4 shards, several
-                     minutes (default: off; section fleet-shards)
+  --fleet-shards     also run the docs/past-one-machine.md §13 fleet on Mosquitto: 100k locks as 4 shards (more
+                     when the open-file limit wants), several minutes (default: off; section fleet-shards)
+  --locks L          locks of the --fleet-shards fleet (1…1000000; default 100000, 10000 with --quick)
+  --gateways G       gateways of the --fleet-shards fleet (1…100000; default 10000, 1000 with --quick)
   --compare OLD      also print each figure against OLD (an earlier bench.json): before, after,
                      after/before and the target met before → after
   --soak             only the soak and fault campaign (bench/soak.ts); figures under "soak" in --out
@@ -49,6 +53,14 @@ target met or not, and writes a JSON report.
 function usageError(message: string): never {
   process.stderr.write(`bench: ${message}\n(npm run bench -- --help lists the options)\n`);
   process.exit(2);
+}
+
+/** A count flag: undefined when absent, else an integer 1…max or a usage error naming the flag. */
+function countFlag(v: string | undefined, flag: string, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > max) usageError(`${flag} must be an integer 1…${max}, got "${v}"`);
+  return n;
 }
 
 interface Options {
@@ -68,7 +80,7 @@ function options(): Options {
         out: { type: 'string', default: 'reports/bench.json' },
         only: { type: 'string' },
         compare: { type: 'string' },
-        'fleet-shards': { type: 'boolean', default: false },
+        'fleet-shards': { type: 'boolean', default: false }, locks: { type: 'string' }, gateways: { type: 'string' },
         help: { type: 'boolean', default: false },
         soak: { type: 'boolean', default: false }, seconds: { type: 'string' }, clients: { type: 'string' },
       },
@@ -80,7 +92,9 @@ function options(): Options {
     process.stdout.write(HELP);
     process.exit(0);
   }
-  const sections = { ...SECTIONS, ...(values['fleet-shards'] ? { 'fleet-shards': fleetShards } : {}) };
+  if (!values['fleet-shards'] && (values.locks !== undefined || values.gateways !== undefined)) usageError('--locks and --gateways size the --fleet-shards fleet: add --fleet-shards');
+  const size = { locks: countFlag(values.locks, '--locks', 1_000_000), gateways: countFlag(values.gateways, '--gateways', 100_000) };
+  const sections = { ...SECTIONS, ...(values['fleet-shards'] ? { 'fleet-shards': fleetShards(size) } : {}) };
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = only?.filter((s) => !(s in sections)) ?? [];
   if (unknown.length > 0) usageError(`--only: unknown section ${unknown.map((s) => `"${s}"`).join(', ')} (sections: ${Object.keys(sections).join(', ')})`);

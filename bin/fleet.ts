@@ -3,11 +3,14 @@
  * with its own control API (DESIGN §13); or `--generate` a fleet fixture.
  */
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { writeSecretFile } from '../sim/io/secret-file.ts';
-import { FixtureError, World, loadFixture, parseBrokerUrl, parseFixture } from '../sim/world/index.ts';
+import { FixtureError, World, loadFixture, parseBrokerUrl, parseFixture, type Fixture } from '../sim/world/index.ts';
 import { generateFleet, parseShard, shardFixture, type Shard } from '../sim/world/fleet-shard.ts';
 import { namespaceProblem } from '../sim/protocol/index.ts';
 import { cli, type Cli } from './cli.ts';
+import { openFileLimit, shardFdProblem } from './fleet-fds.ts';
 
 const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [--control-port P] [--namespace NS]
        npm run fleet -- --generate --locks L --gateways G --out F [--seed S]
@@ -15,7 +18,8 @@ const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [
 Runs the virtual gateways of shard K of N (those with ap_id mod N = K-1) and the locks behind them
 against the broker at URL, on real time (world time starts at the wall clock), with a control API
 for them (docs/cli.md §8 lock and gateway routes). Prints one JSON line when every gateway is connected:
-{"mqtt", "control", "shard", "gateways", "locks"}. The cloud is elsewhere: \`npm run sim -- --mqtt-url
+{"mqtt", "control", "shard", "gateways", "locks"}. A shard whose gateways (one socket each) would pass
+the open-file limit (ulimit -n) refuses at start, naming the limit and the shard count that fits. The cloud is elsewhere: \`npm run sim -- --mqtt-url
 URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly and exit 0.
 
   --fixture F         fleet fixture (docs/fixture-file.md §7)
@@ -29,6 +33,16 @@ URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly an
                       deterministic per --seed S (default: a random seed, printed, so the secrets
                       cannot be derived from a well-known default)
 `;
+
+/**
+ * Every shard parses the whole fleet's fixture to find its part (DESIGN §13: one file, split by ap_id);
+ * at a million locks that is most of a shard's heap, garbage once the part is taken. One forced
+ * collection before the gateways start, while the heap is nothing but the fixture, returns it.
+ */
+function collectFleetFixture(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 const cmd: Cli = cli('lockbench fleet');
 const fail: Cli['fail'] = cmd.fail;
@@ -75,10 +89,26 @@ const nsProblem = namespaceProblem(args.namespace!);
 if (nsProblem) fail(`--namespace ${nsProblem}`);
 const controlPort = args['control-port'] === undefined ? 0 : cmd.uint(args['control-port'], '--control-port', 0, 65535);
 
+/**
+ * This shard's part of the fixture, with its fd check. A function of its own so that the whole fleet's
+ * parsed fixture dies with its frame: held by the module's top-level await it stayed live (~335 MB of
+ * a 250k-lock shard of a million).
+ */
+async function loadShard(): Promise<Fixture> {
+  const whole = await loadFixture(args.fixture!);
+  const part = shardFixture(whole, shard);
+  if (part.gateways.length === 0) fail(`shard ${args.shard} of ${args.fixture} has no gateway`);
+  const fdLimit = openFileLimit();
+  const fdProblem = fdLimit === null ? null
+    : shardFdProblem({ shardGateways: part.gateways.length, fleetGateways: whole.gateways.length, shardCount: shard.count, fdLimit });
+  if (fdProblem) fail(`shard ${args.shard}: ${fdProblem}`);
+  return part;
+}
+
 let world: World;
 try {
-  const fixture = shardFixture(await loadFixture(args.fixture!), shard);
-  if (fixture.gateways.length === 0) fail(`shard ${args.shard} of ${args.fixture} has no gateway`);
+  const fixture = await loadShard();
+  collectFleetFixture();
   // Real devices run on real time: a wall-clock start, not the fixture's.
   fixture.world.start = Math.floor(Date.now() / 1000);
   world = await World.create(fixture, {

@@ -29,12 +29,22 @@ export class CloudStore {
   private readonly issued = new Map<number, Map<number, IssuedSeq>>();
   private readonly passwords = new Map<number, Map<number, string>>();
   private readonly flags = new Map<number, LastKnown>();
+  /**
+   * The corps of the live locks behind each gateway, built once: lock records never change after the
+   * fixture, and a status change (DESIGN §3.4 type 1) must not scan the whole lock table — at a million
+   * locks that scan per status kept the cloud minutes behind the fleet (DESIGN §13).
+   */
+  private readonly gatewayCorps = new Map<number, Set<number>>();
 
   constructor(apps: readonly AppRecord[], locks: readonly LockRecord[]) {
     for (const a of apps) this.apps.set(a.appId, a);
     for (const l of locks) {
       this.locks.set(l.lockId, l);
       this.macs.set(l.mac.toLowerCase(), l);
+      if (l.apId === null || l.isDel) continue;
+      let corps = this.gatewayCorps.get(l.apId);
+      if (!corps) this.gatewayCorps.set(l.apId, (corps = new Set()));
+      corps.add(l.corpId);
     }
   }
 
@@ -65,7 +75,8 @@ export class CloudStore {
 
   /** Apps that may use some lock behind this gateway (DESIGN §3.4 type 1 targets). */
   appsForGateway(apId: number): AppRecord[] {
-    const corps = new Set([...this.locks.values()].filter((l) => l.apId === apId && !l.isDel).map((l) => l.corpId));
+    const corps = this.gatewayCorps.get(apId);
+    if (!corps) return [];
     return [...this.apps.values()].filter((a) => a.corpIds.some((c) => corps.has(c)));
   }
 

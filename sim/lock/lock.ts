@@ -52,7 +52,7 @@ export class VirtualLock implements LockFirmware {
     this.battery = new Battery(spec.batteryPct, w, spec);
     this.lockout = new Lockout(spec.lockout, spec.lockoutSetBack);
     this.passwords = new PasswordStore(spec.capacity);
-    this.acceptance = new Acceptance(spec.secretHex, { ...spec.tolerance });
+    this.acceptance = new Acceptance(spec.secretHex, spec.tolerance);
     this.timeSync = new TimeSyncSeqs(this.clock, spec.syncPhase);
     // Seeded defects wrap the parts' steps (`seeded.ts`) before anything is computed from them: the
     // drift goes through `setDrift` and the battery's first look records the value a seeded step gives.

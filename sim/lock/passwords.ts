@@ -1,34 +1,38 @@
 import { hotp6, safeEqual, slotOf } from '../protocol/index.ts';
 import type { StoredPassword } from './types.ts';
 
-/** User passwords written by `pwd_add` (DESIGN §3.3 v2), at most `capacity` uids. */
+/**
+ * User passwords written by `pwd_add` (DESIGN §3.3 v2), at most `capacity` uids. The map is made at
+ * the first password: an empty Map is a few hundred bytes, and most locks of a fleet hold none (DESIGN §13).
+ */
 export class PasswordStore {
-  private readonly byUid = new Map<number, StoredPassword>();
+  private byUid: Map<number, StoredPassword> | null = null;
 
   constructor(private readonly capacity: number) {}
 
   /** Store or replace the password of `p.uid`; a new uid beyond capacity is `full`. */
   add(p: StoredPassword): 'ok' | 'full' {
-    if (!this.byUid.has(p.uid) && this.byUid.size >= this.capacity) return 'full';
-    this.byUid.set(p.uid, { ...p });
+    const byUid = (this.byUid ??= new Map());
+    if (!byUid.has(p.uid) && byUid.size >= this.capacity) return 'full';
+    byUid.set(p.uid, { ...p });
     return 'ok';
   }
 
   /** Delete one uid, or every password for uid 0; an unknown uid is not an error. */
   del(uid: number): void {
-    if (uid === 0) this.byUid.clear();
-    else this.byUid.delete(uid);
+    if (uid === 0) this.byUid = null;
+    else this.byUid?.delete(uid);
   }
 
   /** Stored passwords ordered by uid (copies). */
   list(): StoredPassword[] {
-    return [...this.byUid.values()].sort((a, b) => a.uid - b.uid).map((p) => ({ ...p }));
+    return [...(this.byUid?.values() ?? [])].sort((a, b) => a.uid - b.uid).map((p) => ({ ...p }));
   }
 
   /** The stored password equal to `password`, compared in constant time against every entry. */
   find(password: string): StoredPassword | undefined {
     let found: StoredPassword | undefined;
-    for (const p of this.byUid.values()) {
+    for (const p of this.byUid?.values() ?? []) {
       if (safeEqual(p.password, password) && found === undefined) found = p;
     }
     return found;

@@ -60,7 +60,7 @@ export interface WorldOptions {
   externalBroker?: ExternalBroker;
   /** The world's namespace on the broker (DESIGN §13: topics and client ids prefixed); default '' = §4 exactly. */
   namespace?: string;
-  /** Start the fixture's virtual gateways (default true); false runs the cloud alone (`--gateways none`). */
+  /** Start the fixture's virtual gateways and their locks (default true); false runs the cloud alone (`--gateways none`), with no virtual lock. */
   gateways?: boolean;
   /** Start the cloud, its face provider and API (default true); false runs devices only (`npm run fleet`, DESIGN §13). */
   cloud?: boolean;
@@ -118,7 +118,9 @@ export class World extends WorldParts {
     const refused = defectProblems(defects, (i) => `$.defects[${i}]`, WORLD_ROOMS);
     if (refused.length > 0) throw new FixtureError(refused.map((e) => ({ path: e.where, message: e.reason })));
     const clock = new WorldClock(fixture.world.start);
-    const locks = new Map(fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
+    // The cloud alone (`gateways: false`) simulates no lock: the fleet's locks live in its shards (DESIGN §13),
+    // and a million idle VirtualLocks were half the cloud process's memory.
+    const locks = new Map(opts.gateways === false ? [] : fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
     const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '', opts.seed ?? 0);
     try {
       await world.start(opts);

@@ -1,0 +1,142 @@
+/**
+ * Bench figures `gateway session: bytes per session` (DESIGN §13, budget ≤ 8,192 B, client side) beside
+ * the floor, a bare mqtt.js client doing what a gateway does to come online (CONNECT with its will,
+ * SUBSCRIBE `cmd`, retained `status`), both on one Mosquitto, each in a fresh process so RSS is its own:
+ * `node --expose-gc --import tsx bench/gateway-session.ts --kind gateway|bare --url mqtt://… --count N`
+ * prints one JSON line (`SessionSample`): the cost of N sessions opened after WARM.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { MqttClient } from 'mqtt';
+import { freePort } from '../sim/io/free-port.ts';
+import { mqttClient } from '../sim/io/index.ts';
+import { VirtualGateway } from '../sim/gateway/gateway.ts';
+import { gatewayTopic } from '../sim/protocol/index.ts';
+import type { Section } from './round-trip.ts';
+import { quantile, result, round } from './stats.ts';
+
+/** What one process of N sessions measured (bytes after a full gc, before → after). */
+export interface SessionSample {
+  kind: 'gateway' | 'bare';
+  count: number;
+  rssDelta: number;
+  heapUsedDelta: number;
+}
+
+/** The budget of one gateway session, client side (DESIGN §13). */
+const SESSION_BUDGET_B = 8192;
+const AT_ONCE = 50;
+const GW_BASE = 1_000_001;
+const quiet = (): void => {};
+const settle = (): void => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+};
+
+/** A bare mqtt.js client online as a gateway would be (DESIGN §4), nothing else. */
+async function bare(url: string, apId: number): Promise<MqttClient> {
+  const status = gatewayTopic(apId, 'status', '');
+  const client = mqttClient(url, {
+    protocolVersion: 4, clientId: `gw-${apId}`, clean: true, keepalive: 10, reconnectPeriod: 200, resubscribe: false, log: quiet,
+    will: { topic: status, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+  });
+  await new Promise((resolve, reject) => { client.once('connect', resolve); client.once('error', reject); });
+  await client.subscribeAsync(gatewayTopic(apId, 'cmd', ''), { qos: 1 });
+  await client.publishAsync(status, '{"online":true}', { qos: 1, retain: true });
+  return client;
+}
+
+/** Sessions opened before the first reading: what one costs once per process (code, mqtt-packet's 6 MB number cache) is not a session's cost. */
+const WARM = 100;
+
+async function child(kind: 'gateway' | 'bare', url: string, count: number): Promise<void> {
+  const held: (MqttClient | VirtualGateway)[] = [];
+  let next = 0;
+  const openUpTo = (n: number): Promise<unknown> => Promise.all(Array.from({ length: Math.min(AT_ONCE, n) }, async () => {
+    while (next < n) {
+      const apId = GW_BASE + next++;
+      held.push(kind === 'bare' ? await bare(url, apId) : await VirtualGateway.create({ apId, secret: 's', mqttUrl: url, links: [] }));
+    }
+  }));
+  await openUpTo(WARM);
+  settle();
+  const before = process.memoryUsage();
+  await openUpTo(WARM + count);
+  settle();
+  const after = process.memoryUsage();
+  const sample: SessionSample = { kind, count, rssDelta: after.rss - before.rss, heapUsedDelta: after.heapUsed - before.heapUsed };
+  process.stdout.write(`${JSON.stringify(sample)}\n`);
+  process.exit(0);
+}
+
+const SELF = fileURLToPath(import.meta.url);
+
+function runChild(kind: 'gateway' | 'bare', url: string, count: number): Promise<SessionSample | string> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, '--kind', kind, '--url', url, '--count', String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    c.stderr.on('data', (b: Buffer) => { err = (err + b.toString()).slice(-1000); });
+    const timer = setTimeout(() => c.kill('SIGKILL'), 120_000);
+    c.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        resolve(code === 0 ? (JSON.parse(out.trim().split('\n').pop()!) as SessionSample) : `exit ${code}: ${err.trim().split('\n').pop() ?? ''}`);
+      } catch {
+        resolve(`no sample: ${err.trim().split('\n').pop() ?? ''}`);
+      }
+    });
+  });
+}
+
+/** Section `gateway-session`: our gateway's session against a bare mqtt.js client, alternated, medians of 3 runs each. */
+export async function gatewaySession(quick: boolean): Promise<Section> {
+  // Not in the --quick smoke run: CI runs it (bench/bench.test.ts), and six fresh processes would add seconds there.
+  if (quick) return { results: [], notes: ['gateway session: not measured in --quick'] };
+  const count = 2000;
+  const runs = 3;
+  if (spawnSync('mosquitto', ['-h']).error) return { results: [], notes: ['gateway session: skipped, mosquitto is not installed'] };
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-session-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'm.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_connections -1\n`);
+  const broker = spawn('sh', ['-c', `ulimit -n 20000 2>/dev/null; exec mosquitto -c ${join(dir, 'm.conf')}`], { stdio: 'ignore' });
+  const notes: string[] = [];
+  const samples: Record<'gateway' | 'bare', SessionSample[]> = { gateway: [], bare: [] };
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < runs; i++) {
+      for (const kind of ['gateway', 'bare'] as const) {
+        const s = await runChild(kind, `mqtt://127.0.0.1:${port}`, count);
+        if (typeof s === 'string') notes.push(`gateway session: a ${kind} run failed: ${s}`);
+        else samples[kind].push(s);
+      }
+    }
+  } finally {
+    broker.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const per = (kind: 'gateway' | 'bare', f: (s: SessionSample) => number): number => quantile(samples[kind].map((s) => f(s) / s.count), 0.5);
+  const floor = (name: string, f: (s: SessionSample) => number) => (samples.bare.length ? { name: `${name}, bare mqtt.js client (median of ${samples.bare.length})`, value: per('bare', f), unit: 'B' } : null);
+  notes.push(`gateway session: ${count} sessions per process on mosquitto; RSSΔ/session gateway ${samples.gateway.map((s) => round(s.rssDelta / count)).join(', ')} B, `
+    + `bare ${samples.bare.map((s) => round(s.rssDelta / count)).join(', ')} B; heapUsedΔ/session gateway ${samples.gateway.map((s) => round(s.heapUsedDelta / count)).join(', ')} B, bare ${samples.bare.map((s) => round(s.heapUsedDelta / count)).join(', ')} B`);
+  return {
+    results: [
+      result('gateway session: bytes per session (RSS, client side)', per('gateway', (s) => s.rssDelta), 'B', floor('RSS per client', (s) => s.rssDelta), { on: 'value', atMost: SESSION_BUDGET_B }, `≤ ${SESSION_BUDGET_B} B`),
+      result('gateway session: heap bytes per session', per('gateway', (s) => s.heapUsedDelta), 'B', floor('heap per client', (s) => s.heapUsedDelta)),
+    ],
+    notes,
+  };
+}
+
+if (process.argv[1] === SELF) {
+  const { values } = parseArgs({ options: { kind: { type: 'string' }, url: { type: 'string' }, count: { type: 'string' } } });
+  const count = Number(values.count);
+  if ((values.kind !== 'gateway' && values.kind !== 'bare') || !values.url || !(count > 0)) throw new Error('usage: --kind gateway|bare --url mqtt://… --count N');
+  await child(values.kind, values.url, count);
+}
