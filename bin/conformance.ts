@@ -1,5 +1,6 @@
 /** `npm run conformance -- [--target sim|remote|lab|gateway] [Playwright options]`: run the specs and write reports/. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ const cmd = cli('lockbench conformance', {
     '  1  the device or cloud failed a check (or could not be settled)',
     '  2  usage: a bad flag, a bad fixture, an unknown defect name, LOCKBENCH_DEFECTS on a target that cannot seed them',
     '  3  bench not ready: a missing setting, an absent port, a mute device, a gateway that never connected, a broker that did not start',
+    '  4  aborted: SIGINT or SIGTERM (Ctrl-C, a CI timeout) stopped the run; reports/ and the matrix hold the tests before it, marked "aborted at test N" (docs/evidence.md §14)',
   ],
 });
 cmd.helpIfAsked(process.argv.slice(2));
@@ -76,18 +78,30 @@ const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
 let code: number;
 try {
-  const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(playwrightArgs), ...playwrightArgs], {
+  const child = spawn(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(playwrightArgs), ...playwrightArgs], {
     stdio: 'inherit',
     env: {
       ...process.env, LOCKBENCH_TARGET: target, LOCKBENCH_RUN_DIR: staging,
       LOCKBENCH_REPORTS: staging, LOCKBENCH_MATRIX_DIR: staging, LOCKBENCH_MATRIX_PREVIOUS: matrixDir,
     },
   });
+  // DESIGN §14: a killed run keeps its evidence. Playwright ends a run gracefully (its reporters' onEnd) on
+  // SIGINT only, so SIGTERM (a CI timeout) is passed on as SIGINT; a Ctrl-C the runner already got from the
+  // terminal is passed on too (Playwright ignores a second SIGINT within a second; a later one stops it hard).
+  let signalled: NodeJS.Signals | undefined;
+  const forward = (signal: NodeJS.Signals): void => {
+    signalled = signal;
+    child.kill('SIGINT');
+  };
+  process.on('SIGINT', forward).on('SIGTERM', forward);
+  const [status] = await once(child, 'exit') as [number | null];
   const seen = readSeen(staging);
   const stop = readStop(staging);
-  code = exitCodeOf(r.status, stop, seen);
+  code = exitCodeOf(status, stop, seen);
+  if (signalled && !stop) code = EXIT.aborted;
   if (seen && seen.testsBegun > 0) publishStaged(staging, reportsDir, matrixDir);
-  else if (!stop && code === EXIT.usage) process.stderr.write(`lockbench conformance: no test began (Playwright exited ${r.status}: a flag or the config was refused, or nothing matched); ${reportsDir}/ is unchanged (exit 2)\n`);
+  else if (signalled) process.stderr.write(`lockbench conformance: ${signalled} before any test ended; ${reportsDir}/ is unchanged (exit ${code})\n`);
+  else if (!stop && code === EXIT.usage) process.stderr.write(`lockbench conformance: no test began (Playwright exited ${status}: a flag or the config was refused, or nothing matched); ${reportsDir}/ is unchanged (exit 2)\n`);
   else if (stop) process.stderr.write(`lockbench conformance: ${reportsDir}/ is unchanged (exit ${code})\n`);
 } finally {
   rmSync(staging, { recursive: true, force: true });
