@@ -11,6 +11,7 @@ import { parseBrokerUrl } from '../sim/world/broker-url.ts';
 import { playwrightCli } from '../harness/report/playwright-cli.ts';
 import { cli, playwrightConfigArgs } from './cli.ts';
 import { BENCH_FLAGS, benchOrExit } from './bench-env.ts';
+import { StationHub } from '../harness/station/hub.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {
@@ -18,6 +19,10 @@ const cmd = cli('lockbench conformance', {
   about: 'Run the conformance specs (docs/cli.md §8, docs/architecture.md §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
   options: [
     ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
+    ['--station [PORT]', 'serve the live station page (docs/evidence.md §14): the test running, its checks and waits, the device, the wire timeline; its URL printed first. PORT default: a free one. Default on for lab and gateway when stdout is a terminal and CI is unset'],
+    ['--station-host H', 'the address the station page listens on; default 127.0.0.1 (loopback only). Give 0.0.0.0 to reach it from another machine: it shows no secret, but anyone on the network can watch the run'],
+    ['--no-station', 'no station page, even on lab or gateway at a terminal'],
+    ['--operator', 'a person is at the bench: checks that need a hand (LAB-04 without bench control) show an instruction with a "done" button on the station page; without it they skip with that reason'],
     ...BENCH_FLAGS,
   ],
   more: [
@@ -39,10 +44,23 @@ cmd.helpIfAsked(process.argv.slice(2));
 const args = benchOrExit('lockbench conformance').argv;
 let target = process.env.LOCKBENCH_TARGET ?? 'sim';
 const rest: string[] = [];
+let station: boolean | undefined;
+let stationPort = 0;
+let stationHost = '127.0.0.1';
+let operator = false;
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   if (a === '--target') target = args[++i] ?? '';
   else if (a.startsWith('--target=')) target = a.slice('--target='.length);
+  else if (a === '--station' || a.startsWith('--station=')) {
+    station = true;
+    const given = a.includes('=') ? a.slice('--station='.length) : /^\d+$/.test(args[i + 1] ?? '') ? args[++i]! : undefined;
+    if (given !== undefined) stationPort = /^\d+$/.test(given) && Number(given) <= 65535 ? Number(given) : cmd.fail(`--station PORT must be a port number 0…65535, got "${given}"`, EXIT.usage);
+  } else if (a === '--no-station') station = false;
+  else if (a === '--station-host' || a.startsWith('--station-host=')) {
+    stationHost = a.includes('=') ? a.slice('--station-host='.length) : args[++i] ?? '';
+    if (!stationHost) cmd.fail('--station-host needs an address (127.0.0.1, ::1, 0.0.0.0, …)', EXIT.usage);
+  } else if (a === '--operator') operator = true;
   else rest.push(a);
 }
 if (!TARGETS.includes(target)) cmd.fail(`--target must be ${TARGETS.join(', ')}, got "${target}"`, EXIT.usage);
@@ -76,13 +94,21 @@ const playwrightArgs = target !== 'lab' ? rest : rest.filter((a, i) => !isWorker
 const reportsDir = process.env.LOCKBENCH_REPORTS ?? 'reports';
 const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
+// A person at a bench watches lab and gateway runs; CI and pipes get no page unless asked.
+const stationOn = station ?? ((target === 'lab' || target === 'gateway') && !!process.stdout.isTTY && !process.env.CI);
 let code: number;
+let hub: StationHub | undefined;
 try {
+  if (stationOn) {
+    hub = await StationHub.start({ dir: join(staging, 'station'), host: stationHost, port: stationPort }).catch((e: Error) => cmd.fail(`--station: cannot listen on ${stationHost}:${stationPort}: ${e.message}`, EXIT.usage));
+    process.stdout.write(`lockbench station: ${hub.url}\n`);
+  }
   const child = spawn(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(playwrightArgs), ...playwrightArgs], {
     stdio: 'inherit',
     env: {
       ...process.env, LOCKBENCH_TARGET: target, LOCKBENCH_RUN_DIR: staging,
       LOCKBENCH_REPORTS: staging, LOCKBENCH_MATRIX_DIR: staging, LOCKBENCH_MATRIX_PREVIOUS: matrixDir,
+      LOCKBENCH_STATION_DIR: hub ? join(staging, 'station') : '', LOCKBENCH_OPERATOR: operator ? '1' : '',
     },
   });
   // DESIGN §14: a killed run keeps its evidence. Playwright ends a run gracefully (its reporters' onEnd) on
@@ -104,6 +130,7 @@ try {
   else if (!stop && code === EXIT.usage) process.stderr.write(`lockbench conformance: no test began (Playwright exited ${status}: a flag or the config was refused, or nothing matched); ${reportsDir}/ is unchanged (exit 2)\n`);
   else if (stop) process.stderr.write(`lockbench conformance: ${reportsDir}/ is unchanged (exit ${code})\n`);
 } finally {
+  await hub?.close();
   rmSync(staging, { recursive: true, force: true });
 }
 process.exit(code);

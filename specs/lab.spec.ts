@@ -1,4 +1,4 @@
-import { test, expect, pushOf } from '../harness/fixtures/index.ts';
+import { test, expect, pushOf, shownWait } from '../harness/fixtures/index.ts';
 import { VECTORS } from '../harness/fixtures/vectors.ts';
 import { FrameReader, encodeFrame, frameHex, slotOf, wireOf } from '../sim/protocol/index.ts';
 
@@ -93,7 +93,7 @@ test('the device clock keeps time against the host clock over 30 s without a syn
   // A virtual lock told to keep a frozen clock (`serial-lock --time frozen`) has no rate to measure;
   // real firmware whose clock stands still is measured, and fails.
   test.skip(!locks.get('main').realTime && !!serial.dropResponses, 'a virtual lock with a frozen clock (--time frozen): nothing to measure');
-  const m = await serial.clockAccuracy!(ACCURACY_SPAN_MS);
+  const m = await shownWait('LAB-05 window: the device clock against the host clock without a sync', ACCURACY_SPAN_MS, () => serial.clockAccuracy!(ACCURACY_SPAN_MS));
   test.info().annotations.push({ type: 'clock accuracy', description: m.sentence });
   // DESIGN §11: it fails only when the drift exceeds the limit beyond the measurement's uncertainty.
   expect(m.intervalS, 'at least 30 s between the edges').toBeGreaterThanOrEqual(30);

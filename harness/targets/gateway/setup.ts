@@ -7,13 +7,15 @@
  */
 import { gatewaySettings } from './settings.ts';
 import { HOST_ENV, hostParts, instructions, startGatewayHost, waitForGateway } from './host.ts';
+import { waitShown } from '../../station/feed.ts';
 
 export default async function gatewaySetup(): Promise<() => Promise<void>> {
   const settings = gatewaySettings();
   process.stdout.write(`${instructions(settings)}\n`);
   const { world, info } = await startGatewayHost(settings);
   try {
-    await waitForGateway(world, settings.apId, settings.waitS);
+    // The station page counts this wait down (before any test: no test ID).
+    await waitShown('', `gateway ${settings.apId} to connect and publish its status`, settings.waitS * 1000, () => waitForGateway(world, settings.apId, settings.waitS));
   } catch (e) {
     await world.close();
     throw e;

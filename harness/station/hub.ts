@@ -1,0 +1,97 @@
+/**
+ * The station's hub, in the `conformance` process (so its URL is printed before Playwright starts and the page
+ * outlives the runner's last event): it tails every feed file of the station folder (the runner's reporter and
+ * each worker append NDJSON there, see feed.ts), passes each event to the page, draws the current test's wire
+ * timeline with the report's own renderer, and turns an operator's "done" into the answer file a worker waits for.
+ */
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import type { WireEntry } from '../client/wire-log.ts';
+import { sequenceHtml } from '../report/sequence-html.ts';
+import { secretsOf, type StationEvent } from './events.ts';
+import { answerFile } from './feed.ts';
+import { StationServer } from './server.ts';
+
+/** The wire timeline is redrawn at most this often, ms (a test may log hundreds of frames a second). */
+const TIMELINE_EVERY_MS = 500;
+
+export interface StationHubOptions {
+  dir: string;
+  host: string;
+  port: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class StationHub {
+  private readonly offsets = new Map<string, number>();
+  private readonly partial = new Map<string, string>();
+  private watcher: FSWatcher | undefined;
+  private current: { testId: string; title: string; startedAtMs: number; entries: WireEntry[] } | undefined;
+  private timeline: NodeJS.Timeout | undefined;
+
+  private constructor(private readonly dir: string, private readonly server: StationServer) {}
+
+  static async start(opts: StationHubOptions): Promise<StationHub> {
+    mkdirSync(opts.dir, { recursive: true });
+    const dir = opts.dir;
+    const server = await StationServer.start({
+      host: opts.host, port: opts.port, secrets: secretsOf(opts.env ?? process.env),
+      onAnswer: (promptId) => writeFileSync(answerFile(dir, promptId), `${JSON.stringify({ answer: 'done' })}\n`),
+    });
+    const hub = new StationHub(dir, server);
+    hub.watcher = watch(dir, () => hub.drain());
+    return hub;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Read what every feed file gained since the last read. */
+  drain(): void {
+    for (const name of readdirSync(this.dir)) {
+      if (!name.startsWith('feed-') || !name.endsWith('.ndjson')) continue;
+      const path = join(this.dir, name);
+      const fd = openSync(path, 'r');
+      try {
+        let offset = this.offsets.get(name) ?? 0;
+        const buf = Buffer.alloc(64 * 1024);
+        let text = this.partial.get(name) ?? '';
+        for (let n; (n = readSync(fd, buf, 0, buf.length, offset)) > 0; offset += n) text += buf.toString('utf8', 0, n);
+        this.offsets.set(name, offset);
+        const lines = text.split('\n');
+        this.partial.set(name, lines.pop() ?? '');
+        for (const line of lines) if (line.trim()) this.take(JSON.parse(line) as StationEvent);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+
+  private take(e: StationEvent): void {
+    this.server.publish(e);
+    if (e.type === 'test-begin') this.current = { testId: e.testId, title: e.title, startedAtMs: e.atMs, entries: [] };
+    if (e.type === 'wire' && this.current?.testId === e.testId) {
+      this.current.startedAtMs = e.startedAtMs;
+      this.current.entries.push(e.entry);
+      this.timeline ??= setTimeout(() => this.drawTimeline(), TIMELINE_EVERY_MS);
+    }
+    if (e.type === 'test-end' && this.current?.testId === e.testId) this.drawTimeline(e.error);
+  }
+
+  private drawTimeline(error?: string): void {
+    clearTimeout(this.timeline);
+    this.timeline = undefined;
+    const c = this.current;
+    if (!c || c.entries.length === 0) return;
+    const html = sequenceHtml({ title: c.title, header: { test: c.title }, startedAt: c.startedAtMs, entries: c.entries, ...(error ? { error } : {}) });
+    this.server.publish({ type: 'sequence', testId: c.testId, html });
+  }
+
+  async close(): Promise<void> {
+    this.drain();
+    clearTimeout(this.timeline);
+    this.watcher?.close();
+    await this.server.close();
+  }
+}
