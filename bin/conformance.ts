@@ -1,6 +1,7 @@
 /** `npm run conformance -- [--target sim|remote|lab|gateway] [Playwright options]`: run the specs and write reports/. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -95,16 +96,20 @@ const reportsDir = process.env.LOCKBENCH_REPORTS ?? 'reports';
 const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
 // A person at a bench watches lab and gateway runs; CI and pipes get no page unless asked.
-const stationOn = station ?? ((target === 'lab' || target === 'gateway') && !!process.stdout.isTTY && !process.env.CI);
+// --operator needs the station's channel for its answers, so it turns the page on.
+const stationOn = station ?? (operator || ((target === 'lab' || target === 'gateway') && !!process.stdout.isTTY && !process.env.CI));
+if (operator && station === false) cmd.fail('--operator needs the station page for its "done" buttons; drop --no-station', EXIT.usage);
 let code: number;
 let hub: StationHub | undefined;
 try {
   if (stationOn) {
     hub = await StationHub.start({ dir: join(staging, 'station'), host: stationHost, port: stationPort }).catch((e: Error) => cmd.fail(`--station: cannot listen on ${stationHost}:${stationPort}: ${e.message}`, EXIT.usage));
     process.stdout.write(`lockbench station: ${hub.url}\n`);
+    // At a terminal, Enter answers "done" to the oldest prompt (the page's button does the same).
+    if (operator && process.stdin.isTTY) createInterface({ input: process.stdin }).on('line', () => hub?.answerOldest());
   }
   const child = spawn(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(playwrightArgs), ...playwrightArgs], {
-    stdio: 'inherit',
+    stdio: [operator && process.stdin.isTTY ? 'ignore' : 'inherit', 'inherit', 'inherit'],
     env: {
       ...process.env, LOCKBENCH_TARGET: target, LOCKBENCH_RUN_DIR: staging,
       LOCKBENCH_REPORTS: staging, LOCKBENCH_MATRIX_DIR: staging, LOCKBENCH_MATRIX_PREVIOUS: matrixDir,

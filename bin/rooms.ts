@@ -81,7 +81,7 @@ export const ROOMS: readonly Room[] = [
     mayImport: ['harness/targets', 'harness/targets/core', 'harness/client', 'harness/report', 'harness/station', 'sim/protocol', 'sim/io'],
   },
   // The live page of `--station`: a reporter and a hub in the runner's processes, a feed in the workers; it draws with the report's pure renderers.
-  { name: 'harness/station', holds: 'harness/station/', about: 'the live station page (`--station`): events from runner and workers, the hub, its server and page, operator prompts', mayImport: ['harness/client', 'harness/report'] },
+  { name: 'harness/station', holds: 'harness/station/', about: 'the live station page (`--station`): events from runner and workers, the hub, its server and page, operator prompts', mayImport: ['harness/client', 'harness/report'], mayImportTypes: ['harness/targets/core'] },
   { name: 'harness/report', holds: 'harness/report/', about: 'conformance-matrix reporter, sequence diagrams', mayImport: [], typesOnly: true },
   { name: 'harness/defects', holds: 'harness/defects/', about: 'defect catalogue, kill matrix, lab run verdicts', mayImport: ['sim/defects', 'harness/report'] },
   // Specs wait with the one bounded wait of sim/io (STYLE §18), which the fixtures hand them.

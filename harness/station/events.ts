@@ -21,8 +21,8 @@ export type StationEvent =
   /** A check needs a person (`--operator`): the page shows `instruction` with a "done" button until `untilMs`. */
   | { type: 'prompt'; promptId: string; testId: string; instruction: string; untilMs: number; atMs: number }
   | { type: 'prompt-end'; promptId: string; answer: 'done' | 'timeout'; atMs: number }
-  /** The current test's wire timeline, drawn by harness/report/sequence-html.ts. */
-  | { type: 'sequence'; testId: string; html: string }
+  /** The current test's wire timeline was redrawn (harness/report/sequence-html.ts): the page reloads `/timeline`. */
+  | { type: 'sequence'; testId: string; version: number }
   | { type: 'end'; status: string; atMs: number };
 
 /** Keys whose values never leave a process: the wire log redacts /secret/; the page also hides these. */

@@ -28,6 +28,9 @@ export class StationHub {
   private watcher: FSWatcher | undefined;
   private current: { testId: string; title: string; startedAtMs: number; entries: WireEntry[] } | undefined;
   private timeline: NodeJS.Timeout | undefined;
+  private timelineVersion = 0;
+  /** Prompts waiting for "done", oldest first (the terminal's Enter answers the oldest). */
+  private readonly waiting: string[] = [];
 
   private constructor(private readonly dir: string, private readonly server: StationServer) {}
 
@@ -68,8 +71,21 @@ export class StationHub {
     }
   }
 
+  /** The terminal's answer (conformance reads a line of stdin): "done" for the oldest open prompt. */
+  answerOldest(): boolean {
+    const promptId = this.waiting[0];
+    if (promptId === undefined) return false;
+    writeFileSync(answerFile(this.dir, promptId), `${JSON.stringify({ answer: 'done' })}\n`);
+    return true;
+  }
+
   private take(e: StationEvent): void {
     this.server.publish(e);
+    if (e.type === 'prompt') {
+      this.waiting.push(e.promptId);
+      process.stdout.write(`\noperator: ${e.instruction} Press "done" on ${this.url} or Enter here (within ${Math.round((e.untilMs - e.atMs) / 1000)} s).\n`);
+    }
+    if (e.type === 'prompt-end' && this.waiting.includes(e.promptId)) this.waiting.splice(this.waiting.indexOf(e.promptId), 1);
     if (e.type === 'test-begin') this.current = { testId: e.testId, title: e.title, startedAtMs: e.atMs, entries: [] };
     if (e.type === 'wire' && this.current?.testId === e.testId) {
       this.current.startedAtMs = e.startedAtMs;
@@ -84,8 +100,8 @@ export class StationHub {
     this.timeline = undefined;
     const c = this.current;
     if (!c || c.entries.length === 0) return;
-    const html = sequenceHtml({ title: c.title, header: { test: c.title }, startedAt: c.startedAtMs, entries: c.entries, ...(error ? { error } : {}) });
-    this.server.publish({ type: 'sequence', testId: c.testId, html });
+    this.server.setTimeline(sequenceHtml({ title: c.title, header: { test: c.title }, startedAt: c.startedAtMs, entries: c.entries, ...(error ? { error } : {}) }));
+    this.server.publish({ type: 'sequence', testId: c.testId, version: ++this.timelineVersion });
   }
 
   async close(): Promise<void> {

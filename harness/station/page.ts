@@ -4,7 +4,7 @@
  * operator prompts, the device (lab: device clock against host clock, link counters, last frames; gateway:
  * connection, retained status, commands, acks and events; sim: world time) and the current test's wire
  * timeline as harness/report/sequence-html.ts draws it. Text goes in as text, never as markup; the timeline
- * is an escaped document in a sandboxed frame.
+ * is the server's `/timeline` page in a sandboxed frame, reloaded when the hub redraws it.
  */
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:16px;color:#222;display:grid;grid-template-columns:minmax(420px,1fr) minmax(420px,1fr);gap:12px}
@@ -60,7 +60,7 @@ function fold(e) {
     case 'wait-end': S.waits.delete(e.testId + e.what); break;
     case 'prompt': S.prompts.set(e.promptId, e); break;
     case 'prompt-end': S.prompts.delete(e.promptId); break;
-    case 'sequence': if (S.test && S.test.testId === e.testId) $('timeline-frame').srcdoc = e.html; break;
+    case 'sequence': if (S.test && S.test.testId === e.testId) $('timeline-frame').src = 'timeline?v=' + e.version; break;
     case 'end': S.ended = e; break;
   }
 }

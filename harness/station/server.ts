@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventLine, type StationEvent } from './events.ts';
+import { eventLine, redactDeep, type StationEvent } from './events.ts';
 import { stationPage } from './page.ts';
 
 /** An answer is `{"answer":"done"}`; anything longer is refused before it is read whole. */
@@ -27,6 +27,7 @@ export class StationServer {
   private readonly history: string[] = [];
   private readonly clients = new Set<ServerResponse>();
   private readonly open = new Set<string>();
+  private timeline = '<!doctype html><p>No wire entries yet.</p>';
 
   private constructor(private readonly server: Server, private readonly opts: StationServerOptions) {}
 
@@ -55,6 +56,11 @@ export class StationServer {
     for (const c of this.clients) c.write(data);
   }
 
+  /** The current test's wire timeline (a whole page, served at `/timeline`, redacted like the events). */
+  setTimeline(html: string): void {
+    this.timeline = redactDeep(html, this.opts.secrets) as string;
+  }
+
   async close(): Promise<void> {
     for (const c of this.clients) c.end();
     this.server.closeAllConnections();
@@ -65,6 +71,8 @@ export class StationServer {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(stationPage());
+    } else if (req.method === 'GET' && path === '/timeline') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(this.timeline);
     } else if (req.method === 'GET' && path === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       for (const data of this.history) res.write(data);
