@@ -74,9 +74,9 @@ export async function askOperator(testId: string, promptId: string, instruction:
   const file = dir ? answerFile(dir, promptId) : undefined;
   const done = await new Promise<boolean>((resolve) => {
     if (!dir || !file) return resolve(false);
+    // The hub renames a whole file into place; a read that still finds no answer waits for the next event.
     const check = (): void => {
-      if (!existsSync(file)) return;
-      finish(true);
+      if (existsSync(file) && readAnswer(file) === 'done') finish(true);
     };
     const watcher = watch(dir, check);
     const timer = setTimeout(() => finish(false), timeoutMs);
@@ -88,7 +88,7 @@ export async function askOperator(testId: string, promptId: string, instruction:
     check();
   });
   const afterMs = Date.now() - atMs;
-  const answer: OperatorAnswer = done && file && readAnswer(file) === 'done' ? { answer: 'done', afterMs } : { answer: 'timeout', afterMs };
+  const answer: OperatorAnswer = { answer: done ? 'done' : 'timeout', afterMs };
   emit({ type: 'prompt-end', promptId, answer: answer.answer, atMs: Date.now() });
   wire.add('control', `operator answered ${answer.answer} after ${afterMs} ms`, { promptId, ...answer });
   return answer;

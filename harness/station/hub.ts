@@ -4,7 +4,7 @@
  * each worker append NDJSON there, see feed.ts), passes each event to the page, draws the current test's wire
  * timeline with the report's own renderer, and turns an operator's "done" into the answer file a worker waits for.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { WireEntry } from '../client/wire-log.ts';
 import { sequenceHtml } from '../report/sequence-html.ts';
@@ -20,6 +20,13 @@ export interface StationHubOptions {
   host: string;
   port: number;
   env?: NodeJS.ProcessEnv;
+}
+
+/** "done" for `promptId`, renamed into place whole: the worker watching the folder never reads half a file. */
+function writeAnswer(dir: string, promptId: string): void {
+  const file = answerFile(dir, promptId);
+  writeFileSync(`${file}.part`, `${JSON.stringify({ answer: 'done' })}\n`);
+  renameSync(`${file}.part`, file);
 }
 
 export class StationHub {
@@ -39,7 +46,7 @@ export class StationHub {
     const dir = opts.dir;
     const server = await StationServer.start({
       host: opts.host, port: opts.port, secrets: secretsOf(opts.env ?? process.env),
-      onAnswer: (promptId) => writeFileSync(answerFile(dir, promptId), `${JSON.stringify({ answer: 'done' })}\n`),
+      onAnswer: (promptId) => writeAnswer(dir, promptId),
     });
     const hub = new StationHub(dir, server);
     hub.watcher = watch(dir, () => hub.drain());
@@ -75,7 +82,7 @@ export class StationHub {
   answerOldest(): boolean {
     const promptId = this.waiting[0];
     if (promptId === undefined) return false;
-    writeFileSync(answerFile(this.dir, promptId), `${JSON.stringify({ answer: 'done' })}\n`);
+    writeAnswer(this.dir, promptId);
     return true;
   }
 
