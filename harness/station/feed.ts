@@ -43,6 +43,17 @@ export class StationWireLog extends WireLog {
   }
 }
 
+/** When this process loaded the feed: the anchor of run-level wire entries (epoch ms, transport time). */
+const PROCESS_T0_MS = Date.now();
+
+/**
+ * A wire entry of the run rather than of a test (test ID ''), for the device panel: what the runner's own
+ * broker sees of a physical gateway (DESIGN §12: it lives in the runner, outside every test's wire log).
+ */
+export function emitRunWire(kind: WireEntry['kind'], summary: string, detail?: unknown): void {
+  emit({ type: 'wire', testId: '', startedAtMs: PROCESS_T0_MS, entry: { ms: Date.now() - PROCESS_T0_MS, kind, summary, ...(detail === undefined ? {} : { detail }) } });
+}
+
 /** The test's wire log: streamed to the station when one runs. */
 export const wireLogFor = (testId: string): WireLog => (stationDir() ? new StationWireLog(testId) : new WireLog());
 
