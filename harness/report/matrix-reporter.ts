@@ -9,6 +9,8 @@ import { isWholeSuite, runScope, scopeLabel, type RunScope } from './run-scope.t
 import { shardRecordPath, type ShardRecords } from './shard-records.ts';
 
 const ID = /^@([A-Z][A-Z0-9]*-\d\d)$/;
+/** How often a running run's matrix is written, at most, ms (transport time, not domain time). */
+const WRITE_EVERY_MS = 1000;
 /** A test's matrix column: its project's `metadata.column` (a team's project shares the built-in one's), else the project's name. */
 function columnOf(test: TestCase): string {
   const project = test.parent.project();
@@ -57,6 +59,8 @@ export default class MatrixReporter implements Reporter {
   private run: RunInfo = { at: new Date().toISOString(), scope: 'whole suite', defects: [] };
   private begun = 0;
   private total = 0;
+  private pending: NodeJS.Timeout | undefined;
+  private lastWriteMs = -Infinity;
   private readonly checks: readonly Check[];
 
   /**
@@ -108,11 +112,27 @@ export default class MatrixReporter implements Reporter {
       ...(notRun ? { notRun: UNSETTLED } : {}),
       ...this.keepSequence(test, result),
     });
-    try {
-      this.writeAsOf(`aborted at test ${this.begun + 1} of ${this.total}`, { testsBegun: this.begun, status: 'interrupted' });
-    } catch (e) {
-      process.stderr.write(`conformance matrix reporter: ${(e as Error).message}\n`);
-    }
+    this.writeSoon();
+  }
+
+  /**
+   * The matrix as if the run stopped after the last test that ended, at most once a second (a write takes
+   * ~10 ms, a sim run ends hundreds of tests): a runner killed outright loses at most the last second's tests.
+   */
+  private writeSoon(): void {
+    if (this.pending) return;
+    const write = (): void => {
+      this.pending = undefined;
+      this.lastWriteMs = performance.now();
+      try {
+        this.writeAsOf(`aborted at test ${this.begun + 1} of ${this.total}`, { testsBegun: this.begun, status: 'interrupted' });
+      } catch (e) {
+        process.stderr.write(`conformance matrix reporter: ${(e as Error).message}\n`);
+      }
+    };
+    const waitMs = this.lastWriteMs + WRITE_EVERY_MS - performance.now();
+    if (waitMs <= 0) write();
+    else this.pending = setTimeout(write, waitMs).unref();
   }
 
   /** The matrix and what the run saw, as they stand; `aborted` marks the run until onEnd says otherwise. */
@@ -150,6 +170,8 @@ export default class MatrixReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    clearTimeout(this.pending);
+    this.pending = undefined;
     const unsettled = this.records.find((r) => r.notRun)
       ? readUnsettled() ?? UNSETTLED : undefined;
     const dir = runDir();
