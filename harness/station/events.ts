@@ -23,6 +23,8 @@ export type StationEvent =
   | { type: 'prompt-end'; promptId: string; answer: 'done' | 'timeout'; atMs: number }
   /** The current test's wire timeline was redrawn (harness/report/sequence-html.ts): the page reloads `/timeline`. */
   | { type: 'sequence'; testId: string; version: number }
+  /** A measured result a test annotated (LAB-05's `clock accuracy`: its ppm ± uncertainty), shown by the plot. */
+  | { type: 'note'; testId: string; what: string; text: string }
   | { type: 'end'; status: string; atMs: number };
 
 /** Keys whose values never leave a process: the wire log redacts /secret/; the page also hides these. */

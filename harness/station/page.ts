@@ -1,7 +1,8 @@
 /**
  * The station page: one self-contained HTML document whose script folds the event stream (`/events`, see
  * events.ts) into what a person at the bench needs — the run, the current test, its waits as countdowns,
- * operator prompts, the device (lab: device clock against host clock, link counters, last frames; gateway:
+ * operator prompts, the device (lab: device clock against host clock with LAB-05's window and its fit in ppm ±
+ * uncertainty, link counters, last frames; gateway:
  * connection, retained status, commands, acks and events; sim: world time) and the current test's wire
  * timeline as harness/report/sequence-html.ts draws it. Text goes in as text, never as markup; the timeline
  * is the server's `/timeline` page in a sandboxed frame, reloaded when the hub redraws it.
@@ -19,7 +20,7 @@ section{border:1px solid #ccc;border-radius:6px;padding:8px 12px}h1{grid-column:
 const SCRIPT = `
 const S = { target: '', total: 0, startedAtMs: 0, ended: null, ordinal: 0, test: null, steps: [], statuses: {}, tests: {pass: 0, fail: 0, skip: 0},
   waits: new Map(), prompts: new Map(), clock: [], syncs: [], link: {tx: 0, rx: 0, events: 0, acks: 0, retransmits: 0, badCrc: 0, raw: 0},
-  frames: [], seen: new Map(), gw: {connection: [], status: null, cmd: 0, ack: 0, event: 0}, world: null, operator: false };
+  frames: [], seen: new Map(), windows: [], fit: '', gw: {connection: [], status: null, cmd: 0, ack: 0, event: 0}, world: null, operator: false };
 const $ = (id) => document.getElementById(id);
 const text = (el, s) => { el.textContent = s; return el; };
 const mk = (tag, s, cls) => { const e = document.createElement(tag); if (s !== undefined) e.textContent = s; if (cls) e.className = cls; return e; };
@@ -56,8 +57,9 @@ function fold(e) {
       if (S.test && S.test.testId === e.testId) S.test = Object.assign({}, S.test, { endedAtMs: e.atMs, status: e.status }); break; }
     case 'checks': S.statuses = e.statuses; break;
     case 'wire': onWire(e); break;
-    case 'wait': S.waits.set(e.testId + e.what, e); break;
-    case 'wait-end': S.waits.delete(e.testId + e.what); break;
+    case 'wait': S.waits.set(e.testId + e.what, e); if (/^LAB-05/.test(e.what)) S.windows.push({ fromMs: e.atMs, toMs: e.untilMs }); break;
+    case 'wait-end': S.waits.delete(e.testId + e.what); if (/^LAB-05/.test(e.what) && S.windows.length) S.windows[S.windows.length - 1].toMs = e.atMs; break;
+    case 'note': if (e.what === 'clock accuracy') S.fit = 'LAB-05 fit: ' + e.text; break;
     case 'prompt': S.prompts.set(e.promptId, e); break;
     case 'prompt-end': S.prompts.delete(e.promptId); break;
     case 'sequence': if (S.test && S.test.testId === e.testId) $('timeline-frame').src = 'timeline?v=' + e.version; break;
@@ -71,6 +73,7 @@ function plot() {
   const off = pts.map((p) => p.deviceS - p.hostMs / 1000), x0 = Math.min(pts[0].hostMs, ...S.syncs), x1 = Math.max(pts[pts.length - 1].hostMs, x0 + 1000);
   const lo = Math.min(...off), hi = Math.max(...off, lo + 1), X = (ms) => 30 + (W - 40) * (ms - x0) / (x1 - x0), Y = (o) => H - 20 - (H - 30) * (o - lo) / (hi - lo);
   const ns = 'http://www.w3.org/2000/svg', el = (t, a) => { const e = document.createElementNS(ns, t); for (const k in a) e.setAttribute(k, a[k]); svg.appendChild(e); return e; };
+  for (const w of S.windows) el('rect', { x: X(w.fromMs), y: 5, width: Math.max(1, X(Math.min(w.toMs, x1)) - X(w.fromMs)), height: H - 25, fill: '#e5f0fb', class: 'window' });
   for (const s of S.syncs) el('line', { x1: X(s), x2: X(s), y1: 5, y2: H - 20, stroke: '#d9a400', 'stroke-dasharray': '3 2', class: 'sync' });
   pts.forEach((p, i) => el('circle', { cx: X(p.hostMs), cy: Y(off[i]), r: 2.5, fill: '#1f5fa8', class: 'point' }));
   el('text', { x: 30, y: H - 4, 'font-size': 11 }).textContent = 'host time → (' + secs(x1 - x0) + '); device − host clock, s: ' + lo.toFixed(1) + ' … ' + hi.toFixed(1);
@@ -92,6 +95,7 @@ function draw() {
   $('checks').replaceChildren(...Object.entries(S.statuses).map(([id, s]) => { const tr = mk('tr'); tr.dataset.check = id; tr.dataset.status = s; tr.appendChild(mk('td', id)); tr.appendChild(mk('td', s, s)); return tr; }));
   const L = S.link; text($('link'), 'frames tx ' + L.tx + ' / rx ' + L.rx + ' · retransmits ' + L.retransmits + ' · bad CRC ' + L.badCrc + ' · raw ' + L.raw + ' · events ' + L.events + ' · event acks ' + L.acks);
   text($('frames'), S.frames.join('\\n'));
+  text($('fit'), S.fit || (S.windows.length ? 'LAB-05 window shaded: no sync inside it' : ''));
   text($('gateway'), 'commands ' + S.gw.cmd + ' · acks ' + S.gw.ack + ' · events ' + S.gw.event + '\\nretained status: ' + (S.gw.status || '—') + '\\nconnection: ' + (S.gw.connection.join('\\n') || '—'));
   text($('world'), S.world === null ? '—' : new Date(S.world * 1000).toISOString());
   $('device-lab').hidden = S.target !== 'lab'; $('device-gateway').hidden = S.target === 'lab' || S.target === 'sim';
@@ -112,7 +116,7 @@ export function stationPage(): string {
 <h2>Waiting for</h2><ul id="waits"></ul><div id="prompts"></div></section>
 <section id="counts"><h2>Checks so far</h2><p>pass <b id="count-pass" class="pass">0</b> · fail <b id="count-fail" class="fail">0</b> · skip <b id="count-skip" class="skip">0</b> · not run <b id="count-not-run">0</b></p>
 <p id="tests"></p><div style="max-height:180px;overflow:auto"><table><tbody id="checks"></tbody></table></div></section>
-<section id="device-lab" hidden><h2>Device (lab)</h2><svg id="clock-plot" width="420" height="160" data-points="0"></svg><p id="link"></p><div id="frames"></div></section>
+<section id="device-lab" hidden><h2>Device (lab)</h2><svg id="clock-plot" width="420" height="160" data-points="0"></svg><p id="fit"></p><p id="link"></p><div id="frames"></div></section>
 <section id="device-gateway" hidden><h2>Device (gateway)</h2><pre id="gateway"></pre></section>
 <section id="device-world"><h2>World time</h2><p id="world">—</p></section>
 <section id="timeline"><h2>Wire timeline of the current test</h2><iframe id="timeline-frame" sandbox title="wire timeline"></iframe></section>

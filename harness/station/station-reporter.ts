@@ -34,6 +34,7 @@ export default class StationReporter implements Reporter {
     const checks = checksOf(test);
     const error = result.errors.map((e) => e.message ?? '').join('\n').replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(0, 8).join('\n');
     emit({ type: 'test-end', testId: test.id, status: result.status, checks, atMs: Date.now(), ...(error ? { error } : {}) });
+    for (const a of result.annotations) if (a.type === 'clock accuracy' && a.description) emit({ type: 'note', testId: test.id, what: a.type, text: a.description });
     // The matrix's rule (matrix-reporter.ts): a cut-short test proves nothing; only a test's last try counts.
     if (result.status === 'interrupted' || (result.retry !== test.retries && result.status !== 'passed')) return;
     const notRun = [...test.annotations, ...result.annotations].some((a) => a.type === NOT_RUN);
