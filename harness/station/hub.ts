@@ -36,6 +36,7 @@ export class StationHub {
   private current: { testId: string; title: string; startedAtMs: number; entries: WireEntry[] } | undefined;
   private timeline: NodeJS.Timeout | undefined;
   private timelineVersion = 0;
+  private readonly badFeeds = new Set<string>();
   /** Prompts waiting for "done", oldest first (the terminal's Enter answers the oldest). */
   private readonly waiting: string[] = [];
 
@@ -71,7 +72,7 @@ export class StationHub {
         this.offsets.set(name, offset);
         const lines = text.split('\n');
         this.partial.set(name, lines.pop() ?? '');
-        for (const line of lines) if (line.trim()) this.take(JSON.parse(line) as StationEvent);
+        for (const line of lines) if (line.trim()) this.takeLine(name, line);
       } finally {
         closeSync(fd);
       }
@@ -84,6 +85,19 @@ export class StationHub {
     if (promptId === undefined) return false;
     writeAnswer(this.dir, promptId);
     return true;
+  }
+
+  /** One line of a feed; a line that is not an event is said once per feed and skipped (the page is a view: the run goes on). */
+  private takeLine(feed: string, line: string): void {
+    let e: StationEvent;
+    try {
+      e = JSON.parse(line) as StationEvent;
+    } catch (err) {
+      if (!this.badFeeds.has(feed)) process.stderr.write(`lockbench station: ${feed}: a line that is not JSON skipped (${(err as Error).message})\n`);
+      this.badFeeds.add(feed);
+      return;
+    }
+    this.take(e);
   }
 
   private take(e: StationEvent): void {
