@@ -105,6 +105,7 @@ try {
   if (stationOn) {
     hub = await StationHub.start({ dir: join(staging, 'station'), host: stationHost, port: stationPort }).catch((e: Error) => cmd.fail(`--station: cannot listen on ${stationHost}:${stationPort}: ${e.message}`, EXIT.usage));
     process.stdout.write(`lockbench station: ${hub.url}\n`);
+    if (!/^(127\.|::1$|localhost$)/.test(stationHost)) process.stderr.write(`lockbench station: listening on ${stationHost}: machines that reach it can watch the run (no secret is shown)\n`);
     // At a terminal, Enter answers "done" to the oldest prompt (the page's button does the same).
     if (operator && process.stdin.isTTY) createInterface({ input: process.stdin }).on('line', () => hub?.answerOldest());
   }

@@ -1,5 +1,5 @@
 /**
- * What the station page is told (docs/evidence.md §14, issue-free contract of `--station`): one union of events,
+ * What the station page is told (docs/evidence.md §14, `conformance --station`): one union of events,
  * tagged by `type`, from the runner (tests, checks, the run's end) and from the workers (wire entries, waits,
  * operator prompts). Pure: the redaction every event passes before it leaves a process lives here too.
  */

@@ -20,7 +20,7 @@ section{border:1px solid #ccc;border-radius:6px;padding:8px 12px}h1{grid-column:
 const SCRIPT = `
 const S = { target: '', total: 0, startedAtMs: 0, ended: null, ordinal: 0, test: null, steps: [], statuses: {}, tests: {pass: 0, fail: 0, skip: 0},
   waits: new Map(), prompts: new Map(), clock: [], syncs: [], link: {tx: 0, rx: 0, events: 0, acks: 0, retransmits: 0, badCrc: 0, raw: 0},
-  frames: [], seen: new Map(), windows: [], fit: '', gw: {connection: [], status: null, cmd: 0, ack: 0, event: 0}, world: null, operator: false };
+  frames: [], seen: new Map(), windows: [], fit: '', gw: {connection: [], status: null, cmd: 0, ack: 0, event: 0, cmds: new Map()}, world: null, operator: false };
 const $ = (id) => document.getElementById(id);
 const text = (el, s) => { el.textContent = s; return el; };
 const mk = (tag, s, cls) => { const e = document.createElement(tag); if (s !== undefined) e.textContent = s; if (cls) e.className = cls; return e; };
@@ -45,6 +45,9 @@ function onWire(e) {
   } else if (en.kind === 'mqtt') {
     const kind = (/\\/(cmd|status|ack|event)$/.exec(en.summary) || [])[1];
     if (kind === 'status') S.gw.status = typeof en.detail === 'string' ? en.detail : JSON.stringify(en.detail); else if (kind) S.gw[kind]++;
+    let p; try { p = typeof en.detail === 'string' ? JSON.parse(en.detail) : en.detail; } catch (_) { p = undefined; }
+    if (p && p.id !== undefined && kind === 'cmd') { S.gw.cmds.set(p.id, { op: p.op, lock: p.lock_id, atMs: hostMs }); if (S.gw.cmds.size > 8) S.gw.cmds.delete(S.gw.cmds.keys().next().value); }
+    if (p && p.id !== undefined && kind === 'ack' && S.gw.cmds.has(p.id)) { const c = S.gw.cmds.get(p.id); c.ack = p.result; c.ackMs = hostMs - c.atMs; }
   } else if (en.kind === 'control' && /clock .*(placed|→)/.test(en.summary)) S.syncs.push(hostMs);
   if (/connect|refus|\\bwill\\b/i.test(en.summary) && en.kind !== 'serial') { S.gw.connection.push(en.summary.slice(0, 140)); if (S.gw.connection.length > 6) S.gw.connection.shift(); }
 }
@@ -96,9 +99,10 @@ function draw() {
   const L = S.link; text($('link'), 'frames tx ' + L.tx + ' / rx ' + L.rx + ' · retransmits ' + L.retransmits + ' · bad CRC ' + L.badCrc + ' · raw ' + L.raw + ' · events ' + L.events + ' · event acks ' + L.acks);
   text($('frames'), S.frames.join('\\n'));
   text($('fit'), S.fit || (S.windows.length ? 'LAB-05 window shaded: no sync inside it' : ''));
-  text($('gateway'), 'commands ' + S.gw.cmd + ' · acks ' + S.gw.ack + ' · events ' + S.gw.event + '\\nretained status: ' + (S.gw.status || '—') + '\\nconnection: ' + (S.gw.connection.join('\\n') || '—'));
+  text($('gateway'), 'commands ' + S.gw.cmd + ' · acks ' + S.gw.ack + ' · events ' + S.gw.event + '\\nretained status: ' + (S.gw.status || '—') + '\\nconnection: ' + (S.gw.connection.join('\\n') || '—')
+    + '\\nlast commands:\\n' + ([...S.gw.cmds.values()].map((c) => '  ' + c.op + ' lock ' + c.lock + ' → ' + (c.ack ? 'ack ' + c.ack + ' after ' + Math.round(c.ackMs) + ' ms' : 'no ack yet')).join('\\n') || '  —'));
   text($('world'), S.world === null ? '—' : new Date(S.world * 1000).toISOString());
-  $('device-lab').hidden = S.target !== 'lab'; $('device-gateway').hidden = S.target === 'lab' || S.target === 'sim';
+  $('device-lab').hidden = S.target !== 'lab'; $('device-gateway').hidden = S.target !== 'gateway' && S.gw.cmd + S.gw.connection.length === 0;
   plot();
 }
 let queued = false;
