@@ -54,7 +54,7 @@ function onWire(e) {
 function fold(e) {
   switch (e.type) {
     case 'run': Object.assign(S, { target: e.target, total: e.total, startedAtMs: e.startedAtMs, operator: e.operator }); break;
-    case 'test-begin': S.test = e; S.ordinal = e.ordinal; S.steps = []; break;
+    case 'test-begin': S.test = e; S.ordinal = e.ordinal; S.steps = []; $('timeline-frame').src = 'about:blank'; break;
     case 'step': if (S.test && S.test.testId === e.testId) { S.steps.push(e.title); if (S.steps.length > 5) S.steps.shift(); } break;
     case 'test-end': { const k = e.status === 'passed' ? 'pass' : e.status === 'skipped' ? 'skip' : e.status === 'interrupted' ? null : 'fail'; if (k) S.tests[k]++;
       if (S.test && S.test.testId === e.testId) S.test = Object.assign({}, S.test, { endedAtMs: e.atMs, status: e.status }); break; }
