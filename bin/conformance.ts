@@ -1,5 +1,7 @@
 /** `npm run conformance -- [--target sim|remote|lab|gateway] [Playwright options]`: run the specs and write reports/. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { parseBrokerUrl } from '../sim/world/broker-url.ts';
 import { playwrightCli } from '../harness/report/playwright-cli.ts';
 import { cli, playwrightConfigArgs } from './cli.ts';
 import { BENCH_FLAGS, benchOrExit } from './bench-env.ts';
+import { StationHub } from '../harness/station/hub.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {
@@ -17,6 +20,10 @@ const cmd = cli('lockbench conformance', {
   about: 'Run the conformance specs (docs/cli.md §8, docs/architecture.md §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
   options: [
     ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
+    ['--station [PORT]', 'serve the live station page (docs/evidence.md §14): the test running, its checks and waits, the device, the wire timeline; its URL printed first. PORT default: a free one. Default on for lab and gateway when stdout is a terminal and CI is unset'],
+    ['--station-host H', 'the address the station page listens on; default 127.0.0.1 (loopback only). Give 0.0.0.0 to reach it from another machine: it shows no secret, but anyone on the network can watch the run'],
+    ['--no-station', 'no station page, even on lab or gateway at a terminal'],
+    ['--operator', 'a person is at the bench: checks that need a hand (LAB-04 without bench control) show an instruction with a "done" button on the station page; without it they skip with that reason'],
     ...BENCH_FLAGS,
   ],
   more: [
@@ -30,6 +37,7 @@ const cmd = cli('lockbench conformance', {
     '  1  the device or cloud failed a check (or could not be settled)',
     '  2  usage: a bad flag, a bad fixture, an unknown defect name, LOCKBENCH_DEFECTS on a target that cannot seed them',
     '  3  bench not ready: a missing setting, an absent port, a mute device, a gateway that never connected, a broker that did not start',
+    '  4  aborted: SIGINT or SIGTERM (Ctrl-C, a CI timeout) stopped the run; reports/ and the matrix hold the tests before it, marked "aborted at test N" (docs/evidence.md §14)',
   ],
 });
 cmd.helpIfAsked(process.argv.slice(2));
@@ -37,10 +45,23 @@ cmd.helpIfAsked(process.argv.slice(2));
 const args = benchOrExit('lockbench conformance').argv;
 let target = process.env.LOCKBENCH_TARGET ?? 'sim';
 const rest: string[] = [];
+let station: boolean | undefined;
+let stationPort = 0;
+let stationHost = '127.0.0.1';
+let operator = false;
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   if (a === '--target') target = args[++i] ?? '';
   else if (a.startsWith('--target=')) target = a.slice('--target='.length);
+  else if (a === '--station' || a.startsWith('--station=')) {
+    station = true;
+    const given = a.includes('=') ? a.slice('--station='.length) : /^\d+$/.test(args[i + 1] ?? '') ? args[++i]! : undefined;
+    if (given !== undefined) stationPort = /^\d+$/.test(given) && Number(given) <= 65535 ? Number(given) : cmd.fail(`--station PORT must be a port number 0…65535, got "${given}"`, EXIT.usage);
+  } else if (a === '--no-station') station = false;
+  else if (a === '--station-host' || a.startsWith('--station-host=')) {
+    stationHost = a.includes('=') ? a.slice('--station-host='.length) : args[++i] ?? '';
+    if (!stationHost) cmd.fail('--station-host needs an address (127.0.0.1, ::1, 0.0.0.0, …)', EXIT.usage);
+  } else if (a === '--operator') operator = true;
   else rest.push(a);
 }
 if (!TARGETS.includes(target)) cmd.fail(`--target must be ${TARGETS.join(', ')}, got "${target}"`, EXIT.usage);
@@ -74,22 +95,48 @@ const playwrightArgs = target !== 'lab' ? rest : rest.filter((a, i) => !isWorker
 const reportsDir = process.env.LOCKBENCH_REPORTS ?? 'reports';
 const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
+// A person at a bench watches lab and gateway runs; CI and pipes get no page unless asked.
+// --operator needs the station's channel for its answers, so it turns the page on.
+const stationOn = station ?? (operator || ((target === 'lab' || target === 'gateway') && !!process.stdout.isTTY && !process.env.CI));
+if (operator && station === false) cmd.fail('--operator needs the station page for its "done" buttons; drop --no-station', EXIT.usage);
 let code: number;
+let hub: StationHub | undefined;
 try {
-  const r = spawnSync(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(playwrightArgs), ...playwrightArgs], {
-    stdio: 'inherit',
+  if (stationOn) {
+    hub = await StationHub.start({ dir: join(staging, 'station'), host: stationHost, port: stationPort }).catch((e: Error) => cmd.fail(`--station: cannot listen on ${stationHost}:${stationPort}: ${e.message}`, EXIT.usage));
+    process.stdout.write(`lockbench station: ${hub.url}\n`);
+    if (!/^(127\.|::1$|localhost$)/.test(stationHost)) process.stderr.write(`lockbench station: listening on ${stationHost}: machines that reach it can watch the run (no secret is shown)\n`);
+    // At a terminal, Enter answers "done" to the oldest prompt (the page's button does the same).
+    if (operator && process.stdin.isTTY) createInterface({ input: process.stdin }).on('line', () => hub?.answerOldest());
+  }
+  const child = spawn(process.execPath, [playwrightCli(), 'test', ...playwrightConfigArgs(playwrightArgs), ...playwrightArgs], {
+    stdio: [operator && process.stdin.isTTY ? 'ignore' : 'inherit', 'inherit', 'inherit'],
     env: {
       ...process.env, LOCKBENCH_TARGET: target, LOCKBENCH_RUN_DIR: staging,
       LOCKBENCH_REPORTS: staging, LOCKBENCH_MATRIX_DIR: staging, LOCKBENCH_MATRIX_PREVIOUS: matrixDir,
+      LOCKBENCH_STATION_DIR: hub ? join(staging, 'station') : '', LOCKBENCH_OPERATOR: operator ? '1' : '',
     },
   });
+  // DESIGN §14: a killed run keeps its evidence. Playwright ends a run gracefully (its reporters' onEnd) on
+  // SIGINT only, so SIGTERM (a CI timeout) is passed on as SIGINT; a Ctrl-C the runner already got from the
+  // terminal is passed on too (Playwright ignores a second SIGINT within a second; a later one stops it hard).
+  let signalled: NodeJS.Signals | undefined;
+  const forward = (signal: NodeJS.Signals): void => {
+    signalled = signal;
+    child.kill('SIGINT');
+  };
+  process.on('SIGINT', forward).on('SIGTERM', forward);
+  const [status] = await once(child, 'exit') as [number | null];
   const seen = readSeen(staging);
   const stop = readStop(staging);
-  code = exitCodeOf(r.status, stop, seen);
+  code = exitCodeOf(status, stop, seen);
+  if (signalled && !stop) code = EXIT.aborted;
   if (seen && seen.testsBegun > 0) publishStaged(staging, reportsDir, matrixDir);
-  else if (!stop && code === EXIT.usage) process.stderr.write(`lockbench conformance: no test began (Playwright exited ${r.status}: a flag or the config was refused, or nothing matched); ${reportsDir}/ is unchanged (exit 2)\n`);
+  else if (signalled) process.stderr.write(`lockbench conformance: ${signalled} before any test ended; ${reportsDir}/ is unchanged (exit ${code})\n`);
+  else if (!stop && code === EXIT.usage) process.stderr.write(`lockbench conformance: no test began (Playwright exited ${status}: a flag or the config was refused, or nothing matched); ${reportsDir}/ is unchanged (exit 2)\n`);
   else if (stop) process.stderr.write(`lockbench conformance: ${reportsDir}/ is unchanged (exit ${code})\n`);
 } finally {
+  await hub?.close();
   rmSync(staging, { recursive: true, force: true });
 }
 process.exit(code);

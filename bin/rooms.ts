@@ -67,7 +67,8 @@ export const ROOMS: readonly Room[] = [
   },
   {
     name: 'harness/targets/gateway', holds: 'harness/targets/gateway/', about: 'the `gateway` target: a physical gateway on the harness\'s broker',
-    mayImport: ['harness/targets/core', 'harness/client', 'sim/world', 'sim/protocol', 'sim/io'],
+    // harness/station: the wait for the gateway to connect is shown on the station page as a countdown.
+    mayImport: ['harness/targets/core', 'harness/client', 'harness/station', 'sim/world', 'sim/protocol', 'sim/io'],
     mayImportTypes: ['sim/gateway', 'sim/broker'],
   },
   {
@@ -77,8 +78,10 @@ export const ROOMS: readonly Room[] = [
   // Fixtures render a failing test's attachments (the sequence diagram) with the report's pure renderers.
   {
     name: 'harness/fixtures', holds: 'harness/fixtures/', about: 'Playwright fixtures (`world`, `api`, `clock`, `locks`, `pushes`, `wire`)',
-    mayImport: ['harness/targets', 'harness/targets/core', 'harness/client', 'harness/report', 'sim/protocol', 'sim/io'],
+    mayImport: ['harness/targets', 'harness/targets/core', 'harness/client', 'harness/report', 'harness/station', 'sim/protocol', 'sim/io'],
   },
+  // The live page of `--station`: a reporter and a hub in the runner's processes, a feed in the workers; it draws with the report's pure renderers.
+  { name: 'harness/station', holds: 'harness/station/', about: 'the live station page (`--station`): events from runner and workers, the hub, its server and page, operator prompts', mayImport: ['harness/client', 'harness/report'], mayImportTypes: ['harness/targets/core'] },
   { name: 'harness/report', holds: 'harness/report/', about: 'conformance-matrix reporter, sequence diagrams', mayImport: [], typesOnly: true },
   { name: 'harness/defects', holds: 'harness/defects/', about: 'defect catalogue, kill matrix, lab run verdicts', mayImport: ['sim/defects', 'harness/report'] },
   // Specs wait with the one bounded wait of sim/io (STYLE §18), which the fixtures hand them.

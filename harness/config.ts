@@ -155,6 +155,8 @@ function conformanceReporters(run: RunPart, team: TeamPart, env: NodeJS.ProcessE
     // After junit on purpose: it appends check IDs to the names junit just wrote (DESIGN §14).
     [packageModule('harness/report/junit-ids'), { junitFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
+    // `--station` (harness/station/): the runner's events for the live page, only when a station runs.
+    ...(env.LOCKBENCH_STATION_DIR ? [[packageModule('harness/station/station-reporter')]] as const : []),
     [packageModule('harness/report/matrix-reporter'), {
       outputDir: matrixDir, previousDir: resolve(env.LOCKBENCH_MATRIX_PREVIOUS ?? matrixDir), htmlReport: `${reports}/html/index.html`, blobDir, target,
       builtInPlan: team.builtIn, ...(team.teamPlan ? { planFiles: [team.teamPlan] } : {}),

@@ -1,4 +1,4 @@
-import { test, expect, pushOf } from '../harness/fixtures/index.ts';
+import { test, expect, pushOf, shownWait } from '../harness/fixtures/index.ts';
 import { VECTORS } from '../harness/fixtures/vectors.ts';
 import { FrameReader, encodeFrame, frameHex, slotOf, wireOf } from '../sim/protocol/index.ts';
 
@@ -73,8 +73,10 @@ test('a lost response is retransmitted with the same seq and acted on once', { t
   expect(await pushes.settled(pushOf(2, { lockId: lock }), 500)).toHaveLength(1);
 });
 
-test('unplugging the port mid-command answers 360/359 within the timeout; the bridge recovers when it returns', { tag: '@LAB-04' }, async ({ api, fleet, needs }) => {
-  const bench = needs('bench');
+test('unplugging the port mid-command answers 360/359 within the timeout; the bridge recovers when it returns', { tag: '@LAB-04' }, async ({ api, fleet, needs, facets, operator }) => {
+  needs('serial');
+  // Without a bench-control server a person pulls the cable when asked (--operator); without either it skips.
+  const bench = facets.bench ?? operator.bench('the lock\'s serial cable');
   const lock = fleet.need('main');
   await bench.unplug();
   const t0 = performance.now();
@@ -93,7 +95,7 @@ test('the device clock keeps time against the host clock over 30 s without a syn
   // A virtual lock told to keep a frozen clock (`serial-lock --time frozen`) has no rate to measure;
   // real firmware whose clock stands still is measured, and fails.
   test.skip(!locks.get('main').realTime && !!serial.dropResponses, 'a virtual lock with a frozen clock (--time frozen): nothing to measure');
-  const m = await serial.clockAccuracy!(ACCURACY_SPAN_MS);
+  const m = await shownWait('LAB-05 window: the device clock against the host clock without a sync', ACCURACY_SPAN_MS, () => serial.clockAccuracy!(ACCURACY_SPAN_MS));
   test.info().annotations.push({ type: 'clock accuracy', description: m.sentence });
   // DESIGN §11: it fails only when the drift exceeds the limit beyond the measurement's uncertainty.
   expect(m.intervalS, 'at least 30 s between the edges').toBeGreaterThanOrEqual(30);

@@ -5,11 +5,11 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 const STYLE = `body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse}
 th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}th{background:#f4f4f4}
 td.pass{background:#e5f5e5}td.fail{background:#fbe0e0;font-weight:bold}td.skip{background:#f6f1dc}td.missing{background:#fbe0e0}
-td.not-run{background:#eee;color:#555}td.id{font-family:monospace;white-space:nowrap}small{color:#555}small.earlier{color:#8a5a00}`;
+td.not-run{background:#eee;color:#555}td.id{font-family:monospace;white-space:nowrap}p.aborted{background:#fbe0e0;padding:6px}small{color:#555}small.earlier{color:#8a5a00}`;
 
 /** What a run was seeded with, in one line (DESIGN §9: a seeded world is said). */
 export function seededLine(r: RunInfo): string {
-  return [`seed ${r.seed ?? '—'}`, `defects ${r.defects.length ? r.defects.join(', ') : 'none'}`, ...(r.variant ? [`variant: ${r.variant}`] : [])].join(' · ');
+  return [...(r.aborted ? [r.aborted] : []), `seed ${r.seed ?? '—'}`, `defects ${r.defects.length ? r.defects.join(', ') : 'none'}`, ...(r.variant ? [`variant: ${r.variant}`] : [])].join(' · ');
 }
 
 function cellHtml(m: Matrix, id: string, column: string, cell: Cell): string {
@@ -42,12 +42,14 @@ export function matrixHtml(m: Matrix): string {
   const summary = columnSummary(m)
     .map((s) => `<tr data-column="${esc(s.column)}"><td>${esc(s.column)}</td>${(['pass', 'fail', 'skip', 'not-run', 'missing'] as const).map((k) => `<td class="${k}">${s.counts[k]}</td>`).join('')}<td>${s.earlier}</td></tr>`)
     .join('');
+  const aborted = m.runs.find((r) => m.htmlRuns.includes(r.at))?.aborted;
   const runs = m.runs.map((r) => `<li data-run="${esc(r.at)}">${esc(r.at)} — ${esc(r.scope)} — <span class="seeded">${esc(seededLine(r))}</span></li>`).join('');
   const findings = m.findings.length
     ? `<ul>${m.findings.map((f) => `<li><b>${esc(f.checkId)}</b> (${esc(f.column)}): ${esc(f.finding)} <small>— ${esc(f.test)}</small></li>`).join('')}</ul>`
     : '<p>None.</p>';
   return `<!doctype html><html><head><meta charset="utf-8"><title>lockbench conformance matrix</title><style>${STYLE}</style></head><body>
 <h1>Conformance matrix</h1>
+${aborted ? `<p id="aborted" class="aborted"><b>${esc(aborted)}</b>: a signal stopped the last run; its cells hold the tests before it.</p>` : ''}
 <p><small>generated ${esc(m.generatedAt)} · <a href="${esc(m.htmlReport)}">Playwright report</a> (tests of the run of ${esc(m.htmlRuns.join(', '))})</small></p>
 <h2>Runs in this matrix</h2>
 <ul id="runs">${runs}</ul>

@@ -4,11 +4,13 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } fr
 import { planChecks, type Check } from './checks.ts';
 import { buildMatrix, missingOnSim, sequencesOf, type Matrix, type RunInfo, type TestRecord } from './matrix.ts';
 import { matrixHtml, seededLine } from './matrix-html.ts';
-import { NOT_RUN, runDir, runStateDir, UNSETTLED, UNSETTLED_FILE, writeSeen } from './run-outcome.ts';
+import { NOT_RUN, runDir, runStateDir, UNSETTLED, UNSETTLED_FILE, writeSeen, type RunSeen } from './run-outcome.ts';
 import { isWholeSuite, runScope, scopeLabel, type RunScope } from './run-scope.ts';
 import { shardRecordPath, type ShardRecords } from './shard-records.ts';
 
 const ID = /^@([A-Z][A-Z0-9]*-\d\d)$/;
+/** How often a running run's matrix is written, at most, ms (transport time, not domain time). */
+const WRITE_EVERY_MS = 1000;
 /** A test's matrix column: its project's `metadata.column` (a team's project shares the built-in one's), else the project's name. */
 function columnOf(test: TestCase): string {
   const project = test.parent.project();
@@ -40,8 +42,10 @@ export function seedingOf(metadata: Record<string, unknown>): Pick<RunInfo, 'see
  * read from `previousDir` (default `outputDir`), and writes to `outputDir` — `bin/conformance.ts` points that at
  * a staging folder it moves into place only once a test began. A run in which no test began writes nothing.
  * On a `sim` column a check with no test (other than LAB-*) fails a whole-suite run (DESIGN §13). Sequence
- * diagrams of cells no longer in the matrix are removed with them (DESIGN §14). Collects in onTestEnd, writes
- * once in onEnd, never throws. With `blobDir`, this run's records also go there for `report:merge`.
+ * diagrams of cells no longer in the matrix are removed with them (DESIGN §14). Never throws. With `blobDir`,
+ * this run's records also go there for `report:merge`. A killed run keeps its evidence (DESIGN §14): after each
+ * test the matrix is written as if the run stopped there ("aborted at test N+1"), and onEnd writes it once more,
+ * marked aborted only when a signal interrupted the run — a runner killed outright still leaves the first.
  */
 export default class MatrixReporter implements Reporter {
   private readonly records: TestRecord[] = [];
@@ -54,6 +58,9 @@ export default class MatrixReporter implements Reporter {
   private selected: Record<string, string[]> = {};
   private run: RunInfo = { at: new Date().toISOString(), scope: 'whole suite', defects: [] };
   private begun = 0;
+  private total = 0;
+  private pending: NodeJS.Timeout | undefined;
+  private lastWriteMs = -Infinity;
   private readonly checks: readonly Check[];
 
   /**
@@ -73,6 +80,7 @@ export default class MatrixReporter implements Reporter {
     this.scope = runScope(config.argv, config);
     // The wall-clock date of the run (a report date, not domain time) and what it was seeded with.
     this.run = { at: new Date().toISOString(), scope: scopeLabel(this.scope), ...seedingOf(config.metadata) };
+    this.total = suite.allTests().length;
     for (const t of suite.allTests()) {
       const column = columnOf(t);
       (this.selected[column] ??= []).push(...idsOf(t.tags));
@@ -88,7 +96,8 @@ export default class MatrixReporter implements Reporter {
     if (checkIds.length === 0) return;
     const annotations = [...test.annotations, ...result.annotations];
     const last = result.retry === test.retries || result.status === 'passed';
-    if (!last) return;
+    // A test the signal cut short proves nothing: its check reads "not run (aborted at test N)".
+    if (!last || result.status === 'interrupted') return;
     const notRun = annotations.find((a) => a.type === NOT_RUN)?.description;
     this.records.push({
       checkIds,
@@ -103,6 +112,41 @@ export default class MatrixReporter implements Reporter {
       ...(notRun ? { notRun: UNSETTLED } : {}),
       ...this.keepSequence(test, result),
     });
+    this.writeSoon();
+  }
+
+  /**
+   * The matrix as if the run stopped after the last test that ended, at most once a second (a write takes
+   * ~10 ms, a sim run ends hundreds of tests): a runner killed outright loses at most the last second's tests.
+   */
+  private writeSoon(): void {
+    if (this.pending) return;
+    const write = (): void => {
+      this.pending = undefined;
+      this.lastWriteMs = performance.now();
+      try {
+        this.writeAsOf(`aborted at test ${this.begun + 1} of ${this.total}`, { testsBegun: this.begun, status: 'interrupted' });
+      } catch (e) {
+        process.stderr.write(`conformance matrix reporter: ${(e as Error).message}\n`);
+      }
+    };
+    const waitMs = this.lastWriteMs + WRITE_EVERY_MS - performance.now();
+    if (waitMs <= 0) write();
+    else this.pending = setTimeout(write, waitMs).unref();
+  }
+
+  /** The matrix and what the run saw, as they stand; `aborted` marks the run until onEnd says otherwise. */
+  private writeAsOf(aborted: string | undefined, seen: RunSeen): Matrix {
+    const dir = runDir();
+    if (dir) writeSeen(dir, seen);
+    const run = aborted ? { ...this.run, aborted } : this.run;
+    const previous = readMatrix(join(this.previousDir, 'conformance.json'));
+    const matrix = buildMatrix({ run, records: this.records, selected: this.selected, wholeSuite: isWholeSuite(this.scope) && !run.aborted, htmlReport: this.htmlReport, checks: this.checks }, previous);
+    mkdirSync(this.outputDir, { recursive: true });
+    writeFileSync(join(this.outputDir, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
+    writeFileSync(join(this.outputDir, 'conformance.html'), matrixHtml(matrix));
+    this.keepOnlyLinkedSequences(matrix);
+    return matrix;
   }
 
   /** A copy of the failing test's sequence diagram beside the matrix (test-results/ is wiped by the next run). */
@@ -126,19 +170,22 @@ export default class MatrixReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    clearTimeout(this.pending);
+    this.pending = undefined;
     const unsettled = this.records.find((r) => r.notRun)
       ? readUnsettled() ?? UNSETTLED : undefined;
     const dir = runDir();
     try {
-      if (dir) writeSeen(dir, { testsBegun: this.begun, status: result.status, ...(unsettled ? { unsettled } : {}) });
+      const seen = { testsBegun: this.begun, status: result.status, ...(unsettled ? { unsettled } : {}) };
       // A run in which no test began (preflight stop, bad flag) leaves the matrix as it was.
-      if (this.begun === 0) return undefined;
-      const previous = readMatrix(join(this.previousDir, 'conformance.json'));
-      const matrix = buildMatrix({ run: this.run, records: this.records, selected: this.selected, wholeSuite: isWholeSuite(this.scope), htmlReport: this.htmlReport, checks: this.checks }, previous);
-      mkdirSync(this.outputDir, { recursive: true });
-      writeFileSync(join(this.outputDir, 'conformance.json'), `${JSON.stringify(matrix, null, 1)}\n`);
-      writeFileSync(join(this.outputDir, 'conformance.html'), matrixHtml(matrix));
-      this.keepOnlyLinkedSequences(matrix);
+      if (this.begun === 0) {
+        if (dir) writeSeen(dir, seen);
+        return undefined;
+      }
+      const interrupted = result.status === 'interrupted';
+      if (interrupted) this.run = { ...this.run, aborted: `aborted at test ${this.begun} of ${this.total}` };
+      const matrix = this.writeAsOf(undefined, seen);
+      if (interrupted) process.stderr.write(`conformance: ${this.run.aborted}: the matrix holds the ${this.records.length} tests before it\n`);
       process.stdout.write(`conformance matrix: ${join(this.previousDir, 'conformance.html')} (${this.run.scope}; ${seededLine(this.run)})\n`);
       if (this.blobDir) this.writeShardRecords(this.blobDir, result);
       if (unsettled) {

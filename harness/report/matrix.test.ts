@@ -99,3 +99,15 @@ test('a team\'s checks are rows after the plan\'s; without them its IDs are only
   assert.deepEqual(buildMatrix({ ...input, checks: [team] }).rows.map((r) => r.id), ['ACME-01'], 'builtIn: false');
   assert.deepEqual(buildMatrix(input).unknownIds, ['ACME-01']);
 });
+
+test('an aborted run: the checks it reached keep their result, the rest read "not run (aborted at test N of M)", the page says so', () => {
+  const full = fullRun();
+  const aborted = 'aborted at test 3 of 40';
+  const m = buildMatrix({ run: run('2030-01-03T00:00:00.000Z', 'whole suite', { aborted }), records: [rec(A, 'PWD-05', 'passed'), rec(A, 'PWD-06', 'failed')], selected: { [A]: ['PWD-05', 'PWD-06', 'PWD-07'] }, wholeSuite: false }, full);
+  assert.equal(cell(m, 'PWD-05', A)!.status, 'pass');
+  assert.equal(cell(m, 'PWD-06', A)!.status, 'fail');
+  assert.deepEqual([cell(m, 'PWD-07', A)!.status, cell(m, 'PWD-07', A)!.reasons], ['not-run', [`not run (${aborted})`]]);
+  assert.equal(cell(m, 'PWD-07', B)!.status, 'pass', 'a column the run did not reach keeps its result');
+  assert.match(matrixHtml(m), /<p id="aborted" class="aborted"><b>aborted at test 3 of 40<\/b>/);
+  assert.doesNotMatch(matrixHtml(full), /id="aborted"/, 'a run that ended has no such mark');
+});

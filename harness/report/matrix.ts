@@ -37,6 +37,8 @@ export interface RunInfo {
   defects: string[];
   /** `LOCKBENCH_VARIANT`: the device variant of a sweep, as one line. */
   variant?: string;
+  /** `aborted at test N of M`: a signal stopped the run (DESIGN §14: a killed run keeps its evidence). */
+  aborted?: string;
 }
 
 export interface Matrix {
@@ -104,7 +106,7 @@ export function buildMatrix(input: RunInput, previous?: Matrix): Matrix {
       const mine = records.filter((r) => r.column === c && r.checkIds.includes(check.id));
       const selected = input.selected[c]?.includes(check.id) ?? false;
       if (mine.length > 0) cells[c] = cellOf(mine, run.at);
-      else if (selected) cells[c] = { status: 'not-run', reasons: ['not run (the run stopped before it)'], tests: [], ranAt: run.at };
+      else if (selected) cells[c] = { status: 'not-run', reasons: [`not run (${run.aborted ?? 'the run stopped before it'})`], tests: [], ranAt: run.at };
       else if (input.wholeSuite) cells[c] = cellOf([], run.at);
       else if (!cells[c]) cells[c] = { status: 'not-run', reasons: [`not run (${run.scope})`], tests: [], ranAt: run.at };
       if (cells[c]!.ranAt === run.at) updated.add(`${c}\u0000${check.id}`);

@@ -16,6 +16,8 @@ export const EXIT = {
   usage: 2,
   /** The bench is not ready: a missing setting, an absent port, a mute device, a gateway that never connected, a broker that did not start. */
   bench: 3,
+  /** Aborted: SIGINT/SIGTERM (Ctrl-C, a CI timeout) stopped the run; its reports hold the tests before the signal. */
+  aborted: 4,
 } as const;
 
 /** Why a run stopped before any test (written by the global setup). */
@@ -27,6 +29,7 @@ export interface RunStop {
 /** What the matrix reporter saw (written in its onEnd). */
 export interface RunSeen {
   testsBegun: number;
+  /** Playwright's status of the run: `interrupted` when a signal stopped it. */
   status: string;
   /** What the device did when it could not be settled, when that stopped the run. */
   unsettled?: string;
@@ -47,6 +50,8 @@ export function exitCodeOf(playwrightStatus: number | null, stop: RunStop | unde
   // or `--grep` selected nothing. `--list` exits 0 and stays 0.
   if (!seen || seen.testsBegun === 0) return playwrightStatus === 0 ? EXIT.pass : EXIT.usage;
   if (seen.unsettled) return EXIT.failed;
+  // Playwright's own status of a run stopped by SIGINT: what is missing was never run, so neither 0 nor 1.
+  if (seen.status === 'interrupted') return EXIT.aborted;
   return playwrightStatus === 0 ? EXIT.pass : EXIT.failed;
 }
 

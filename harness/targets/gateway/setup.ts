@@ -7,25 +7,31 @@
  */
 import { gatewaySettings } from './settings.ts';
 import { HOST_ENV, hostParts, instructions, startGatewayHost, waitForGateway } from './host.ts';
+import { emitRunWire, stationDir, waitShown } from '../../station/feed.ts';
 
 export default async function gatewaySetup(): Promise<() => Promise<void>> {
   const settings = gatewaySettings();
   process.stdout.write(`${instructions(settings)}\n`);
   const { world, info } = await startGatewayHost(settings);
+  // The station's device panel: every publish the broker routes (status, will, commands, acks, events).
+  const offPublish = stationDir() ? hostParts(world).broker.onPublish((topic, payload) => emitRunWire('mqtt', topic, payload.toString('utf8'))) : undefined;
   try {
-    await waitForGateway(world, settings.apId, settings.waitS);
+    // The station page counts this wait down (before any test: no test ID).
+    await waitShown('', `gateway ${settings.apId} to connect and publish its status`, settings.waitS * 1000, () => waitForGateway(world, settings.apId, settings.waitS));
   } catch (e) {
     await world.close();
     throw e;
   }
   const { broker } = hostParts(world);
   const record = broker.clientRecords()[`gw:${settings.apId}`];
+  emitRunWire('control', `gateway CONNECT accepted: client id ${record?.clientId ?? '?'}, ${record?.connects ?? 0} connect(s), refused: ${record?.refusals.join('; ') || 'nothing'}`);
   process.stdout.write(`gateway ${settings.apId} is online (client id ${record?.clientId ?? '?'}); running the suite\n`);
   // Workers are started after global setup and inherit its environment.
   process.env[HOST_ENV] = JSON.stringify(info);
   return async () => {
     const end = broker.clientRecords()[`gw:${settings.apId}`];
     const strangers = broker.strangers();
+    offPublish?.();
     await world.close();
     // DESIGN §4 security: refusals of clients that never authenticated say nothing of the gateway under test — reported apart.
     if (strangers.refused > 0) {
