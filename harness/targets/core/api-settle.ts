@@ -2,6 +2,7 @@ import { wireOf, type ProfileName } from '../../../sim/protocol/index.ts';
 import { postSigned, type SignedPostTarget } from '../../client/signed.ts';
 import type { WireEntry } from '../../client/wire-log.ts';
 import type { LockoutPolicy } from './facets.ts';
+import { waitOutLockout } from './lockout-wait.ts';
 
 /** The uid the harness borrows to settle a lock; tests use small uids. */
 const SETTLE_UID = 4_294_967_000;
@@ -27,14 +28,10 @@ export async function clearWrongCodes(to: SignedPostTarget, profile: ProfileName
   const now = Math.floor(await to.now());
   const issued = await call('/third/v2/lock/pwd/get', { uid: SETTLE_UID, effective_at: now - 60, expire: lockout.seconds + 600 });
   if (issued.code !== code('ok') || !issued.data?.password) throw new Error(`settling lock ${lockId}: v2/lock/pwd/get answered ${issued.code}; wrong codes of the last test are still counted`);
-  const deadline = performance.now() + (lockout.seconds + 5) * 1000;
-  for (;;) {
-    const opened = await call('/third/v2/lock/open', { password: issued.data.password });
-    if (opened.code === code('ok')) break;
-    if (opened.code !== code('busy') || performance.now() > deadline) {
-      throw new Error(`settling lock ${lockId}: a good user password answered ${opened.code} (${opened.desc}); the keypad lockout of the last test is still in force after ${lockout.seconds} s`);
-    }
-    await new Promise((r) => setTimeout(r, 1000));
+  const open = () => call('/third/v2/lock/open', { password: issued.data!.password });
+  const opened = await waitOutLockout(await open(), open, (e) => e.code === code('busy'), lockout.seconds + 5);
+  if (opened.code !== code('ok')) {
+    throw new Error(`settling lock ${lockId}: a good user password answered ${opened.code} (${opened.desc}); the keypad lockout of the last test is still in force after ${lockout.seconds} s`);
   }
   const deleted = await call('/third/v2/lock/pwd/del', { uid: SETTLE_UID });
   if (deleted.code !== code('ok')) throw new Error(`settling lock ${lockId}: v2/lock/pwd/del of the settling uid answered ${deleted.code}`);

@@ -3,6 +3,7 @@ import type { LockResult } from '../../../sim/protocol/index.ts';
 import type { SerialLink } from '../../serial/serial-link.ts';
 import type { TimeSyncKeys } from '../core/facets.ts';
 import type { LabState } from './state.ts';
+import { waitOutLockout } from '../core/lockout-wait.ts';
 
 /** The device's part of the lab clock: what the clock needs of the link. */
 export type ClockLink = Pick<SerialLink, 'bleTimeSync' | 'clockGet' | 'clockTime'>;
@@ -242,11 +243,7 @@ export class LabClock {
       await this.sync();
       r = await validCode();
     }
-    const deadline = this.nowMs() + (seconds + 2) * 1000;
-    while (r === 'locked_out' && this.nowMs() < deadline) {
-      await this.sleepMs(1000);
-      r = await validCode();
-    }
+    r = await waitOutLockout(r, validCode, (x) => x === 'locked_out', seconds + 2, { nowMs: () => this.nowMs(), sleepMs: async (ms) => void (await this.sleepMs(ms)) });
     if (r === 'locked_out') throw new Error(`lab settle: the keypad is still locked out after moving its clock past the latest lock time it showed + ${seconds} s and waiting ${seconds + 2} s of real time`);
     if (r !== 'ok') throw new Error(`lab settle: the code valid now was answered ${r} (want ok)`);
   }
