@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { World } from '../sim/world/world.ts';
 import { BENCH_APP, fleetFixture, LOCK_BASE } from './fleet-fixture.ts';
 import { JsonClient, describe, envelopeOk, runLoad, signed } from './load.ts';
+import { collectGarbage } from './gc.ts';
 
 /** What one fleet start measured. */
 export interface FleetSample {
@@ -29,13 +30,6 @@ export interface FleetSample {
   closeMs: number;
 }
 
-const settle = (): void => {
-  // --expose-gc makes the RSS figures about live objects, not garbage not yet collected.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-};
-
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { locks: { type: 'string' }, gateways: { type: 'string' }, requests: { type: 'string', default: '2000' }, 'broker-thread': { type: 'boolean', default: false } } });
   const locks = Number(values.locks);
@@ -45,7 +39,7 @@ async function main(): Promise<void> {
   let t0 = performance.now();
   const fixture = fleetFixture(locks, gateways);
   const fixtureMs = performance.now() - t0;
-  settle();
+  collectGarbage();
   const before = process.memoryUsage();
   t0 = performance.now();
   const world = await World.create(fixture, { ackTimeoutMs: 5000, brokerThread: values['broker-thread'] });
@@ -58,7 +52,7 @@ async function main(): Promise<void> {
   }
   const readyMs = performance.now() - t0;
   const onlineGateways = apIds.filter((id) => world.cloud!.gatewayOnline(id)).length;
-  settle();
+  collectGarbage();
   const after = process.memoryUsage();
   const brokerClients = (world.broker ?? world.brokerThread)?.stats.clients ?? 0;
   const signer = { appId: BENCH_APP.app_id, appSecret: BENCH_APP.app_secret, now: () => world.clock.now() };

@@ -14,6 +14,7 @@ import type { MqttClient } from 'mqtt';
 import { mqttClient } from '../sim/io/index.ts';
 import { gatewayTopic, topicRoot } from '../sim/protocol/index.ts';
 import { withRetainedIndex } from '../sim/broker/retained-store.ts';
+import { collectGarbage } from './gc.ts';
 
 /** What the floor run measured. */
 export interface FloorSample {
@@ -30,12 +31,6 @@ const memoryPersistence = aedesPersistence as unknown as () => object;
 /** Clients coming online at once: the world's window (sim/world/world.ts GATEWAY_STARTS_AT_ONCE). */
 const AT_ONCE = 50;
 const quiet = (): void => {};
-
-const settle = (): void => {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-};
 
 function online(port: number, id: number): Promise<MqttClient> {
   const status = gatewayTopic(id, 'status', '');
@@ -57,7 +52,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { gateways: { type: 'string' } } });
   const gateways = Number(values.gateways);
   if (!(Number.isInteger(gateways) && gateways > 0)) throw new Error('usage: --gateways M (a positive integer)');
-  settle();
+  collectGarbage();
   const before = process.memoryUsage();
   const t0 = performance.now();
   const aedes = await Aedes.createBroker({ persistence: withRetainedIndex(memoryPersistence()) });
@@ -79,7 +74,7 @@ async function main(): Promise<void> {
   // Bounded: a floor that cannot finish reports nothing rather than hanging the bench.
   await Promise.race([all, new Promise((_, reject) => setTimeout(() => reject(new Error(`${seen}/${gateways} retained statuses in 60 s`)), 60_000).unref())]);
   const readyMs = performance.now() - t0;
-  settle();
+  collectGarbage();
   const after = process.memoryUsage();
   for (const c of [...clients, cloud]) c.end(true);
   server.close();

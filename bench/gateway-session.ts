@@ -18,6 +18,7 @@ import { VirtualGateway } from '../sim/gateway/gateway.ts';
 import { gatewayTopic } from '../sim/protocol/index.ts';
 import type { Section } from './round-trip.ts';
 import { quantile, result, round } from './stats.ts';
+import { collectGarbage } from './gc.ts';
 
 /** What one process of N sessions measured (bytes after a full gc, before → after). */
 export interface SessionSample {
@@ -32,12 +33,6 @@ const SESSION_BUDGET_B = 8192;
 const AT_ONCE = 50;
 const GW_BASE = 1_000_001;
 const quiet = (): void => {};
-const settle = (): void => {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-};
-
 /** A bare mqtt.js client online as a gateway would be (DESIGN §4), nothing else. */
 async function bare(url: string, apId: number): Promise<MqttClient> {
   const status = gatewayTopic(apId, 'status', '');
@@ -64,10 +59,10 @@ async function child(kind: 'gateway' | 'bare', url: string, count: number): Prom
     }
   }));
   await openUpTo(WARM);
-  settle();
+  collectGarbage();
   const before = process.memoryUsage();
   await openUpTo(WARM + count);
-  settle();
+  collectGarbage();
   const after = process.memoryUsage();
   const sample: SessionSample = { kind, count, rssDelta: after.rss - before.rss, heapUsedDelta: after.heapUsed - before.heapUsed };
   process.stdout.write(`${JSON.stringify(sample)}\n`);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
+import { collectGarbage } from './gc.ts';
 
 /** The parts of a `.heapsnapshot` the breakdown reads. */
 export interface HeapSnapshot {
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   // Bounded: the cloud learns every retained status within seconds at this size.
   while (!apIds.every((id) => world.cloud!.gatewayOnline(id)) && performance.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
-  (globalThis as { gc?: () => void }).gc?.();
+  collectGarbage();
   process.stdout.on('error', () => undefined);
   const file = writeHeapSnapshot(join(tmpdir(), `lockbench-heap-${process.pid}.heapsnapshot`));
   await world.close();
