@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import type { Matrix } from '../harness/report/matrix.ts';
 import { SEED_MAX } from '../sim/random.ts';
 import { MUST_PASS, runOnce, SPECS, type Run } from './gateway-runs.ts';
-import { sweep, sweepSeeds, sweepTable, variantLine, writeSweep, type SweepRow } from './gateway-sweep.ts';
+import { pool, sweep, sweepSeeds, sweepTable, variantLine, writeSweep, type SweepRow } from './gateway-sweep.ts';
 
 const HELP = `Usage: npm run conformance:gateway [-- --quick | --sweep N [--seed S] | --variant X]
 
@@ -98,38 +98,50 @@ const RUNS: Run[] = [
 const scratch = mkdtempSync(join(tmpdir(), 'lockbench-gateway-'));
 const problems: string[] = [];
 
+/** Runs side by side in a plain run: each has its own broker, gateway process and folders, and mostly waits on MQTT. */
+const JOBS = 3;
+
 /** The sweep: every drawn variant must pass; the table on stdout and in reports/gateway/sweep.json. */
 async function runSweep(short: boolean): Promise<void> {
   console.log(opts.variant !== undefined ? `gateway sweep: variant ${seeds[0]}` : `gateway sweep: ${seeds.length} variants from sweep seed ${sweepSeed} (again: --sweep ${seeds.length} --seed ${sweepSeed})`);
   const progress = (r: SweepRow): void => console.log(`gateway sweep: variant ${r.seed}: ${r.verdict}${r.failing.length ? ` (${r.failing.join(' ')})` : ''} (${r.seconds} s) ${r.variant}`);
   // The short sweep of a plain run keeps to the gateway's own protocol specs (GWP, real-time GW/V2/PUSH): the whole suite takes ~60 s a variant.
-  const rows = await sweep(seeds, scratch, progress, short ? SPECS.slice(0, 2) : SPECS);
+  const rows = await sweep(seeds, scratch, progress, short ? SPECS.slice(0, 2) : SPECS, JOBS);
   console.log(`\n${sweepTable(rows)}\n`);
   writeSweep('reports/gateway/sweep.json', opts.variant !== undefined ? undefined : sweepSeed, rows);
   for (const r of rows.filter((x) => x.verdict === 'FAIL')) problems.push(`variant ${r.seed} (${r.variant}) must pass — replay: npm run conformance:gateway -- --variant ${r.seed}: ${r.problems.join('; ')}`);
 }
 
+/** One run of RUNS; the first (clean) writes the project's reports and matrix column, the others a scratch folder. */
+async function runAt(i: number, alone: boolean): Promise<void> {
+  const run = RUNS[i]!;
+  const clean = i === 0;
+  const reports = clean ? 'reports/gateway' : join(scratch, `run-${i}`);
+  const t0 = performance.now();
+  const result = await runOnce({ ...run, echo: alone && run.echo }, reports, clean ? (process.env.LOCKBENCH_MATRIX_DIR ?? 'reports') : reports);
+  const found = result.problems;
+  console.log(`gateway check: ${run.name}: ${found.length ? 'PROBLEM' : 'as expected'} (${Math.round((performance.now() - t0) / 1000)} s)`);
+  // A run beside others printed nothing as it went: what it said goes out with its problem.
+  if (found.length && !alone) console.log(result.out);
+  problems.push(...found.map((p) => `${run.name}: ${p}`));
+  if (clean) {
+    const matrix = JSON.parse(readFileSync(join(process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', 'conformance.json'), 'utf8')) as Matrix;
+    const column = matrix.columns.find((c) => c.startsWith('gateway'));
+    const passed = matrix.rows.filter((r) => column && r.cells[column]?.status === 'pass').map((r) => r.id);
+    for (const id of MUST_PASS) if (!passed.includes(id)) problems.push(`${run.name}: ${id} did not pass on the gateway target`);
+    console.log(`gateway target: ${passed.length} checks passed: ${passed.join(' ')}`);
+  }
+}
+
 if (sweepN !== undefined || opts.variant !== undefined) await runSweep(false);
 else {
-  const runs = opts.quick ? RUNS.slice(0, 1) : RUNS;
   if (!opts.quick) console.log(`gateway check: faulty gateways on variant ${defectVariant}: ${variantLine(defectVariant)}`);
-  for (const [i, run] of runs.entries()) {
-    // The clean run writes the project's reports and matrix column; the others stay in a scratch folder.
-    const clean = i === 0;
-    const reports = clean ? 'reports/gateway' : join(scratch, `run-${i}`);
-    const t0 = performance.now();
-    const found = (await runOnce(run, reports, clean ? (process.env.LOCKBENCH_MATRIX_DIR ?? 'reports') : reports)).problems;
-    console.log(`gateway check: ${run.name}: ${found.length ? 'PROBLEM' : 'as expected'} (${Math.round((performance.now() - t0) / 1000)} s)`);
-    problems.push(...found.map((p) => `${run.name}: ${p}`));
-    if (clean) {
-      const matrix = JSON.parse(readFileSync(join(process.env.LOCKBENCH_MATRIX_DIR ?? 'reports', 'conformance.json'), 'utf8')) as Matrix;
-      const column = matrix.columns.find((c) => c.startsWith('gateway'));
-      const passed = matrix.rows.filter((r) => column && r.cells[column]?.status === 'pass').map((r) => r.id);
-      for (const id of MUST_PASS) if (!passed.includes(id)) problems.push(`${run.name}: ${id} did not pass on the gateway target`);
-      console.log(`gateway target: ${passed.length} checks passed: ${passed.join(' ')}`);
-    }
+  // The clean run first and alone: it writes the matrix column the others must not touch.
+  await runAt(0, true);
+  if (!opts.quick) {
+    await pool(RUNS.map((_, i) => i).slice(1), JOBS, (i) => runAt(i, false));
+    await runSweep(true);
   }
-  if (!opts.quick) await runSweep(true);
 }
 rmSync(scratch, { recursive: true, force: true });
 if (problems.length) {

@@ -33,7 +33,7 @@ export interface Run {
    */
   expect: 'pass' | { failed: string; says?: RegExp; passed?: string[] } | { stops: RegExp; exit?: number; notRun?: string };
   env?: Record<string, string>;
-  /** Echo the suite's output (the runs that must pass). */
+  /** Echo the suite's output as it comes (a run alone); runs side by side print theirs when they go wrong. */
   echo?: boolean;
   /**
    * A stranger hammers the broker with CONNECTs it must refuse for the whole run (issue "a device under
@@ -52,6 +52,8 @@ export interface RunResult {
   gatewayLog: string;
   /** What the broker answered the stranger, on a `stranger` run. */
   stranger?: FloodFigures;
+  /** The suite's output (stdout and stderr as they came). */
+  out: string;
 }
 
 /** The host's teardown line for refusals of clients that never authenticated (harness/targets/gateway-setup.ts). */
@@ -78,7 +80,9 @@ export async function runOnce(run: Run, reports: string, matrixDir: string): Pro
   gateway.stderr!.on('data', (d) => (gatewayLog += d));
   let out = '';
   const grep = run.checks ? ['--grep', run.checks.map((c) => `@${c}\\b`).join('|')] : [];
-  const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'gateway', ...grep, ...run.specs], {
+  // Each run its own Playwright output folder: runs side by side must not clean each other's.
+  const output = join('test-results', 'gateway', run.name.replace(/[^\w.-]+/g, '_').slice(0, 60));
+  const suite = spawn(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', 'gateway', '--output', output, ...grep, ...run.specs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, LOCKBENCH_REPORTS: reports, LOCKBENCH_MATRIX_DIR: matrixDir, LOCKBENCH_MQTT_HOST: '127.0.0.1', LOCKBENCH_MQTT_PORT: String(port),
@@ -108,7 +112,7 @@ export async function runOnce(run: Run, reports: string, matrixDir: string): Pro
   if (stranger) problems.push(...strangerProblems(stranger, out));
   if (run.expect === 'pass') {
     if (status !== 0) problems.push(`the run exited with ${status} (want 0)${failed.length ? `; failed ${failed.join(' ')}` : `: ${out.slice(-400)}`}`);
-    return { problems, failed, gatewayLog, ...(stranger ? { stranger } : {}) };
+    return { problems, failed, gatewayLog, out, ...(stranger ? { stranger } : {}) };
   }
   if (status === 0) problems.push(`the run passed (want a failure): ${out.slice(-500)}`);
   const want = run.expect;
@@ -125,7 +129,7 @@ export async function runOnce(run: Run, reports: string, matrixDir: string): Pro
     const passed = outcomes.filter((o) => o.status === 'passed').flatMap((o) => o.checkIds);
     for (const id of want.passed ?? []) if (!passed.includes(id)) problems.push(`${id} did not pass: the run must go on past the fault`);
   }
-  return { problems, failed, gatewayLog, ...(stranger ? { stranger } : {}) };
+  return { problems, failed, gatewayLog, out, ...(stranger ? { stranger } : {}) };
 }
 
 /** The reasons the gateway column of the matrix in `dir` gives for its cells (empty without a matrix). */

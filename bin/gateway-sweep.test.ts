@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sweepSeeds, sweepTable, variantLine, type SweepRow } from './gateway-sweep.ts';
+import { pool, sweepSeeds, sweepTable, variantLine, type SweepRow } from './gateway-sweep.ts';
 import { chooseVariant } from './gateway-variant.ts';
 
-// Issue 20: a sweep is replayed by its sweep seed; a row by its variant seed alone.
+// A sweep is replayed by its sweep seed; a row by its variant seed alone.
 
 test('the same sweep seed draws the same variant seeds; another seed draws others', () => {
   assert.deepEqual(sweepSeeds(1, 5), sweepSeeds(1, 5));
@@ -29,4 +29,22 @@ test('the table: a header, one line per variant with its seed, verdict and faili
   assert.match(lines[0]!, /^seed\s+verdict\s+failing\s+s\s+variant$/);
   assert.match(lines[1]!, /^17\s+pass\s+-\s+20\s+event-ids=per-gateway$/);
   assert.match(lines[2]!, /^4000000000\s+FAIL\s+GWP-05\s+31\s+event-ids=per-connection$/);
+});
+
+test('pool: every item once, at most `jobs` at once, results in the items\' order whatever order they end in', async () => {
+  let running = 0;
+  let most = 0;
+  const seen: number[] = [];
+  const results = await pool([30, 5, 20, 1, 10, 2, 0], 3, async (ms) => {
+    running += 1;
+    most = Math.max(most, running);
+    seen.push(ms);
+    await new Promise((r) => setTimeout(r, ms));
+    running -= 1;
+    return ms * 2;
+  });
+  assert.deepEqual(results, [60, 10, 40, 2, 20, 4, 0]);
+  assert.deepEqual([...seen].sort((a, b) => a - b), [0, 1, 2, 5, 10, 20, 30]);
+  assert.equal(most, 3);
+  assert.deepEqual(await pool([], 3, async () => 1), []);
 });

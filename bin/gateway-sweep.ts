@@ -36,9 +36,8 @@ export function variantLine(seed: number): string {
 }
 
 /** Run the gateway target (`specs`, default all of its specs) against each variant, one after the other; a row per variant. */
-export async function sweep(seeds: readonly number[], scratch: string, progress: (row: SweepRow) => void, specs: readonly string[] = SPECS): Promise<SweepRow[]> {
-  const rows: SweepRow[] = [];
-  for (const seed of seeds) {
+export async function sweep(seeds: readonly number[], scratch: string, progress: (row: SweepRow) => void, specs: readonly string[] = SPECS, jobs = 1): Promise<SweepRow[]> {
+  return pool(seeds, jobs, async (seed) => {
     const t0 = performance.now();
     const reports = join(scratch, `variant-${seed}`);
     const r = await runOnce({ name: `variant ${seed}`, gatewayArgs: ['--variant', String(seed)], specs: [...specs], expect: 'pass' }, reports, reports);
@@ -46,10 +45,19 @@ export async function sweep(seeds: readonly number[], scratch: string, progress:
       seed, variant: variantLine(seed), verdict: r.problems.length ? 'FAIL' : 'pass', failing: r.failed, problems: r.problems,
       seconds: Math.round((performance.now() - t0) / 1000),
     };
-    rows.push(row);
     progress(row);
-  }
-  return rows;
+    return row;
+  });
+}
+
+/** `work` over `items`, at most `jobs` at once; the results in the items' order. */
+export async function pool<T, R>(items: readonly T[], jobs: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  }));
+  return results;
 }
 
 /** The table as printed: seed, verdict, failing checks, the draw. */
