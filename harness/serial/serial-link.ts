@@ -5,6 +5,7 @@ import {
 import { isUint32, LOCK_RESULTS, type LockAnswer, type LockOp, type LockResult, type TimeSyncResult } from '../../sim/protocol/index.ts';
 import type { EventListener, LockLink } from '../../sim/gateway/link.ts';
 import { LockEvents } from './lock-events.ts';
+import { LockwireOps } from './lockwire-ops.ts';
 import { PortKeeper, type SerialBinding } from '../../sim/io/port-keeper.ts';
 import { linkSeams } from './seeded.ts';
 import { Requests, UNREACHABLE, type RoundTripStats } from './requests.ts';
@@ -61,18 +62,13 @@ export interface SerialLinkStats {
   roundTrip: RoundTripStats;
 }
 
-/** A lock time on the wire: whole seconds of a uint32 clock (DESIGN §6); anything else is the device's error. */
-// A clock reading (DESIGN §6 clock_get/state): whole unix seconds within uint32.
-const isLockTime = isUint32;
-
-const isLockResult = (r: WireResult): r is LockResult => (LOCK_RESULTS as readonly string[]).includes(r);
 
 /**
  * A `LockLink` over lockwire on a serial port (DESIGN §6): request/response by seq with
  * retransmission under the same seq, event acks with de-duplication, a bound on every wait, and
  * reconnection whenever the port goes away until `close()`.
  */
-export class SerialLink implements LockLink {
+export class SerialLink extends LockwireOps implements LockLink {
   /** An event not held by its listener is left unacked: the lock sends it again (DESIGN §6). */
   readonly flowControl = true;
   private id: number;
@@ -90,6 +86,7 @@ export class SerialLink implements LockLink {
   private unexpectedFrames = 0;
 
   constructor(private readonly opts: SerialLinkOptions) {
+    super();
     this.id = opts.lockId;
     this.events = new LockEvents({
       lockId: () => this.id,
@@ -164,79 +161,10 @@ export class SerialLink implements LockLink {
     return this.port.whenOpen(timeoutMs);
   }
 
-  /** A §4 gateway op; `unreachable` when the lock does not answer within `timeoutMs` or the port goes away. */
-  async request(op: LockOp, timeoutMs: number): Promise<LockAnswer> {
-    const a = await this.call(op.op, op.args, timeoutMs);
-    // A time-sync result is no answer to a gateway op: the device misbehaved.
-    return isLockResult(a.result) ? { result: a.result, data: a.data } : { result: 'error', data: a.data };
-  }
-
   /** Send any lockwire op and wait for its response (bounded). */
   call(op: string, args: JsonObject = {}, timeoutMs = this.callTimeoutMs): Promise<WireAnswer> {
     if (this.closed) return Promise.resolve(UNREACHABLE);
     return this.requests.call(op, args, timeoutMs);
-  }
-
-  /** `info` (DESIGN §6). */
-  async info(timeoutMs = this.callTimeoutMs): Promise<{ ok: true; info: DeviceInfo } | { ok: false; result: WireResult }> {
-    const a = await this.call('info', {}, timeoutMs);
-    if (a.result !== 'ok') return { ok: false, result: a.result };
-    const info = parseDeviceInfo(a.data);
-    return typeof info === 'string' ? { ok: false, result: 'error' } : { ok: true, info };
-  }
-
-  /**
-   * One `info` round trip, ms, or undefined when the device did not answer within `timeoutMs`
-   * (DESIGN §11: a boundary check places the clock so the measured round trip cannot cross it).
-   */
-  async ping(timeoutMs = this.callTimeoutMs): Promise<number | undefined> {
-    const t0 = performance.now();
-    const a = await this.call('info', {}, timeoutMs);
-    return a.result === 'ok' ? performance.now() - t0 : undefined;
-  }
-
-  /** A password typed on the lock's keypad. */
-  async keypad(password: string, timeoutMs = this.callTimeoutMs): Promise<LockResult> {
-    return this.lockResult(await this.call('keypad', { password }, timeoutMs));
-  }
-
-  /** A Bluetooth unlock by `uid`. */
-  async bleUnlock(uid: number, timeoutMs = this.callTimeoutMs): Promise<LockResult> {
-    return this.lockResult(await this.call('ble_unlock', { uid }, timeoutMs));
-  }
-
-  /** Time-sync keys carried to the lock over Bluetooth (DESIGN §5.3). */
-  async bleTimeSync(seq: number, key1: number, key2: number, timeoutMs = this.callTimeoutMs): Promise<{ result: TimeSyncResult; lock_time: number }> {
-    const a = await this.call('ble_time_sync', { seq, key1, key2 }, timeoutMs);
-    const lockTime = typeof a.data.lock_time === 'number' ? a.data.lock_time : NaN;
-    const result: TimeSyncResult = a.result === 'ok' || a.result === 'replay' || a.result === 'bad_key' ? a.result : 'unreachable';
-    return { result, lock_time: lockTime };
-  }
-
-  /** The lock's clock: `{lock_time, trusted}`. */
-  async clockGet(timeoutMs = this.callTimeoutMs): Promise<{ ok: true; lock_time: number; trusted: boolean } | { ok: false; result: WireResult }> {
-    const a = await this.call('clock_get', {}, timeoutMs);
-    if (a.result !== 'ok') return { ok: false, result: a.result };
-    if (!isLockTime(a.data.lock_time) || typeof a.data.trusted !== 'boolean') return { ok: false, result: 'error' };
-    return { ok: true, lock_time: a.data.lock_time, trusted: a.data.trusted };
-  }
-
-  /**
-   * The lock clock's whole second, for polling (LAB-05, placing a running clock). DESIGN §6: the host
-   * never sends a new request whose seq and bytes equal the last one under that seq, and `clock_get {}`
-   * has one form only — polled 256 times it would run out of seqs. A poll that cannot go out now as
-   * `clock_get` reads `state`, whose answer carries the same `lock_time` (§4); the two alternate on a seq.
-   */
-  async clockTime(timeoutMs = this.callTimeoutMs): Promise<{ ok: true; lock_time: number } | { ok: false; result: WireResult }> {
-    if (this.requests.canSendNow('clock_get')) return this.clockGet(timeoutMs);
-    const a = await this.call('state', {}, timeoutMs);
-    if (a.result !== 'ok') return { ok: false, result: a.result };
-    return isLockTime(a.data.lock_time) ? { ok: true, lock_time: a.data.lock_time } : { ok: false, result: 'error' };
-  }
-
-  /** A virtual lock's `sim_*` op (`battery`, `tamper`, `jam`, `drift`, `reset_clock`). */
-  sim(op: 'battery' | 'tamper' | 'jam' | 'drift' | 'reset_clock', args: JsonObject = {}, timeoutMs = this.callTimeoutMs): Promise<WireAnswer> {
-    return this.call(`sim_${op}`, args, timeoutMs);
   }
 
   /**
@@ -270,12 +198,12 @@ export class SerialLink implements LockLink {
     await this.port.close();
   }
 
-  private get callTimeoutMs(): number {
+  protected get callTimeoutMs(): number {
     return this.opts.callTimeoutMs ?? (this.opts.retransmitMs ?? 500) * ((this.opts.tries ?? 3) + 1);
   }
 
-  private lockResult(a: WireAnswer): LockResult {
-    return isLockResult(a.result) ? a.result : 'error';
+  protected canSendNow(op: string): boolean {
+    return this.requests.canSendNow(op);
   }
 
   private send(frame: Frame): void {
