@@ -121,7 +121,8 @@ test('clock accuracy over a real pty (LAB-05): a running device at 0 ppm passes,
       return c.lock_time;
     };
     const host = (): number => performance.now();
-    const good = await measureDrift(clockGet, host, { intervalMs: 3000, refineTries: 1 });
+    // Up to three fine catches: they stop once an edge is bounded by about one read, so a loaded machine gets more tries, a quiet one none.
+    const good = await measureDrift(clockGet, host, { intervalMs: 3000, refineTries: 3 });
     assert.ok(verdict(good, 50).pass, verdict(good, 50).sentence);
     t.diagnostic(`${verdict(good, 50).sentence}; round trip mean ${l.stats.roundTrip.meanMs.toFixed(2)} ms`);
     assert.ok(good.uncertaintyPpm < 5000, `uncertainty ${good.uncertaintyPpm.toFixed(0)} ppm; round trip ${JSON.stringify(l.stats.roundTrip)}`);
