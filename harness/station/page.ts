@@ -45,7 +45,7 @@ section{border:1px solid #ccc;border-radius:6px;padding:8px 12px}h1{grid-column:
 .pass{color:#17692c}.fail{color:#b00020;font-weight:bold}.skip{color:#8a6d00}.not-run{color:#666}
 #prompts .prompt{background:#fff4d6;border:2px solid #d9a400;padding:8px;margin:4px 0}#prompts button{font-size:16px;padding:4px 16px}
 .countdown{font-variant-numeric:tabular-nums;font-weight:bold}table{border-collapse:collapse}td,th{padding:2px 6px;text-align:left}
-#frames{font:12px monospace;white-space:pre-wrap;max-height:220px;overflow:auto}#timeline{grid-column:1/-1}
+#frames{font:12px monospace;white-space:pre-wrap;max-height:220px;overflow:auto}#gateway{white-space:pre-wrap;margin:0}#timeline{grid-column:1/-1}
 #timeline iframe{width:100%;height:420px;border:1px solid #ddd}#clock-plot,#fit-plot{background:#fafafa;border:1px solid #ddd}`;
 
 /** The page script: state folded from events, drawn on each frame; a 250 ms tick redraws elapsed times and countdowns. */
@@ -150,7 +150,7 @@ function draw() {
   const L = S.link; text($('link'), 'frames tx ' + L.tx + ' / rx ' + L.rx + ' · retransmits ' + L.retransmits + ' · bad CRC ' + L.badCrc + ' · raw ' + L.raw + ' · events ' + L.events + ' · event acks ' + L.acks);
   text($('frames'), S.frames.join('\\n'));
   text($('fit'), S.fit || (S.windows.length ? 'LAB-05 window shaded: no sync inside it' : ''));
-  text($('gateway'), 'commands ' + S.gw.cmd + ' · acks ' + S.gw.ack + ' · events ' + S.gw.event + '\\nretained status: ' + (S.gw.status || '—') + '\\nconnection: ' + (S.gw.connection.join('\\n') || '—')
+  text($('gateway'), 'commands ' + S.gw.cmd + ' · acks ' + S.gw.ack + ' · events ' + S.gw.event + '\\nretained status: ' + (S.gw.status || '—') + '\\nconnection:\\n' + (S.gw.connection.map((c) => '  ' + c).join('\\n') || '  —')
     + '\\nlast commands:\\n' + ([...S.gw.cmds.values()].map((c) => '  ' + c.op + ' lock ' + c.lock + ' → ' + (c.acks.length ? c.acks.map((a) => 'ack ' + a.result + ' after ' + Math.round(a.afterMs) + ' ms').join(', ') : 'no ack yet')
       + (c.events.length ? ' · events: ' + c.events.join(', ') : '')).join('\\n') || '  —') + (S.gw.loose ? '\\nevents of no command (keypad, …): ' + S.gw.loose : ''));
   text($('world'), S.world === null ? '—' : new Date(S.world * 1000).toISOString());

@@ -45,9 +45,9 @@ function startRun(port: number, dir: string): ChildProcess {
   });
 }
 
-/** The text of the prompt the page shows next, once it shows one. */
-async function nextPrompt(page: Page, out: () => string): Promise<{ text: string; promptId: string }> {
-  const box = page.locator('#prompts .prompt').first();
+/** The text of the prompt the page shows next (not the one answered before), once it shows one. */
+async function nextPrompt(page: Page, out: () => string, answered = ''): Promise<{ text: string; promptId: string }> {
+  const box = page.locator('#prompts .prompt').filter({ has: page.locator(`button:not([data-prompt="${answered}"])`) }).first();
   await box.waitFor({ timeout: 60_000 }).catch((e: Error) => assert.fail(`${e.message}; the run said:\n${out()}`));
   return { text: await box.locator('p').textContent() ?? '', promptId: await box.locator('button').getAttribute('data-prompt') ?? '' };
 }
@@ -77,7 +77,7 @@ test('gateway station page: connection, retained status, commands with acks and 
     // By then GWP-01, GWP-02 and the broker-drop GWP-05 ran: the gateway panel holds their traffic.
     const panel = await page.locator('#gateway').textContent() ?? '';
     assert.ok(await page.locator('#device-gateway').isVisible(), 'the gateway panel is shown on the gateway target');
-    assert.match(panel, /connection:[\s\S]*CONNECT accepted: client id/, 'the connection');
+    assert.match(panel, /connection:\n[\s\S]*CONNECT accepted: client id/, 'the connection');
     assert.match(panel, /retained status: \{"online":\s*true\}/, 'the retained status');
     assert.match(panel, /state lock 1000001 → ack ok after \d+ ms/, 'a command with its ack and latency');
     assert.match(panel, /unlock lock 1000001 → ack ok after \d+ ms · events: unlock/, 'a command with the event it caused');
@@ -85,15 +85,17 @@ test('gateway station page: connection, retained status, commands with acks and 
     gateways[0]!.kill('SIGKILL');
     await page.locator(`button[data-prompt="${off.promptId}"]`).click();
 
-    const on = await nextPrompt(page, () => out);
+    const on = await nextPrompt(page, () => out, off.promptId);
     assert.match(on.text, new RegExp(`^Switch gateway ${AP_ID} back on`), 'then asked to switch it back on');
     assert.match(out, /operator: Switch gateway \d+ back on, then press done\. Press "done" on http:\S+ or Enter here/, 'the terminal asks too');
+    // The current test's wire timeline holds the first answer (the page's "done"), drawn as sequence.html draws it.
+    await page.frameLocator('#timeline-frame').getByText(/^control operator answered done/).first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(tmpdir(), 'station-gateway.png'), fullPage: true });
     gateways.push(startGateway(port));
     run.stdin!.write('\r');
 
     await page.waitForFunction(() => /ended/.test(document.getElementById('run')?.textContent ?? ''), undefined, { timeout: 60_000 })
       .catch((e: Error) => assert.fail(`${e.message}; the run said:\n${out}`));
-    await page.screenshot({ path: join(tmpdir(), 'station-gateway.png'), fullPage: true });
     const [code] = await exited;
     assert.equal(code, EXIT.pass, out);
     const results = readFileSync(join(dir, 'results.json'), 'utf8');
