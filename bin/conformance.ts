@@ -13,6 +13,7 @@ import { playwrightCli } from '../harness/report/playwright-cli.ts';
 import { cli, playwrightConfigArgs } from './cli.ts';
 import { BENCH_FLAGS, benchOrExit } from './bench-env.ts';
 import { StationHub } from '../harness/station/hub.ts';
+import { stationWanted } from '../harness/station/station-wanted.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {
@@ -96,8 +97,7 @@ const reportsDir = process.env.LOCKBENCH_REPORTS ?? 'reports';
 const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
 // A person at a bench watches lab and gateway runs; CI and pipes get no page unless asked.
-// --operator needs the station's channel for its answers, so it turns the page on.
-const stationOn = station ?? (operator || ((target === 'lab' || target === 'gateway') && !!process.stdout.isTTY && !process.env.CI));
+const stationOn = stationWanted({ station, operator, target, isTTY: !!process.stdout.isTTY, ci: process.env.CI });
 if (operator && station === false) cmd.fail('--operator needs the station page for its "done" buttons; drop --no-station', EXIT.usage);
 let code: number;
 let hub: StationHub | undefined;
