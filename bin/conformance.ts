@@ -126,13 +126,17 @@ try {
     child.kill('SIGINT');
   };
   process.on('SIGINT', forward).on('SIGTERM', forward);
-  const [status] = await once(child, 'exit') as [number | null];
+  const [status, killedBy] = await once(child, 'exit') as [number | null, NodeJS.Signals | null];
   const seen = readSeen(staging);
   const stop = readStop(staging);
   code = exitCodeOf(status, stop, seen);
-  if (signalled && !stop) code = EXIT.aborted;
+  // A runner killed outright (SIGKILL, the OOM killer) is an aborted run too: this process outlives it, and
+  // publishes the matrix its reporter wrote as tests ended ("aborted at test N", at most a second old).
+  const aborted = signalled ?? killedBy ?? undefined;
+  if (aborted && !stop) code = EXIT.aborted;
+  if (killedBy && !signalled) process.stderr.write(`lockbench conformance: the Playwright runner was killed (${killedBy}); exit 4 (aborted)\n`);
   if (seen && seen.testsBegun > 0) publishStaged(staging, reportsDir, matrixDir);
-  else if (signalled) process.stderr.write(`lockbench conformance: ${signalled} before any test ended; ${reportsDir}/ is unchanged (exit ${code})\n`);
+  else if (aborted) process.stderr.write(`lockbench conformance: ${aborted} before any test ended; ${reportsDir}/ is unchanged (exit ${code})\n`);
   else if (!stop && code === EXIT.usage) process.stderr.write(`lockbench conformance: no test began (Playwright exited ${status}: a flag or the config was refused, or nothing matched); ${reportsDir}/ is unchanged (exit 2)\n`);
   else if (stop) process.stderr.write(`lockbench conformance: ${reportsDir}/ is unchanged (exit ${code})\n`);
 } finally {
