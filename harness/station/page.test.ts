@@ -22,14 +22,14 @@ test('the fit drawn: the line ends at ppm × interval, the band holds it, the li
   const g = fitGeometry({ ppm: -250, uncertaintyPpm: 20, intervalS: 30, maxPpm: 100 }, W, H);
   // Drift −250 ppm over 30 s is −7.5 ms: the line falls from the middle (the device loses time).
   const [x1, y1, x2, y2] = g.line;
-  assert.equal(y1, H / 2);
+  assert.equal(y1, 16 + (H - 16) / 2, 'zero in the middle below the label');
   assert.ok(y2 > y1, 'a device losing time is drawn below zero (SVG y grows downwards)');
   assert.ok(Math.abs(g.spanMs - 1.1 * 270 * 30 / 1000) < 1e-9, 'the scale holds the band with 10 % room');
   const band = g.band.split(' ').map((p) => p.split(',').map(Number));
   assert.deepEqual(band[0], [x1, y1], 'the band starts where the line starts (no gain at the window\'s start)');
   assert.ok(band[1]![0] === x2 && band[2]![0] === x2 && Math.min(band[1]![1]!, band[2]![1]!) < y2 && y2 < Math.max(band[1]![1]!, band[2]![1]!), 'the band holds the line\'s end');
   const [hi, lo] = g.limits;
-  assert.ok(Math.abs((H / 2 - hi) - (lo - H / 2)) < 1e-9 && hi < H / 2, 'the ± limit lines are symmetric about zero');
+  assert.ok(Math.abs((y1 - hi) - (lo - y1)) < 1e-9 && hi < y1 && hi > 16, 'the ± limit lines are symmetric about zero, below the label');
   assert.ok(y2 > lo, 'a drift beyond the limit is drawn beyond the limit line');
-  for (const y of [y1, y2, hi, lo, ...band.map((p) => p[1]!)]) assert.ok(y >= 0 && y <= H, `inside the box: ${y}`);
+  for (const y of [y1, y2, hi, lo, ...band.map((p) => p[1]!)]) assert.ok(y >= 16 && y <= H, `inside the box, below the label: ${y}`);
 });

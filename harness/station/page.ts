@@ -33,7 +33,10 @@ export function fitOf(sentence: string): Fit | undefined {
 export function fitGeometry(fit: Fit, w: number, h: number): { line: [number, number, number, number]; band: string; limits: [number, number]; spanMs: number } {
   const msAt = (ppm: number): number => (ppm * fit.intervalS) / 1000;
   const spanMs = 1.1 * Math.max(Math.abs(fit.ppm) + fit.uncertaintyPpm, fit.maxPpm) * fit.intervalS / 1000;
-  const y = (ms: number): number => h / 2 - (h / 2 - 4) * (ms / spanMs);
+  // The top 16 px hold the label; zero sits in the middle of what is left. (Constants live inside: the page gets this function's text.)
+  const FIT_LABEL_PX = 16;
+  const mid = FIT_LABEL_PX + (h - FIT_LABEL_PX) / 2;
+  const y = (ms: number): number => mid - ((h - FIT_LABEL_PX) / 2 - 4) * (ms / spanMs);
   const x0 = 30;
   const x1 = w - 10;
   const band = [[x0, y(0)], [x1, y(msAt(fit.ppm + fit.uncertaintyPpm))], [x1, y(msAt(fit.ppm - fit.uncertaintyPpm))]].map(([x, yy]) => `${x},${yy}`).join(' ');
@@ -123,14 +126,15 @@ function plot() {
   el('text', { x: 30, y: H - 4, 'font-size': 11 }).textContent = 'host time → (' + secs(x1 - x0) + '); device − host clock, s: ' + lo.toFixed(1) + ' … ' + hi.toFixed(1);
 }
 function plotFit() {
-  const svg = $('fit-plot'), W = 420, H = 90, f = fitOf(S.fit);
+  const svg = $('fit-plot'), W = 420, H = 100, f = fitOf(S.fit);
   svg.replaceChildren(); svg.hidden = !f; if (!f) return;
   const g = fitGeometry(f, W, H), ns = 'http://www.w3.org/2000/svg', el = (t, a) => { const e = document.createElementNS(ns, t); for (const k in a) e.setAttribute(k, a[k]); svg.appendChild(e); return e; };
   for (const y of g.limits) el('line', { x1: 30, x2: W - 10, y1: y, y2: y, stroke: '#b00020', 'stroke-dasharray': '4 3', class: 'fit-limit' });
   el('polygon', { points: g.band, fill: '#1f5fa8', 'fill-opacity': 0.2, class: 'fit-band' });
   el('line', { x1: g.line[0], y1: g.line[1], x2: g.line[2], y2: g.line[3], stroke: '#1f5fa8', 'stroke-width': 2, class: 'fit-line' });
-  el('text', { x: 30, y: 12, 'font-size': 11 }).textContent = 'LAB-05 fit: device gain over ' + f.intervalS.toFixed(1) + ' s, ms (' + (f.ppm >= 0 ? '+' : '') + f.ppm.toFixed(1) + ' ± ' + f.uncertaintyPpm.toFixed(1) + ' ppm; limit ±' + f.maxPpm + ' ppm dashed)';
-  el('text', { x: 2, y: H / 2 + 4, 'font-size': 10 }).textContent = '±' + g.spanMs.toFixed(2);
+  el('text', { x: 4, y: 12, 'font-size': 10 }).textContent = 'LAB-05 fit, device gain over ' + f.intervalS.toFixed(1) + ' s: ' + (f.ppm >= 0 ? '+' : '') + f.ppm.toFixed(1) + ' ± ' + f.uncertaintyPpm.toFixed(1) + ' ppm (limit ±' + f.maxPpm + ' ppm dashed)';
+  el('text', { x: 2, y: g.line[1] + 4, 'font-size': 9 }).textContent = '0 ms';
+  el('text', { x: W - 70, y: H - 3, 'font-size': 9 }).textContent = 'scale ±' + g.spanMs.toFixed(2) + ' ms';
 }
 function draw() {
   const now = Date.now();
@@ -174,7 +178,7 @@ export function stationPage(): string {
 <h2>Waiting for</h2><ul id="waits"></ul><div id="prompts"></div></section>
 <section id="counts"><h2>Checks so far</h2><p>pass <b id="count-pass" class="pass">0</b> · fail <b id="count-fail" class="fail">0</b> · skip <b id="count-skip" class="skip">0</b> · not run <b id="count-not-run">0</b></p>
 <p id="tests"></p><div style="max-height:180px;overflow:auto"><table><tbody id="checks"></tbody></table></div></section>
-<section id="device-lab" hidden><h2>Device (lab)</h2><svg id="clock-plot" width="420" height="160" data-points="0"></svg><svg id="fit-plot" width="420" height="90" hidden></svg><p id="fit"></p><p id="link"></p><div id="frames"></div></section>
+<section id="device-lab" hidden><h2>Device (lab)</h2><svg id="clock-plot" width="420" height="160" data-points="0"></svg><svg id="fit-plot" width="420" height="100" hidden></svg><p id="fit"></p><p id="link"></p><div id="frames"></div></section>
 <section id="device-gateway" hidden><h2>Device (gateway)</h2><pre id="gateway"></pre></section>
 <section id="device-world"><h2>World time and the locks' clocks</h2><p id="world">—</p><table><tbody id="locks"></tbody></table></section>
 <section id="timeline"><h2>Wire timeline of the current test</h2><iframe id="timeline-frame" sandbox title="wire timeline"></iframe></section>
