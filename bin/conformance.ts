@@ -24,7 +24,7 @@ const cmd = cli('lockbench conformance', {
     ['--station [PORT]', 'serve the live station page (docs/evidence.md §14): the test running, its checks and waits, the device, the wire timeline; its URL printed first. PORT default: a free one. Default on for lab and gateway when stdout is a terminal and CI is unset'],
     ['--station-host H', 'the address the station page listens on; default 127.0.0.1 (loopback only). Give 0.0.0.0 to reach it from another machine: it shows no secret, but anyone on the network can watch the run'],
     ['--no-station', 'no station page, even on lab or gateway at a terminal'],
-    ['--operator', 'a person is at the bench: checks that need a hand (LAB-04 without bench control) show an instruction with a "done" button on the station page; without it they skip with that reason'],
+    ['--operator', 'a person is at the bench: checks that need a hand (LAB-04 without bench control, GWP-05 by power on the gateway target) show an instruction with a "done" button on the station page; without it they skip with that reason'],
     ...BENCH_FLAGS,
   ],
   more: [
