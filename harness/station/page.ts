@@ -60,6 +60,8 @@ const S = { target: '', total: 0, startedAtMs: 0, ended: null, ordinal: 0, test:
 const __name = (f) => f;
 const fitOf = ${fitOf.toString()};
 const fitGeometry = ${fitGeometry.toString()};
+/** How long after a command an event of its lock counts as caused by it, ms (an unlock's event follows its ack within ms). */
+const CAUSE_MS = 2000;
 const $ = (id) => document.getElementById(id);
 const text = (el, s) => { el.textContent = s; return el; };
 const mk = (tag, s, cls) => { const e = document.createElement(tag); if (s !== undefined) e.textContent = s; if (cls) e.className = cls; return e; };
@@ -86,10 +88,11 @@ function onWire(e) {
     if (kind === 'status') { S.gw.status = typeof en.detail === 'string' ? en.detail : JSON.stringify(en.detail); S.gw.connection.push('status ' + S.gw.status + ' at ' + new Date(hostMs).toISOString().slice(11, 23)); if (S.gw.connection.length > 6) S.gw.connection.shift(); }
     else if (kind) S.gw[kind]++;
     let p; try { p = typeof en.detail === 'string' ? JSON.parse(en.detail) : en.detail; } catch (_) { p = undefined; }
-    // Per command: its acks (a redelivered id is acked again) and the events of its lock until the next command to that lock.
+    // Per command: its acks (a redelivered id is acked again) and the events of its lock within CAUSE_MS of it (before or
+    // after its ack: DESIGN §4 leaves the order free); a later event of that lock (a keypad code) is no command's.
     if (p && p.id !== undefined && kind === 'cmd' && !S.gw.cmds.has(p.id)) { S.gw.cmds.set(p.id, { op: p.op, lock: p.lock_id, atMs: hostMs, acks: [], events: [] }); if (S.gw.cmds.size > 8) S.gw.cmds.delete(S.gw.cmds.keys().next().value); }
     if (p && p.id !== undefined && kind === 'ack' && S.gw.cmds.has(p.id)) S.gw.cmds.get(p.id).acks.push({ result: p.result, afterMs: hostMs - S.gw.cmds.get(p.id).atMs });
-    if (p && kind === 'event') { const c = [...S.gw.cmds.values()].reverse().find((x) => x.lock === p.lock_id); if (c) c.events.push(String(p.type)); else S.gw.loose++; }
+    if (p && kind === 'event') { const c = [...S.gw.cmds.values()].reverse().find((x) => x.lock === p.lock_id); if (c && hostMs - c.atMs <= CAUSE_MS) c.events.push(String(p.type)); else S.gw.loose++; }
     // Each lock's clock against world time: the lock_time its events carry, read at the world time they passed.
     if (p && kind === 'event' && typeof p.lock_time === 'number' && p.lock_id !== undefined) S.locks.set(p.lock_id, { lockS: p.lock_time, worldS: en.world, hostMs });
   } else if (en.kind === 'control' && /clock .*(placed|→)/.test(en.summary)) S.syncs.push(hostMs);
@@ -127,7 +130,7 @@ function plot() {
 }
 function plotFit() {
   const svg = $('fit-plot'), W = 420, H = 100, f = fitOf(S.fit);
-  svg.replaceChildren(); svg.hidden = !f; if (!f) return;
+  svg.replaceChildren(); svg.style.display = f ? '' : 'none'; if (!f) return;
   const g = fitGeometry(f, W, H), ns = 'http://www.w3.org/2000/svg', el = (t, a) => { const e = document.createElementNS(ns, t); for (const k in a) e.setAttribute(k, a[k]); svg.appendChild(e); return e; };
   for (const y of g.limits) el('line', { x1: 30, x2: W - 10, y1: y, y2: y, stroke: '#b00020', 'stroke-dasharray': '4 3', class: 'fit-limit' });
   el('polygon', { points: g.band, fill: '#1f5fa8', 'fill-opacity': 0.2, class: 'fit-band' });
@@ -178,7 +181,7 @@ export function stationPage(): string {
 <h2>Waiting for</h2><ul id="waits"></ul><div id="prompts"></div></section>
 <section id="counts"><h2>Checks so far</h2><p>pass <b id="count-pass" class="pass">0</b> · fail <b id="count-fail" class="fail">0</b> · skip <b id="count-skip" class="skip">0</b> · not run <b id="count-not-run">0</b></p>
 <p id="tests"></p><div style="max-height:180px;overflow:auto"><table><tbody id="checks"></tbody></table></div></section>
-<section id="device-lab" hidden><h2>Device (lab)</h2><svg id="clock-plot" width="420" height="160" data-points="0"></svg><svg id="fit-plot" width="420" height="100" hidden></svg><p id="fit"></p><p id="link"></p><div id="frames"></div></section>
+<section id="device-lab" hidden><h2>Device (lab)</h2><svg id="clock-plot" width="420" height="160" data-points="0"></svg><svg id="fit-plot" width="420" height="100" style="display:none"></svg><p id="fit"></p><p id="link"></p><div id="frames"></div></section>
 <section id="device-gateway" hidden><h2>Device (gateway)</h2><pre id="gateway"></pre></section>
 <section id="device-world"><h2>World time and the locks' clocks</h2><p id="world">—</p><table><tbody id="locks"></tbody></table></section>
 <section id="timeline"><h2>Wire timeline of the current test</h2><iframe id="timeline-frame" sandbox title="wire timeline"></iframe></section>

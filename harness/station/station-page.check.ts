@@ -43,6 +43,11 @@ const simRun: StationEvent[] = [
   { type: 'run', target: 'sim', total: 1, startedAtMs: T0, operator: false },
   { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 5, world: 1_700_000_000, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":1,"lock_id":1,"type":"unlock","lock_time":1700000002}' } },
   { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 9, world: 1_700_000_010, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":2,"lock_id":2,"type":"unlock","lock_time":1699999920}' } },
+  // A command, its ack and the event it caused; then, seconds later, a keypad event of the same lock that no command caused.
+  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 100, world: 1_700_000_020, kind: 'mqtt', summary: 'kexin/v1/gw/7/cmd', detail: '{"id":"c1","lock_id":1,"op":"unlock","args":{}}' } },
+  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 112, world: 1_700_000_020, kind: 'mqtt', summary: 'kexin/v1/gw/7/ack', detail: '{"id":"c1","lock_id":1,"result":"ok","data":{}}' } },
+  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 120, world: 1_700_000_020, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":3,"lock_id":1,"type":"unlock","lock_time":1700000022}' } },
+  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 6000, world: 1_700_000_030, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":4,"lock_id":1,"type":"keypad","lock_time":1700000032}' } },
 ];
 
 test('station page in chromium: LAB-05\'s fit drawn as a line, its ± band and the ± limits; on sim each lock\'s clock against world time', { timeout: 60_000, skip: !existsSync(CHROMIUM) && 'needs /usr/bin/chromium' }, async () => {
@@ -56,6 +61,9 @@ test('station page in chromium: LAB-05\'s fit drawn as a line, its ± band and t
       return s.url;
     };
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(await serve(labRun(-12).slice(0, -1)));
+    await page.locator('#clock-plot[data-points="31"]').waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#fit-plot').isVisible(), false, 'no fit drawn before LAB-05 annotates one');
     for (const [ppm, within] of [[-12, true], [180, false]] as const) {
       await page.goto(await serve(labRun(ppm)));
       const line = page.locator('#fit-plot line.fit-line');
@@ -74,8 +82,11 @@ test('station page in chromium: LAB-05\'s fit drawn as a line, its ± band and t
     await page.goto(await serve(simRun));
     await page.locator('#locks tr[data-lock="2"]').waitFor({ timeout: 10_000 });
     const rows = await page.locator('#locks tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
-    assert.deepEqual(rows, ['lock 12023-11-14T22:13:22Zlock − world 2.0 s', 'lock 22023-11-14T22:12:00Zlock − world -90.0 s']);
-    assert.equal(await page.locator('#world').textContent(), '2023-11-14T22:13:30.000Z', 'world time');
+    assert.deepEqual(rows, ['lock 12023-11-14T22:13:52Zlock − world 2.0 s', 'lock 22023-11-14T22:12:00Zlock − world -90.0 s']);
+    assert.equal(await page.locator('#world').textContent(), '2023-11-14T22:13:50.000Z', 'world time');
+    const panel = await page.locator('#gateway').textContent() ?? '';
+    assert.match(panel, /unlock lock 1 → ack ok after 12 ms · events: unlock\n/, 'the command with its ack and the one event it caused');
+    assert.match(panel, /events of no command \(keypad, …\): 3$/, 'the keypad event seconds later (and the two before any command) are no command\'s');
   } finally {
     await browser.close();
     for (const s of servers) await s.close();
