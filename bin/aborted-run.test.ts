@@ -41,22 +41,28 @@ async function runnerOf(pid: number): Promise<number> {
   throw new Error(`no Playwright runner under conformance (pid ${pid}) after 10 s`);
 }
 
+/** Watch `child` until the list reporter reported K passed tests, then `act`; its exit code, output and the tests passed by then. */
+async function actAfterK(child: ChildProcess, act: () => void): Promise<{ code: number | null; out: string; passedBefore: number }> {
+  let out = '';
+  let passedBefore = 0;
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    const done = out.match(/^\s+✓\s+\d+ /gm)?.length ?? 0;
+    if (passedBefore === 0 && done >= K) {
+      passedBefore = done;
+      act();
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const [code] = await once(child, 'exit') as [number | null];
+  return { code, out, passedBefore };
+}
+
 test('SIGTERM after K tests: exit 4, a matrix marked "aborted at test N" holding the tests before it (docs/evidence.md §14)', { timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lockbench-aborted-'));
   try {
     const child = startRun(dir);
-    let out = '';
-    let passedBefore = 0;
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const done = out.match(/^\s+✓\s+\d+ /gm)?.length ?? 0;
-      if (passedBefore === 0 && done >= K) {
-        passedBefore = done;
-        child.kill('SIGTERM');
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    const [code] = await once(child, 'exit') as [number | null];
+    const { code, out, passedBefore } = await actAfterK(child, () => child.kill('SIGTERM'));
     assert.ok(passedBefore >= K, `the signal was sent after ${K} tests:\n${out}`);
     assert.equal(code, EXIT.aborted, out);
     const matrix = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Matrix;
@@ -79,19 +85,8 @@ test('the Playwright runner SIGKILLed after K tests: conformance outlives it, ex
   try {
     const child = startRun(dir);
     const runner = await runnerOf(child.pid!);
-    let out = '';
-    let passedBefore = 0;
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const done = out.match(/^\s+✓\s+\d+ /gm)?.length ?? 0;
-      if (passedBefore === 0 && done >= K) {
-        passedBefore = done;
-        // The reporter writes the matrix at most once a second (matrix-reporter.ts writeSoon): the K tests are in it after that.
-        setTimeout(() => process.kill(runner, 'SIGKILL'), 1100);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    const [code] = await once(child, 'exit') as [number | null];
+    // The reporter writes the matrix at most once a second (matrix-reporter.ts writeSoon): the K tests are in it after that.
+    const { code, out, passedBefore } = await actAfterK(child, () => setTimeout(() => process.kill(runner, 'SIGKILL'), 1100));
     assert.ok(passedBefore >= K, `the runner was killed after ${K} tests:\n${out}`);
     assert.equal(code, EXIT.aborted, out);
     assert.match(out, /the Playwright runner was killed \(SIGKILL\); exit 4 \(aborted\)/);
