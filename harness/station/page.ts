@@ -89,10 +89,10 @@ function onWire(e) {
     else if (kind) S.gw[kind]++;
     let p; try { p = typeof en.detail === 'string' ? JSON.parse(en.detail) : en.detail; } catch (_) { p = undefined; }
     // Per command: its acks (a redelivered id is acked again) and the events of its lock within CAUSE_MS of it (before or
-    // after its ack: DESIGN §4 leaves the order free); a later event of that lock (a keypad code) is no command's.
+    // after its ack: DESIGN §4 leaves the order free); a later one, or one from the keypad or bluetooth (mode 1, 2, §3.4), is no command's.
     if (p && p.id !== undefined && kind === 'cmd' && !S.gw.cmds.has(p.id)) { S.gw.cmds.set(p.id, { op: p.op, lock: p.lock_id, atMs: hostMs, acks: [], events: [] }); if (S.gw.cmds.size > 8) S.gw.cmds.delete(S.gw.cmds.keys().next().value); }
     if (p && p.id !== undefined && kind === 'ack' && S.gw.cmds.has(p.id)) S.gw.cmds.get(p.id).acks.push({ result: p.result, afterMs: hostMs - S.gw.cmds.get(p.id).atMs });
-    if (p && kind === 'event') { const c = [...S.gw.cmds.values()].reverse().find((x) => x.lock === p.lock_id); if (c && hostMs - c.atMs <= CAUSE_MS) c.events.push(String(p.type)); else S.gw.loose++; }
+    if (p && kind === 'event') { const c = [...S.gw.cmds.values()].reverse().find((x) => x.lock === p.lock_id); if (c && hostMs - c.atMs <= CAUSE_MS && p.mode !== 1 && p.mode !== 2) c.events.push(String(p.type)); else S.gw.loose++; }
     // Each lock's clock against world time: the lock_time its events carry, read at the world time they passed.
     if (p && kind === 'event' && typeof p.lock_time === 'number' && p.lock_id !== undefined) S.locks.set(p.lock_id, { lockS: p.lock_time, worldS: en.world, hostMs });
   } else if (en.kind === 'control' && /clock .*(placed|→)/.test(en.summary)) S.syncs.push(hostMs);

@@ -43,11 +43,12 @@ const simRun: StationEvent[] = [
   { type: 'run', target: 'sim', total: 1, startedAtMs: T0, operator: false },
   { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 5, world: 1_700_000_000, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":1,"lock_id":1,"type":"unlock","lock_time":1700000002}' } },
   { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 9, world: 1_700_000_010, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":2,"lock_id":2,"type":"unlock","lock_time":1699999920}' } },
-  // A command, its ack and the event it caused; then, seconds later, a keypad event of the same lock that no command caused.
+  // A command, its ack and the event it caused; then a keypad code on the same lock at once, and another seconds later: no command's.
   { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 100, world: 1_700_000_020, kind: 'mqtt', summary: 'kexin/v1/gw/7/cmd', detail: '{"id":"c1","lock_id":1,"op":"unlock","args":{}}' } },
   { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 112, world: 1_700_000_020, kind: 'mqtt', summary: 'kexin/v1/gw/7/ack', detail: '{"id":"c1","lock_id":1,"result":"ok","data":{}}' } },
-  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 120, world: 1_700_000_020, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":3,"lock_id":1,"type":"unlock","lock_time":1700000022}' } },
-  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 6000, world: 1_700_000_030, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":4,"lock_id":1,"type":"keypad","lock_time":1700000032}' } },
+  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 120, world: 1_700_000_020, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":3,"lock_id":1,"type":"unlock","mode":3,"lock_time":1700000022}' } },
+  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 900, world: 1_700_000_021, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":4,"lock_id":1,"type":"unlock","mode":1,"lock_time":1700000023}' } },
+  { type: 'wire', testId: 's', startedAtMs: T0, entry: { ms: 6000, world: 1_700_000_030, kind: 'mqtt', summary: 'kexin/v1/gw/7/event', detail: '{"event_id":5,"lock_id":1,"type":"keypad","mode":1,"lock_time":1700000032}' } },
 ];
 
 test('station page in chromium: LAB-05\'s fit drawn as a line, its ± band and the ± limits; on sim each lock\'s clock against world time', { timeout: 60_000, skip: !existsSync(CHROMIUM) && 'needs /usr/bin/chromium' }, async () => {
@@ -86,7 +87,7 @@ test('station page in chromium: LAB-05\'s fit drawn as a line, its ± band and t
     assert.equal(await page.locator('#world').textContent(), '2023-11-14T22:13:50.000Z', 'world time');
     const panel = await page.locator('#gateway').textContent() ?? '';
     assert.match(panel, /unlock lock 1 → ack ok after 12 ms · events: unlock\n/, 'the command with its ack and the one event it caused');
-    assert.match(panel, /events of no command \(keypad, …\): 3$/, 'the keypad event seconds later (and the two before any command) are no command\'s');
+    assert.match(panel, /events of no command \(keypad, …\): 4$/, 'the keypad events, at once and seconds later (and the two before any command), are no command\'s');
   } finally {
     await browser.close();
     for (const s of servers) await s.close();
