@@ -93,8 +93,9 @@ function onWire(e) {
     if (p && p.id !== undefined && kind === 'cmd' && !S.gw.cmds.has(p.id)) { S.gw.cmds.set(p.id, { op: p.op, lock: p.lock_id, atMs: hostMs, acks: [], events: [] }); if (S.gw.cmds.size > 8) S.gw.cmds.delete(S.gw.cmds.keys().next().value); }
     if (p && p.id !== undefined && kind === 'ack' && S.gw.cmds.has(p.id)) S.gw.cmds.get(p.id).acks.push({ result: p.result, afterMs: hostMs - S.gw.cmds.get(p.id).atMs });
     if (p && kind === 'event') { const c = [...S.gw.cmds.values()].reverse().find((x) => x.lock === p.lock_id); if (c && hostMs - c.atMs <= CAUSE_MS && p.mode !== 1 && p.mode !== 2) c.events.push(String(p.type)); else S.gw.loose++; }
-    // Each lock's clock against world time: the lock_time its events carry, read at the world time they passed.
-    if (p && kind === 'event' && typeof p.lock_time === 'number' && p.lock_id !== undefined) S.locks.set(p.lock_id, { lockS: p.lock_time, worldS: en.world, hostMs });
+    // Each lock's clock against world time: the lock_time its events carry, read at the world time they passed; one no
+    // date can hold (a gateway's lock_time 1e300, GWP-06 names it) is not drawn — toISOString would throw on every frame.
+    if (p && kind === 'event' && Math.abs(p.lock_time) < 8.64e12 && p.lock_id !== undefined) S.locks.set(p.lock_id, { lockS: p.lock_time, worldS: en.world, hostMs });
   } else if (en.kind === 'control' && /clock .*(placed|→)/.test(en.summary)) S.syncs.push(hostMs);
   if (/connect|refus|\\bwill\\b/i.test(en.summary) && en.kind !== 'serial') { S.gw.connection.push(en.summary.slice(0, 140)); if (S.gw.connection.length > 6) S.gw.connection.shift(); }
 }
