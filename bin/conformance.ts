@@ -13,6 +13,7 @@ import { playwrightCli } from '../harness/report/playwright-cli.ts';
 import { cli, playwrightConfigArgs } from './cli.ts';
 import { BENCH_FLAGS, benchOrExit } from './bench-env.ts';
 import { StationHub } from '../harness/station/hub.ts';
+import { stationWanted } from '../harness/station/station-wanted.ts';
 
 const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
 const cmd = cli('lockbench conformance', {
@@ -23,7 +24,7 @@ const cmd = cli('lockbench conformance', {
     ['--station [PORT]', 'serve the live station page (docs/evidence.md §14): the test running, its checks and waits, the device, the wire timeline; its URL printed first. PORT default: a free one. Default on for lab and gateway when stdout is a terminal and CI is unset'],
     ['--station-host H', 'the address the station page listens on; default 127.0.0.1 (loopback only). Give 0.0.0.0 to reach it from another machine: it shows no secret, but anyone on the network can watch the run'],
     ['--no-station', 'no station page, even on lab or gateway at a terminal'],
-    ['--operator', 'a person is at the bench: checks that need a hand (LAB-04 without bench control) show an instruction with a "done" button on the station page; without it they skip with that reason'],
+    ['--operator', 'a person is at the bench: checks that need a hand (LAB-04 without bench control, GWP-05 by power on the gateway target) show an instruction with a "done" button on the station page; without it they skip with that reason'],
     ...BENCH_FLAGS,
   ],
   more: [
@@ -96,8 +97,7 @@ const reportsDir = process.env.LOCKBENCH_REPORTS ?? 'reports';
 const matrixDir = process.env.LOCKBENCH_MATRIX_DIR ?? 'reports';
 const staging = mkdtempSync(join(tmpdir(), 'lockbench-run-'));
 // A person at a bench watches lab and gateway runs; CI and pipes get no page unless asked.
-// --operator needs the station's channel for its answers, so it turns the page on.
-const stationOn = station ?? (operator || ((target === 'lab' || target === 'gateway') && !!process.stdout.isTTY && !process.env.CI));
+const stationOn = stationWanted({ station, operator, target, isTTY: !!process.stdout.isTTY, ci: process.env.CI });
 if (operator && station === false) cmd.fail('--operator needs the station page for its "done" buttons; drop --no-station', EXIT.usage);
 let code: number;
 let hub: StationHub | undefined;
@@ -126,13 +126,17 @@ try {
     child.kill('SIGINT');
   };
   process.on('SIGINT', forward).on('SIGTERM', forward);
-  const [status] = await once(child, 'exit') as [number | null];
+  const [status, killedBy] = await once(child, 'exit') as [number | null, NodeJS.Signals | null];
   const seen = readSeen(staging);
   const stop = readStop(staging);
   code = exitCodeOf(status, stop, seen);
-  if (signalled && !stop) code = EXIT.aborted;
+  // A runner killed outright (SIGKILL, the OOM killer) is an aborted run too: this process outlives it, and
+  // publishes the matrix its reporter wrote as tests ended ("aborted at test N", at most a second old).
+  const aborted = signalled ?? killedBy ?? undefined;
+  if (aborted && !stop) code = EXIT.aborted;
+  if (killedBy && !signalled) process.stderr.write(`lockbench conformance: the Playwright runner was killed (${killedBy}); exit 4 (aborted)\n`);
   if (seen && seen.testsBegun > 0) publishStaged(staging, reportsDir, matrixDir);
-  else if (signalled) process.stderr.write(`lockbench conformance: ${signalled} before any test ended; ${reportsDir}/ is unchanged (exit ${code})\n`);
+  else if (aborted) process.stderr.write(`lockbench conformance: ${aborted} before any test ended; ${reportsDir}/ is unchanged (exit ${code})\n`);
   else if (!stop && code === EXIT.usage) process.stderr.write(`lockbench conformance: no test began (Playwright exited ${status}: a flag or the config was refused, or nothing matched); ${reportsDir}/ is unchanged (exit 2)\n`);
   else if (stop) process.stderr.write(`lockbench conformance: ${reportsDir}/ is unchanged (exit ${code})\n`);
 } finally {

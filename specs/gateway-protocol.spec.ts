@@ -1,4 +1,4 @@
-import { test, expect, pushOf, waitUntil } from '../harness/fixtures/index.ts';
+import { test, expect, pushOf, shownWait, waitUntil } from '../harness/fixtures/index.ts';
 import type { GatewayRecord, InboxPush, LinkFacet } from '../harness/targets/core/facets.ts';
 import { gatewayTopic, MODE } from '../sim/protocol/index.ts';
 
@@ -129,6 +129,48 @@ test('when the broker drops the gateway, its will marks it offline; it reconnect
   await waitReconnected(link, apId, before.connects);
   await pushes.waitFor(mine(true), { what: 'type 1 online:true after the reconnect', timeoutMs: link.reconnectWaitMs });
   expect(await api.open(lock, 'GWP-05')).toBeOutcome('ok');
+});
+
+/**
+ * The longest a broker may take to publish the will of a gateway whose power was cut, ms: no DISCONNECT and no
+ * FIN reach it, so it waits 1.5 × the gateway's keep-alive (MQTT 3.1.1 §3.1.2.10), here up to 60 s, with room.
+ */
+const WILL_AFTER_POWER_LOSS_MS = 100_000;
+
+// GWP-05 by power instead of a broker drop, on a gateway the harness does not run (the gateway target): a person
+// switches it off and on (--operator). What a rebooted gateway owes (docs/http-api.md §3.4): the will marks it
+// offline, it comes back by itself, and its event ids from 1 again still reach the apps once each.
+test.describe(() => {
+  // Decided before the fixtures settle a world: on sim every suite run would otherwise pay a reset for a skip.
+  test.skip(({ targetName }) => targetName === 'sim', 'the simulator\'s gateways are run by the harness: GWP-04 reboots them; a power cycle by hand is for a physical gateway');
+  test('a gateway power-cycled by hand: its will marks it offline, it comes back by itself, each new event is pushed once, it serves commands', { tag: '@GWP-05' }, async ({ needs, fleet, api, pushes, session, operator }) => {
+    const link = needs('link');
+    test.skip(!!link.reboot, 'the harness runs this gateway: GWP-04 reboots it and the check above drops it; a power cycle by hand is for a physical gateway');
+    const apId = fleet.need('mainGateway');
+    const lock = fleet.need('main');
+    const power = operator.power(`gateway ${apId}`);
+    test.setTimeout(2 * operator.timeoutMs + WILL_AFTER_POWER_LOSS_MS + link.reconnectWaitMs + 30_000);
+    const mine = (online: boolean) => (p: InboxPush): boolean => pushOf(1, { apId })(p) && p.app_id === session.app.appId && p.body.data.online === online;
+    const unlocks = pushOf(2, { lockId: lock });
+    // Events before the cut, so that ids counted from 1 again after it repeat ids the cloud has already seen.
+    for (let i = 0; i < 2; i++) expect(await api.open(lock, `GWP-05 power ${i}`)).toBeOutcome('ok');
+    await pushes.waitFor(unlocks, { count: 2, what: 'two unlock pushes before the power cycle' });
+    const before = await recordOf(link, apId);
+    const offline = (await pushes.list()).filter(mine(false)).length;
+
+    await power.off();
+    await shownWait('the will of the gateway whose power was cut (1.5 × its keep-alive)', WILL_AFTER_POWER_LOSS_MS,
+      () => pushes.waitFor(mine(false), { count: offline + 1, what: 'type 1 online:false from the will after the power loss', timeoutMs: WILL_AFTER_POWER_LOSS_MS }));
+    await power.on();
+    const after = await shownWait(`gateway ${apId} to come back`, link.reconnectWaitMs, () => waitReconnected(link, apId, before.connects));
+    await pushes.waitFor(mine(true), { what: 'type 1 online:true after the power cycle', timeoutMs: link.reconnectWaitMs });
+    expect(after.lastStatus, 'its retained status on the new connection').toMatchObject({ retain: true });
+    expect(named(after.lastStatus!.payload, STATUS_FIELDS)).toEqual({ online: true });
+
+    for (let i = 2; i < 5; i++) expect(await api.open(lock, `GWP-05 power ${i}`)).toBeOutcome('ok');
+    await pushes.waitFor(unlocks, { count: 5, what: 'three unlock pushes after the power cycle' });
+    expect(await pushes.settled(unlocks, 500), 'each event exactly once, whatever its id').toHaveLength(5);
+  });
 });
 
 test('the broker refused nothing of the gateway: no publish or subscribe outside its topics, no refused CONNECT, no protocol error', { tag: '@GWP-06' }, async ({ needs, fleet, api }) => {

@@ -40,7 +40,18 @@ export function secretsOf(env: NodeJS.ProcessEnv): string[] {
 
 /** `v` with secret-named keys and every occurrence of a secret value replaced. */
 export function redactDeep(v: unknown, secrets: readonly string[]): unknown {
-  if (typeof v === 'string') return secrets.reduce((s, secret) => s.split(secret).join(REDACTED), v);
+  if (typeof v === 'string') {
+    const text = secrets.reduce((s, secret) => s.split(secret).join(REDACTED), v);
+    // An MQTT payload is JSON as text (a pwd_add's password, DESIGN §4): its keys are redacted as an object's are.
+    if (/^\s*[{[]/.test(text)) {
+      try {
+        return JSON.stringify(redactDeep(JSON.parse(text), secrets));
+      } catch {
+        // Not JSON after all: the text as it is, secret values already hidden.
+      }
+    }
+    return text;
+  }
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => redactDeep(x, secrets));
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) ? REDACTED : redactDeep(x, secrets)]));

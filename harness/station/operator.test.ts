@@ -21,6 +21,7 @@ test('without --operator a check that needs a person skips, saying what would ru
   const op = operatorOf(hooks(new WireLog(), []), false);
   await assert.rejects(op.ask('x', 'Press the button.'), (e: Error) => e instanceof Skipped && /run with --operator to be asked "Press the button\."/.test(e.message));
   assert.throws(() => op.bench('the cable'), (e: Error) => e instanceof Skipped && /LOCKBENCH_BENCH_CONTROL\) or a person at the bench \(--operator\)/.test(e.message));
+  assert.throws(() => op.power('gateway 7'), (e: Error) => e instanceof Skipped && /a person at the bench \(--operator\) to switch gateway 7 off and on/.test(e.message));
 });
 
 test('with --operator: "done" answers the prompt, silence times out; both are in the wire log and the annotations', async () => {

@@ -20,10 +20,19 @@ export interface OperatorHooks {
 export interface Operator {
   /** Whether a person is at the bench (`--operator`). */
   readonly present: boolean;
+  /** How long the person has for one action, ms (a check that asks sizes its own timeout by it). */
+  readonly timeoutMs: number;
   /** Ask for `instruction` and wait for "done"; skips without `--operator`, fails on a timeout. */
   ask(step: string, instruction: string, timeoutMs?: number): Promise<void>;
   /** The bench's cable pulled and put back by hand (TEST-PLAN LAB-04 without a bench-control server). */
   bench(cable: string): BenchFacet;
+  /** A device's power switched off and back on by hand (TEST-PLAN GWP-05 on a gateway the harness does not run). */
+  power(device: string): PowerSwitch;
+}
+
+export interface PowerSwitch {
+  off(): Promise<void>;
+  on(): Promise<void>;
 }
 
 export function operatorOf(hooks: OperatorHooks, present = operatorPresent()): Operator {
@@ -35,12 +44,21 @@ export function operatorOf(hooks: OperatorHooks, present = operatorPresent()): O
   };
   return {
     present,
+    timeoutMs: OPERATOR_TIMEOUT_MS,
     ask,
     bench(cable) {
       if (!present) hooks.skip(`needs a bench-control server (LOCKBENCH_BENCH_CONTROL) or a person at the bench (--operator) to unplug ${cable}`);
       return {
         unplug: () => ask('unplug', `Unplug ${cable} now, then press done.`),
         replug: () => ask('replug', `Plug ${cable} back in, then press done.`),
+      };
+    },
+    power(device) {
+      // Skip before the check does anything: its set-up (events before the cut) is wasted without a person.
+      if (!present) hooks.skip(`needs a person at the bench (--operator) to switch ${device} off and on`);
+      return {
+        off: () => ask('power-off', `Switch ${device} off (pull its power, no clean shutdown), then press done.`),
+        on: () => ask('power-on', `Switch ${device} back on, then press done.`),
       };
     },
   };

@@ -3,24 +3,65 @@
  * events.ts) into what a person at the bench needs — the run, the current test, its waits as countdowns,
  * operator prompts, the device (lab: device clock against host clock with LAB-05's window and its fit in ppm ±
  * uncertainty, link counters, last frames; gateway:
- * connection, retained status, commands, acks and events; sim: world time) and the current test's wire
+ * connection, retained status, each command with its acks and the events it caused; sim: world time and each lock's
+ * clock from the lock_time of its events) and the current test's wire
  * timeline as harness/report/sequence-html.ts draws it. Text goes in as text, never as markup; the timeline
  * is the server's `/timeline` page in a sandboxed frame, reloaded when the hub redraws it.
  */
+
+/** LAB-05's measured drift as the test's `clock accuracy` annotation says it (harness/serial/clock-accuracy.ts `verdict`). */
+export interface Fit {
+  ppm: number;
+  uncertaintyPpm: number;
+  intervalS: number;
+  maxPpm: number;
+}
+
+/** The fit read back from its sentence ("clock drift −3.2 ppm ± 40.1 ppm over 30.0 s: within ±100 ppm"); undefined if it is not one. */
+export function fitOf(sentence: string): Fit | undefined {
+  const m = /clock drift ([+−-])(\d+(?:\.\d+)?) ppm ± (\d+(?:\.\d+)?) ppm over (\d+(?:\.\d+)?) s: (?:within|exceeds) ±(\d+(?:\.\d+)?) ppm/.exec(sentence);
+  if (!m) return undefined;
+  return { ppm: (m[1] === '+' ? 1 : -1) * Number(m[2]), uncertaintyPpm: Number(m[3]), intervalS: Number(m[4]), maxPpm: Number(m[5]) };
+}
+
+/**
+ * The fit drawn (DESIGN §11: LAB-05 fails only when the drift exceeds the limit beyond its uncertainty): the device's
+ * gain over the host across the window, ms, against window time — the fitted line, its ± uncertainty as a band,
+ * and the ± limit as two lines, in a `w`×`h` box. Drift of a few ppm over 30 s is a fraction of a millisecond, lost
+ * in the whole-second clock plot, so it gets a scale of its own.
+ */
+export function fitGeometry(fit: Fit, w: number, h: number): { line: [number, number, number, number]; band: string; limits: [number, number]; spanMs: number } {
+  const msAt = (ppm: number): number => (ppm * fit.intervalS) / 1000;
+  const spanMs = 1.1 * Math.max(Math.abs(fit.ppm) + fit.uncertaintyPpm, fit.maxPpm) * fit.intervalS / 1000;
+  // The top 16 px hold the label; zero sits in the middle of what is left. (Constants live inside: the page gets this function's text.)
+  const FIT_LABEL_PX = 16;
+  const mid = FIT_LABEL_PX + (h - FIT_LABEL_PX) / 2;
+  const y = (ms: number): number => mid - ((h - FIT_LABEL_PX) / 2 - 4) * (ms / spanMs);
+  const x0 = 30;
+  const x1 = w - 10;
+  const band = [[x0, y(0)], [x1, y(msAt(fit.ppm + fit.uncertaintyPpm))], [x1, y(msAt(fit.ppm - fit.uncertaintyPpm))]].map(([x, yy]) => `${x},${yy}`).join(' ');
+  return { line: [x0, y(0), x1, y(msAt(fit.ppm))], band, limits: [y(msAt(fit.maxPpm)), y(msAt(-fit.maxPpm))], spanMs };
+}
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:16px;color:#222;display:grid;grid-template-columns:minmax(420px,1fr) minmax(420px,1fr);gap:12px}
 section{border:1px solid #ccc;border-radius:6px;padding:8px 12px}h1{grid-column:1/-1;margin:0;font-size:20px}h2{font-size:15px;margin:4px 0 8px}
 .pass{color:#17692c}.fail{color:#b00020;font-weight:bold}.skip{color:#8a6d00}.not-run{color:#666}
 #prompts .prompt{background:#fff4d6;border:2px solid #d9a400;padding:8px;margin:4px 0}#prompts button{font-size:16px;padding:4px 16px}
 .countdown{font-variant-numeric:tabular-nums;font-weight:bold}table{border-collapse:collapse}td,th{padding:2px 6px;text-align:left}
-#frames{font:12px monospace;white-space:pre-wrap;max-height:220px;overflow:auto}#timeline{grid-column:1/-1}
-#timeline iframe{width:100%;height:420px;border:1px solid #ddd}#clock-plot{background:#fafafa;border:1px solid #ddd}`;
+#frames{font:12px monospace;white-space:pre-wrap;max-height:220px;overflow:auto}#gateway{white-space:pre-wrap;margin:0}#timeline{grid-column:1/-1}
+#timeline iframe{width:100%;height:420px;border:1px solid #ddd}#clock-plot,#fit-plot{background:#fafafa;border:1px solid #ddd}`;
 
 /** The page script: state folded from events, drawn on each frame; a 250 ms tick redraws elapsed times and countdowns. */
 const SCRIPT = `
 const S = { target: '', total: 0, startedAtMs: 0, ended: null, ordinal: 0, test: null, steps: [], statuses: {}, tests: {pass: 0, fail: 0, skip: 0},
   waits: new Map(), prompts: new Map(), clock: [], syncs: [], link: {tx: 0, rx: 0, events: 0, acks: 0, retransmits: 0, badCrc: 0, raw: 0},
-  frames: [], seen: new Map(), windows: [], fit: '', gw: {connection: [], status: null, cmd: 0, ack: 0, event: 0, cmds: new Map()}, world: null, operator: false };
+  frames: [], seen: new Map(), windows: [], fit: '', gw: {connection: [], status: null, cmd: 0, ack: 0, event: 0, cmds: new Map(), loose: 0}, world: null, locks: new Map(), operator: false };
+// The two pure functions above, as the page's own (tested in node); tsx wraps inner functions in __name(f, name).
+const __name = (f) => f;
+const fitOf = ${fitOf.toString()};
+const fitGeometry = ${fitGeometry.toString()};
+/** How long after a command an event of its lock counts as caused by it, ms (an unlock's event follows its ack within ms). */
+const CAUSE_MS = 2000;
 const $ = (id) => document.getElementById(id);
 const text = (el, s) => { el.textContent = s; return el; };
 const mk = (tag, s, cls) => { const e = document.createElement(tag); if (s !== undefined) e.textContent = s; if (cls) e.className = cls; return e; };
@@ -44,10 +85,17 @@ function onWire(e) {
     S.frames.push(en.summary.slice(0, 3) + JSON.stringify(d).slice(0, 160)); if (S.frames.length > 12) S.frames.shift();
   } else if (en.kind === 'mqtt') {
     const kind = (/\\/(cmd|status|ack|event)$/.exec(en.summary) || [])[1];
-    if (kind === 'status') S.gw.status = typeof en.detail === 'string' ? en.detail : JSON.stringify(en.detail); else if (kind) S.gw[kind]++;
+    if (kind === 'status') { S.gw.status = typeof en.detail === 'string' ? en.detail : JSON.stringify(en.detail); S.gw.connection.push('status ' + S.gw.status + ' at ' + new Date(hostMs).toISOString().slice(11, 23)); if (S.gw.connection.length > 6) S.gw.connection.shift(); }
+    else if (kind) S.gw[kind]++;
     let p; try { p = typeof en.detail === 'string' ? JSON.parse(en.detail) : en.detail; } catch (_) { p = undefined; }
-    if (p && p.id !== undefined && kind === 'cmd') { S.gw.cmds.set(p.id, { op: p.op, lock: p.lock_id, atMs: hostMs }); if (S.gw.cmds.size > 8) S.gw.cmds.delete(S.gw.cmds.keys().next().value); }
-    if (p && p.id !== undefined && kind === 'ack' && S.gw.cmds.has(p.id)) { const c = S.gw.cmds.get(p.id); c.ack = p.result; c.ackMs = hostMs - c.atMs; }
+    // Per command: its acks (a redelivered id is acked again) and the events of its lock within CAUSE_MS of it (before or
+    // after its ack: DESIGN §4 leaves the order free); a later one, or one from the keypad or bluetooth (mode 1, 2, §3.4), is no command's.
+    if (p && p.id !== undefined && kind === 'cmd' && !S.gw.cmds.has(p.id)) { S.gw.cmds.set(p.id, { op: p.op, lock: p.lock_id, atMs: hostMs, acks: [], events: [] }); if (S.gw.cmds.size > 8) S.gw.cmds.delete(S.gw.cmds.keys().next().value); }
+    if (p && p.id !== undefined && kind === 'ack' && S.gw.cmds.has(p.id)) S.gw.cmds.get(p.id).acks.push({ result: p.result, afterMs: hostMs - S.gw.cmds.get(p.id).atMs });
+    if (p && kind === 'event') { const c = [...S.gw.cmds.values()].reverse().find((x) => x.lock === p.lock_id); if (c && hostMs - c.atMs <= CAUSE_MS && p.mode !== 1 && p.mode !== 2) c.events.push(String(p.type)); else S.gw.loose++; }
+    // Each lock's clock against world time: the lock_time its events carry, read at the world time they passed; one no
+    // date can hold (a gateway's lock_time 1e300, GWP-06 names it) is not drawn — toISOString would throw on every frame.
+    if (p && kind === 'event' && Math.abs(p.lock_time) < 8.64e12 && p.lock_id !== undefined) S.locks.set(p.lock_id, { lockS: p.lock_time, worldS: en.world, hostMs });
   } else if (en.kind === 'control' && /clock .*(placed|→)/.test(en.summary)) S.syncs.push(hostMs);
   if (/connect|refus|\\bwill\\b/i.test(en.summary) && en.kind !== 'serial') { S.gw.connection.push(en.summary.slice(0, 140)); if (S.gw.connection.length > 6) S.gw.connection.shift(); }
 }
@@ -81,6 +129,17 @@ function plot() {
   pts.forEach((p, i) => el('circle', { cx: X(p.hostMs), cy: Y(off[i]), r: 2.5, fill: '#1f5fa8', class: 'point' }));
   el('text', { x: 30, y: H - 4, 'font-size': 11 }).textContent = 'host time → (' + secs(x1 - x0) + '); device − host clock, s: ' + lo.toFixed(1) + ' … ' + hi.toFixed(1);
 }
+function plotFit() {
+  const svg = $('fit-plot'), W = 420, H = 100, f = fitOf(S.fit);
+  svg.replaceChildren(); svg.style.display = f ? '' : 'none'; if (!f) return;
+  const g = fitGeometry(f, W, H), ns = 'http://www.w3.org/2000/svg', el = (t, a) => { const e = document.createElementNS(ns, t); for (const k in a) e.setAttribute(k, a[k]); svg.appendChild(e); return e; };
+  for (const y of g.limits) el('line', { x1: 30, x2: W - 10, y1: y, y2: y, stroke: '#b00020', 'stroke-dasharray': '4 3', class: 'fit-limit' });
+  el('polygon', { points: g.band, fill: '#1f5fa8', 'fill-opacity': 0.2, class: 'fit-band' });
+  el('line', { x1: g.line[0], y1: g.line[1], x2: g.line[2], y2: g.line[3], stroke: '#1f5fa8', 'stroke-width': 2, class: 'fit-line' });
+  el('text', { x: 4, y: 12, 'font-size': 10 }).textContent = 'LAB-05 fit, device gain over ' + f.intervalS.toFixed(1) + ' s: ' + (f.ppm >= 0 ? '+' : '') + f.ppm.toFixed(1) + ' ± ' + f.uncertaintyPpm.toFixed(1) + ' ppm (limit ±' + f.maxPpm + ' ppm dashed)';
+  el('text', { x: 2, y: g.line[1] + 4, 'font-size': 9 }).textContent = '0 ms';
+  el('text', { x: W - 70, y: H - 3, 'font-size': 9 }).textContent = 'scale ±' + g.spanMs.toFixed(2) + ' ms';
+}
 function draw() {
   const now = Date.now();
   text($('run'), S.target ? 'target ' + S.target + ' · test ' + S.ordinal + ' of ' + S.total + ' · ' + secs((S.ended ? S.ended.atMs : now) - S.startedAtMs) + (S.ended ? ' · ended: ' + S.ended.status : '') + (S.operator ? ' · operator present' : '') : 'waiting for the run…');
@@ -99,11 +158,14 @@ function draw() {
   const L = S.link; text($('link'), 'frames tx ' + L.tx + ' / rx ' + L.rx + ' · retransmits ' + L.retransmits + ' · bad CRC ' + L.badCrc + ' · raw ' + L.raw + ' · events ' + L.events + ' · event acks ' + L.acks);
   text($('frames'), S.frames.join('\\n'));
   text($('fit'), S.fit || (S.windows.length ? 'LAB-05 window shaded: no sync inside it' : ''));
-  text($('gateway'), 'commands ' + S.gw.cmd + ' · acks ' + S.gw.ack + ' · events ' + S.gw.event + '\\nretained status: ' + (S.gw.status || '—') + '\\nconnection: ' + (S.gw.connection.join('\\n') || '—')
-    + '\\nlast commands:\\n' + ([...S.gw.cmds.values()].map((c) => '  ' + c.op + ' lock ' + c.lock + ' → ' + (c.ack ? 'ack ' + c.ack + ' after ' + Math.round(c.ackMs) + ' ms' : 'no ack yet')).join('\\n') || '  —'));
+  text($('gateway'), 'commands ' + S.gw.cmd + ' · acks ' + S.gw.ack + ' · events ' + S.gw.event + '\\nretained status: ' + (S.gw.status || '—') + '\\nconnection:\\n' + (S.gw.connection.map((c) => '  ' + c).join('\\n') || '  —')
+    + '\\nlast commands:\\n' + ([...S.gw.cmds.values()].map((c) => '  ' + c.op + ' lock ' + c.lock + ' → ' + (c.acks.length ? c.acks.map((a) => 'ack ' + a.result + ' after ' + Math.round(a.afterMs) + ' ms').join(', ') : 'no ack yet')
+      + (c.events.length ? ' · events: ' + c.events.join(', ') : '')).join('\\n') || '  —') + (S.gw.loose ? '\\nevents of no command (keypad, …): ' + S.gw.loose : ''));
   text($('world'), S.world === null ? '—' : new Date(S.world * 1000).toISOString());
+  $('locks').replaceChildren(...[...S.locks.entries()].map(([id, l]) => { const tr = mk('tr'); tr.dataset.lock = String(id); tr.appendChild(mk('td', 'lock ' + id));
+    tr.appendChild(mk('td', new Date(l.lockS * 1000).toISOString().slice(0, 19) + 'Z')); tr.appendChild(mk('td', typeof l.worldS === 'number' ? 'lock − world ' + (l.lockS - l.worldS).toFixed(1) + ' s' : 'lock − host ' + (l.lockS - l.hostMs / 1000).toFixed(1) + ' s')); return tr; }));
   $('device-lab').hidden = S.target !== 'lab'; $('device-gateway').hidden = S.target !== 'gateway' && S.gw.cmd + S.gw.connection.length === 0;
-  plot();
+  plot(); plotFit();
 }
 let queued = false;
 const redraw = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; draw(); }); } };
@@ -120,9 +182,9 @@ export function stationPage(): string {
 <h2>Waiting for</h2><ul id="waits"></ul><div id="prompts"></div></section>
 <section id="counts"><h2>Checks so far</h2><p>pass <b id="count-pass" class="pass">0</b> · fail <b id="count-fail" class="fail">0</b> · skip <b id="count-skip" class="skip">0</b> · not run <b id="count-not-run">0</b></p>
 <p id="tests"></p><div style="max-height:180px;overflow:auto"><table><tbody id="checks"></tbody></table></div></section>
-<section id="device-lab" hidden><h2>Device (lab)</h2><svg id="clock-plot" width="420" height="160" data-points="0"></svg><p id="fit"></p><p id="link"></p><div id="frames"></div></section>
+<section id="device-lab" hidden><h2>Device (lab)</h2><svg id="clock-plot" width="420" height="160" data-points="0"></svg><svg id="fit-plot" width="420" height="100" style="display:none"></svg><p id="fit"></p><p id="link"></p><div id="frames"></div></section>
 <section id="device-gateway" hidden><h2>Device (gateway)</h2><pre id="gateway"></pre></section>
-<section id="device-world"><h2>World time</h2><p id="world">—</p></section>
+<section id="device-world"><h2>World time and the locks' clocks</h2><p id="world">—</p><table><tbody id="locks"></tbody></table></section>
 <section id="timeline"><h2>Wire timeline of the current test</h2><iframe id="timeline-frame" sandbox title="wire timeline"></iframe></section>
 <script>${SCRIPT}</script></body></html>`;
 }

@@ -82,4 +82,8 @@ test('"done" is accepted only for an open prompt, and a body past 256 bytes is r
 test('redaction hides secret-named keys at any depth and secret values inside longer strings', () => {
   const out = redactDeep({ a: [{ appSecret: 'k' }], b: `sign=${SECRET}&x=1`, token: 't', op: 'open' }, [SECRET]) as Record<string, unknown>;
   assert.deepEqual(out, { a: [{ appSecret: '«redacted»' }], b: 'sign=«redacted»&x=1', token: '«redacted»', op: 'open' });
+  // An MQTT payload as the broker saw it: JSON text, whose keys name secrets too.
+  const cmd = redactDeep({ detail: '{"id":"c1","op":"pwd_add","args":{"uid":7,"password":"482913"}}' }, []) as { detail: string };
+  assert.deepEqual(JSON.parse(cmd.detail), { id: 'c1', op: 'pwd_add', args: { uid: 7, password: '«redacted»' } });
+  assert.equal(redactDeep('{not json', [SECRET]), '{not json', 'text that only looks like JSON is left as it is');
 });
