@@ -9,7 +9,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SUITE_REPORTS = 'reports/bench-suite';
 /** The project of the whole conformance suite on the simulator (one profile). */
 export const SUITE_PROJECT = 'sim · kexin-2017-03';
-const EMPTY_TESTS = 50;
+/** Enough empty tests that their per-test time stands above the run-to-run noise of two start-ups (~1–2 s on a busy machine). */
+const EMPTY_TESTS = 200;
 
 /** One test of a Playwright JSON report (`results.json`) and how long its run took, fixtures included. */
 export interface TestTime {
