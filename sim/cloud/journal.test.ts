@@ -44,3 +44,13 @@ test('the ring wraps round keeping the newest, and a clear empties it without fo
   assert.deepEqual(journal.list().map((e) => [e.seq, e.summary]), [[8, 'call 8']]);
   assert.equal(journal.dropped, 4);
 });
+
+test('a detail is redacted before it is measured, whether it is kept as text until read or cut when recorded', () => {
+  const journal = new Journal(() => 1_700_000_000);
+  for (const chars of [3000, 10_000]) journal.add('api', `sign of ${chars}`, { sign: 'x'.repeat(chars), lock_id: 1 });
+  journal.add('api', 'long body', { blob: 'y'.repeat(3000) });
+  const [mid, big, long] = journal.list();
+  assert.deepEqual(mid!.detail, { sign: '«redacted»', lock_id: 1 }, 'a long secret does not make its entry cut');
+  assert.deepEqual(big!.detail, mid!.detail);
+  assert.deepEqual(long!.detail, { truncated: true, chars: 3011, head: JSON.stringify({ blob: 'y'.repeat(3000) }).slice(0, 2048) });
+});

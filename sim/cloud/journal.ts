@@ -5,13 +5,14 @@
  *
  * Bounded: at most `capacity` entries (default JOURNAL_CAPACITY), each detail cut to DETAIL_MAX_CHARS
  * characters of JSON when read, and kept meanwhile as at most KEPT_MAX_CHARS characters, so the ring holds
- * at most ~capacity × 8 KiB. Never blocking: a listener that throws is dropped, and recording is
+ * at most ~capacity × 4 KiB. Never blocking: a listener that throws is dropped, and recording is
  * synchronous bookkeeping only.
  *
  * Cheap to record (DESIGN §13: the journal is always on, on the remote-open round trip): an entry is kept
  * as what it was recorded from — its detail as one JSON text, or a builder over values that never change —
  * and redacted and cut only when someone reads it (`list`, a listener). What a reader sees is the same as
- * if it had been redacted and cut when recorded.
+ * if it had been redacted and cut when recorded; until then the unredacted text stays in the simulator's
+ * memory only, beside the bodies it came from.
  */
 
 /** What an entry records. */
@@ -45,7 +46,7 @@ export const DETAIL_MAX_CHARS = 2048;
  * becomes `«redacted»`), so a text a little over DETAIL_MAX_CHARS may still be shown whole; a longer
  * one is redacted and cut when recorded, which bounds the ring's memory.
  */
-const KEPT_MAX_CHARS = 4 * DETAIL_MAX_CHARS;
+const KEPT_MAX_CHARS = 2 * DETAIL_MAX_CHARS;
 
 /**
  * Keys whose values never enter the journal: app secrets, request signatures, gateway and lock secrets,
