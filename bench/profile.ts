@@ -1,7 +1,8 @@
 /**
  * CPU profile of the remote-open round trip (where bench figure `remote open p50` spends its time):
  * `npx tsx bench/profile.ts [--opens N]` re-runs itself under `node --cpu-prof`, then prints the
- * functions with the most self time.
+ * functions with the most self time. `--suite`: the same for the sim suite's workers (where bench figure
+ * `conformance suite per-test time` goes), with the shares of idle waits, Playwright's steps and the simulator.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadFixture } from '../sim/world/load.ts';
 import { World } from '../sim/world/world.ts';
 import { sequentialOpens } from './round-trip.ts';
+import { SUITE_PROJECT } from './suite.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -90,25 +92,63 @@ export function hottestAreas(profile: { nodes: ProfileNode[] }, top: number): Ho
   return rank(profile, top, (_fn, file) => areaOf(file));
 }
 
-/** Profile `opens` sequential remote opens in a child process; the top self-time functions and areas. */
-export async function profileOpens(opens: number, top = 15): Promise<{ functions: Hot[]; areas: Hot[] }> {
+/**
+ * Run `node --cpu-prof <args>` in the repo root (child processes it forks inherit the flag and write their own
+ * profile) and hand back every profile written, or throw when the run failed.
+ */
+async function profiledRun(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CpuProfile[]> {
   const dir = await mkdtemp(join(tmpdir(), 'lockbench-prof-'));
   try {
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--opens', String(opens)],
-        { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       child.on('close', (c) => {
         clearTimeout(timer);
         resolve(c);
       });
     });
-    const file = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
-    if (code !== 0 || !file) throw new Error(`profiled run exited ${code} without a profile`);
-    const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as { nodes: ProfileNode[] };
-    return { functions: hottest(profile, top), areas: hottestAreas(profile, top) };
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
+    if (code !== 0 || files.length === 0) throw new Error(`profiled run exited ${code} with ${files.length} profile(s)`);
+    return await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as CpuProfile));
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Profile `opens` sequential remote opens in a child process; the top self-time functions and areas. */
+export async function profileOpens(opens: number, top = 15): Promise<{ functions: Hot[]; areas: Hot[] }> {
+  const [profile] = await profiledRun(['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--opens', String(opens)]);
+  return { functions: hottest(profile!, top), areas: hottestAreas(profile!, top) };
+}
+
+/** Shares of a suite worker's samples that say where a test's time goes beyond an empty Playwright test. */
+const SUITE_SHARES: [string, (f: ProfileNode['callFrame']) => boolean][] = [
+  ['idle (real-time waits: settle windows, transport)', (f) => f.functionName === '(idle)'],
+  ['Playwright expect steps', (f) => f.functionName === 'callMatcherAsStep'],
+  ['Playwright API calls (request context, tracing)', (f) => f.functionName === '_wrapApiCall' && f.url.includes('playwright-core')],
+  ['stack captures for steps', (f) => f.functionName === 'captureRawStack'],
+  ['the simulator (sim/)', (f) => f.url.includes('/sim/')],
+];
+
+/**
+ * Profile the sim suite (`--suite`): Playwright under `node --cpu-prof`, whose workers inherit the flag. The
+ * workers' profiles (those with Playwright's worker entry) are summed: self time by area and function, and the SUITE_SHARES.
+ */
+export async function profileSuite(project: string, top = 15): Promise<{ functions: Hot[]; areas: Hot[]; shares: Hot[] }> {
+  const reports = await mkdtemp(join(tmpdir(), 'lockbench-suite-prof-'));
+  try {
+    const profiles = await profiledRun([join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '--project', project, '--reporter=dot'],
+      { LOCKBENCH_REPORTS: reports, LOCKBENCH_MATRIX_DIR: reports }, 600_000);
+    const workers = profiles.filter((p) => p.nodes.some((n) => n.callFrame.url.includes('workerProcessEntry')));
+    const samples = (p: CpuProfile): number => p.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0);
+    const total = workers.reduce((sum, p) => sum + samples(p), 0);
+    const shares = SUITE_SHARES.map(([fn, isRoot]) => ({
+      fn, selfPct: Math.round(workers.reduce((sum, p) => sum + (inclusiveShare(p, isRoot) * samples(p)) / 100, 0) / total * 1000) / 10,
+    }));
+    const merged = { nodes: workers.flatMap((p) => p.nodes) };
+    return { functions: hottest(merged, top), areas: hottestAreas(merged, top), shares };
+  } finally {
+    await rm(reports, { recursive: true, force: true });
   }
 }
 
@@ -122,11 +162,13 @@ async function child(opens: number): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { child: { type: 'boolean', default: false }, opens: { type: 'string', default: '3000' } } });
+  const { values } = parseArgs({ options: { child: { type: 'boolean', default: false }, opens: { type: 'string', default: '3000' }, suite: { type: 'boolean', default: false } } });
   if (values.child) await child(Number(values.opens));
   else {
-    const { functions, areas } = await profileOpens(Number(values.opens));
-    for (const [title, rows] of [['functions by self time', functions], ['areas by self time', areas]] as const) {
+    const found: { functions: Hot[]; areas: Hot[]; shares?: Hot[] } = values.suite ? await profileSuite(SUITE_PROJECT) : await profileOpens(Number(values.opens));
+    const sections: [string, Hot[]][] = [['functions by self time', found.functions], ['areas by self time', found.areas]];
+    if (found.shares) sections.push(["inclusive shares of the workers' samples", found.shares]);
+    for (const [title, rows] of sections) {
       process.stdout.write(`${title}:\n${rows.map((h) => `${h.selfPct.toFixed(1).padStart(5)} %  ${h.fn}`).join('\n')}\n`);
     }
   }

@@ -9,7 +9,44 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SUITE_REPORTS = 'reports/bench-suite';
 /** The project of the whole conformance suite on the simulator (one profile). */
 export const SUITE_PROJECT = 'sim · kexin-2017-03';
-const EMPTY_TESTS = 50;
+/** Enough empty tests that their per-test time stands above the run-to-run noise of two start-ups (~1–2 s on a busy machine). */
+const EMPTY_TESTS = 200;
+
+/** One test of a Playwright JSON report (`results.json`) and how long its run took, fixtures included. */
+export interface TestTime {
+  title: string;
+  ms: number;
+}
+
+interface JsonSuite {
+  specs?: { title: string; file?: string; tests: { results: { duration: number }[] }[] }[];
+  suites?: JsonSuite[];
+}
+
+/** Every test result's duration in a Playwright JSON report, slowest first. */
+export function testTimes(report: { suites?: JsonSuite[] }): TestTime[] {
+  const out: TestTime[] = [];
+  const walk = (s: JsonSuite): void => {
+    for (const spec of s.specs ?? []) {
+      for (const t of spec.tests) for (const r of t.results) out.push({ title: `${spec.file ?? ''} › ${spec.title}`, ms: r.duration });
+    }
+    for (const child of s.suites ?? []) walk(child);
+  };
+  for (const s of report.suites ?? []) walk(s);
+  return out.sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * Where the suite's test time goes (issue 27 item 5: the bound that remains): the median test, the share of
+ * all test time the `top` slowest tests take, and those tests.
+ */
+export function timeSpread(times: readonly TestTime[], top = 10): { medianMs: number; totalMs: number; topShare: number; slowest: TestTime[] } {
+  const totalMs = times.reduce((sum, t) => sum + t.ms, 0);
+  const sorted = times.map((t) => t.ms).sort((a, b) => a - b);
+  const medianMs = sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const slowest = [...times].sort((a, b) => b.ms - a.ms).slice(0, top);
+  return { medianMs, totalMs, topShare: totalMs > 0 ? slowest.reduce((sum, t) => sum + t.ms, 0) / totalMs : NaN, slowest };
+}
 
 /** Run a command in the repo root with extra env, killed after `timeoutMs`; resolves with wall time and exit code. */
 function timed(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ ms: number; code: number | null; tail: string }> {
@@ -52,10 +89,14 @@ export async function suite(quick: boolean): Promise<Section> {
   const env = { LOCKBENCH_REPORTS: SUITE_REPORTS, LOCKBENCH_MATRIX_DIR: SUITE_REPORTS };
   const run = await timed(['playwright', 'test', '--project', SUITE_PROJECT], env, 600_000);
   let tests = NaN;
+  let spread: ReturnType<typeof timeSpread> | undefined;
   try {
-    const stats = (JSON.parse(await readFile(join(ROOT, SUITE_REPORTS, 'results.json'), 'utf8')) as { stats: Record<string, number> }).stats;
+    const report = JSON.parse(await readFile(join(ROOT, SUITE_REPORTS, 'results.json'), 'utf8')) as { stats: Record<string, number>; suites?: JsonSuite[] };
+    const stats = report.stats;
     tests = (stats.expected ?? 0) + (stats.unexpected ?? 0) + (stats.flaky ?? 0) + (stats.skipped ?? 0);
     notes.push(`suite: ${tests} tests, ${stats.expected} passed, ${stats.unexpected} failed, ${stats.flaky} flaky, ${stats.skipped} skipped; exit ${run.code}`);
+    spread = timeSpread(testTimes(report));
+    notes.push(`suite: test time ${round(spread.totalMs / 1000)} s over both workers, median test ${round(spread.medianMs)} ms; the 10 slowest take ${round(spread.topShare * 100)} %: ${spread.slowest.slice(0, 5).map((t) => `${t.title} ${round(t.ms)} ms`).join('; ')}`);
   } catch (e) {
     notes.push(`suite: no results.json (${(e as Error).message}); exit ${run.code}: ${run.tail.slice(-300)}`);
   }
@@ -79,6 +120,7 @@ export async function suite(quick: boolean): Promise<Section> {
       result('conformance suite per-test time (start-up subtracted)', suitePerTest, 'ms',
         { name: 'empty Playwright test, same workers', value: emptyPerTest, unit: 'ms' }, { on: 'ratio', atMost: 2 }, '≤ 2× baseline'),
       result('empty Playwright start-up (2 tests)', one.ms / 1000, 's'),
+      ...(spread ? [result('conformance suite median test time (fixtures included)', spread.medianMs, 'ms', { name: 'empty Playwright test, same workers', value: emptyPerTest, unit: 'ms' })] : []),
     ],
     notes,
   };

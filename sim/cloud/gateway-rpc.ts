@@ -161,9 +161,11 @@ export class GatewayRpc implements GatewayLink {
   }
 
   private publish(apId: number, cmd: Command): void {
-    this.note('→', this.cmdTopic(apId), cmd);
+    const topic = this.cmdTopic(apId);
+    const payload = JSON.stringify(cmd);
+    this.note('→', topic, payload);
     // A failed publish needs no handling here: the ack timeout answers the caller.
-    this.client.publish(this.cmdTopic(apId), JSON.stringify(cmd), { qos: 1 }, () => undefined);
+    this.client.publish(topic, payload, { qos: 1 }, () => undefined);
   }
 
   private finish(id: string, answer: RpcAnswer): void {
@@ -192,20 +194,23 @@ export class GatewayRpc implements GatewayLink {
     }
   }
 
-  /** Journal one message; a payload that is not JSON is kept as (at most 512 characters of) text. */
-  private note(direction: '→' | '←', topic: string, payload: unknown): void {
+  /**
+   * Journal one message; a payload that is not JSON is kept as (at most 512 characters of) text. Only
+   * the text is taken now: it is parsed when the journal is read (sim/cloud/journal.ts).
+   */
+  private note(direction: '→' | '←', topic: string, payload: Buffer | string): void {
     const j = this.opts.journal;
     if (!j) return;
-    let message = payload;
-    if (Buffer.isBuffer(payload) || typeof payload === 'string') {
-      const text = Buffer.isBuffer(payload) ? payload.subarray(0, 512).toString('utf8') : payload.slice(0, 512);
+    const text = Buffer.isBuffer(payload) ? payload.subarray(0, 512).toString('utf8') : payload.slice(0, 512);
+    j.defer('mqtt', () => {
+      let message: unknown;
       try {
         message = JSON.parse(text);
       } catch {
         message = text;
       }
-    }
-    j.add('mqtt', `${direction} ${topic}`, { topic, message }, lockIdOf(message));
+      return { summary: `${direction} ${topic}`, detail: { topic, message }, lockId: lockIdOf(message) };
+    });
   }
 
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {

@@ -125,8 +125,13 @@ export class PushSender {
 
   private async attempt(item: Queued, body: string): Promise<boolean> {
     const status = await this.post(item.url, body);
-    const host = URL.canParse(item.url) ? new URL(item.url).host : item.url;
-    this.opts.journal?.add('push', `push type ${item.message.type} → ${host} ${status || 'no answer'}`, { message: item.message, status }, lockIdOf(item.message.data));
+    const { url, message: { type } } = item;
+    // Built when the journal is read, from the body as sent (sim/cloud/journal.ts).
+    this.opts.journal?.defer('push', () => {
+      const message = JSON.parse(body) as PushMessage;
+      const host = URL.canParse(url) ? new URL(url).host : url;
+      return { summary: `push type ${type} → ${host} ${status || 'no answer'}`, detail: { message, status }, lockId: lockIdOf(message.data) };
+    });
     return status >= 200 && status < 300;
   }
 

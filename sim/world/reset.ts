@@ -7,6 +7,9 @@ import { waitUntil } from '../io/index.ts';
 /** Longest a reset waits for one condition (a gateway back online, the cloud idle), ms. */
 const RESET_WAIT_MS = 5000;
 
+/** How often a reset looks again at a condition, ms: the checks are in-process reads, and every test pays the overshoot (DESIGN §13). */
+const RESET_POLL_MS = 2;
+
 /** The longest latency a spread can draw, ms. */
 const maxDrawnMs = (spread: { meanMs: number; jitterMs: number } | null): number => (spread ? spread.meanMs + spread.jitterMs : 0);
 
@@ -33,7 +36,7 @@ export async function clearGatewayFaults(world: WorldParts): Promise<void> {
  */
 export async function resetWorld(world: WorldParts, newLock: (l: FixtureLock) => VirtualLock, radio: (lock: VirtualLock) => LockLink): Promise<void> {
   await clearGatewayFaults(world);
-  await waitUntil('world reset: the cloud to see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true), { timeoutMs: RESET_WAIT_MS });
+  await waitUntil('world reset: the cloud to see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true), { timeoutMs: RESET_WAIT_MS, intervalMs: RESET_POLL_MS });
   await world.cloud?.reset(RESET_WAIT_MS);
 
   world.clock.freeze();
