@@ -6,6 +6,7 @@ import type { LockAnswer } from '../lock/types.ts';
 import { VirtualGateway } from './gateway.ts';
 import type { GatewayOptions } from './gateway-options.ts';
 import { DEFECTS } from '../defects.ts';
+import { waitUntil } from '../io/index.ts';
 import type { LockLink } from './link.ts';
 import { RadioLink } from './radio-link.ts';
 import { CloudProbe, FakeLock, type Received } from './gateway.test-kit.ts';
@@ -145,7 +146,8 @@ test('a repeated id still in progress is ignored; one ack when it finishes', T, 
   await withWorld({ links: [held] }, async ({ probe, gw }) => {
     await probe.send(AP, unlockCmd('p1'));
     await probe.send(AP, unlockCmd('p1'));
-    await settle(50);
+    // Bounded, not a fixed sleep: the second copy has been handled once it is counted.
+    await waitUntil('the repeated id counted', () => gw.stats.duplicates >= 1, { timeoutMs: WAIT_MS });
     assert.equal(held.requests.length, 1);
     assert.equal(gw.stats.duplicates, 1);
     held.requests[0]!.release({ result: 'ok', data: {} });
