@@ -16,6 +16,8 @@ export const COMMANDS: Record<string, { file: string; about: string }> = {
   defects: { file: 'bin/defects.ts', about: 'run the seeded-defect kill matrix (reports/defects.{html,json})' },
   bench: { file: 'bench/run.ts', about: 'run the benchmarks (reports/bench.json)' },
   call: { file: 'bin/call.ts', about: 'send (or print as curl) one correctly signed API request (docs/algorithms.md §5.1)' },
+  record: { file: 'bin/record.ts', about: 'record the remote suite\'s API exchanges with a cloud into a cassette (docs/past-one-machine.md §13)' },
+  cassette: { file: 'bin/cassette.ts', about: 'cassette diff A B: what changed between two recordings of a cloud (docs/past-one-machine.md §13)' },
   openapi: { file: 'bin/openapi.ts', about: 'write the OpenAPI 3.1 document of an API profile (docs/http-api.md §3)' },
   doctor: { file: 'bin/doctor.ts', about: 'check what a lab bench needs (node, socat, mosquitto, serial port, bench file) and how to fix it' },
 };
