@@ -16,7 +16,7 @@ export interface Exchange {
   path: string;
   /** Headers the spec set beyond the default content type (ENV checks); absent when none. */
   headers?: Record<string, string>;
-  /** The body as JSON when it parses, else its text (a malformed body a negative check sends). */
+  /** The body as JSON when it parses, else its text (a malformed body a negative check sends), else `{bytes_base64}`. */
   request: unknown;
   status: number;
   content_type: string;
@@ -40,7 +40,8 @@ export interface Cassette {
 /** The request part of an exchange in cassette form (replay matches on exactly this). */
 export function requestOf(req: OutgoingRequest, minter?: Minter): Pick<Exchange, 'method' | 'path' | 'headers' | 'request'> {
   const text = req.body.toString('utf8');
-  let request: unknown = text;
+  // Bytes that are not UTF-8 (ENV-05's random octets) are kept exactly, as base64.
+  let request: unknown = Buffer.from(text, 'utf8').equals(req.body) ? text : { bytes_base64: req.body.toString('base64') };
   try {
     request = normalise(JSON.parse(text), minter, false);
   } catch {

@@ -6,18 +6,21 @@
  */
 
 /**
- * - `signature`: a well-formed sign (32 hex digits) covers the hour it was made in; kept as `«sign»`. A malformed
- *   one ('', 'XYZ', uppercase) is what a negative check sends on purpose and stays as it was.
+ * - `signature`: a sign of 32 hex digits covers the hour and the secret it was made with; kept as `«sign»`, or
+ *   `«SIGN»` when in uppercase (SIGN-02 sends one on purpose). Any other value ('', 'XYZ') is a negative check's
+ *   input and stays as it was.
  * - `time`: a unix time of this era (2000…2100) derived from the clock when the request was made; kept as
- *   `«time»`. Out-of-era values (0, -1, 1.5e300, strings) are the negative checks' inputs and stay.
+ *   `«time»` (`«time as text»`, `«time with a fraction»` for a string or a float: the type is what an ENV check
+ *   varies). Out-of-era values (0, -1, 1.5e300, 'abc') are the negative checks' inputs and stay.
  * - `minted`: a value the cloud hands out (a password, time-sync keys) that a later request may carry back; each
  *   distinct value of a test becomes a synthetic one of the same shape, the n-th distinct value the n-th synthetic,
  *   in answers and in the requests that carry it back.
- * - `counter`: a number the cloud counts up (the time-sync seq, DESIGN §5.3); kept relative to the first one the
- *   test was given, so "seq + 1000" in a later request stays "seq + 1000".
+ * Not volatile: the time-sync seq (DESIGN §5.3). It is a counter an unchanged cloud counts the same way from the
+ * same start, and specs send values derived from it (seq + 1000) next to constants of their own (ENV-05's random
+ * bodies): no mapping is the same for both in a recording (real values) and a replay (recorded values).
  * - `secret`: any key naming a secret never reaches a cassette.
  */
-export type Volatility = 'signature' | 'time' | 'minted' | 'counter';
+export type Volatility = 'signature' | 'time' | 'minted';
 
 /** Field name → how it is volatile, wherever it appears in a request body or an answer. */
 export const VOLATILE: Readonly<Record<string, Volatility>> = {
@@ -26,31 +29,23 @@ export const VOLATILE: Readonly<Record<string, Volatility>> = {
   password: 'minted',
   key1: 'minted',
   key2: 'minted',
-  seq: 'counter',
 };
 
 const SECRET_KEY = /secret/i;
-const SIGN_SHAPE = /^[0-9a-f]{32}$/;
+const SIGN_SHAPE = /^[0-9a-f]{32}$/i;
 /** 2000-01-01 … 2100-01-01 in unix seconds: the era a clock-derived time lies in. */
 const ERA_S = [946_684_800, 4_102_444_800] as const;
-/** A counter value this far from the test's first one is not that counter (a negative check's 4294967297). */
-const COUNTER_SPAN = 1_000_000;
-/** Where synthetic counter values start (any uint32 that leaves room below it for "seq - k"). */
-const COUNTER_BASE = 1000;
 
 /**
- * The mapping of one test's minted values and counters: real → synthetic, consistent for the whole test.
+ * The mapping of one test's minted values: real → synthetic, consistent for the whole test.
  * A recorder keeps one per test; a replayed spec only ever sees synthetic values, so replay needs none.
  */
 export class Minter {
   private readonly minted = new Map<string, Map<string, unknown>>();
-  private readonly counterStart = new Map<string, number>();
 
   /** The synthetic value for `value` of field `name`; `answer` mints a new one, a request only maps known ones. */
   mint(name: string, value: unknown, answer: boolean): unknown {
-    const kind = VOLATILE[name];
-    if (kind === 'counter') return this.counter(name, value, answer);
-    if (kind !== 'minted' || (typeof value !== 'string' && typeof value !== 'number')) return value;
+    if (VOLATILE[name] !== 'minted' || (typeof value !== 'string' && typeof value !== 'number')) return value;
     let seen = this.minted.get(name);
     if (!seen) this.minted.set(name, (seen = new Map()));
     const key = JSON.stringify(value);
@@ -59,16 +54,6 @@ export class Minter {
     const synthetic = syntheticOf(value, seen.size + 1);
     seen.set(key, synthetic);
     return synthetic;
-  }
-
-  private counter(name: string, value: unknown, answer: boolean): unknown {
-    if (typeof value !== 'number' || !Number.isInteger(value)) return value;
-    let start = this.counterStart.get(name);
-    if (start === undefined) {
-      if (!answer) return value;
-      this.counterStart.set(name, (start = value));
-    }
-    return Math.abs(value - start) <= COUNTER_SPAN ? value - start + COUNTER_BASE : value;
   }
 }
 
@@ -91,13 +76,21 @@ export function normalise(v: unknown, minter: Minter | undefined, answer: boolea
 function field(name: string, value: unknown, minter: Minter | undefined, answer: boolean): unknown {
   switch (VOLATILE[name]) {
     case 'signature':
-      return typeof value === 'string' && SIGN_SHAPE.test(value) ? '«sign»' : value;
+      if (typeof value !== 'string' || !SIGN_SHAPE.test(value)) return value;
+      return value === value.toUpperCase() && /[A-F]/.test(value) ? '«SIGN»' : '«sign»';
     case 'time':
-      return typeof value === 'number' && value >= ERA_S[0] && value < ERA_S[1] ? '«time»' : value;
+      return timeForm(value);
     case 'minted':
-    case 'counter':
       return minter ? minter.mint(name, value, answer) : value;
     default:
       return normalise(value, minter, answer);
   }
+}
+
+/** A clock-derived time in its cassette form, its type kept (an integer, a float, digits in a string: ENV checks tell them apart). */
+function timeForm(value: unknown): unknown {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !(n >= ERA_S[0] && n < ERA_S[1])) return value;
+  if (typeof value === 'string') return '«time as text»';
+  return Number.isInteger(n) ? '«time»' : '«time with a fraction»';
 }
