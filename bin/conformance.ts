@@ -81,8 +81,8 @@ if (target === 'replay') {
       return cmd.fail((e as Error).message, EXIT.usage);
     }
   })();
-  process.env.LOCKBENCH_SEED ??= String(cassette.seed);
-  process.env.LOCKBENCH_PROFILE ??= cassette.profile;
+  process.env.LOCKBENCH_SEED ||= String(cassette.seed);
+  process.env.LOCKBENCH_PROFILE ||= cassette.profile;
 }
 // DESIGN §9: only the simulator's worlds take seeded defects; a clean run under a defect's name would lie.
 if (target !== 'sim' && (process.env.LOCKBENCH_DEFECTS ?? '').trim()) {
