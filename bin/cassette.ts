@@ -1,6 +1,6 @@
 /**
  * `lockbench cassette diff A B [--common]`: what changed between two recordings of a cloud
- * (docs/past-one-machine.md §13 "Record and replay") — per test, per exchange, the request fields, the status and
+ * (docs/cli.md §8 "Record and replay") — per test, per exchange, the request fields, the status and
  * the answer fields — exit 1 when anything differs, 0 when nothing does.
  */
 import { readCassette } from '../harness/targets/replay/session.ts';
@@ -9,7 +9,7 @@ import { cli, type Cli } from './cli.ts';
 
 const cmd = cli('lockbench cassette', {
   synopsis: 'lockbench cassette diff A B [--common]',
-  about: 'Compare two cassettes written by `lockbench record` (docs/past-one-machine.md §13): per test and per exchange in\nthe order sent, what changed in the request, the status and the answer, as JSON paths (answer.data.online: true → false).',
+  about: 'Compare two cassettes written by `lockbench record` (docs/cli.md §8): per test and per exchange in\nthe order sent, what changed in the request, the status and the answer, as JSON paths (answer.data.online: true → false).',
   options: [
     ['--common', 'compare only the tests both cassettes recorded (B recorded a subset of A); default: a test only one has is a difference'],
   ],

@@ -22,7 +22,7 @@ const cmd = cli('lockbench conformance', {
   about: 'Run the conformance specs (docs/cli.md §8, docs/architecture.md §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
   options: [
     ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
-    ['--cassette F', 'with --target replay: the cassette `lockbench record` wrote, replayed offline with its seed (docs/past-one-machine.md §13); default $LOCKBENCH_CASSETTE'],
+    ['--cassette F', 'with --target replay: the cassette `lockbench record` wrote, replayed offline with its seed (docs/cli.md §8); default $LOCKBENCH_CASSETTE'],
     ['--station [PORT]', 'serve the live station page (docs/evidence.md §14): the test running, its checks and waits, the device, the wire timeline; its URL printed first. PORT default: a free one. Default on for lab and gateway when stdout is a terminal and CI is unset'],
     ['--station-host H', 'the address the station page listens on; default 127.0.0.1 (loopback only). Give 0.0.0.0 to reach it from another machine: it shows no secret, but anyone on the network can watch the run'],
     ['--no-station', 'no station page, even on lab or gateway at a terminal'],

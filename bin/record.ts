@@ -1,7 +1,7 @@
 /**
  * `lockbench record --target remote --out F [Playwright options]`: run the remote suite (or the part of it the
  * Playwright options select) against a cloud and keep every API exchange in a cassette
- * (docs/past-one-machine.md §13 "Record and replay"), to replay offline with `--target replay --cassette F`.
+ * (docs/cli.md §8 "Record and replay"), to replay offline with `--target replay --cassette F`.
  */
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -17,7 +17,7 @@ import { commandModule } from './commands.ts';
 
 const cmd = cli('lockbench record', {
   synopsis: 'lockbench record --target remote --out F [Playwright test options]',
-  about: 'Run the remote suite against a cloud (LOCKBENCH_API_URL, LOCKBENCH_APP_ID, LOCKBENCH_APP_SECRET, LOCKBENCH_LOCK_ID)\nand write every API exchange to a cassette (docs/past-one-machine.md §13), replayed offline by\n`lockbench conformance --target replay --cassette F`. The cassette holds no secret, URL or wall-clock time:\nre-recording an unchanged cloud with the same LOCKBENCH_SEED gives the same bytes.',
+  about: 'Run the remote suite against a cloud (LOCKBENCH_API_URL, LOCKBENCH_APP_ID, LOCKBENCH_APP_SECRET, LOCKBENCH_LOCK_ID)\nand write every API exchange to a cassette (docs/cli.md §8), replayed offline by\n`lockbench conformance --target replay --cassette F`. The cassette holds no secret, URL or wall-clock time:\nre-recording an unchanged cloud with the same LOCKBENCH_SEED gives the same bytes.',
   options: [
     ['--target T', 'what is recorded: remote (the only target a cassette stands in for); default remote'],
     ['--out F', 'the cassette file to write (required); written even when checks fail, as that is what the cloud answered'],

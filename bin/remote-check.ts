@@ -3,7 +3,7 @@
  * separate process, run the suite with `--target remote` against it, then check that every control-needing test
  * was skipped with a reason and the rest passed, and that the simulator stops cleanly with exit 0.
  *
- * The same run is recorded into a cassette (docs/past-one-machine.md §13 "Record and replay"), which is then
+ * The same run is recorded into a cassette (docs/cli.md §8 "Record and replay"), which is then
  * proved offline: replayed with no simulator it must give every test the same verdict, and one test recorded
  * again from a simulator with a cloud defect on must make `lockbench cassette diff` name the changed answer.
  */
@@ -19,7 +19,7 @@ import { verdictChanges, verdictsOf } from './replay-verdicts.ts';
 
 cli('lockbench conformance:remote', {
   synopsis: 'npm run conformance:remote [-- Playwright test options]',
-  about: 'CI check of the remote target: start `npm run sim -- --start now` as a separate process, run the suite with\n--target remote against it (reports/remote), and check that control-needing checks skip with reasons and the rest pass.\nThe run is recorded (reports/remote/cassette.json) and replayed offline with --target replay: the same verdict for\nevery test; then ENV-04\'s unknown-lock test is recorded again with the cloud defect cloud-unknown-lock-200 on, and\n`lockbench cassette diff` must name the changed answer (docs/past-one-machine.md §13).',
+  about: 'CI check of the remote target: start `npm run sim -- --start now` as a separate process, run the suite with\n--target remote against it (reports/remote), and check that control-needing checks skip with reasons and the rest pass.\nThe run is recorded (reports/remote/cassette.json) and replayed offline with --target replay: the same verdict for\nevery test; then ENV-04\'s unknown-lock test is recorded again with the cloud defect cloud-unknown-lock-200 on, and\n`lockbench cassette diff` must name the changed answer (docs/cli.md §8).',
 }).helpIfAsked();
 
 const REPORTS = 'reports/remote';

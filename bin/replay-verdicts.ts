@@ -1,6 +1,6 @@
 /**
  * The verdicts of a run, per test, from Playwright's JSON report (reports/…/results.json): what the CI proof of
- * record and replay compares (docs/past-one-machine.md §13 "Record and replay": a cassette replays the remote
+ * record and replay compares (docs/cli.md §8 "Record and replay": a cassette replays the remote
  * suite with the same verdicts offline).
  */
 import { readFileSync } from 'node:fs';

@@ -23,7 +23,7 @@ export interface ClientOptions {
   /** The time the target's signatures are checked against: world time on sim, real time elsewhere. */
   now: () => Promise<number>;
   wire?: WireLog;
-  /** The record/replay edge (docs/past-one-machine.md §13): sees every exchange; default: straight to the target. */
+  /** The record/replay edge (docs/cli.md §8): sees every exchange; default: straight to the target. */
   exchange?: ExchangeHook;
 }
 

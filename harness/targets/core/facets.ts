@@ -256,7 +256,7 @@ export interface TargetSession {
   /** World time now, unix seconds (DESIGN §2), read synchronously: each wire-log entry carries it (DESIGN §14). */
   worldNow?(): number;
   /**
-   * The record/replay edge of one test's API client (docs/past-one-machine.md §13 "Record and replay"): its
+   * The record/replay edge of one test's API client (docs/cli.md §8 "Record and replay"): its
    * exchanges kept for a cassette, or answered from one. `test` is the test's title path; `done` runs after it.
    */
   exchanges?(test: readonly string[]): TestExchanges | undefined;

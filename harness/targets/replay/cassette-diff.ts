@@ -1,5 +1,5 @@
 /**
- * What changed between two recordings of a cloud (docs/past-one-machine.md §13 "Record and replay"): per test,
+ * What changed between two recordings of a cloud (docs/cli.md §8 "Record and replay"): per test,
  * per exchange in the order sent, the request fields, the status and the answer fields that differ. Pure; the
  * command is bin/cassette.ts.
  */

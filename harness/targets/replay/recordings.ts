@@ -1,5 +1,5 @@
 /**
- * Where a recording run keeps its tests until the run ends (docs/past-one-machine.md §13 "Record and replay"):
+ * Where a recording run keeps its tests until the run ends (docs/cli.md §8 "Record and replay"):
  * each test's exchanges go to their own file in the folder `LOCKBENCH_RECORD` names, written when the test
  * ends, so workers never share a file; `lockbench record` then merges them into one cassette.
  */

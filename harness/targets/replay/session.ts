@@ -1,5 +1,5 @@
 /**
- * The `replay` target (docs/past-one-machine.md §13 "Record and replay"): the remote suite run offline against
+ * The `replay` target (docs/cli.md §8 "Record and replay"): the remote suite run offline against
  * a cassette recorded from a cloud. No network and no cloud: every API request is answered from the test's
  * recorded exchanges, and a request that matches none fails the test naming the nearest recorded one. It offers
  * exactly what `remote` offers (the main lock's id, nothing to control), so a spec takes the same path as when

@@ -1,5 +1,5 @@
 /**
- * One test's side of a cassette (docs/past-one-machine.md §13 "Record and replay"): a `Recorder` passes each
+ * One test's side of a cassette (docs/cli.md §8 "Record and replay"): a `Recorder` passes each
  * request to the cloud and keeps the exchange; a `Player` answers from the recorded exchanges without any
  * network. Both are the client's `ExchangeHook`.
  */

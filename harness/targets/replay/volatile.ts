@@ -1,5 +1,5 @@
 /**
- * The volatile parts of a cloud's exchanges, declared once (docs/past-one-machine.md §13 "Record and replay"):
+ * The volatile parts of a cloud's exchanges, declared once (docs/cli.md §8 "Record and replay"):
  * what changes from one run to the next although the cloud behaved the same. A cassette keeps them in a form
  * that does not churn, so re-recording an unchanged cloud gives the same bytes and a replayed spec's requests
  * still match. Pure: no I/O, no clock.
