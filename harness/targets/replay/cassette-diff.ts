@@ -43,6 +43,7 @@ function exchangesDiff(a: readonly Exchange[], b: readonly Exchange[]): string[]
     const changes = [
       ...fieldChanges({ method: x.method, path: x.path, headers: x.headers, body: x.request }, { method: y.method, path: y.path, headers: y.headers, body: y.request }, 'request'),
       ...fieldChanges(x.status, y.status, 'status'),
+      ...fieldChanges(x.content_type, y.content_type, 'content_type'),
       ...fieldChanges({ body: x.answer, text: x.answer_is_text }, { body: y.answer, text: y.answer_is_text }, 'answer').map((c) => ({ ...c, path: c.path.replace(/^answer\.body/, 'answer') })),
     ];
     if (changes.length) out.push(`#${i + 1} ${x.method} ${x.path}`, ...changes.map((c) => `  ${changeText(c)}`));

@@ -60,9 +60,20 @@ export class ReplaySession implements TargetSession {
     return cloudOnlyFacets(this.cassette.lock_id);
   }
 
+  /**
+   * The test's recorded exchanges answer its requests; one left unasked at the end means the spec took another
+   * path than when it was recorded, which is a failure of the replay, not a pass.
+   */
   exchanges(test: readonly string[]): TestExchanges {
     const key = testKey(test);
-    return { hook: new Player(key, this.cassette.tests[key]).hook, done: async () => undefined };
+    const player = new Player(key, this.cassette.tests[key]);
+    return {
+      hook: player.hook,
+      done: async () => {
+        const left = player.unused();
+        if (left.length > 0) throw new Error(`replay: recorded exchanges #${left.join(', #')} of test "${key}" were never asked for: the spec took another path than when it was recorded (record it again)`);
+      },
+    };
   }
 
   // Every test replays its own exchanges: there is no state between tests to put back.

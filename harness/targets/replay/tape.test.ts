@@ -44,6 +44,7 @@ test('volatile parts are declared once: signs by case, clock times by type, secr
   for (const kept of ['', 'XYZ', null, 12]) assert.deepEqual(normalise({ sign: kept }, undefined, false), { sign: kept }, 'a malformed sign is the check');
   assert.deepEqual(normalise({ effective_at: '1796666400' }, undefined, false), { effective_at: '«time as text»' });
   assert.deepEqual(normalise({ effective_at: 1_796_666_400.5 }, undefined, false), { effective_at: '«time with a fraction»' });
+  assert.deepEqual(normalise({ effective_at: -1_796_666_400 }, undefined, false), { effective_at: '«minus time»' }, 'ENV-03 negates the valid time');
   for (const kept of [0, -1, 1.5e300, 'abc']) assert.deepEqual(normalise({ effective_at: kept }, undefined, false), { effective_at: kept }, 'out of era is the check');
 });
 
@@ -78,7 +79,7 @@ test('the n-th of identical requests gets the n-th recorded answer; one more tha
   assert.deepEqual(JSON.parse(player.answer(later()).text).data, { online: true });
   assert.deepEqual(JSON.parse(player.answer(later()).text).data, { online: false });
   assert.throws(() => player.answer(later()), (e: unknown) => e instanceof UnrecordedRequest && /already answered/.test(e.message) && /more often than recorded/.test(e.message));
-  assert.equal(player.unused(), 0);
+  assert.deepEqual(player.unused(), []);
 });
 
 test('a request that matches nothing fails naming the nearest recorded one and each changed field', async () => {

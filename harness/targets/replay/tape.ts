@@ -51,9 +51,9 @@ export class Player {
     throw new UnrecordedRequest(this.missText(sent));
   }
 
-  /** Recorded exchanges no request asked for (a replay that stopped early, or a spec that changed). */
-  unused(): number {
-    return this.used.filter((u) => !u).length;
+  /** The numbers (1-based) of recorded exchanges no request asked for (a spec that took another path). */
+  unused(): number[] {
+    return this.used.flatMap((u, i) => (u ? [] : [i + 1]));
   }
 
   private missText(sent: ReturnType<typeof requestOf>): string {

@@ -10,8 +10,8 @@
  *   `«SIGN»` when in uppercase (SIGN-02 sends one on purpose). Any other value ('', 'XYZ') is a negative check's
  *   input and stays as it was.
  * - `time`: a unix time of this era (2000…2100) derived from the clock when the request was made; kept as
- *   `«time»` (`«time as text»`, `«time with a fraction»` for a string or a float: the type is what an ENV check
- *   varies). Out-of-era values (0, -1, 1.5e300, 'abc') are the negative checks' inputs and stay.
+ *   `«time»` (`«time as text»`, `«time with a fraction»`, `«minus time»` for a string, a float, a negated time:
+ *   what an ENV check varies). Other values (0, -1, 1.5e300, 'abc') are the negative checks' inputs and stay.
  * - `minted`: a value the cloud hands out (a password, time-sync keys) that a later request may carry back; each
  *   distinct value of a test becomes a synthetic one of the same shape, the n-th distinct value the n-th synthetic,
  *   in answers and in the requests that carry it back.
@@ -89,8 +89,7 @@ function field(name: string, value: unknown, minter: Minter | undefined, answer:
 
 /** A clock-derived time in its cassette form, its type kept (an integer, a float, digits in a string: ENV checks tell them apart). */
 function timeForm(value: unknown): unknown {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !(n >= ERA_S[0] && n < ERA_S[1])) return value;
-  if (typeof value === 'string') return '«time as text»';
-  return Number.isInteger(n) ? '«time»' : '«time with a fraction»';
+  const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !(Math.abs(n) >= ERA_S[0] && Math.abs(n) < ERA_S[1])) return value;
+  return `«${n < 0 ? 'minus ' : ''}time${typeof value === 'string' ? ' as text' : Number.isInteger(n) ? '' : ' with a fraction'}»`;
 }
