@@ -53,6 +53,9 @@ async function startSim(...args: string[]): Promise<{ api: string; stop: () => P
   };
 }
 
+/** Real seconds since `t0`, for the CI log: what each phase of the check costs (the budget of `npm test`). */
+const tookS = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+let t0 = performance.now();
 const sim = await startSim();
 const run = spawnSync(...tsx('bin/record.ts', '--out', CASSETTE, ...process.argv.slice(2)), {
   stdio: 'inherit',
@@ -79,14 +82,27 @@ for (const row of matrix.rows) {
   } else problems.push(`${row.id} is ${cell.status} on remote`);
 }
 if (passed === 0) problems.push('no check passed on remote');
-console.log(`remote target: ${passed} checks passed, ${skipped} skipped with reasons`);
-problems.push(...replayProblems(), ...await defectProblems());
+console.log(`remote target: ${passed} checks passed, ${skipped} skipped with reasons (recorded run: ${tookS(t0)})`);
+// The defective world starts while the replay runs: it is ready by the time the replay ends.
+t0 = performance.now();
+const brokenDir = mkdtempSync(join(tmpdir(), 'lockbench-defect-'));
+const broken = startBroken(brokenDir);
+// Awaited after the replay; a world that fails to start is reported there, not as an unhandled rejection now.
+broken.catch(() => undefined);
+problems.push(...replayProblems());
+console.log(`replay: ${tookS(t0)}`);
+t0 = performance.now();
+problems.push(...await defectProblems(brokenDir, broken));
+console.log(`defect recording and diff: ${tookS(t0)}`);
 if (problems.length) {
   console.error(`remote check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);
 }
 
-/** Replay the cassette offline (no simulator runs now): every test must get the verdict it got on remote. */
+/**
+ * Replay the cassette offline: no API URL, and a client that never sends (its exchange hook answers). Every test
+ * must get the verdict it got on remote.
+ */
 function replayProblems(): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'lockbench-replay-'));
   try {
@@ -103,13 +119,17 @@ function replayProblems(): string[] {
   }
 }
 
-/** Record ENV-04's unknown-lock test from a simulator with a cloud defect on: the diff must name the changed answer. */
-async function defectProblems(): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'lockbench-defect-'));
+/** A world with the cloud defect on, started from a copy of the fleet fixture in `dir`. */
+function startBroken(dir: string): ReturnType<typeof startSim> {
+  const fixture = JSON.parse(readFileSync('fixtures/fleet.json', 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ ...fixture, $schema: undefined, defects: [DEFECT.name] }));
+  return startSim('--fixture', join(dir, 'fleet.json'));
+}
+
+/** Record ENV-04's unknown-lock test from the world with a cloud defect on: the diff must name the changed answer. */
+async function defectProblems(dir: string, starting: ReturnType<typeof startSim>): Promise<string[]> {
   try {
-    const fixture = JSON.parse(readFileSync('fixtures/fleet.json', 'utf8')) as Record<string, unknown>;
-    writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ ...fixture, $schema: undefined, defects: [DEFECT.name] }));
-    const broken = await startSim('--fixture', join(dir, 'fleet.json'));
+    const broken = await starting;
     const after = join(dir, 'cassette.json');
     try {
       // The test fails on the broken cloud (exit 1): what matters is the recording of what it answered.
