@@ -2,7 +2,7 @@
  * A cassette: every API exchange a recorded run of the suite had with a cloud, per test, in the order sent
  * (docs/cli.md §8 "Record and replay"). Written so that re-recording an unchanged cloud gives the
  * same bytes: no wall-clock time, no URL or port, tests in sorted order, fields in a fixed order, volatile parts
- * in their declared form (volatile.ts). Pure but for nothing: parsing and printing only.
+ * in their declared form (volatile.ts). Pure: parsing and printing only.
  */
 import type { IncomingAnswer, OutgoingRequest } from '../../client/api-client.ts';
 import { normalise, type Minter } from './volatile.ts';

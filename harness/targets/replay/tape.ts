@@ -75,7 +75,7 @@ function keyOf(r: RequestPart): string {
 }
 
 /** The recorded request closest to `sent`: fewest changed fields, unused ones first, then the earliest. */
-export function nearest(sent: RequestPart, recorded: readonly Exchange[], used: readonly boolean[]): { index: number; changes: ReturnType<typeof fieldChanges> } {
+function nearest(sent: RequestPart, recorded: readonly Exchange[], used: readonly boolean[]): { index: number; changes: ReturnType<typeof fieldChanges> } {
   let best = { index: 0, changes: fieldChanges(partOf(recorded[0]!), sent, '$'), score: Infinity };
   recorded.forEach((x, i) => {
     const changes = fieldChanges(partOf(x), sent, '$');
