@@ -92,6 +92,10 @@ test('a request that matches nothing fails naming the nearest recorded one and e
     assert.match(e.message, /\$\.request\.lock_id: 1 → 2/);
     return true;
   });
+  // What a replayed test never asked for is named at its end (ReplaySession fails the test with it).
+  assert.deepEqual(player.unused(), [1, 2]);
+  player.answer(post('/third/lock/get', { lock_id: 1 }, t + 7200));
+  assert.deepEqual(player.unused(), [2]);
   assert.throws(() => new Player('t.spec.ts › two', undefined).answer(post('/third/lock/get', { lock_id: 1 }, t)), /the cassette has no such test/);
 });
 
