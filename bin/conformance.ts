@@ -1,4 +1,4 @@
-/** `npm run conformance -- [--target sim|remote|lab|gateway] [Playwright options]`: run the specs and write reports/. */
+/** `npm run conformance -- [--target sim|remote|lab|gateway|replay] [Playwright options]`: run the specs and write reports/. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -14,13 +14,16 @@ import { cli, playwrightConfigArgs } from './cli.ts';
 import { BENCH_FLAGS, benchOrExit } from './bench-env.ts';
 import { StationHub } from '../harness/station/hub.ts';
 import { stationWanted } from '../harness/station/station-wanted.ts';
+import { readCassette } from '../harness/targets/replay/session.ts';
+import type { Cassette } from '../harness/targets/replay/cassette.ts';
 
-const TARGETS = ['sim', 'remote', 'lab', 'gateway'];
+const TARGETS = ['sim', 'remote', 'lab', 'gateway', 'replay'];
 const cmd = cli('lockbench conformance', {
-  synopsis: 'lockbench conformance [--target sim|remote|lab|gateway] [Playwright test options]',
+  synopsis: 'lockbench conformance [--target sim|remote|lab|gateway|replay [--cassette F]] [Playwright test options]',
   about: 'Run the conformance specs (docs/cli.md §8, docs/architecture.md §9) and write reports/: html/, junit.xml, results.json, conformance.{html,json}.\nEvery other option goes to `playwright test` (--grep @PWD-05, --project, --workers N, --list, …); --list writes no report.',
   options: [
     ['--target T', `what the specs run against: ${TARGETS.join(', ')}; default $LOCKBENCH_TARGET, else sim`],
+    ['--cassette F', 'with --target replay: the cassette `lockbench record` wrote, replayed offline with its seed (docs/cli.md §8); default $LOCKBENCH_CASSETTE'],
     ['--station [PORT]', 'serve the live station page (docs/evidence.md §14): the test running, its checks and waits, the device, the wire timeline; its URL printed first. PORT default: a free one. Default on for lab and gateway when stdout is a terminal and CI is unset'],
     ['--station-host H', 'the address the station page listens on; default 127.0.0.1 (loopback only). Give 0.0.0.0 to reach it from another machine: it shows no secret, but anyone on the network can watch the run'],
     ['--no-station', 'no station page, even on lab or gateway at a terminal'],
@@ -63,9 +66,25 @@ for (let i = 0; i < args.length; i++) {
     stationHost = a.includes('=') ? a.slice('--station-host='.length) : args[++i] ?? '';
     if (!stationHost) cmd.fail('--station-host needs an address (127.0.0.1, ::1, 0.0.0.0, …)', EXIT.usage);
   } else if (a === '--operator') operator = true;
-  else rest.push(a);
+  else if (a === '--cassette' || a.startsWith('--cassette=')) {
+    const path = a.includes('=') ? a.slice('--cassette='.length) : args[++i] ?? '';
+    if (!path) cmd.fail('--cassette needs a file (written by lockbench record)', EXIT.usage);
+    process.env.LOCKBENCH_CASSETTE = path;
+  } else rest.push(a);
 }
 if (!TARGETS.includes(target)) cmd.fail(`--target must be ${TARGETS.join(', ')}, got "${target}"`, EXIT.usage);
+if (target === 'replay') {
+  // The replayed specs draw what the recorded ones drew (ENV-05's random bodies): the cassette's seed is the run's.
+  const cassette = ((): Cassette => {
+    try {
+      return readCassette(process.env.LOCKBENCH_CASSETTE);
+    } catch (e) {
+      return cmd.fail((e as Error).message, EXIT.usage);
+    }
+  })();
+  process.env.LOCKBENCH_SEED ||= String(cassette.seed);
+  process.env.LOCKBENCH_PROFILE ||= cassette.profile;
+}
 // DESIGN §9: only the simulator's worlds take seeded defects; a clean run under a defect's name would lie.
 if (target !== 'sim' && (process.env.LOCKBENCH_DEFECTS ?? '').trim()) {
   cmd.fail(`LOCKBENCH_DEFECTS="${process.env.LOCKBENCH_DEFECTS}" seeds defects into simulated worlds; --target ${target} cannot seed them (unset it, or run --target sim)`, EXIT.usage);

@@ -57,7 +57,12 @@ export const ROOMS: readonly Room[] = [
     mayImport: ['harness/targets/core', 'harness/client', 'sim/world', 'sim/protocol', 'sim/io'],
     mayImportTypes: ['sim/gateway', 'sim/broker'],
   },
-  { name: 'harness/targets/remote', holds: 'harness/targets/remote/', about: 'the `remote` target: a cloud reached only through its API', mayImport: ['harness/targets/core', 'harness/client', 'sim/protocol'] },
+  // harness/targets/replay: the remote target records each test's exchanges for a cassette.
+  { name: 'harness/targets/remote', holds: 'harness/targets/remote/', about: 'the `remote` target: a cloud reached only through its API', mayImport: ['harness/targets/core', 'harness/client', 'harness/targets/replay', 'sim/protocol'] },
+  {
+    name: 'harness/targets/replay', holds: 'harness/targets/replay/', about: 'cassettes of a cloud: recording at the client edge, the `replay` target, `cassette diff`',
+    mayImport: ['harness/targets/core', 'harness/client', 'sim/protocol'],
+  },
   {
     name: 'harness/targets/lab', holds: 'harness/targets/lab/', about: 'the `lab` target: a lockwire device on a serial port, its clock, state and settling',
     // sim/defects: the lab target reads its link's seeded defects where it reads its other settings.
@@ -73,7 +78,7 @@ export const ROOMS: readonly Room[] = [
   },
   {
     name: 'harness/targets', holds: 'harness/targets/', about: 'opening a target by name; the global setup over every target',
-    mayImport: ['harness/targets/core', 'harness/targets/sim', 'harness/targets/remote', 'harness/targets/lab', 'harness/targets/gateway', 'sim/protocol'],
+    mayImport: ['harness/targets/core', 'harness/targets/sim', 'harness/targets/remote', 'harness/targets/replay', 'harness/targets/lab', 'harness/targets/gateway', 'sim/protocol'],
   },
   // Fixtures render a failing test's attachments (the sequence diagram) with the report's pure renderers.
   {

@@ -32,6 +32,10 @@ const GOOD_FIXTURES: Record<string, unknown> = {
     apps: [{ ...app, push_url: null, corp_ids: [0, 7] }], gateways: [{ ap_id: 7, secret: 'gw-s', locks: [1000001] }],
     roles: { main: 1000001, unknown: 99 }, defects: ['cloud-360-for-362'], $schema: '../schemas/fixture.schema.json',
   }),
+  'fault rates': fixture({
+    gateways: [{ ap_id: 7, secret: 'gw-s', locks: [1000001] }],
+    faults: { gateways: [{ ap_id: 7, drop_rate: 0.1, latency_ms: { mean: 20, jitter: 15 } }], push: { fail_rate: 0.05, status: 503 }, locks: [{ lock_id: 1000001, loss_rate: 0.05 }] },
+  }),
 };
 
 const BAD_FIXTURES: Record<string, unknown> = {
@@ -53,11 +57,16 @@ const BAD_FIXTURES: Record<string, unknown> = {
   'lock_id 0': withLock({ lock_id: 0 }),
   'a defect not a string': fixture({ defects: [1] }),
   'init_at not RFC 3339': withLock({ init_at: '2016-09-26 15:23' }),
+  'a drop_rate above 1': fixture({ gateways: [{ ap_id: 7, secret: 'gw-s' }], faults: { gateways: [{ ap_id: 7, drop_rate: 1.5 }] } }),
+  'a typo in faults': fixture({ faults: { push: { fail_rte: 0.1 } } }),
+  'a loss_rate missing': fixture({ faults: { locks: [{ lock_id: 1000001 }] } }),
 };
 
 const FIXTURE_LOADER_ONLY: Record<string, unknown> = {
   'duplicate lock ids': fixture({ locks: [lock, { ...lock, mac: '72:00:03:16:7d:f1' }] }),
   'a gateway lock that is not in locks': fixture({ gateways: [{ ap_id: 7, secret: 'gw-s', locks: [42] }] }),
+  'faults on a gateway that is not in gateways': fixture({ faults: { gateways: [{ ap_id: 7, drop_rate: 0.1 }] } }),
+  'a jitter above the mean': fixture({ gateways: [{ ap_id: 7, secret: 'gw-s' }], faults: { gateways: [{ ap_id: 7, latency_ms: { mean: 5, jitter: 6 } }] } }),
 };
 
 const lab = { target: 'lab', serial: '/dev/ttyUSB0', lock_id: 1, lock_secret: { env: 'S' } };

@@ -23,7 +23,31 @@ export interface ClientOptions {
   /** The time the target's signatures are checked against: world time on sim, real time elsewhere. */
   now: () => Promise<number>;
   wire?: WireLog;
+  /** The record/replay edge (docs/cli.md §8): sees every exchange; default: straight to the target. */
+  exchange?: ExchangeHook;
 }
+
+/** One request as it leaves the client, before any transport sees it. */
+export interface OutgoingRequest {
+  method: 'POST' | 'GET' | 'PUT' | 'DELETE';
+  path: string;
+  /** Headers the caller set beyond the default `content-type: application/json`. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** An answer as the client reads it. */
+export interface IncomingAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/**
+ * Wraps the one send of the client: a recorder passes the request on and keeps the exchange, a replayer answers
+ * from a cassette without calling `send` (harness/targets/replay).
+ */
+export type ExchangeHook = (req: OutgoingRequest, send: (req: OutgoingRequest) => Promise<IncomingAnswer>) => Promise<IncomingAnswer>;
 
 /** Options of one raw request: what to change from a correctly signed request. */
 export interface SendOptions extends SignOptions {
@@ -34,6 +58,8 @@ export interface SendOptions extends SignOptions {
   method?: 'POST' | 'GET' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
 }
+
+const passThrough: ExchangeHook = (req, send) => send(req);
 
 /** A typed, signing client for the 11 endpoints of DESIGN §3.3 over Playwright's APIRequestContext. */
 export class ApiClient {
@@ -48,17 +74,22 @@ export class ApiClient {
   async send<D = Record<string, unknown>>(path: string, fields: Body = {}, o: SendOptions = {}): Promise<ApiResponse<D>> {
     // Always bytes: Playwright JSON-encodes a string body sent as application/json, which would turn malformed JSON valid.
     const body = Buffer.from(o.rawBody ?? JSON.stringify(await this.signedBody(path, fields, o)));
-    const res = await this.ctx.fetch(path, {
-      method: o.method ?? 'POST',
-      headers: { 'content-type': 'application/json', ...(o.headers ?? {}) },
-      data: o.method === 'GET' ? undefined : body,
+    const req: OutgoingRequest = { method: o.method ?? 'POST', path, headers: o.headers ?? {}, body };
+    const { status, contentType, text } = await (this.opts.exchange ?? passThrough)(req, (r) => this.fetch(r));
+    const envelope = envelopeOf<D>(text);
+    logExchange(this.opts.wire, req.method, path, status, envelope, body, text);
+    return { path, status, contentType, envelope, text, profile: this.opts.profile };
+  }
+
+  private async fetch(req: OutgoingRequest): Promise<IncomingAnswer> {
+    const res = await this.ctx.fetch(req.path, {
+      method: req.method,
+      headers: { 'content-type': 'application/json', ...req.headers },
+      data: req.method === 'GET' ? undefined : req.body,
       failOnStatusCode: false,
       maxRedirects: 0,
     });
-    const text = await res.text();
-    const envelope = envelopeOf<D>(text);
-    logExchange(this.opts.wire, o.method ?? 'POST', path, res.status(), envelope, body, text);
-    return { path, status: res.status(), contentType: res.headers()['content-type'] ?? '', envelope, text, profile: this.opts.profile };
+    return { status: res.status(), contentType: res.headers()['content-type'] ?? '', text: await res.text() };
   }
 
   lockGet(lock_id: unknown, o?: SendOptions) { return this.send('/third/lock/get', { lock_id }, o); }

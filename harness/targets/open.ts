@@ -4,6 +4,7 @@ import type { TargetName, TargetSession } from './core/facets.ts';
 import { SimSession } from './sim/session.ts';
 import { LabSession } from './lab/session.ts';
 import { GatewaySession } from './gateway/session.ts';
+import { ReplaySession } from './replay/session.ts';
 
 /** Open a worker's session on the named target. */
 export async function openSession(target: TargetName, profile: ProfileName, defects: readonly string[]): Promise<TargetSession> {
@@ -16,5 +17,7 @@ export async function openSession(target: TargetName, profile: ProfileName, defe
       return LabSession.start(profile);
     case 'gateway':
       return GatewaySession.start(profile);
+    case 'replay':
+      return ReplaySession.open(profile);
   }
 }

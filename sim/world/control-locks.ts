@@ -66,8 +66,8 @@ export interface LockKnobs {
 
 const KNOBS: readonly (keyof LockKnobs)[] = ['battery_pct', 'drift_ppm', 'clock_offset_s', 'reachable', 'jammed', 'tamper', 'power', 'reset_clock', 'loss_rate'];
 
-/** A lock's loss-rate dice, made on first use (forked off the seed by lock id). */
-function radioDice(world: WorldParts, lockId: number): FaultDice {
+/** A lock's loss-rate dice, made on first use (forked off the seed by lock id); the fixture's rates use it too. */
+export function radioDice(world: WorldParts, lockId: number): FaultDice {
   let dice = world.radioFaults.get(lockId);
   if (!dice) world.radioFaults.set(lockId, (dice = new FaultDice(`radio:${lockId}`, world.seed)));
   return dice;

@@ -1,6 +1,7 @@
 import { isProfileName, LOCK_DEFAULTS as D, UINT32_MAX, type ProfileName } from '../protocol/index.ts';
 import { FieldReader, type FixtureProblem } from './fixture-schema.ts';
 import { readRoles, type FixtureRoles } from './fixture-roles.ts';
+import { readFaults, type FixtureFaults } from './fixture-faults.ts';
 
 /** A validated fixture with every default filled in (DESIGN §7). */
 export interface Fixture {
@@ -16,6 +17,8 @@ export interface Fixture {
   defects: string[];
   /** What the locks and gateways are for in a conformance suite (extension; empty by default). */
   roles: FixtureRoles;
+  /** Fault rates set at start and by every reset (fixture-faults.ts; none by default). */
+  faults: FixtureFaults;
 }
 
 export interface FixtureMember {
@@ -100,7 +103,7 @@ export function parseFixture(raw: unknown): FixtureResult {
   const r = new FieldReader();
   const root = r.object(raw, '$');
   // `$schema` names the JSON Schema an editor completes the file with (schemas/fixture.schema.json); nothing else reads it.
-  r.knownKeys(root, ['$schema', 'world', 'cloud', 'apps', 'gateways', 'locks', 'defects', 'roles'], '$');
+  r.knownKeys(root, ['$schema', 'world', 'cloud', 'apps', 'gateways', 'locks', 'defects', 'roles', 'faults'], '$');
   if (root.$schema !== undefined) r.strAt(root.$schema, '$.$schema');
   const world = r.object(root.world, '$.world', true);
   r.knownKeys(world, ['start', 'tz_offset_min'], '$.world');
@@ -154,10 +157,12 @@ export function parseFixture(raw: unknown): FixtureResult {
     locks: r.array(root.locks, '$.locks').map((l, i) => readLock(r, l, `$.locks[${i}]`)),
     defects: r.array(root.defects, '$.defects', true).map((d, i) => r.strAt(d, `$.defects[${i}]`)),
     roles: { ids: {}, faceImages: {} },
+    faults: { gateways: [], push: null, locks: [] },
   };
   checkReferences(r, fixture);
   fixture.roles = readRoles(r, root.roles, new Set(fixture.locks.map((l) => l.lock_id)), new Set(fixture.gateways.map((g) => g.ap_id)),
     new Set(fixture.locks.flatMap((l) => l.members.map((m) => m.uid))));
+  fixture.faults = readFaults(r, root.faults, new Set(fixture.gateways.map((g) => g.ap_id)), new Set(fixture.locks.map((l) => l.lock_id)));
   return r.problems.length === 0 ? { ok: true, fixture } : { ok: false, problems: r.problems };
 }
 

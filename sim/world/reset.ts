@@ -3,6 +3,7 @@ import type { VirtualLock } from '../lock/lock.ts';
 import type { FixtureLock } from './fixture.ts';
 import type { WorldParts } from './world-parts.ts';
 import { waitUntil } from '../io/index.ts';
+import { applyFixtureFaults } from './fixture-faults-apply.ts';
 
 /** Longest a reset waits for one condition (a gateway back online, the cloud idle), ms. */
 const RESET_WAIT_MS = 5000;
@@ -48,6 +49,8 @@ export async function resetWorld(world: WorldParts, newLock: (l: FixtureLock) =>
     if (ap !== undefined && !world.external.has(l.lock_id)) world.gateways.get(ap)?.addLink(radio(lock));
   }
   world.sink.reset();
+  // The fixture's own rates are part of its start (docs/fixture-file.md §7 `faults`).
+  applyFixtureFaults(world);
   // Each test starts with a clean broker record of every client (TEST-PLAN GWP-06 on sim).
   world.broker?.resetRecords();
 }

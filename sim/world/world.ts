@@ -19,6 +19,7 @@ import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
 import { waitUntil } from '../io/index.ts';
 import { clearGatewayFaults, resetWorld } from './reset.ts';
+import { applyFixtureFaults } from './fixture-faults-apply.ts';
 import { startBounded } from './start-bounded.ts';
 import { WorldParts } from './world-parts.ts';
 
@@ -128,6 +129,8 @@ export class World extends WorldParts {
       await world.close();
       throw e;
     }
+    // Once everything runs: the fixture's rates act on traffic, not on the world starting up.
+    applyFixtureFaults(world);
     if (opts.time === 'running') clock.run(1);
     return world;
   }

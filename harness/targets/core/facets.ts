@@ -10,11 +10,12 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { ProfileName } from '../../../sim/protocol/index.ts';
 import type { WireLog } from '../../client/wire-log.ts';
+import type { ExchangeHook } from '../../client/api-client.ts';
 import type { FleetRoles, LockRole } from './fleet.ts';
 import type { ClientRecord, LockKnobs } from '../../../sim/world/index.ts';
 import type { ProbeResult } from '../../../sim/cloud/command-probe.ts';
 
-export type TargetName = 'sim' | 'remote' | 'lab' | 'gateway';
+export type TargetName = 'sim' | 'remote' | 'lab' | 'gateway' | 'replay';
 
 /** Keys the cloud hands out for a time sync (DESIGN §5.3). */
 export interface TimeSyncKeys {
@@ -254,7 +255,18 @@ export interface TargetSession {
   watch?(wire: WireLog): () => void | Promise<void>;
   /** World time now, unix seconds (DESIGN §2), read synchronously: each wire-log entry carries it (DESIGN §14). */
   worldNow?(): number;
+  /**
+   * The record/replay edge of one test's API client (docs/cli.md §8 "Record and replay"): its
+   * exchanges kept for a cassette, or answered from one. `test` is the test's title path; `done` runs after it.
+   */
+  exchanges?(test: readonly string[]): TestExchanges | undefined;
   close(): Promise<void>;
+}
+
+/** What a target does with one test's API exchanges (see `TargetSession.exchanges`). */
+export interface TestExchanges {
+  hook: ExchangeHook;
+  done(): Promise<void>;
 }
 
 /** Why a test needing a facet is skipped on a target lacking it (TEST-PLAN "Needs"). */

@@ -1,7 +1,9 @@
 import { LOCK_DEFAULTS, type ProfileName } from '../../../sim/protocol/index.ts';
 import type { WireLog } from '../../client/wire-log.ts';
-import { withParts, type Facets, type LockPart, type TargetSession } from '../core/facets.ts';
-import { UNKNOWN_LOCK, type FleetRoles, type LockRole } from '../core/fleet.ts';
+import type { Facets, TargetSession, TestExchanges } from '../core/facets.ts';
+import { cloudOnlyFacets } from '../core/cloud-only.ts';
+import { recordTest } from '../replay/recordings.ts';
+import { UNKNOWN_LOCK, type FleetRoles } from '../core/fleet.ts';
 import { test } from '@playwright/test';
 import { clearWrongCodes, leftWrongCodes } from '../core/api-settle.ts';
 
@@ -32,13 +34,13 @@ export class RemoteSession implements TargetSession {
   }
 
   facets(_wire: WireLog): Facets {
-    const main = this.roles.ids.main!;
-    return {
-      locks: {
-        find: <P extends LockPart>(role: LockRole, ...parts: P[]) =>
-          withParts(role, role === 'main' ? { id: main, role, realTime: true, lockout: LOCK_DEFAULTS.lockout } : undefined, parts),
-      },
-    };
+    return cloudOnlyFacets(this.roles.ids.main!);
+  }
+
+  /** With `LOCKBENCH_RECORD` set (`lockbench record`), each test's exchanges are kept there for a cassette. */
+  exchanges(test: readonly string[]): TestExchanges | undefined {
+    const dir = process.env.LOCKBENCH_RECORD;
+    return dir ? recordTest(dir, test) : undefined;
   }
 
   /**
