@@ -5,6 +5,7 @@
  * figures are the burst's share, by its uids.
  */
 import type { World } from '../sim/world/world.ts';
+import type { ReceivedPush } from '../sim/world/push-sink.ts';
 
 /** Uids of the burst's unlocks: far above the soak's other Bluetooth unlocks. */
 export const BURST_UID_BASE = 1_000_000;
@@ -26,10 +27,10 @@ export function fireBurst(world: World, lockId: number, events: number): void {
   for (let i = 0; i < events; i++) lock.bleUnlock(BURST_UID_BASE + i);
 }
 
-/** The burst's figures once pushes have drained. */
-export function burstFigures(world: World, lockId: number, apId: number, events: number): BurstFigures {
+/** The burst's figures once pushes have drained, from every push the soak saw arrive. */
+export function burstFigures(pushes: readonly ReceivedPush[], world: World, lockId: number, apId: number, events: number): BurstFigures {
   const copies = new Map<number, number>();
-  for (const p of world.sink.list()) {
+  for (const p of pushes) {
     const b = p.body as { type: number; data: { lock_id: number; uid: number } };
     if (b.type !== 2 || b.data.lock_id !== lockId || b.data.uid < BURST_UID_BASE) continue;
     copies.set(b.data.uid, (copies.get(b.data.uid) ?? 0) + 1);

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatLocalTime } from '../sim/cloud/events.ts';
 import { gatewayTopic, parseCommand, parseGatewayTopic, signBody } from '../sim/protocol/index.ts';
 import { World } from '../sim/world/world.ts';
+import type { ReceivedPush } from '../sim/world/push-sink.ts';
 import type { Broker } from '../sim/broker/broker.ts';
 import type { Cloud } from '../sim/cloud/index.ts';
 import { connectMqtt, waitUntil } from '../sim/io/index.ts';
@@ -110,7 +111,8 @@ async function settle(world: World, cloud: Cloud): Promise<void> {
   await drain('no compensation pending', () => cloud.pendingCompensations() === 0, 10_000);
   let last = -1;
   await drain('the sink to stop growing', () => {
-    const n = world.sink.list().length;
+    // Counted, not listed: the list stops growing at its capacity while pushes still arrive.
+    const n = world.sink.stats.received;
     const stable = n === last;
     last = n;
     return stable && cloud.pendingCompensations() === 0;
@@ -119,10 +121,10 @@ async function settle(world: World, cloud: Cloud): Promise<void> {
 }
 
 /** The pushes against what happened (lost, duplicated, reordered), and what the gateways' buffers dropped. */
-function pushFigures(world: World, happened: Map<number, string[]>): SoakFigures['pushes'] {
+function pushFigures(world: World, pushes: readonly ReceivedPush[], happened: Map<number, string[]>): SoakFigures['pushes'] {
   const figures = { expectedUnlockLogs: 0, lost: 0, duplicated: 0, reordered: 0, gatewayBufferDropped: 0 };
   const got = new Map<number, string[]>();
-  for (const p of world.sink.list()) {
+  for (const p of pushes) {
     const b = p.body as { type: number; data: { lock_id: number; result: number; uid: number; mode: number; time: string } };
     if (b.type !== 2) continue;
     got.set(b.data.lock_id, [...(got.get(b.data.lock_id) ?? []), `${b.data.result}/${b.data.uid}/${b.data.mode}/${b.data.time}`]);
@@ -159,6 +161,9 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
   if (!cloud || !broker) throw new Error('soak: the world must run its own cloud and broker');
   const api = new JsonClient(world.urls.api, opts.clients);
   const unlocks = recordUnlocks(world, fixture.world.tz_offset_min);
+  // Every push as it arrives: the sink's list keeps the newest 10,000, fewer than a long soak makes.
+  const pushes: ReceivedPush[] = [];
+  const stopTap = world.sink.onPush((p) => void pushes.push(p));
   // The first gateway is never taken down: the forger, the storm and the burst's lock are its.
   const firstAp = GATEWAY_BASE;
   const gwSecret = (ap: number): string => fixture.gateways.find((g) => g.ap_id === ap)!.secret;
@@ -185,16 +190,17 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
     const { opens200, ...loadFigures } = load;
     return {
       seconds: opts.seconds, clients: opts.clients, locks: LOCKS, gateways: GATEWAYS, ...loadFigures,
-      pushes: pushFigures(world, unlocks.happened),
+      pushes: pushFigures(world, pushes, unlocks.happened),
       ...passwordFigures(world, cloud),
       compensationsPending: cloud.pendingCompensations(), compensationsGivenUp: cloud.stats.compensationsGivenUp,
       forgedAcksSent: forger.sent(), forgedAcksDropped: cloud.stats.acksForged - acksForgedBefore,
       // An open answered 200 without the lock unlocking can only be a forged ack accepted.
       forgedAcksAccepted: Math.max(0, opens200 - unlocks.remoteOk()),
-      hostile, extremeStorm: storm, strangers, liveBurst: burstFigures(world, LOCK_BASE, firstAp, BURST_EVENTS), rates,
+      hostile, extremeStorm: storm, strangers, liveBurst: burstFigures(pushes, world, LOCK_BASE, firstAp, BURST_EVENTS), rates,
       journal: { kept: world.journal.size, capacity: world.journal.capacity, dropped: world.journal.dropped },
     };
   } finally {
+    stopTap();
     await forger.stop();
     await api.close();
     await world.close();

@@ -21,6 +21,7 @@ export class PushSink {
   /** A share of deliveries refused (`POST /push/faults {"fail_rate", "status"}`), drawn from the world's seed. */
   readonly faults = new FaultDice('sink');
   readonly stats = { received: 0, refused: 0, dropped: 0 };
+  private readonly listeners = new Set<(push: ReceivedPush) => void>();
 
   constructor(private readonly clock: Clock, private readonly capacity = 10_000) {}
 
@@ -39,8 +40,10 @@ export class PushSink {
       this.received.shift();
       this.stats.dropped++;
     }
-    this.received.push({ at: this.clock.now(), app_id: appId, body });
+    const push = { at: this.clock.now(), app_id: appId, body };
+    this.received.push(push);
     this.stats.received++;
+    for (const l of this.listeners) l(push);
     return 200;
   }
 
@@ -56,7 +59,16 @@ export class PushSink {
     this.rateStatus = status;
   }
 
-  /** Everything received, oldest first. */
+  /**
+   * Every push taken from now on, as it is taken: the list keeps only the newest `capacity`, and a
+   * long run (the soak) must count all of them. Returns a function that stops listening.
+   */
+  onPush(listener: (push: ReceivedPush) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Everything received, oldest first (the newest `capacity`). */
   list(): ReceivedPush[] {
     return [...this.received];
   }
