@@ -4,7 +4,7 @@ import { gatewayTopic, parseCommand, type Ack, type Command, type LockEvent, typ
 import type { LockAnswer } from '../lock/types.ts';
 import { CommandDedup } from './command-dedup.ts';
 import { EventBuffer } from './event-buffer.ts';
-import type { EventListener, LockLink } from './link.ts';
+import type { EventListener, LockLink, LockLinkGroup } from './link.ts';
 import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { closeSession, openSession } from './session.ts';
 import { extraFields, NO_EXTRAS, type ExtraFields } from './extra-fields.ts';
@@ -36,6 +36,10 @@ export class VirtualGateway {
   /** Fields beyond §4's on what it sends (`extraFields`), or none. */
   private readonly extras: ExtraFields;
   private readonly links = new Map<number, { link: LockLink; off: () => void }>();
+  /** Locks reached through a group (a fleet's radio); a link to the same lock goes first. */
+  private groups: { group: LockLinkGroup; off: () => void }[] | null = null;
+  /** Locks of a group taken away with `removeLink` (made on first use: almost always none). */
+  private removed: Set<number> | null = null;
   /** One listener for every link's events (not a closure per lock: a fleet has thousands of locks). */
   private readonly onLinkEvent: EventListener;
   private dedup = new CommandDedup<Ack>(256);
@@ -82,6 +86,7 @@ export class VirtualGateway {
   static async create(opts: GatewayOptions): Promise<VirtualGateway> {
     const gw = new VirtualGateway(opts);
     for (const link of opts.links ?? []) gw.addLink(link);
+    for (const group of opts.linkGroups ?? []) gw.addLinks(group);
     try {
       await gw.setOnline(true);
     } catch (err) {
@@ -99,14 +104,29 @@ export class VirtualGateway {
   /** Reach the lock behind `link` (replacing any link to the same lock). */
   addLink(link: LockLink): void {
     this.removeLink(link.lockId);
+    this.removed?.delete(link.lockId);
     const off = link.onEvent(this.onLinkEvent);
     this.links.set(link.lockId, { link, off });
+  }
+
+  /** Reach every lock of `group` (one subscription for all of them). */
+  addLinks(group: LockLinkGroup): void {
+    const entry = { group, off: group.onEvent(this.onLinkEvent) };
+    if (this.groups) this.groups.push(entry);
+    else this.groups = [entry];
   }
 
   /** Stop reaching a lock: commands for it answer `unreachable`. The link stays open for its owner. */
   removeLink(lockId: number): void {
     this.links.get(lockId)?.off();
     this.links.delete(lockId);
+    if (this.groupOf(lockId)) (this.removed ??= new Set()).add(lockId);
+  }
+
+  /** The group that reaches `lockId`, unless the lock was taken away. */
+  private groupOf(lockId: number): LockLinkGroup | undefined {
+    if (this.removed?.has(lockId)) return undefined;
+    return this.groups?.find((g) => g.group.has(lockId))?.group;
   }
 
   /** false: publish retained `{"online":false}`, then disconnect cleanly; true: reconnect (status true). */
@@ -157,7 +177,10 @@ export class VirtualGateway {
     this.aborter.abort();
     const links = [...this.links.values()].map((l) => l.link);
     for (const link of links) this.removeLink(link.lockId);
-    await Promise.all(links.map((link) => link.close()));
+    const groups = this.groups ?? [];
+    this.groups = null;
+    for (const g of groups) g.off();
+    await Promise.all([...links.map((link) => link.close()), ...groups.map((g) => g.group.close())]);
   }
 
   private async goOnline(): Promise<void> {
@@ -249,12 +272,13 @@ export class VirtualGateway {
   }
 
   private async ask(cmd: Command): Promise<LockAnswer> {
-    const entry = this.links.get(cmd.lock_id);
-    if (!entry) return { result: 'unreachable', data: {} };
+    const link = this.links.get(cmd.lock_id)?.link;
+    const group = link ? undefined : this.groupOf(cmd.lock_id);
+    if (!link && !group) return { result: 'unreachable', data: {} };
     const timeoutMs = this.opts.lockTimeoutMs ?? 2000;
     // LockLink promises to settle within timeoutMs; the margin guards a link that breaks that promise.
     const op = { op: cmd.op, args: cmd.args } as LockOp;
-    const answer = Promise.resolve().then(() => entry.link.request(op, timeoutMs));
+    const answer = Promise.resolve().then(() => (link ? link.request(op, timeoutMs) : group!.request(cmd.lock_id, op, timeoutMs)));
     return withTimeout(answer, timeoutMs + 500, `lock ${cmd.lock_id} ${cmd.op}`).catch(
       (err: unknown): LockAnswer => ({ result: err instanceof TimeoutError ? 'unreachable' : 'error', data: {} }),
     );

@@ -5,7 +5,7 @@ import type { Cloud } from '../cloud/index.ts';
 import { Journal } from '../cloud/journal.ts';
 import type { FaultDice } from '../random.ts';
 import type { VirtualGateway } from '../gateway/gateway.ts';
-import type { VirtualLock } from '../lock/lock.ts';
+import type { LockTable } from '../lock/lock-table.ts';
 import type { Fixture } from './fixture.ts';
 import type { PushSink } from './push-sink.ts';
 
@@ -21,7 +21,8 @@ export class WorldParts {
   constructor(
     readonly fixture: Fixture,
     readonly clock: WorldClock,
-    readonly locks: Map<number, VirtualLock>,
+    /** Every simulated lock, kept as data and made on first use (DESIGN §13). */
+    readonly locks: LockTable,
     readonly sink: PushSink,
     /** The defects this world was built with (a reset builds its locks with them again). */
     readonly defects: readonly string[],
