@@ -20,6 +20,11 @@ import { result, round } from './stats.ts';
 /** Shards unless the fd limit wants more (the 2 cores are shared with the cloud and Mosquitto either way). */
 const MIN_SHARDS = 4;
 const MB = 1024 * 1024;
+/**
+ * Each gateway's bound on its MQTT session (`npm run fleet --connect-timeout-ms`): shards, cloud and
+ * Mosquitto share 2 cores at load ~12 while a million-lock fleet starts, and 5 s was missed once.
+ */
+const SHARD_CONNECT_TIMEOUT_MS = 30_000;
 
 /** Fleet budgets (issue table, DESIGN §13): what a fleet may cost on one machine. */
 const BUDGET = { lockB: 1024, onlineS: 60, totalMb: 4096 } as const;
@@ -104,7 +109,7 @@ async function runFleetShards(locks: number, gateways: number): Promise<Section>
     const cloud = await startReady(['bin/sim.ts', '--fixture', fixture, '--mqtt-url', url, '--gateways', 'none', '--start', 'now'], 60_000, children);
     const t0 = performance.now();
     const shardReady = await Promise.all(Array.from({ length: shards }, (_, k) =>
-      startReady(['bin/fleet.ts', '--fixture', fixture, '--mqtt-url', url, '--shard', `${k + 1}/${shards}`], 120_000, children)));
+      startReady(['bin/fleet.ts', '--fixture', fixture, '--mqtt-url', url, '--shard', `${k + 1}/${shards}`, '--connect-timeout-ms', String(SHARD_CONNECT_TIMEOUT_MS)], 120_000, children)));
     const shardsUpMs = performance.now() - t0;
     let online = 0;
     const deadline = t0 + 600_000;

@@ -12,7 +12,7 @@ import { namespaceProblem } from '../sim/protocol/index.ts';
 import { cli, type Cli } from './cli.ts';
 import { openFileLimit, shardFdProblem } from './fleet-fds.ts';
 
-const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [--control-port P] [--namespace NS]
+const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [--control-port P] [--namespace NS] [--connect-timeout-ms MS]
        npm run fleet -- --generate --locks L --gateways G --out F [--seed S]
 
 Runs the virtual gateways of shard K of N (those with ap_id mod N = K-1) and the locks behind them
@@ -28,6 +28,9 @@ URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly an
   --shard K/N         this process's shard (default 1/1: the whole fleet)
   --control-port P    control API port (default 0: any free port)
   --namespace NS      topic and client-id prefix on a shared broker (default none: docs/mqtt-gateway.md §4 exactly)
+  --connect-timeout-ms MS
+                      bound on each gateway's MQTT session set-up (and clean disconnect), ms (default 5000,
+                      1…600000); raise it for a shard that starts on a loaded machine or a busy broker
   --generate          write a fleet fixture instead: --locks L (1…1000000) locks round-robin over
                       --gateways G (1…100000) gateways, to --out F (mode 0600: it holds every secret);
                       deterministic per --seed S (default: a random seed, printed, so the secrets
@@ -61,6 +64,7 @@ const args = cmd.parse({
   gateways: { type: 'string' },
   out: { type: 'string' },
   seed: { type: 'string' },
+  'connect-timeout-ms': { type: 'string' },
 });
 
 if (args.generate) {
@@ -88,6 +92,7 @@ const shard = shardOrError as Shard;
 const nsProblem = namespaceProblem(args.namespace!);
 if (nsProblem) fail(`--namespace ${nsProblem}`);
 const controlPort = args['control-port'] === undefined ? 0 : cmd.uint(args['control-port'], '--control-port', 0, 65535);
+const connectTimeoutMs = args['connect-timeout-ms'] === undefined ? 5000 : cmd.uint(args['connect-timeout-ms'], '--connect-timeout-ms', 1, 600_000);
 
 /**
  * This shard's part of the fixture, with its fd check. A function of its own so that the whole fleet's
@@ -105,19 +110,29 @@ async function loadShard(): Promise<Fixture> {
   return part;
 }
 
-let world: World;
-try {
+/**
+ * The shard's world. Its fixture's locks live on as rows of the world's lock table only (`fixtureLocks:
+ * 'drop'`), and this frame, the last holder of the parsed part, ends with the start.
+ */
+async function startShard(): Promise<World> {
   const fixture = await loadShard();
   collectFleetFixture();
   // Real devices run on real time: a wall-clock start, not the fixture's.
   fixture.world.start = Math.floor(Date.now() / 1000);
-  world = await World.create(fixture, {
+  return World.create(fixture, {
     externalBroker: broker.ok ? broker.value : undefined,
     namespace: args.namespace,
     controlPort,
     time: 'running',
     cloud: false,
+    fixtureLocks: 'drop',
+    gatewayConnectTimeoutMs: connectTimeoutMs,
   });
+}
+
+let world: World;
+try {
+  world = await startShard();
 } catch (e) {
   if (e instanceof FixtureError) fail(`invalid fixture ${args.fixture}:\n${e.message}`);
   fail((e as Error).message, 1);

@@ -8,6 +8,7 @@ import type { VirtualGateway } from '../gateway/gateway.ts';
 import type { LockTable } from '../lock/lock-table.ts';
 import type { Fixture } from './fixture.ts';
 import type { PushSink } from './push-sink.ts';
+import { ApIndex } from './ap-index.ts';
 
 /** The parts a world fills in while it starts. */
 type StartedPart = 'broker' | 'brokerThread' | 'mqttUrl' | 'cloud' | 'faceProviderUrl';
@@ -45,7 +46,7 @@ export class WorldParts {
   /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
   readonly faceProviderUrl: string = '';
   /** The gateway each lock is behind (absent: no AP). */
-  readonly apOf = new Map<number, number>();
+  readonly apOf = new ApIndex();
   /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
   readonly externalGateways = new Set<number>();
   /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */

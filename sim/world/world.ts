@@ -177,7 +177,7 @@ export class World extends WorldParts {
   /** The fixture's gateways this world simulates, each over its locks' links (a lock reached from outside through `linkFor`). */
   private async startGateways(opts: WorldOptions): Promise<void> {
     const f = this.fixture;
-    for (const g of f.gateways) for (const id of g.locks) this.apOf.set(id, g.ap_id);
+    this.apOf.fill(f.gateways);
     for (const id of opts.externalGateways ?? []) if (f.gateways.some((g) => g.ap_id === id)) this.externalGateways.add(id);
     const started = opts.gateways === false ? [] : f.gateways.filter((g) => !this.externalGateways.has(g.ap_id));
     await startBounded(started, GATEWAY_STARTS_AT_ONCE, async (g) => {
