@@ -3,14 +3,16 @@
  * the floor, a bare mqtt.js client doing what a gateway does to come online (CONNECT with its will,
  * SUBSCRIBE `cmd`, retained `status`), both on one Mosquitto, each in a fresh process so RSS is its own:
  * `node --expose-gc --import tsx bench/gateway-session.ts --kind gateway|bare --url mqtt://… --count N`
- * prints one JSON line (`SessionSample`): the cost of N sessions opened after WARM.
+ * prints one JSON line (`SessionSample`): the cost of N sessions opened after WARM. With `--breakdown`
+ * it prints instead what holds those bytes: a heap snapshot before and after, by constructor, per session.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import type { MqttClient } from 'mqtt';
 import { freePort } from '../sim/io/free-port.ts';
 import { mqttClient } from '../sim/io/index.ts';
@@ -19,6 +21,7 @@ import { gatewayTopic } from '../sim/protocol/index.ts';
 import type { Section } from './round-trip.ts';
 import { quantile, result, round } from './stats.ts';
 import { collectGarbage } from './gc.ts';
+import { heapByConstructor, type HeapSnapshot, type Holder } from './heap-by-constructor.ts';
 
 /** What one process of N sessions measured (bytes after a full gc, before → after). */
 export interface SessionSample {
@@ -49,7 +52,24 @@ async function bare(url: string, apId: number): Promise<MqttClient> {
 /** Sessions opened before the first reading: what one costs once per process (code, mqtt-packet's 6 MB number cache) is not a session's cost. */
 const WARM = 100;
 
-async function child(kind: 'gateway' | 'bare', url: string, count: number): Promise<void> {
+/** The heap by constructor now (after a full gc), keyed by holder. */
+function holdersNow(): Map<string, Holder> {
+  collectGarbage();
+  const file = writeHeapSnapshot(join(tmpdir(), `lockbench-session-${process.pid}.heapsnapshot`));
+  try {
+    return new Map(heapByConstructor(JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot).map((h) => [h.name, h]));
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** What `count` sessions added, per session, largest first (a holder's count and bytes as a difference of two snapshots). */
+function perSession(before: Map<string, Holder>, after: Map<string, Holder>, count: number): Holder[] {
+  return [...after.values()].map((h) => ({ name: h.name, count: (h.count - (before.get(h.name)?.count ?? 0)) / count, bytes: (h.bytes - (before.get(h.name)?.bytes ?? 0)) / count }))
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+async function child(kind: 'gateway' | 'bare', url: string, count: number, breakdown: boolean): Promise<void> {
   const held: (MqttClient | VirtualGateway)[] = [];
   let next = 0;
   const openUpTo = (n: number): Promise<unknown> => Promise.all(Array.from({ length: Math.min(AT_ONCE, n) }, async () => {
@@ -59,6 +79,14 @@ async function child(kind: 'gateway' | 'bare', url: string, count: number): Prom
     }
   }));
   await openUpTo(WARM);
+  if (breakdown) {
+    const before = holdersNow();
+    await openUpTo(WARM + count);
+    const rows = perSession(before, holdersNow(), count);
+    process.stdout.write(`${kind}: ${Math.round(rows.reduce((a, h) => a + h.bytes, 0))} B of heap per session (snapshot self sizes)\n`);
+    for (const h of rows.slice(0, 30)) process.stdout.write(`${h.name.slice(0, 48).padEnd(48)} ${h.count.toFixed(2).padStart(7)} ${h.bytes.toFixed(0).padStart(7)}\n`);
+    process.exit(0);
+  }
   collectGarbage();
   const before = process.memoryUsage();
   await openUpTo(WARM + count);
@@ -130,8 +158,8 @@ export async function gatewaySession(quick: boolean): Promise<Section> {
 }
 
 if (process.argv[1] === SELF) {
-  const { values } = parseArgs({ options: { kind: { type: 'string' }, url: { type: 'string' }, count: { type: 'string' } } });
+  const { values } = parseArgs({ options: { kind: { type: 'string' }, url: { type: 'string' }, count: { type: 'string' }, breakdown: { type: 'boolean', default: false } } });
   const count = Number(values.count);
-  if ((values.kind !== 'gateway' && values.kind !== 'bare') || !values.url || !(count > 0)) throw new Error('usage: --kind gateway|bare --url mqtt://… --count N');
-  await child(values.kind, values.url, count);
+  if ((values.kind !== 'gateway' && values.kind !== 'bare') || !values.url || !(count > 0)) throw new Error('usage: --kind gateway|bare --url mqtt://… --count N [--breakdown]');
+  await child(values.kind, values.url, count, values.breakdown!);
 }
