@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { writeSecretFile } from '../sim/io/secret-file.ts';
-import { FixtureError, World, loadFixture, parseBrokerUrl, parseFixture, type Fixture } from '../sim/world/index.ts';
-import { generateFleet, parseShard, shardFixture, type Shard } from '../sim/world/fleet-shard.ts';
+import { FixtureError, World, parseBrokerUrl, parseFixture, type Fixture } from '../sim/world/index.ts';
+import { generateFleet, parseShard, type Shard } from '../sim/world/fleet-shard.ts';
+import { loadShardPart } from './fleet-load.ts';
 import { namespaceProblem } from '../sim/protocol/index.ts';
 import { cli, type Cli } from './cli.ts';
 import { openFileLimit, shardFdProblem } from './fleet-fds.ts';
@@ -38,9 +39,8 @@ URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly an
 `;
 
 /**
- * Every shard parses the whole fleet's fixture to find its part (DESIGN §13: one file, split by ap_id);
- * at a million locks that is most of a shard's heap, garbage once the part is taken. One forced
- * collection before the gateways start, while the heap is nothing but the fixture, returns it.
+ * The shard's part of the fixture (DESIGN §13: one file, split by ap_id) is garbage once the world has
+ * its lock table: one forced collection, once the shard is up, returns it before anyone measures.
  */
 function collectFleetFixture(): void {
   setFlagsFromString('--expose-gc');
@@ -94,18 +94,13 @@ if (nsProblem) fail(`--namespace ${nsProblem}`);
 const controlPort = args['control-port'] === undefined ? 0 : cmd.uint(args['control-port'], '--control-port', 0, 65535);
 const connectTimeoutMs = args['connect-timeout-ms'] === undefined ? 5000 : cmd.uint(args['connect-timeout-ms'], '--connect-timeout-ms', 1, 600_000);
 
-/**
- * This shard's part of the fixture, with its fd check. A function of its own so that the whole fleet's
- * parsed fixture dies with its frame: held by the module's top-level await it stayed live (~335 MB of
- * a 250k-lock shard of a million).
- */
+/** This shard's part of the fixture (parsed in a worker, `fleet-load.ts`), with its fd check. */
 async function loadShard(): Promise<Fixture> {
-  const whole = await loadFixture(args.fixture!);
-  const part = shardFixture(whole, shard);
+  const { part, fleetGateways } = await loadShardPart(args.fixture!, shard);
   if (part.gateways.length === 0) fail(`shard ${args.shard} of ${args.fixture} has no gateway`);
   const fdLimit = openFileLimit();
   const fdProblem = fdLimit === null ? null
-    : shardFdProblem({ shardGateways: part.gateways.length, fleetGateways: whole.gateways.length, shardCount: shard.count, fdLimit });
+    : shardFdProblem({ shardGateways: part.gateways.length, fleetGateways, shardCount: shard.count, fdLimit });
   if (fdProblem) fail(`shard ${args.shard}: ${fdProblem}`);
   return part;
 }
@@ -116,7 +111,6 @@ async function loadShard(): Promise<Fixture> {
  */
 async function startShard(): Promise<World> {
   const fixture = await loadShard();
-  collectFleetFixture();
   // Real devices run on real time: a wall-clock start, not the fixture's.
   fixture.world.start = Math.floor(Date.now() / 1000);
   return World.create(fixture, {
@@ -133,6 +127,7 @@ async function startShard(): Promise<World> {
 let world: World;
 try {
   world = await startShard();
+  collectFleetFixture();
 } catch (e) {
   if (e instanceof FixtureError) fail(`invalid fixture ${args.fixture}:\n${e.message}`);
   fail((e as Error).message, 1);
