@@ -3,8 +3,8 @@
  * snapshot. A pure parser (`heapByConstructor`) over the snapshot's flat node table, and
  * `node --expose-gc --import tsx bench/heap-by-constructor.ts --locks N --gateways M [--top K] [--shard]`,
  * which starts an in-process fleet, writes a snapshot and prints the top holders per lock. `--shard`:
- * the fleet as one `npm run fleet` shard holds it — devices only (no cloud), the fixture's locks
- * dropped, and the broker in its own thread, so outside this heap.
+ * the fleet as one `npm run fleet` shard holds it — devices only (no cloud), its locks given as columns
+ * and none in its fixture, and the broker in its own thread, so outside this heap.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,10 +52,17 @@ async function main(): Promise<void> {
   } });
   const [locks, gateways, top] = [Number(values.locks), Number(values.gateways), Number(values.top)];
   if (!(locks > 0 && gateways > 0 && top > 0)) throw new Error('usage: --locks N --gateways M [--top K] (positive integers)');
-  const { World } = await import('../sim/world/world.ts');
+  const { World, lockSpecOf } = await import('../sim/world/world.ts');
+  const { LockColumns } = await import('../sim/lock/lock-columns.ts');
   const { fleetFixture } = await import('./fleet-fixture.ts');
-  const shard = values.shard ? { cloud: false, fixtureLocks: 'drop', brokerThread: true } as const : {};
-  const world = await World.create(fleetFixture(locks, gateways), { ackTimeoutMs: 5000, ...shard });
+  // As `npm run fleet` starts a shard (bin/fleet-load.ts): its locks as columns, its fixture without them;
+  // in a function of its own, so the fixture's lock objects die with its frame before the snapshot.
+  const asShard = () => {
+    const fixture = fleetFixture(locks, gateways);
+    const lockColumns = new LockColumns(fixture.locks.map((l) => lockSpecOf(l, fixture.defects)));
+    return World.create({ ...fixture, locks: [] }, { ackTimeoutMs: 5000, cloud: false, brokerThread: true, lockColumns });
+  };
+  const world = values.shard ? await asShard() : await World.create(fleetFixture(locks, gateways), { ackTimeoutMs: 5000 });
   const apIds = world.fixture.gateways.map((g) => g.ap_id);
   const t0 = performance.now();
   // Bounded: the cloud learns every retained status within seconds at this size (a shard has no cloud to wait for).

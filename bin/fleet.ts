@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { writeSecretFile } from '../sim/io/secret-file.ts';
-import { FixtureError, World, parseBrokerUrl, parseFixture, type Fixture } from '../sim/world/index.ts';
+import { FixtureError, World, parseBrokerUrl, parseFixture } from '../sim/world/index.ts';
 import { generateFleet, parseShard, type Shard } from '../sim/world/fleet-shard.ts';
-import { loadShardPart } from './fleet-load.ts';
+import { loadShardPart, type ShardPart } from './fleet-load.ts';
 import { namespaceProblem } from '../sim/protocol/index.ts';
 import { cli, type Cli } from './cli.ts';
 import { openFileLimit, shardFdProblem } from './fleet-fds.ts';
@@ -94,32 +94,30 @@ if (nsProblem) fail(`--namespace ${nsProblem}`);
 const controlPort = args['control-port'] === undefined ? 0 : cmd.uint(args['control-port'], '--control-port', 0, 65535);
 const connectTimeoutMs = args['connect-timeout-ms'] === undefined ? 5000 : cmd.uint(args['connect-timeout-ms'], '--connect-timeout-ms', 1, 600_000);
 
-/** This shard's part of the fixture (parsed in a worker, `fleet-load.ts`), with its fd check. */
-async function loadShard(): Promise<Fixture> {
-  const { part, fleetGateways } = await loadShardPart(args.fixture!, shard);
+/** This shard's part of the fixture and its locks as columns (made in a worker, `fleet-load.ts`), with its fd check. */
+async function loadShard(): Promise<ShardPart> {
+  const loaded = await loadShardPart(args.fixture!, shard);
+  const { part, fleetGateways } = loaded;
   if (part.gateways.length === 0) fail(`shard ${args.shard} of ${args.fixture} has no gateway`);
   const fdLimit = openFileLimit();
   const fdProblem = fdLimit === null ? null
     : shardFdProblem({ shardGateways: part.gateways.length, fleetGateways, shardCount: shard.count, fdLimit });
   if (fdProblem) fail(`shard ${args.shard}: ${fdProblem}`);
-  return part;
+  return loaded;
 }
 
-/**
- * The shard's world. Its fixture's locks live on as rows of the world's lock table only (`fixtureLocks:
- * 'drop'`), and this frame, the last holder of the parsed part, ends with the start.
- */
+/** The shard's world: its locks are the loader's columns, its fixture holds none (DESIGN §13). */
 async function startShard(): Promise<World> {
-  const fixture = await loadShard();
+  const { part, locks } = await loadShard();
   // Real devices run on real time: a wall-clock start, not the fixture's.
-  fixture.world.start = Math.floor(Date.now() / 1000);
-  return World.create(fixture, {
+  part.world.start = Math.floor(Date.now() / 1000);
+  return World.create(part, {
     externalBroker: broker.ok ? broker.value : undefined,
     namespace: args.namespace,
     controlPort,
     time: 'running',
     cloud: false,
-    fixtureLocks: 'drop',
+    lockColumns: locks,
     gatewayConnectTimeoutMs: connectTimeoutMs,
   });
 }

@@ -23,6 +23,19 @@ export function indexOfSorted(sorted: ArrayLike<number>, v: number): number {
   return -1;
 }
 
+/** A `LockColumns` as plain data, for a structured clone (its typed arrays can be transferred). */
+export interface LockColumnsData {
+  ids: Uint32Array;
+  secrets: Uint8Array;
+  macs: Uint8Array;
+  driftPpm: Float64Array;
+  clockOffsetS: Float64Array;
+  batteryPct: Float64Array;
+  profileOf: Uint16Array;
+  profiles: Profile[];
+  whole: Map<number, LockSpec>;
+}
+
 /**
  * Lock specs as columns (DESIGN §13 memory per lock), rows ascending by lock id: id 4 B, secret 16 B,
  * MAC 6 B, drift, clock offset and battery 8 B each, and 2 B naming the row's profile (everything else
@@ -40,6 +53,11 @@ export class LockColumns {
   private readonly profiles: Profile[] = [];
   /** Rows whose spec does not fit the columns. */
   private readonly whole = new Map<number, LockSpec>();
+
+  /** Columns again from `data()` (sent from another thread: a fleet shard's fixture loader). */
+  static from(data: LockColumnsData): LockColumns {
+    return Object.assign(Object.create(LockColumns.prototype) as LockColumns, data);
+  }
 
   constructor(specs: readonly LockSpec[]) {
     const n = specs.length;
@@ -75,6 +93,13 @@ export class LockColumns {
 
   get size(): number {
     return this.ids.length;
+  }
+
+  /** The columns as plain data, and the buffers a `postMessage` may transfer. */
+  data(): { data: LockColumnsData; transfer: ArrayBuffer[] } {
+    const { ids, secrets, macs, driftPpm, clockOffsetS, batteryPct, profileOf, profiles, whole } = this;
+    const columns = [ids, secrets, macs, driftPpm, clockOffsetS, batteryPct, profileOf];
+    return { data: { ids, secrets, macs, driftPpm, clockOffsetS, batteryPct, profileOf, profiles, whole }, transfer: columns.map((c) => c.buffer as ArrayBuffer) };
   }
 
   /** Row `row`'s spec, a fresh object equal to the one it was built from. */

@@ -18,6 +18,12 @@ const specs = [
   defaultLockSpec({ lockId: 20, secretHex: SECRET.toUpperCase(), lockoutClock: 'real', syncPhase: 'kept', defects: ['lock-no-lockout'] }),
 ];
 
+/** What a lock shows of itself, events aside. */
+const view = (lock: VirtualLock) => {
+  const { events: _events, ...rest } = lock.snapshot();
+  return rest;
+};
+
 test('the columns give back every field of every spec, rows ascending by id', () => {
   const cols = new LockColumns(specs);
   assert.deepEqual([...cols.ids], [10, 20, 30]);
@@ -25,11 +31,14 @@ test('the columns give back every field of every spec, rows ascending by id', ()
   assert.throws(() => new LockColumns([specs[0]!, specs[0]!]), /lock 30 is in the table twice/);
 });
 
-/** What a lock shows of itself, events aside. */
-const view = (lock: VirtualLock) => {
-  const { events: _events, ...rest } = lock.snapshot();
-  return rest;
-};
+test('columns sent to another thread (a structured clone, buffers transferred) give back the same specs', () => {
+  const { data, transfer } = new LockColumns(specs).data();
+  const cols = LockColumns.from(structuredClone(data, { transfer }));
+  assert.equal(data.ids.length, 0, 'the buffers moved, not copied');
+  for (const [row, id] of [10, 20, 30].entries()) assert.deepEqual(cols.spec(row), specs.find((s) => s.lockId === id));
+  assert.deepEqual(view(new LockTable(cols, new WorldClock(START)).get(10)!), view(new VirtualLock(specs[1]!, new WorldClock(START))));
+});
+
 
 test('a lock first used late reads as one made at birth: clock, drift and drain, a re-wound world included', () => {
   const world = new WorldClock(START);

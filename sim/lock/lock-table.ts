@@ -32,9 +32,9 @@ export class LockTable {
   /** The drained seconds at which the next unused lock's battery turns low (Infinity: none will). */
   private nextLowS = Infinity;
 
-  /** `specs`: every lock of the world (ids unique); `clock`: world time. */
-  constructor(specs: readonly LockSpec[], private readonly clock: Clock) {
-    this.rows = new LockColumns(specs);
+  /** `specs`: every lock of the world (ids unique), or their columns made already; `clock`: world time. */
+  constructor(specs: readonly LockSpec[] | LockColumns, private readonly clock: Clock) {
+    this.rows = specs instanceof LockColumns ? specs : new LockColumns(specs);
     this.routeOf = new Uint32Array(this.rows.size);
     this.bornW = this.lastW = clock.now();
     this.nextLowS = this.firstLowS();

@@ -3,6 +3,7 @@ import { WorldClock } from '../clock/index.ts';
 import { defectProblems, WORLD_ROOMS } from '../defects.ts';
 import { defaultLockSpec } from '../lock/lock.ts';
 import { LockTable } from '../lock/lock-table.ts';
+import type { LockColumns } from '../lock/lock-columns.ts';
 import { VirtualGateway } from '../gateway/gateway.ts';
 import { RadioLinks } from '../gateway/radio-links.ts';
 import type { LockLink } from '../gateway/link.ts';
@@ -48,11 +49,12 @@ export interface WorldOptions {
   /** Bound on each virtual gateway's MQTT session set-up (and clean disconnect), ms (default 5000: `GatewayOptions.connectTimeoutMs`). */
   gatewayConnectTimeoutMs?: number;
   /**
-   * `drop`: once the locks are built into the world's `LockTable`, the world's fixture keeps no lock
-   * (`fixture.locks` empty), so a fleet shard holds no parsed JSON per lock (DESIGN §13). Only for a
-   * devices-only world (`cloud: false`), whose cloud would read its lock records from them. Default `keep`.
+   * The world's locks as columns made already, instead of from `fixture.locks` (which may then be empty):
+   * a fleet shard's loader thread makes them from its part of the fixture, so the shard never holds
+   * parsed JSON per lock (DESIGN §13). Only for a devices-only world (`cloud: false`): a cloud reads its
+   * lock records from the fixture. Default: from `fixture.locks`.
    */
-  fixtureLocks?: 'keep' | 'drop';
+  lockColumns?: LockColumns;
   /** Overrides the fixture's `cloud.face_timeout_ms`. */
   faceTimeoutMs?: number;
   /** A link to use for a lock instead of the in-process radio (the lab bridge passes its serial link). */
@@ -129,10 +131,9 @@ export class World extends WorldParts {
     const clock = new WorldClock(fixture.world.start);
     // The cloud alone (`gateways: false`) simulates no lock: the fleet's locks live in its shards (DESIGN §13),
     // and a million idle VirtualLocks were half the cloud process's memory.
-    const locks = new LockTable(opts.gateways === false ? [] : fixture.locks.map((l) => lockSpecOf(l, defects)), clock);
-    if (opts.fixtureLocks === 'drop' && opts.cloud !== false) throw new Error('fixtureLocks "drop" is for a devices-only world (cloud: false): the cloud reads its lock records from the fixture');
-    const kept = opts.fixtureLocks === 'drop' ? { ...fixture, locks: [] } : fixture;
-    const world = new World(kept, clock, locks, new PushSink(clock), defects, opts.namespace ?? '', opts.seed ?? 0);
+    if (opts.lockColumns && opts.cloud !== false) throw new Error('lockColumns are for a devices-only world (cloud: false): a cloud reads its lock records from the fixture');
+    const locks = new LockTable(opts.gateways === false ? [] : opts.lockColumns ?? fixture.locks.map((l) => lockSpecOf(l, defects)), clock);
+    const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '', opts.seed ?? 0);
     try {
       await world.start(opts);
     } catch (e) {
