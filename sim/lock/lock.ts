@@ -93,13 +93,28 @@ export class VirtualLock implements LockFirmware {
     return answer('error');
   }
 
+  /**
+   * Methods, not arrow properties: under tsx each named arrow carries a name property (~300 B), and a
+   * fleet keeps every lock it has used (DESIGN §13 memory per lock).
+   */
   private bindOpContext(): LockOpContext {
+    const lock = this;
     return {
-      motorUnlock: (mode, uid) => this.motorUnlock(mode, uid),
-      passwordUnlock: (password, mode) => this.passwordUnlock(password, mode),
-      state: () => this.state(),
-      addPassword: (p) => this.passwords.add(p),
-      deletePasswords: (uid) => this.passwords.del(uid),
+      motorUnlock(mode, uid) {
+        return lock.motorUnlock(mode, uid);
+      },
+      passwordUnlock(password, mode) {
+        return lock.passwordUnlock(password, mode);
+      },
+      state() {
+        return lock.state();
+      },
+      addPassword(p) {
+        return lock.passwords.add(p);
+      },
+      deletePasswords(uid) {
+        lock.passwords.del(uid);
+      },
     };
   }
 
