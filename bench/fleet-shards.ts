@@ -20,6 +20,11 @@ import { result, round } from './stats.ts';
 /** Shards unless the fd limit wants more (the 2 cores are shared with the cloud and Mosquitto either way). */
 const MIN_SHARDS = 4;
 const MB = 1024 * 1024;
+/**
+ * Each gateway's bound on its MQTT session (`npm run fleet --connect-timeout-ms`): shards, cloud and
+ * Mosquitto share 2 cores at load ~12 while a million-lock fleet starts, and 5 s was missed once.
+ */
+const SHARD_CONNECT_TIMEOUT_MS = 30_000;
 
 /** Fleet budgets (issue table, DESIGN §13): what a fleet may cost on one machine. */
 const BUDGET = { lockB: 1024, onlineS: 60, totalMb: 4096 } as const;
@@ -77,6 +82,17 @@ function rng(seed: number): () => number {
   };
 }
 
+/**
+ * Generate the fleet's fixture into `file` and return its app. A function of its own so the generated
+ * JSON (~1 GB of objects at a million locks) dies with its frame instead of staying live in this
+ * process for the whole run, beside the shards, the cloud and Mosquitto.
+ */
+function writeFleet(file: string, locks: number, gateways: number): { app_id: string; app_secret: string } {
+  const raw = generateFleet(locks, gateways);
+  writeFileSync(file, JSON.stringify(raw));
+  return (raw.apps as { app_id: string; app_secret: string }[])[0]!;
+}
+
 /** The `fleet-shards` section for a fleet size. */
 export const fleetShards = (size: FleetSize) => (quick: boolean): Promise<Section> =>
   runFleetShards(size.locks ?? (quick ? 10_000 : 100_000), size.gateways ?? (quick ? 1_000 : 10_000));
@@ -90,10 +106,8 @@ async function runFleetShards(locks: number, gateways: number): Promise<Section>
   const dir = mkdtempSync(join(tmpdir(), 'lockbench-fleet-'));
   const children: ChildProcess[] = [];
   try {
-    const raw = generateFleet(locks, gateways);
     const fixture = join(dir, 'fleet.json');
-    writeFileSync(fixture, JSON.stringify(raw));
-    const app = (raw.apps as { app_id: string; app_secret: string }[])[0]!;
+    const app = writeFleet(fixture, locks, gateways);
     const port = await freePort();
     const conf = spawnSync(process.execPath, ['--import', 'tsx', 'bin/broker-config.ts', '--fixture', fixture, '--out', dir, '--port', String(port)]);
     if (conf.status !== 0) throw new Error(`broker-config failed: ${conf.stderr.toString()}`);
@@ -104,7 +118,7 @@ async function runFleetShards(locks: number, gateways: number): Promise<Section>
     const cloud = await startReady(['bin/sim.ts', '--fixture', fixture, '--mqtt-url', url, '--gateways', 'none', '--start', 'now'], 60_000, children);
     const t0 = performance.now();
     const shardReady = await Promise.all(Array.from({ length: shards }, (_, k) =>
-      startReady(['bin/fleet.ts', '--fixture', fixture, '--mqtt-url', url, '--shard', `${k + 1}/${shards}`], 120_000, children)));
+      startReady(['bin/fleet.ts', '--fixture', fixture, '--mqtt-url', url, '--shard', `${k + 1}/${shards}`, '--connect-timeout-ms', String(SHARD_CONNECT_TIMEOUT_MS)], 120_000, children)));
     const shardsUpMs = performance.now() - t0;
     let online = 0;
     const deadline = t0 + 600_000;

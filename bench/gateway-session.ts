@@ -3,14 +3,18 @@
  * the floor, a bare mqtt.js client doing what a gateway does to come online (CONNECT with its will,
  * SUBSCRIBE `cmd`, retained `status`), both on one Mosquitto, each in a fresh process so RSS is its own:
  * `node --expose-gc --import tsx bench/gateway-session.ts --kind gateway|bare --url mqtt://… --count N`
- * prints one JSON line (`SessionSample`): the cost of N sessions opened after WARM.
+ * prints one JSON line (`SessionSample`): the cost of N sessions opened after WARM. With `--breakdown`
+ * it prints instead what holds those bytes: a heap snapshot before and after, by constructor, per session.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { connect as netConnect, type Socket } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import type { MqttClient } from 'mqtt';
 import { freePort } from '../sim/io/free-port.ts';
 import { mqttClient } from '../sim/io/index.ts';
@@ -19,13 +23,20 @@ import { gatewayTopic } from '../sim/protocol/index.ts';
 import type { Section } from './round-trip.ts';
 import { quantile, result, round } from './stats.ts';
 import { collectGarbage } from './gc.ts';
+import { heapByConstructor, type HeapSnapshot, type Holder } from './heap-by-constructor.ts';
+
+/** Our gateway; a bare mqtt.js client; a TCP socket alone that sent CONNECT (what a client holds beyond its socket). */
+type Kind = 'gateway' | 'bare' | 'socket';
+const KINDS: readonly Kind[] = ['gateway', 'bare', 'socket'];
 
 /** What one process of N sessions measured (bytes after a full gc, before → after). */
 export interface SessionSample {
-  kind: 'gateway' | 'bare';
+  kind: Kind;
   count: number;
   rssDelta: number;
   heapUsedDelta: number;
+  /** Buffers outside the V8 heap (`process.memoryUsage().arrayBuffers`). */
+  arrayBuffersDelta: number;
 }
 
 /** The budget of one gateway session, client side (DESIGN §13). */
@@ -46,32 +57,74 @@ async function bare(url: string, apId: number): Promise<MqttClient> {
   return client;
 }
 
+/** An MQTT 3.1.1 CONNECT (clean, no keep-alive, so the broker keeps a silent socket) as `gw-{apId}`. */
+function connectPacket(apId: number): Buffer {
+  const id = Buffer.from(`gw-${apId}`);
+  // Protocol name "MQTT", level 4, flags: clean session, keep-alive 0.
+  const variable = Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02, 0, 0]);
+  return Buffer.concat([Buffer.from([0x10, variable.length + 2 + id.length]), variable, Buffer.from([0, id.length]), id]);
+}
+
+/** The floor under a client: a socket that is an MQTT session at the broker (CONNECT answered by CONNACK), and nothing else. */
+async function socketOnly(url: string, apId: number): Promise<Socket> {
+  const u = new URL(url);
+  const socket = netConnect({ host: u.hostname, port: Number(u.port), noDelay: true });
+  socket.write(connectPacket(apId));
+  await once(socket, 'data');
+  return socket;
+}
+
 /** Sessions opened before the first reading: what one costs once per process (code, mqtt-packet's 6 MB number cache) is not a session's cost. */
 const WARM = 100;
 
-async function child(kind: 'gateway' | 'bare', url: string, count: number): Promise<void> {
-  const held: (MqttClient | VirtualGateway)[] = [];
+/** The heap by constructor now (after a full gc), keyed by holder. */
+function holdersNow(): Map<string, Holder> {
+  collectGarbage();
+  const file = writeHeapSnapshot(join(tmpdir(), `lockbench-session-${process.pid}.heapsnapshot`));
+  try {
+    return new Map(heapByConstructor(JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot).map((h) => [h.name, h]));
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** What `count` sessions added, per session, largest first (a holder's count and bytes as a difference of two snapshots). */
+function perSession(before: Map<string, Holder>, after: Map<string, Holder>, count: number): Holder[] {
+  return [...after.values()].map((h) => ({ name: h.name, count: (h.count - (before.get(h.name)?.count ?? 0)) / count, bytes: (h.bytes - (before.get(h.name)?.bytes ?? 0)) / count }))
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+async function child(kind: Kind, url: string, count: number, breakdown: boolean): Promise<void> {
+  const held: (MqttClient | VirtualGateway | Socket)[] = [];
   let next = 0;
   const openUpTo = (n: number): Promise<unknown> => Promise.all(Array.from({ length: Math.min(AT_ONCE, n) }, async () => {
     while (next < n) {
       const apId = GW_BASE + next++;
-      held.push(kind === 'bare' ? await bare(url, apId) : await VirtualGateway.create({ apId, secret: 's', mqttUrl: url, links: [] }));
+      held.push(kind === 'bare' ? await bare(url, apId) : kind === 'socket' ? await socketOnly(url, apId) : await VirtualGateway.create({ apId, secret: 's', mqttUrl: url, links: [] }));
     }
   }));
   await openUpTo(WARM);
+  if (breakdown) {
+    const before = holdersNow();
+    await openUpTo(WARM + count);
+    const rows = perSession(before, holdersNow(), count);
+    process.stdout.write(`${kind}: ${Math.round(rows.reduce((a, h) => a + h.bytes, 0))} B of heap per session (snapshot self sizes)\n`);
+    for (const h of rows.slice(0, 30)) process.stdout.write(`${h.name.slice(0, 48).padEnd(48)} ${h.count.toFixed(2).padStart(7)} ${h.bytes.toFixed(0).padStart(7)}\n`);
+    process.exit(0);
+  }
   collectGarbage();
   const before = process.memoryUsage();
   await openUpTo(WARM + count);
   collectGarbage();
   const after = process.memoryUsage();
-  const sample: SessionSample = { kind, count, rssDelta: after.rss - before.rss, heapUsedDelta: after.heapUsed - before.heapUsed };
+  const sample: SessionSample = { kind, count, rssDelta: after.rss - before.rss, heapUsedDelta: after.heapUsed - before.heapUsed, arrayBuffersDelta: after.arrayBuffers - before.arrayBuffers };
   process.stdout.write(`${JSON.stringify(sample)}\n`);
   process.exit(0);
 }
 
 const SELF = fileURLToPath(import.meta.url);
 
-function runChild(kind: 'gateway' | 'bare', url: string, count: number): Promise<SessionSample | string> {
+function runChild(kind: Kind, url: string, count: number): Promise<SessionSample | string> {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, '--kind', kind, '--url', url, '--count', String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -90,9 +143,9 @@ function runChild(kind: 'gateway' | 'bare', url: string, count: number): Promise
   });
 }
 
-/** Section `gateway-session`: our gateway's session against a bare mqtt.js client, alternated, medians of 3 runs each. */
+/** Section `gateway-session`: our gateway's session against a bare mqtt.js client and a socket alone, alternated, medians of 3 runs each. */
 export async function gatewaySession(quick: boolean): Promise<Section> {
-  // Not in the --quick smoke run: CI runs it (bench/bench.test.ts), and six fresh processes would add seconds there.
+  // Not in the --quick smoke run: CI runs it (bench/bench.test.ts), and nine fresh processes would add seconds there.
   if (quick) return { results: [], notes: ['gateway session: not measured in --quick'] };
   const count = 2000;
   const runs = 3;
@@ -102,11 +155,11 @@ export async function gatewaySession(quick: boolean): Promise<Section> {
   writeFileSync(join(dir, 'm.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_connections -1\n`);
   const broker = spawn('sh', ['-c', `ulimit -n 20000 2>/dev/null; exec mosquitto -c ${join(dir, 'm.conf')}`], { stdio: 'ignore' });
   const notes: string[] = [];
-  const samples: Record<'gateway' | 'bare', SessionSample[]> = { gateway: [], bare: [] };
+  const samples: Record<Kind, SessionSample[]> = { gateway: [], bare: [], socket: [] };
   try {
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < runs; i++) {
-      for (const kind of ['gateway', 'bare'] as const) {
+      for (const kind of KINDS) {
         const s = await runChild(kind, `mqtt://127.0.0.1:${port}`, count);
         if (typeof s === 'string') notes.push(`gateway session: a ${kind} run failed: ${s}`);
         else samples[kind].push(s);
@@ -116,22 +169,27 @@ export async function gatewaySession(quick: boolean): Promise<Section> {
     broker.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
-  const per = (kind: 'gateway' | 'bare', f: (s: SessionSample) => number): number => quantile(samples[kind].map((s) => f(s) / s.count), 0.5);
+  const per = (kind: Kind, f: (s: SessionSample) => number): number => quantile(samples[kind].map((s) => f(s) / s.count), 0.5);
   const floor = (name: string, f: (s: SessionSample) => number) => (samples.bare.length ? { name: `${name}, bare mqtt.js client (median of ${samples.bare.length})`, value: per('bare', f), unit: 'B' } : null);
-  notes.push(`gateway session: ${count} sessions per process on mosquitto; RSSΔ/session gateway ${samples.gateway.map((s) => round(s.rssDelta / count)).join(', ')} B, `
-    + `bare ${samples.bare.map((s) => round(s.rssDelta / count)).join(', ')} B; heapUsedΔ/session gateway ${samples.gateway.map((s) => round(s.heapUsedDelta / count)).join(', ')} B, bare ${samples.bare.map((s) => round(s.heapUsedDelta / count)).join(', ')} B`);
+  const each = (kind: Kind, f: (s: SessionSample) => number): string => samples[kind].map((s) => round(f(s) / count)).join(', ');
+  notes.push(`gateway session: ${count} sessions per process on mosquitto; RSSΔ/session gateway ${each('gateway', (s) => s.rssDelta)} B, bare ${each('bare', (s) => s.rssDelta)} B, `
+    + `socket alone ${each('socket', (s) => s.rssDelta)} B; heapUsedΔ/session gateway ${each('gateway', (s) => s.heapUsedDelta)} B, bare ${each('bare', (s) => s.heapUsedDelta)} B, socket alone ${each('socket', (s) => s.heapUsedDelta)} B`);
   return {
     results: [
       result('gateway session: bytes per session (RSS, client side)', per('gateway', (s) => s.rssDelta), 'B', floor('RSS per client', (s) => s.rssDelta), { on: 'value', atMost: SESSION_BUDGET_B }, `≤ ${SESSION_BUDGET_B} B`),
       result('gateway session: heap bytes per session', per('gateway', (s) => s.heapUsedDelta), 'B', floor('heap per client', (s) => s.heapUsedDelta)),
+      // What any client holds, mqtt.js or not: a Node socket with an MQTT session at the broker (the floor under the floor).
+      result('gateway session: RSS per socket alone (CONNECT sent, no client library)', per('socket', (s) => s.rssDelta), 'B'),
+      result('gateway session: heap per socket alone', per('socket', (s) => s.heapUsedDelta), 'B'),
     ],
     notes,
   };
 }
 
 if (process.argv[1] === SELF) {
-  const { values } = parseArgs({ options: { kind: { type: 'string' }, url: { type: 'string' }, count: { type: 'string' } } });
+  const { values } = parseArgs({ options: { kind: { type: 'string' }, url: { type: 'string' }, count: { type: 'string' }, breakdown: { type: 'boolean', default: false } } });
   const count = Number(values.count);
-  if ((values.kind !== 'gateway' && values.kind !== 'bare') || !values.url || !(count > 0)) throw new Error('usage: --kind gateway|bare --url mqtt://… --count N');
-  await child(values.kind, values.url, count);
+  const kind = KINDS.find((k) => k === values.kind);
+  if (!kind || !values.url || !(count > 0)) throw new Error('usage: --kind gateway|bare|socket --url mqtt://… --count N [--breakdown]');
+  await child(kind, values.url, count, values.breakdown!);
 }

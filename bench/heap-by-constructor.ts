@@ -1,8 +1,10 @@
 /**
  * Bench note `heap by constructor`: what holds the memory of a fleet (DESIGN §13), from a V8 heap
  * snapshot. A pure parser (`heapByConstructor`) over the snapshot's flat node table, and
- * `node --expose-gc --import tsx bench/heap-by-constructor.ts --locks N --gateways M [--top K]`,
- * which starts an in-process fleet, writes a snapshot and prints the top holders per lock.
+ * `node --expose-gc --import tsx bench/heap-by-constructor.ts --locks N --gateways M [--top K] [--shard]`,
+ * which starts an in-process fleet, writes a snapshot and prints the top holders per lock. `--shard`:
+ * the fleet as one `npm run fleet` shard holds it — devices only (no cloud), its locks given as columns
+ * and none in its fixture, and the broker in its own thread, so outside this heap.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,16 +47,26 @@ export function heapByConstructor(s: HeapSnapshot): Holder[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { locks: { type: 'string', default: '10000' }, gateways: { type: 'string', default: '1000' }, top: { type: 'string', default: '30' } } });
+  const { values } = parseArgs({ options: {
+    locks: { type: 'string', default: '10000' }, gateways: { type: 'string', default: '1000' }, top: { type: 'string', default: '30' }, shard: { type: 'boolean', default: false },
+  } });
   const [locks, gateways, top] = [Number(values.locks), Number(values.gateways), Number(values.top)];
   if (!(locks > 0 && gateways > 0 && top > 0)) throw new Error('usage: --locks N --gateways M [--top K] (positive integers)');
-  const { World } = await import('../sim/world/world.ts');
+  const { World, lockSpecOf } = await import('../sim/world/world.ts');
+  const { LockColumns } = await import('../sim/lock/lock-columns.ts');
   const { fleetFixture } = await import('./fleet-fixture.ts');
-  const world = await World.create(fleetFixture(locks, gateways), { ackTimeoutMs: 5000 });
+  // As `npm run fleet` starts a shard (bin/fleet-load.ts): its locks as columns, its fixture without them;
+  // in a function of its own, so the fixture's lock objects die with its frame before the snapshot.
+  const asShard = () => {
+    const fixture = fleetFixture(locks, gateways);
+    const lockColumns = new LockColumns(fixture.locks.map((l) => lockSpecOf(l, fixture.defects)));
+    return World.create({ ...fixture, locks: [] }, { ackTimeoutMs: 5000, cloud: false, brokerThread: true, lockColumns });
+  };
+  const world = values.shard ? await asShard() : await World.create(fleetFixture(locks, gateways), { ackTimeoutMs: 5000 });
   const apIds = world.fixture.gateways.map((g) => g.ap_id);
   const t0 = performance.now();
-  // Bounded: the cloud learns every retained status within seconds at this size.
-  while (!apIds.every((id) => world.cloud!.gatewayOnline(id)) && performance.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
+  // Bounded: the cloud learns every retained status within seconds at this size (a shard has no cloud to wait for).
+  while (world.cloud && !apIds.every((id) => world.cloud!.gatewayOnline(id)) && performance.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
   collectGarbage();
   process.stdout.on('error', () => undefined);
   const file = writeHeapSnapshot(join(tmpdir(), `lockbench-heap-${process.pid}.heapsnapshot`));
@@ -62,7 +74,7 @@ async function main(): Promise<void> {
   try {
     const holders = heapByConstructor(JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot);
     const total = holders.reduce((a, h) => a + h.bytes, 0);
-    process.stdout.write(`heap ${Math.round(total / 1024 / 1024)} MB for ${locks} locks / ${gateways} gateways = ${Math.round(total / locks)} B per lock\n`);
+    process.stdout.write(`heap ${Math.round(total / 1024 / 1024)} MB for ${locks} locks / ${gateways} gateways${values.shard ? ' (as a shard)' : ''} = ${Math.round(total / locks)} B per lock\n`);
     process.stdout.write(`${'holder'.padEnd(48)} ${'count'.padStart(9)} ${'bytes'.padStart(12)} ${'B/lock'.padStart(8)}\n`);
     for (const h of holders.slice(0, top)) {
       process.stdout.write(`${h.name.slice(0, 48).padEnd(48)} ${String(h.count).padStart(9)} ${String(h.bytes).padStart(12)} ${(h.bytes / locks).toFixed(1).padStart(8)}\n`);

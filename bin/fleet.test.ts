@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { freePort } from '../sim/io/free-port.ts';
 import { waitUntil } from '../sim/io/wait.ts';
 import { connect } from 'node:net';
@@ -42,6 +42,28 @@ test('fleet --generate: random-seeded unless told (seed printed), written 0600; 
     assert.ok(seed, 'the seed is printed');
     assert.equal(gen('c.json', '--seed', seed).status, 0);
     assert.equal(secretOf('c.json'), secretOf('a.json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fleet --connect-timeout-ms: out of range or not a number is refused naming the flag, before any fixture is read', () => {
+  for (const bad of ['0', 'soon']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/fleet.ts', '--fixture', '/nonexistent.json', '--mqtt-url', 'mqtt://cloud:x@127.0.0.1:1', '--connect-timeout-ms', bad], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0, bad);
+    assert.match(r.stderr, /--connect-timeout-ms/, bad);
+  }
+});
+
+test('fleet: a bad fixture, parsed in the loader thread, is refused naming each JSON path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-fleet-bad-'));
+  try {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ apps: [{ app_id: 'a', app_secret: '12345678' }], gateways: [{ ap_id: 5, secret: 'abcd', locks: [1] }], locks: [{ lock_id: 1, mac: 'zz', secret_hex: '00' }] }));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/fleet.ts', '--fixture', bad, '--mqtt-url', 'mqtt://cloud:x@127.0.0.1:1'], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /\$\.locks\[0\]\.mac/);
+    assert.match(r.stderr, /\$\.locks\[0\]\.secret_hex/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,13 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { writeSecretFile } from '../sim/io/secret-file.ts';
-import { FixtureError, World, loadFixture, parseBrokerUrl, parseFixture, type Fixture } from '../sim/world/index.ts';
-import { generateFleet, parseShard, shardFixture, type Shard } from '../sim/world/fleet-shard.ts';
+import { FixtureError, World, parseBrokerUrl, parseFixture } from '../sim/world/index.ts';
+import { generateFleet, parseShard, type Shard } from '../sim/world/fleet-shard.ts';
+import { loadShardPart, type ShardPart } from './fleet-load.ts';
 import { namespaceProblem } from '../sim/protocol/index.ts';
 import { cli, type Cli } from './cli.ts';
 import { openFileLimit, shardFdProblem } from './fleet-fds.ts';
 
-const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [--control-port P] [--namespace NS]
+const HELP = `usage: npm run fleet -- --fixture F --mqtt-url URL [--shard K/N] [--control-port P] [--namespace NS] [--connect-timeout-ms MS]
        npm run fleet -- --generate --locks L --gateways G --out F [--seed S]
 
 Runs the virtual gateways of shard K of N (those with ap_id mod N = K-1) and the locks behind them
@@ -28,6 +29,9 @@ URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly an
   --shard K/N         this process's shard (default 1/1: the whole fleet)
   --control-port P    control API port (default 0: any free port)
   --namespace NS      topic and client-id prefix on a shared broker (default none: docs/mqtt-gateway.md §4 exactly)
+  --connect-timeout-ms MS
+                      bound on each gateway's MQTT session set-up (and clean disconnect), ms (default 5000,
+                      1…600000); raise it for a shard that starts on a loaded machine or a busy broker
   --generate          write a fleet fixture instead: --locks L (1…1000000) locks round-robin over
                       --gateways G (1…100000) gateways, to --out F (mode 0600: it holds every secret);
                       deterministic per --seed S (default: a random seed, printed, so the secrets
@@ -35,9 +39,8 @@ URL --gateways none\` or the real platform. SIGINT/SIGTERM disconnect cleanly an
 `;
 
 /**
- * Every shard parses the whole fleet's fixture to find its part (DESIGN §13: one file, split by ap_id);
- * at a million locks that is most of a shard's heap, garbage once the part is taken. One forced
- * collection before the gateways start, while the heap is nothing but the fixture, returns it.
+ * The shard's part of the fixture (DESIGN §13: one file, split by ap_id) is garbage once the world has
+ * its lock table: one forced collection, once the shard is up, returns it before anyone measures.
  */
 function collectFleetFixture(): void {
   setFlagsFromString('--expose-gc');
@@ -61,6 +64,7 @@ const args = cmd.parse({
   gateways: { type: 'string' },
   out: { type: 'string' },
   seed: { type: 'string' },
+  'connect-timeout-ms': { type: 'string' },
 });
 
 if (args.generate) {
@@ -88,36 +92,40 @@ const shard = shardOrError as Shard;
 const nsProblem = namespaceProblem(args.namespace!);
 if (nsProblem) fail(`--namespace ${nsProblem}`);
 const controlPort = args['control-port'] === undefined ? 0 : cmd.uint(args['control-port'], '--control-port', 0, 65535);
+const connectTimeoutMs = args['connect-timeout-ms'] === undefined ? 5000 : cmd.uint(args['connect-timeout-ms'], '--connect-timeout-ms', 1, 600_000);
 
-/**
- * This shard's part of the fixture, with its fd check. A function of its own so that the whole fleet's
- * parsed fixture dies with its frame: held by the module's top-level await it stayed live (~335 MB of
- * a 250k-lock shard of a million).
- */
-async function loadShard(): Promise<Fixture> {
-  const whole = await loadFixture(args.fixture!);
-  const part = shardFixture(whole, shard);
+/** This shard's part of the fixture and its locks as columns (made in a worker, `fleet-load.ts`), with its fd check. */
+async function loadShard(): Promise<ShardPart> {
+  const loaded = await loadShardPart(args.fixture!, shard);
+  const { part, fleetGateways } = loaded;
   if (part.gateways.length === 0) fail(`shard ${args.shard} of ${args.fixture} has no gateway`);
   const fdLimit = openFileLimit();
   const fdProblem = fdLimit === null ? null
-    : shardFdProblem({ shardGateways: part.gateways.length, fleetGateways: whole.gateways.length, shardCount: shard.count, fdLimit });
+    : shardFdProblem({ shardGateways: part.gateways.length, fleetGateways, shardCount: shard.count, fdLimit });
   if (fdProblem) fail(`shard ${args.shard}: ${fdProblem}`);
-  return part;
+  return loaded;
 }
 
-let world: World;
-try {
-  const fixture = await loadShard();
-  collectFleetFixture();
+/** The shard's world: its locks are the loader's columns, its fixture holds none (DESIGN §13). */
+async function startShard(): Promise<World> {
+  const { part, locks } = await loadShard();
   // Real devices run on real time: a wall-clock start, not the fixture's.
-  fixture.world.start = Math.floor(Date.now() / 1000);
-  world = await World.create(fixture, {
+  part.world.start = Math.floor(Date.now() / 1000);
+  return World.create(part, {
     externalBroker: broker.ok ? broker.value : undefined,
     namespace: args.namespace,
     controlPort,
     time: 'running',
     cloud: false,
+    lockColumns: locks,
+    gatewayConnectTimeoutMs: connectTimeoutMs,
   });
+}
+
+let world: World;
+try {
+  world = await startShard();
+  collectFleetFixture();
 } catch (e) {
   if (e instanceof FixtureError) fail(`invalid fixture ${args.fixture}:\n${e.message}`);
   fail((e as Error).message, 1);

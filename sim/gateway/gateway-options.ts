@@ -2,7 +2,7 @@
  * What a virtual gateway (gateway.ts) is made with and what it counts: its options, each with its unit
  * and default, the two choices DESIGN §4 leaves to a gateway, and its traffic counters.
  */
-import type { LockLink } from './link.ts';
+import type { LockLink, LockLinkGroup } from './link.ts';
 
 export interface GatewayOptions {
   apId: number;
@@ -12,6 +12,8 @@ export interface GatewayOptions {
   namespace?: string;
   /** Locks reached by this gateway; more can be added with `addLink`. */
   links?: LockLink[];
+  /** Groups of locks reached by this gateway (a fleet's radio, `RadioLinks`); a link to the same lock goes first. Default none. */
+  linkGroups?: LockLinkGroup[];
   /** Bound on each lock request through its link, ms; default 2000. */
   lockTimeoutMs?: number;
   /** MQTT keep-alive, s; default 10. */

@@ -4,7 +4,7 @@ import { gatewayTopic, parseCommand, type Ack, type Command, type LockEvent, typ
 import type { LockAnswer } from '../lock/types.ts';
 import { CommandDedup } from './command-dedup.ts';
 import { EventBuffer } from './event-buffer.ts';
-import type { EventListener, LockLink } from './link.ts';
+import type { EventListener, LockLink, LockLinkGroup } from './link.ts';
 import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { closeSession, openSession } from './session.ts';
 import { extraFields, NO_EXTRAS, type ExtraFields } from './extra-fields.ts';
@@ -23,8 +23,8 @@ export class VirtualGateway {
   redeliverNext = 0;
   /** Real-time delay before acting on each command and before publishing each ack/event, ms. */
   latencyMs = 0;
-  /** Fault rates (control API `drop_rate`, `latency_ms: {mean, jitter}`): a share of commands dropped, latency drawn per hop, from the world's seed. */
-  readonly faults: FaultDice;
+  /** `faults`, made at the first look (the control API's): a fleet's gateways never roll dice, and a seeded generator is ~0.7 KB under tsx. */
+  private faultsMade: FaultDice | null = null;
   private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0, eventsHeldBack: 0 };
   private readonly eventBuffer: EventBuffer<object>;
   private flushing = false;
@@ -35,11 +35,17 @@ export class VirtualGateway {
   private readonly seams: GatewaySeams;
   /** Fields beyond §4's on what it sends (`extraFields`), or none. */
   private readonly extras: ExtraFields;
-  private readonly links = new Map<number, { link: LockLink; off: () => void }>();
+  /** Per-lock links (a serial link, a test's), made at the first: a fleet's gateway reaches its locks through a group (DESIGN §13). */
+  private links: Map<number, { link: LockLink; off: () => void }> | null = null;
+  /** Locks reached through a group (a fleet's radio); a link to the same lock goes first. */
+  private groups: { group: LockLinkGroup; off: () => void }[] | null = null;
+  /** Locks of a group taken away with `removeLink` (made on first use: almost always none). */
+  private removed: Set<number> | null = null;
   /** One listener for every link's events (not a closure per lock: a fleet has thousands of locks). */
   private readonly onLinkEvent: EventListener;
   private dedup = new CommandDedup<Ack>(256);
-  private readonly aborter = new AbortController();
+  /** Cuts short a pause when the gateway closes; made at the first pause (most gateways of a fleet never pause). */
+  private aborter: AbortController | null = null;
   private client: MqttClient | null = null;
   /**
    * The session being set up: with `cleanSession` false the broker hands over the `cmd`s it kept
@@ -52,12 +58,16 @@ export class VirtualGateway {
 
   private constructor(private readonly opts: GatewayOptions) {
     this.apId = opts.apId;
-    this.faults = new FaultDice(`gateway:${opts.apId}`);
     this.seams = gatewaySeams(opts.defects);
     this.extras = opts.extraFields ? extraFields() : NO_EXTRAS;
     this.nextEventId = opts.firstEventId ?? 1;
     this.eventBuffer = new EventBuffer(opts.eventBufferMax ?? 1000);
     this.onLinkEvent = this.forwardEvent.bind(this);
+  }
+
+  /** Fault rates (control API `drop_rate`, `latency_ms: {mean, jitter}`): a share of commands dropped, latency drawn per hop, from the world's seed. */
+  get faults(): FaultDice {
+    return (this.faultsMade ??= new FaultDice(`gateway:${this.apId}`));
   }
 
   /** Counters of the gateway's traffic. */
@@ -82,6 +92,7 @@ export class VirtualGateway {
   static async create(opts: GatewayOptions): Promise<VirtualGateway> {
     const gw = new VirtualGateway(opts);
     for (const link of opts.links ?? []) gw.addLink(link);
+    for (const group of opts.linkGroups ?? []) gw.addLinks(group);
     try {
       await gw.setOnline(true);
     } catch (err) {
@@ -99,14 +110,29 @@ export class VirtualGateway {
   /** Reach the lock behind `link` (replacing any link to the same lock). */
   addLink(link: LockLink): void {
     this.removeLink(link.lockId);
+    this.removed?.delete(link.lockId);
     const off = link.onEvent(this.onLinkEvent);
-    this.links.set(link.lockId, { link, off });
+    (this.links ??= new Map()).set(link.lockId, { link, off });
+  }
+
+  /** Reach every lock of `group` (one subscription for all of them). */
+  addLinks(group: LockLinkGroup): void {
+    const entry = { group, off: group.onEvent(this.onLinkEvent) };
+    if (this.groups) this.groups.push(entry);
+    else this.groups = [entry];
   }
 
   /** Stop reaching a lock: commands for it answer `unreachable`. The link stays open for its owner. */
   removeLink(lockId: number): void {
-    this.links.get(lockId)?.off();
-    this.links.delete(lockId);
+    this.links?.get(lockId)?.off();
+    this.links?.delete(lockId);
+    if (this.groupOf(lockId)) (this.removed ??= new Set()).add(lockId);
+  }
+
+  /** The group that reaches `lockId`, unless the lock was taken away. */
+  private groupOf(lockId: number): LockLinkGroup | undefined {
+    if (this.removed?.has(lockId)) return undefined;
+    return this.groups?.find((g) => g.group.has(lockId))?.group;
   }
 
   /** false: publish retained `{"online":false}`, then disconnect cleanly; true: reconnect (status true). */
@@ -154,10 +180,13 @@ export class VirtualGateway {
   async close(): Promise<void> {
     this.closed = true;
     await this.setOnline(false);
-    this.aborter.abort();
-    const links = [...this.links.values()].map((l) => l.link);
+    this.aborter?.abort();
+    const links = [...(this.links?.values() ?? [])].map((l) => l.link);
     for (const link of links) this.removeLink(link.lockId);
-    await Promise.all(links.map((link) => link.close()));
+    const groups = this.groups ?? [];
+    this.groups = null;
+    for (const g of groups) g.off();
+    await Promise.all([...links.map((link) => link.close()), ...groups.map((g) => g.group.close())]);
   }
 
   private async goOnline(): Promise<void> {
@@ -224,7 +253,7 @@ export class VirtualGateway {
       return;
     }
     // A drawn drop: the command is lost as a partition loses it (no ack; the cloud's ack timeout answers).
-    if (this.faults.hit()) {
+    if (this.faultsMade?.hit()) {
       this.statsNow.dropped++;
       return;
     }
@@ -249,12 +278,13 @@ export class VirtualGateway {
   }
 
   private async ask(cmd: Command): Promise<LockAnswer> {
-    const entry = this.links.get(cmd.lock_id);
-    if (!entry) return { result: 'unreachable', data: {} };
+    const link = this.links?.get(cmd.lock_id)?.link;
+    const group = link ? undefined : this.groupOf(cmd.lock_id);
+    if (!link && !group) return { result: 'unreachable', data: {} };
     const timeoutMs = this.opts.lockTimeoutMs ?? 2000;
     // LockLink promises to settle within timeoutMs; the margin guards a link that breaks that promise.
     const op = { op: cmd.op, args: cmd.args } as LockOp;
-    const answer = Promise.resolve().then(() => entry.link.request(op, timeoutMs));
+    const answer = Promise.resolve().then(() => (link ? link.request(op, timeoutMs) : group!.request(cmd.lock_id, op, timeoutMs)));
     return withTimeout(answer, timeoutMs + 500, `lock ${cmd.lock_id} ${cmd.op}`).catch(
       (err: unknown): LockAnswer => ({ result: err instanceof TimeoutError ? 'unreachable' : 'error', data: {} }),
     );
@@ -267,7 +297,7 @@ export class VirtualGateway {
    * A link without flow control cannot be held back: its burst waits in the queue (up to its hard cap).
    */
   private forwardEvent(ev: LockEvent): boolean {
-    if (this.uplinkUp && this.eventBuffer.full && this.links.get(ev.lock_id)?.link.flowControl) {
+    if (this.uplinkUp && this.eventBuffer.full && this.links?.get(ev.lock_id)?.link.flowControl) {
       this.statsNow.eventsHeldBack++;
       void this.flushEvents();
       return false;
@@ -342,14 +372,15 @@ export class VirtualGateway {
 
   /** Wait `latencyMs` and a drawn latency (fault rates); false if the gateway closed meanwhile. */
   private delay(): Promise<boolean> {
-    return this.pause(this.latencyMs + this.faults.latencyMs());
+    return this.pause(this.latencyMs + (this.faultsMade?.latencyMs() ?? 0));
   }
 
   /** Wait `ms` of real time; false if the gateway closed meanwhile. */
   private async pause(ms: number): Promise<boolean> {
     if (ms <= 0) return true;
+    if (this.closed) return false;
     try {
-      await sleep(ms, undefined, { signal: this.aborter.signal });
+      await sleep(ms, undefined, { signal: (this.aborter ??= new AbortController()).signal });
       return true;
     } catch {
       return false;

@@ -26,3 +26,16 @@ export interface LockLink {
 
 /** A link's event subscriber: false = not taken now (send it again later); anything else = held. */
 export type EventListener = (ev: LockEvent) => boolean | void;
+
+/**
+ * Many locks behind one object (a fleet's in-process radio, DESIGN §13): a gateway holds one group for
+ * its locks instead of a link, a map entry and a subscription per lock. No flow control (the radio's).
+ */
+export interface LockLinkGroup {
+  /** Whether the group reaches `lockId`. */
+  has(lockId: number): boolean;
+  request(lockId: number, op: LockOp, timeoutMs: number): Promise<LockAnswer>;
+  /** Subscribe to the events of every lock of the group; returns an unsubscribe function. */
+  onEvent(listener: EventListener): () => void;
+  close(): Promise<void>;
+}

@@ -12,6 +12,13 @@ const OFFLINE = { online: false };
 const quietLog = process.env.DEBUG ? undefined : noLog;
 function noLog(): void {}
 
+/**
+ * After the first session, errors belong to reconnect attempts, which mqtt retries by itself; an
+ * emitter must still have an error listener. One shared function, so the first session's closure
+ * (its timer, its promise) is not kept for the client's life.
+ */
+function reconnectError(): void {}
+
 /** How a gateway's MQTT session is opened (DESIGN §4). */
 export interface SessionOptions {
   mqttUrl: string;
@@ -50,9 +57,7 @@ export interface SessionOptions {
  * client once the first session is set up; rejects (and ends the client) on refusal or timeout.
  */
 export function openSession(o: SessionOptions): Promise<MqttClient> {
-  const body = (b: object): string => JSON.stringify(o.dress ? o.dress(b) : b);
   const status = gatewayTopic(o.apId, 'status', o.namespace);
-  const cmd = gatewayTopic(o.apId, 'cmd', o.namespace);
   const client = mqttClient(o.mqttUrl, {
     protocolVersion: 4,
     clientId: o.clientId ?? gatewayClientId(o.apId, o.namespace),
@@ -65,48 +70,83 @@ export function openSession(o: SessionOptions): Promise<MqttClient> {
     // Subscriptions are renewed by setUp on each connect, in order with the status publish.
     resubscribe: false,
     ...(quietLog ? { log: quietLog } : {}),
-    ...(o.will ? { will: { topic: status, payload: Buffer.from(body(OFFLINE)), qos: 1 as const, retain: true } } : {}),
+    ...(o.will ? { will: { topic: status, payload: Buffer.from(bodyOf(o, OFFLINE)), qos: 1 as const, retain: true } } : {}),
   });
   client.on('message', o.onMessage);
-  const setUp = async (): Promise<void> => {
-    await client.subscribeAsync(cmd, { qos: 1 });
+  return new SessionSetUp(o, client, status).start();
+}
+
+function bodyOf(o: SessionOptions, b: object): string {
+  return JSON.stringify(o.dress ? o.dress(b) : b);
+}
+
+/** Waits on the first session to come up: settled once, then dropped. */
+interface FirstSession {
+  resolve: (client: MqttClient) => void;
+  reject: (err: Error) => void;
+  onError: (err: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * What a gateway's client does on each (re)connect, as methods rather than closures: a fleet holds
+ * thousands of clients, and under tsx each named closure carries ~256 B of name property (DESIGN §13
+ * memory per gateway session). What only the first session needs is dropped once it settles.
+ */
+class SessionSetUp {
+  private first: FirstSession | null = null;
+
+  constructor(private readonly o: SessionOptions, private readonly client: MqttClient, private readonly status: string) {}
+
+  start(): Promise<MqttClient> {
+    return new Promise<MqttClient>((resolve, reject) => {
+      const onError = this.fail.bind(this);
+      const timer = setTimeout(() => this.fail(new Error(`gateway ${this.o.apId}: no MQTT session within ${this.o.connectTimeoutMs} ms`)), this.o.connectTimeoutMs);
+      this.first = { resolve, reject, onError, timer };
+      this.client.on('error', onError);
+      this.client.on('connect', this.connected.bind(this));
+    });
+  }
+
+  private connected(): void {
+    this.setUp().then(
+      () => {
+        this.o.onUp?.();
+        this.settle()?.resolve(this.client);
+      },
+      (err: Error) => {
+        if (this.first) this.fail(err);
+        // A later session that cannot subscribe is useless: drop it and let mqtt reconnect.
+        else this.client.stream.destroy();
+      },
+    );
+  }
+
+  private async setUp(): Promise<void> {
+    const { o, client } = this;
+    await client.subscribeAsync(gatewayTopic(o.apId, 'cmd', o.namespace), { qos: 1 });
     o.onSession?.();
     // Each repeat is the same state again: it must not read as a change (DESIGN §3.4 type 1 is "on every change").
-    for (let i = 0; i <= (o.statusRepeats ?? 0); i++) await client.publishAsync(status, body(ONLINE), { qos: 1, retain: o.statusRetained ?? true });
-  };
+    for (let i = 0; i <= (o.statusRepeats ?? 0); i++) await client.publishAsync(this.status, bodyOf(o, ONLINE), { qos: 1, retain: o.statusRetained ?? true });
+  }
 
-  return new Promise<MqttClient>((resolve, reject) => {
-    let first = true;
-    const fail = (err: Error): void => {
-      if (!first) return;
-      first = false;
-      clearTimeout(timer);
-      client.end(true);
-      reject(err);
-    };
-    const timer = setTimeout(
-      () => fail(new Error(`gateway ${o.apId}: no MQTT session within ${o.connectTimeoutMs} ms`)),
-      o.connectTimeoutMs,
-    );
-    // After the first session, errors belong to reconnect attempts, which mqtt retries by itself.
-    client.on('error', fail);
-    client.on('connect', () => {
-      setUp().then(
-        () => {
-          o.onUp?.();
-          if (!first) return;
-          first = false;
-          clearTimeout(timer);
-          resolve(client);
-        },
-        (err: Error) => {
-          if (first) fail(err);
-          // A later session that cannot subscribe is useless: drop it and let mqtt reconnect.
-          else client.stream.destroy();
-        },
-      );
-    });
-  });
+  private fail(err: Error): void {
+    const first = this.settle();
+    if (!first) return;
+    this.client.end(true);
+    first.reject(err);
+  }
+
+  /** The first session's waiter, taken once: its timer stopped, and later errors left to mqtt's own reconnects. */
+  private settle(): FirstSession | null {
+    const first = this.first;
+    if (!first) return null;
+    this.first = null;
+    clearTimeout(first.timer);
+    this.client.on('error', reconnectError);
+    this.client.removeListener('error', first.onError);
+    return first;
+  }
 }
 
 /**

@@ -11,6 +11,15 @@ import { seedLock } from './seeded.ts';
 import { TimeSyncSeqs } from './time-sync.ts';
 import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, PersistedLock, StoredPassword } from './types.ts';
 
+/**
+ * When a lock kept as data was born: the lock clock is anchored at world time `w`, and `drainedS` is
+ * the world time that went forward since (what idle drain is charged for, DESIGN §5.4).
+ */
+export interface LockBirth {
+  w: number;
+  drainedS: number;
+}
+
 // The spec helpers travel with the class so callers need one import.
 export { defaultLockSpec, type LockSpecInput } from './defaults.ts';
 
@@ -41,15 +50,17 @@ export class VirtualLock implements LockFirmware {
 
   /**
    * `realClock`: the device's own real time (unix seconds), used only when `spec.lockoutClock` is
-   * `real`; default the world clock.
+   * `real`; default the world clock. `born`: when a lock kept as data (`LockTable`) was born, so the
+   * object made at its first use reads as if it had existed all along; default now.
    */
-  constructor(private readonly spec: LockSpec, private readonly world: Clock, private readonly realClock: Clock = world) {
+  constructor(private readonly spec: LockSpec, private readonly world: Clock, private readonly realClock: Clock = world, born?: LockBirth) {
     if (!/^(?:[0-9a-fA-F]{2})+$/.test(spec.secretHex)) throw new RangeError('secretHex must be hex bytes');
     this.lockId = spec.lockId;
-    const w = world.now();
+    const w = born?.w ?? world.now();
     this.driftPpm = spec.driftPpm;
     this.clock = new LockClock(w, 0, spec.clockOffsetS);
-    this.battery = new Battery(spec.batteryPct, w, spec);
+    // The charge drains on the world time that went forward since birth (a re-wound world gives none back).
+    this.battery = new Battery(spec.batteryPct, born ? world.now() - born.drainedS : w, spec);
     this.lockout = new Lockout(spec.lockout, spec.lockoutSetBack);
     this.passwords = new PasswordStore(spec.capacity);
     this.acceptance = new Acceptance(spec.secretHex, spec.tolerance);
@@ -82,13 +93,28 @@ export class VirtualLock implements LockFirmware {
     return answer('error');
   }
 
+  /**
+   * Methods, not arrow properties: under tsx each named arrow carries a name property (~300 B), and a
+   * fleet keeps every lock it has used (DESIGN §13 memory per lock).
+   */
   private bindOpContext(): LockOpContext {
+    const lock = this;
     return {
-      motorUnlock: (mode, uid) => this.motorUnlock(mode, uid),
-      passwordUnlock: (password, mode) => this.passwordUnlock(password, mode),
-      state: () => this.state(),
-      addPassword: (p) => this.passwords.add(p),
-      deletePasswords: (uid) => this.passwords.del(uid),
+      motorUnlock(mode, uid) {
+        return lock.motorUnlock(mode, uid);
+      },
+      passwordUnlock(password, mode) {
+        return lock.passwordUnlock(password, mode);
+      },
+      state() {
+        return lock.state();
+      },
+      addPassword(p) {
+        return lock.passwords.add(p);
+      },
+      deletePasswords(uid) {
+        lock.passwords.del(uid);
+      },
     };
   }
 

@@ -1,6 +1,3 @@
-import type { LockLink } from '../gateway/link.ts';
-import type { VirtualLock } from '../lock/lock.ts';
-import type { FixtureLock } from './fixture.ts';
 import type { WorldParts } from './world-parts.ts';
 import { waitUntil } from '../io/index.ts';
 import { applyFixtureFaults } from './fixture-faults-apply.ts';
@@ -35,19 +32,15 @@ export async function clearGatewayFaults(world: WorldParts): Promise<void> {
  * forgotten, then the clock and fresh locks, and the sink emptied last so nothing of the test before
  * reaches the next one.
  */
-export async function resetWorld(world: WorldParts, newLock: (l: FixtureLock) => VirtualLock, radio: (lock: VirtualLock) => LockLink): Promise<void> {
+export async function resetWorld(world: WorldParts): Promise<void> {
   await clearGatewayFaults(world);
   await waitUntil('world reset: the cloud to see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true), { timeoutMs: RESET_WAIT_MS, intervalMs: RESET_POLL_MS });
   await world.cloud?.reset(RESET_WAIT_MS);
 
   world.clock.freeze();
   world.clock.set(world.fixture.world.start);
-  for (const l of world.fixture.locks) {
-    const lock = newLock(l);
-    world.locks.set(l.lock_id, lock);
-    const ap = world.apOf.get(l.lock_id);
-    if (ap !== undefined && !world.external.has(l.lock_id)) world.gateways.get(ap)?.addLink(radio(lock));
-  }
+  // Every lock back to its spec, born now; the gateways' radios reach the same table (DESIGN §12).
+  world.locks.reset();
   world.sink.reset();
   // The fixture's own rates are part of its start (docs/fixture-file.md §7 `faults`).
   applyFixtureFaults(world);

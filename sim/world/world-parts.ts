@@ -5,9 +5,10 @@ import type { Cloud } from '../cloud/index.ts';
 import { Journal } from '../cloud/journal.ts';
 import type { FaultDice } from '../random.ts';
 import type { VirtualGateway } from '../gateway/gateway.ts';
-import type { VirtualLock } from '../lock/lock.ts';
+import type { LockTable } from '../lock/lock-table.ts';
 import type { Fixture } from './fixture.ts';
 import type { PushSink } from './push-sink.ts';
+import { ApIndex } from './ap-index.ts';
 
 /** The parts a world fills in while it starts. */
 type StartedPart = 'broker' | 'brokerThread' | 'mqttUrl' | 'cloud' | 'faceProviderUrl';
@@ -21,7 +22,8 @@ export class WorldParts {
   constructor(
     readonly fixture: Fixture,
     readonly clock: WorldClock,
-    readonly locks: Map<number, VirtualLock>,
+    /** Every simulated lock, kept as data and made on first use (DESIGN §13). */
+    readonly locks: LockTable,
     readonly sink: PushSink,
     /** The defects this world was built with (a reset builds its locks with them again). */
     readonly defects: readonly string[],
@@ -44,7 +46,7 @@ export class WorldParts {
   /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
   readonly faceProviderUrl: string = '';
   /** The gateway each lock is behind (absent: no AP). */
-  readonly apOf = new Map<number, number>();
+  readonly apOf = new ApIndex();
   /** Fixture gateways that are not simulated here (WorldOptions.externalGateways). */
   readonly externalGateways = new Set<number>();
   /** Locks reached through a link from outside (`linkFor`, the lab's serial link) rather than the in-process radio. */

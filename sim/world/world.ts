@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { WorldClock } from '../clock/index.ts';
 import { defectProblems, WORLD_ROOMS } from '../defects.ts';
-import { VirtualLock, defaultLockSpec } from '../lock/lock.ts';
+import { defaultLockSpec } from '../lock/lock.ts';
+import { LockTable } from '../lock/lock-table.ts';
+import type { LockColumns } from '../lock/lock-columns.ts';
 import { VirtualGateway } from '../gateway/gateway.ts';
-import { RadioLink } from '../gateway/radio-link.ts';
+import { RadioLinks } from '../gateway/radio-links.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker } from '../broker/broker.ts';
 import { BrokerThread, type BrokerHandle } from '../broker/broker-thread.ts';
@@ -45,6 +47,15 @@ export interface WorldOptions {
   pushBackoffMs?: number;
   /** Gateway → lock request timeout in ms (default 2000). */
   lockTimeoutMs?: number;
+  /** Bound on each virtual gateway's MQTT session set-up (and clean disconnect), ms (default 5000: `GatewayOptions.connectTimeoutMs`). */
+  gatewayConnectTimeoutMs?: number;
+  /**
+   * The world's locks as columns made already, instead of from `fixture.locks` (which may then be empty):
+   * a fleet shard's loader thread makes them from its part of the fixture, so the shard never holds
+   * parsed JSON per lock (DESIGN §13). Only for a devices-only world (`cloud: false`): a cloud reads its
+   * lock records from the fixture. Default: from `fixture.locks`.
+   */
+  lockColumns?: LockColumns;
   /** Overrides the fixture's `cloud.face_timeout_ms`. */
   faceTimeoutMs?: number;
   /** A link to use for a lock instead of the in-process radio (the lab bridge passes its serial link). */
@@ -121,7 +132,8 @@ export class World extends WorldParts {
     const clock = new WorldClock(fixture.world.start);
     // The cloud alone (`gateways: false`) simulates no lock: the fleet's locks live in its shards (DESIGN §13),
     // and a million idle VirtualLocks were half the cloud process's memory.
-    const locks = new Map(opts.gateways === false ? [] : fixture.locks.map((l) => [l.lock_id, new VirtualLock(lockSpecOf(l, defects), clock)]));
+    if (opts.lockColumns && opts.cloud !== false) throw new Error('lockColumns are for a devices-only world (cloud: false): a cloud reads its lock records from the fixture');
+    const locks = new LockTable(opts.gateways === false ? [] : opts.lockColumns ?? fixture.locks.map((l) => lockSpecOf(l, defects)), clock);
     const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '', opts.seed ?? 0);
     try {
       await world.start(opts);
@@ -138,7 +150,7 @@ export class World extends WorldParts {
   /** Control API, broker, gateways, then the cloud (gateways first: the cloud learns their status from retained messages without pushing a change). */
   private async start(opts: WorldOptions): Promise<void> {
     const host = opts.host ?? '127.0.0.1';
-    this.clock.onMove(() => { for (const l of this.locks.values()) l.tick(); });
+    this.clock.onMove(() => this.locks.tick());
     const control = (this.controlServer = await ControlServer.create(this, { host, port: opts.controlPort ?? 0, ...(opts.http ? { http: opts.http } : {}) }));
     this.closers.push(() => control.close());
     const cloudPassword = await this.startBroker(opts, host);
@@ -169,21 +181,24 @@ export class World extends WorldParts {
   /** The fixture's gateways this world simulates, each over its locks' links (a lock reached from outside through `linkFor`). */
   private async startGateways(opts: WorldOptions): Promise<void> {
     const f = this.fixture;
-    for (const g of f.gateways) for (const id of g.locks) this.apOf.set(id, g.ap_id);
+    this.apOf.fill(f.gateways);
     for (const id of opts.externalGateways ?? []) if (f.gateways.some((g) => g.ap_id === id)) this.externalGateways.add(id);
     const started = opts.gateways === false ? [] : f.gateways.filter((g) => !this.externalGateways.has(g.ap_id));
     await startBounded(started, GATEWAY_STARTS_AT_ONCE, async (g) => {
-      const links = g.locks.flatMap((id) => {
+      const links: LockLink[] = [];
+      const radio: number[] = [];
+      for (const id of g.locks) {
         const external = opts.linkFor?.(id);
         if (external) {
           this.external.add(id);
-          return [external];
-        }
-        const lock = this.locks.get(id);
-        return lock ? [new RadioLink(lock, this.radioLosses)] : [];
-      });
+          links.push(external);
+        } else if (this.locks.has(id)) radio.push(id);
+      }
       const gw = await VirtualGateway.create({
         apId: g.ap_id, secret: g.secret, mqttUrl: this.mqttUrl, namespace: this.namespace, links, lockTimeoutMs: opts.lockTimeoutMs ?? 2000, defects: this.defects,
+        // One radio for all the gateway's locks: no object or subscription per lock until one is used (DESIGN §13).
+        linkGroups: [new RadioLinks(this.locks, radio, this.radioLosses)],
+        ...(opts.gatewayConnectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.gatewayConnectTimeoutMs }),
       });
       this.gateways.set(g.ap_id, gw);
       this.closers.push(() => gw.close());
@@ -246,7 +261,7 @@ export class World extends WorldParts {
    * the world's randomness.
    */
   async reset(seed?: number): Promise<void> {
-    await resetWorld(this, (l) => new VirtualLock(lockSpecOf(l, this.defects), this.clock), (lock) => new RadioLink(lock, this.radioLosses));
+    await resetWorld(this);
     if (seed !== undefined) this.reseed(seed);
   }
 
