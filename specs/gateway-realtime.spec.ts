@@ -37,25 +37,32 @@ test('concurrent opens of one lock → 200 once and 365 for the others; opens of
   const [a, b] = [fleet.need('main'), fleet.need('sibling')];
   const mine = pushOf(2, { lockId: a });
   // Opens sent at once overlap at the cloud only if nothing on the way holds some back (the harness and a
-  // gateway target's cloud share a worker's event loop). A burst with a 365 in it did overlap; one that also
-  // opened more than once was served partly in turn, which proves nothing either way, and is sent again (3 at
+  // gateway target's cloud share a worker's event loop; CI saw a gateway whose every burst reached the cloud
+  // in two waves). A burst with a 365 in it did overlap — the cloud refused an open while one was in flight —
+  // but one that also opened more than once was served partly in turn, so it is sent again (3 bursts at
   // most). A burst without any 365 is judged as it is: a cloud that ignores the command in flight answers so.
   let answers = await openAtOnce(api, [a, a, a, a]);
   const okCode = wireOf(answers[0]!.profile, 'ok').code;
-  const count = (code: number) => answers.filter((r) => r.envelope?.code === code).length;
   const busyCode = wireOf(answers[0]!.profile, 'busy').code;
+  const count = (code: number) => answers.filter((r) => r.envelope?.code === code).length;
+  const servedInTurn = () => count(busyCode) > 0 && count(okCode) > 1;
   let opened = 0;
-  for (let burst = 1; burst < 3 && count(busyCode) > 0 && count(okCode) > 1; burst++) {
+  for (let burst = 1; burst < 3 && servedInTurn(); burst++) {
     opened += count(okCode);
     await pushes.waitFor(mine, { count: opened, what: `the ${opened} unlocks of the bursts served in turn` });
     answers = await openAtOnce(api, [a, a, a, a]);
   }
-  const oks = answers.filter((r) => r.envelope?.code === okCode);
-  expect(oks, answers.map((r) => r.text).join(' | ')).toHaveLength(1);
-  for (const r of answers.filter((x) => x.envelope?.code !== okCode)) expect(r).toBeOutcome('busy');
-  // The refused opens never reached the lock: one push for the one that did.
-  await pushes.waitFor(mine, { count: opened + 1, what: 'the one unlock' });
-  expect(await pushes.settled(mine, 500)).toHaveLength(opened + 1);
+  const texts = answers.map((r) => r.text).join(' | ');
+  for (const r of answers.filter((x) => x.envelope?.code !== okCode)) expect(r, texts).toBeOutcome('busy');
+  if (servedInTurn()) {
+    test.info().annotations.push({ type: 'inconclusive', description: `each of 3 bursts of four opens had a 365 (an open refused while one was in flight) and more than one 200 (an open that reached the cloud after the first had ended, or two in flight: a burst cannot tell which); the last: ${texts}` });
+  } else {
+    expect(count(okCode), texts).toBe(1);
+  }
+  opened += count(okCode);
+  // The refused opens never reached the lock: one push for each open answered 200.
+  await pushes.waitFor(mine, { count: opened, what: 'the unlocks of the opens answered 200' });
+  expect(await pushes.settled(mine, 500)).toHaveLength(opened);
   const [ra, rb] = await openAtOnce(api, [a, b]);
   expect(ra!).toBeOutcome('ok');
   expect(rb!).toBeOutcome('ok');
