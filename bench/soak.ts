@@ -36,7 +36,11 @@ export interface SoakOptions {
 
 export interface SoakFigures extends Omit<TrafficFigures, 'opens200'> {
   seconds: number; clients: number; locks: number; gateways: number;
-  pushes: { expectedUnlockLogs: number; lost: number; duplicated: number; reordered: number; gatewayBufferDropped: number };
+  /**
+   * `givenUp`: pushes of any type the cloud stopped trying after DESIGN §3.4's 3 attempts (the sink refusing at its
+   * rate three times in a row) — the contract's own limit; a `lost` unlock beyond `givenUp` is the simulator's fault.
+   */
+  pushes: { expectedUnlockLogs: number; lost: number; duplicated: number; reordered: number; gatewayBufferDropped: number; givenUp: number };
   phantomPasswords: number; lostPasswordWrites: number; compensationsPending: number; compensationsGivenUp: number;
   forgedAcksSent: number; forgedAcksAccepted: number; forgedAcksDropped: number;
   hostile: HostileFigures;
@@ -121,8 +125,8 @@ async function settle(world: World, cloud: Cloud): Promise<void> {
 }
 
 /** The pushes against what happened (lost, duplicated, reordered), and what the gateways' buffers dropped. */
-function pushFigures(world: World, pushes: readonly ReceivedPush[], happened: Map<number, string[]>): SoakFigures['pushes'] {
-  const figures = { expectedUnlockLogs: 0, lost: 0, duplicated: 0, reordered: 0, gatewayBufferDropped: 0 };
+function pushFigures(world: World, cloud: Cloud, pushes: readonly ReceivedPush[], happened: Map<number, string[]>): SoakFigures['pushes'] {
+  const figures = { expectedUnlockLogs: 0, lost: 0, duplicated: 0, reordered: 0, gatewayBufferDropped: 0, givenUp: cloud.stats.pushFailures };
   const got = new Map<number, string[]>();
   for (const p of pushes) {
     const b = p.body as { type: number; data: { lock_id: number; result: number; uid: number; mode: number; time: string } };
@@ -190,7 +194,7 @@ export async function soak(opts: SoakOptions): Promise<SoakFigures> {
     const { opens200, ...loadFigures } = load;
     return {
       seconds: opts.seconds, clients: opts.clients, locks: LOCKS, gateways: GATEWAYS, ...loadFigures,
-      pushes: pushFigures(world, pushes, unlocks.happened),
+      pushes: pushFigures(world, cloud, pushes, unlocks.happened),
       ...passwordFigures(world, cloud),
       compensationsPending: cloud.pendingCompensations(), compensationsGivenUp: cloud.stats.compensationsGivenUp,
       forgedAcksSent: forger.sent(), forgedAcksDropped: cloud.stats.acksForged - acksForgedBefore,
