@@ -31,19 +31,21 @@ export interface QuietView {
 }
 
 /**
- * The messages the broker accepted on the topics the cloud subscribes to (DESIGN §4 `status`, `ack`,
- * `event`) against those the cloud handled, counted from when the cloud is subscribed.
+ * The messages the broker authorized on the topics the cloud subscribes to (DESIGN §4 `status`, `ack`,
+ * `event`) against those the cloud handled, counted from when the cloud is subscribed. Authorized, not
+ * delivered: aedes answers a QoS 1 publish's PUBACK before it delivers it, so a gateway is done with a
+ * message while the broker still holds it; the authorization comes before that PUBACK.
  */
 export class CloudBoundCount {
   private accepted = 0;
   private receivedBase: number;
   private readonly stop: () => void;
 
-  constructor(broker: Pick<Broker, 'onPublish'>, namespace: string, private readonly received: () => number) {
+  constructor(broker: Pick<Broker, 'onAuthorizedPublish'>, namespace: string, private readonly received: () => number) {
     const root = topicRoot(namespace).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const cloudBound = new RegExp(`^${root}/[^/]+/(status|ack|event)$`);
     this.receivedBase = received();
-    this.stop = broker.onPublish((topic) => {
+    this.stop = broker.onAuthorizedPublish((topic) => {
       if (cloudBound.test(topic)) this.accepted++;
     });
   }
@@ -72,7 +74,7 @@ export function quietView(world: WorldParts): QuietView {
   const pending: string[] = [];
   const { cloud, cloudBound } = world;
   const inTransit = cloud && cloudBound ? Math.max(0, cloudBound.inTransit) : 0;
-  if (inTransit > 0) pending.push(`${inTransit} MQTT message(s) the broker accepted and the cloud has not handled`);
+  if (inTransit > 0) pending.push(`${inTransit} MQTT message(s) the broker took and the cloud has not handled`);
   for (const gw of world.gateways.values()) {
     const work = gw.pendingWork;
     if (work) pending.push(`gateway ${gw.apId}: ${work}`);
