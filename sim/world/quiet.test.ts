@@ -1,21 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { signBody } from '../protocol/index.ts';
-import { parseFixture } from './fixture.ts';
+import { DEFAULT_FIXTURE_PATH, loadFixture } from './load.ts';
 import { World } from './world.ts';
 import { waitUntil } from '../io/index.ts';
-import { CloudBoundCount, quietView } from './quiet.ts';
+import { quietView } from './quiet.ts';
+import { CloudBoundCount } from './cloud-bound.ts';
 
 // DESIGN §9 `GET /quiet`: quiet means no pending work that could still end in a push — a push waiting out
 // a retry's back-off and an event a gateway's latency holds are not quiet; once they land, the world is.
 
-const parsed = parseFixture(JSON.parse(readFileSync(new URL('../../fixtures/fleet.json', import.meta.url), 'utf8')));
-if (!parsed.ok) throw new Error('fleet.json invalid');
-const fixture = parsed.fixture;
+const fixture = await loadFixture(DEFAULT_FIXTURE_PATH);
 const app = fixture.apps[0]!;
-const AP = 1000002;
-const LOCK = 1000001;
+// fixtures/fleet.json: the main lock, its gateway and a member of its lock.
+const [LOCK, AP, UID] = [1000001, 1000002, 100001];
 const T = { timeout: 10_000 };
 
 interface Quiet { quiet: boolean; known: boolean; pending: string[]; mqtt_in_transit: number }
@@ -68,7 +66,7 @@ test('an event a gateway latency holds is not quiet; once it lands as a push the
   withWorld({ pushBackoffMs: 20 }, async (w) => {
     assert.equal((await control(w, 'POST', `/gateways/${AP}`, { latency_ms: 150 })).status, 200);
     // A Bluetooth unlock at the lock: its event goes to the gateway at once and waits out the latency there.
-    const ble = await control(w, 'POST', `/locks/${LOCK}/ble/unlock`, { uid: 100001 });
+    const ble = await control(w, 'POST', `/locks/${LOCK}/ble/unlock`, { uid: UID });
     assert.equal(ble.body.result, 'ok');
     const during = await quiet(w);
     assert.equal(during.quiet, false);
@@ -82,7 +80,7 @@ test('an event a gateway latency holds is not quiet; once it lands as a push the
 test('a world reset waits for what a delayed gateway still sends: nothing of it is left for the next test', T, () =>
   withWorld({ pushBackoffMs: 20 }, async (w) => {
     await control(w, 'POST', `/gateways/${AP}`, { latency_ms: 150 });
-    assert.equal((await control(w, 'POST', `/locks/${LOCK}/ble/unlock`, { uid: 100001 })).body.result, 'ok');
+    assert.equal((await control(w, 'POST', `/locks/${LOCK}/ble/unlock`, { uid: UID })).body.result, 'ok');
     assert.equal(quietView(w).quiet, false);
     await w.reset();
     assert.deepEqual(quietView(w).pending, []);

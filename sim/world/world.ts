@@ -24,7 +24,7 @@ import { clearGatewayFaults, resetWorld } from './reset.ts';
 import { applyFixtureFaults } from './fixture-faults-apply.ts';
 import { startBounded } from './start-bounded.ts';
 import { WorldParts } from './world-parts.ts';
-import { CloudBoundCount } from './quiet.ts';
+import { CloudBoundCount } from './cloud-bound.ts';
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
 export class FixtureError extends Error {
