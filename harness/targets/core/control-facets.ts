@@ -16,10 +16,10 @@ export function pushesFacet(ctl: ControlClient, quiet?: { coversSenders(): boole
   };
 }
 
-/** One `GET /quiet` that waits in the world (no polling over HTTP); what is still in flight when it gives up. */
-async function waitQuiet(ctl: ControlClient, withinMs: number): Promise<void> {
+/** One `GET /quiet` that waits in the world (no polling over HTTP): whether the world could tell; what is still in flight when it gives up. */
+async function waitQuiet(ctl: ControlClient, withinMs: number): Promise<boolean> {
   const view = await ctl.call<{ quiet: boolean; known: boolean; pending: string[] }>('GET', `/quiet?within_ms=${Math.max(0, Math.round(withinMs))}`);
-  if (view.quiet || !view.known) return;
+  if (view.quiet || !view.known) return view.known;
   throw new Error(`the world did not go quiet within ${withinMs} ms (DESIGN §9 GET /quiet): ${view.pending.join('; ')}`);
 }
 

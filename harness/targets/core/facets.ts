@@ -149,8 +149,8 @@ export interface QuietSignal {
    * sender has not sent yet is invisible, so a real-time window comes first.
    */
   coversSenders(): boolean;
-  /** Resolve once quiet; reject after `withinMs` naming what is still in flight. */
-  wait(withinMs: number): Promise<void>;
+  /** Resolve true once quiet, false at once where the world cannot tell (`GET /quiet` `known`); reject after `withinMs` naming what is still in flight. */
+  wait(withinMs: number): Promise<boolean>;
 }
 
 /** Direct MQTT access with gateway credentials (SEC-01, GW-04). */
