@@ -1,0 +1,92 @@
+/**
+ * Bench section `cloud-locks`: what the cloud process (`npm run sim -- --gateways none`, DESIGN §13 fleets)
+ * holds per lock of a generated fleet. A child loads the fleet's file and starts the cloud-alone world the
+ * way `bin/sim.ts` does, then reports its RSS and heap after garbage collection, before and after.
+ * `node --import tsx bench/cloud-locks.ts --locks N [--gateways M]` runs one size and prints the figures.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateFleet } from '../sim/world/fleet-shard.ts';
+import { startWorldFromFile } from '../bin/world-load.ts';
+import { runChild } from './fleet-scale.ts';
+import { collectGarbage } from './gc.ts';
+import type { Section } from './round-trip.ts';
+import { result, round } from './stats.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const MB = 1024 * 1024;
+
+/** What one cloud-alone start measured (bytes; after garbage collection). */
+export interface CloudLocksSample {
+  locks: number;
+  rssBefore: number;
+  rssAfter: number;
+  heapBefore: number;
+  heapAfter: number;
+  startMs: number;
+}
+
+/** The child: start the cloud alone on `fixture` and print a `CloudLocksSample`. */
+async function child(fixture: string, locks: number): Promise<void> {
+  collectGarbage();
+  const before = process.memoryUsage();
+  const t0 = performance.now();
+  const world = await startWorldFromFile(fixture, { gateways: false });
+  const startMs = performance.now() - t0;
+  collectGarbage();
+  const after = process.memoryUsage();
+  await world.close();
+  const sample: CloudLocksSample = { locks, rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heapUsed, heapAfter: after.heapUsed, startMs };
+  process.stdout.write(`${JSON.stringify(sample)}\n`);
+}
+
+/**
+ * Generate a fleet of `locks` (behind `gateways`) into a file (a function of its own: the generated JSON
+ * dies with its frame) and measure the cloud alone on it in a fresh process.
+ */
+export async function measureCloudLocks(locks: number, gateways: number): Promise<CloudLocksSample> {
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-cloud-locks-'));
+  try {
+    const file = join(dir, 'fleet.json');
+    writeFileSync(file, JSON.stringify(generateFleet(locks, gateways)));
+    const run = await runChild<CloudLocksSample>(SELF, ['--child', '--fixture', file, '--locks', String(locks)], 600_000);
+    if (!run.ok) throw new Error(`cloud alone on ${locks} locks: ${run.why}`);
+    return run.sample;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The section's figures of one sample. */
+function figures(s: CloudLocksSample): Section {
+  const label = `cloud alone, ${s.locks} locks`;
+  return {
+    results: [
+      result(`${label}: RSS per lock (cloud RSS / locks)`, s.rssAfter / s.locks, 'B'),
+      result(`${label}: RSS growth per lock (after start − before, / locks)`, (s.rssAfter - s.rssBefore) / s.locks, 'B'),
+      result(`${label}: heap per lock after GC (growth / locks)`, (s.heapAfter - s.heapBefore) / s.locks, 'B'),
+    ],
+    notes: [`${label}: RSS ${round(s.rssBefore / MB)} → ${round(s.rssAfter / MB)} MB, heap ${round(s.heapBefore / MB)} → ${round(s.heapAfter / MB)} MB, started in ${round(s.startMs / 1000)} s`],
+  };
+}
+
+/** Bench section `cloud-locks`: 100,000 locks (quick: 10,000) behind a hundredth as many gateways. */
+export async function cloudLocks(quick: boolean): Promise<Section> {
+  const locks = quick ? 10_000 : 100_000;
+  return figures(await measureCloudLocks(locks, locks / 100));
+}
+
+if (process.argv[1] === SELF) {
+  const { values } = parseArgs({ options: { child: { type: 'boolean', default: false }, fixture: { type: 'string' }, locks: { type: 'string' }, gateways: { type: 'string' } } });
+  const locks = Number(values.locks);
+  if (!Number.isInteger(locks) || locks < 1) throw new Error(`--locks must be a positive integer, got "${values.locks}"`);
+  if (values.child) await child(values.fixture!, locks);
+  else {
+    const s = figures(await measureCloudLocks(locks, Number(values.gateways ?? Math.max(1, Math.floor(locks / 100)))));
+    for (const r of s.results) process.stdout.write(`${r.name}: ${r.value} ${r.unit}\n`);
+    process.stdout.write(`${s.notes.join('\n')}\n`);
+  }
+}
