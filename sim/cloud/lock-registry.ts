@@ -46,6 +46,20 @@ function macKey(mac: string): number | undefined {
   return MAC.test(mac) ? Number.parseInt(mac.replaceAll(':', ''), 16) : undefined;
 }
 
+/** Whether a record has `p`'s profile, field for field (members compared as JSON, the rare rows that have some). */
+function sameProfile(p: Profile, r: LockRecord): boolean {
+  return p.name === r.name && p.descr === r.descr && p.master.name === r.master.name && p.master.tel === r.master.tel
+    && p.deviceVer === r.deviceVer && p.firmwareVer === r.firmwareVer && p.initAt === r.initAt && p.bindAt === r.bindAt
+    && (p.members.length === 0 ? r.members.length === 0 : JSON.stringify(p.members) === JSON.stringify(r.members));
+}
+
+/** Rows 0…n-1 in ascending `key`; a fleet's rows usually are already, and are then not sorted again. */
+function ascendingRows(n: number, key: (row: number) => number): Uint32Array {
+  const rows = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let row = 1; row < n; row++) if (key(row) < key(row - 1)) return rows.sort((x, y) => key(x) - key(y));
+  return rows;
+}
+
 const isUint32 = (v: number): boolean => Number.isInteger(v) && v >= 0 && v <= UINT32_MAX;
 
 /**
@@ -106,16 +120,23 @@ export class LockRegistry implements LockLookup {
     this.flags = new Uint8Array(n);
     this.profileOf = new Uint16Array(n);
     const profileIndex = new Map<string, number>();
+    let last: number | undefined;
+    const secrets = Buffer.from(this.secrets.buffer);
     for (let row = 0; row < n; row++) {
       const r = recordAt(row);
       if (!isUint32(r.lockId)) throw new RangeError(`lock id ${r.lockId} is not an integer 0…${UINT32_MAX}`);
       this.ids[row] = r.lockId;
       if (!r.isDel && r.apId !== null) this.behind(r.apId, r.corpId);
-      const { name, descr, master, deviceVer, firmwareVer, initAt, bindAt, members } = r;
-      const profile: Profile = { name, descr, master, deviceVer, firmwareVer, initAt, bindAt, members };
-      const key = JSON.stringify(profile);
-      let p = profileIndex.get(key);
-      if (p === undefined && this.profiles.length < PROFILES_MAX) profileIndex.set(key, (p = this.profiles.push(profile) - 1));
+      // A fleet's rows mostly repeat the row before's profile: found without a key.
+      let p = last !== undefined && sameProfile(this.profiles[last]!, r) ? last : undefined;
+      if (p === undefined) {
+        const { name, descr, master, deviceVer, firmwareVer, initAt, bindAt, members } = r;
+        const profile: Profile = { name, descr, master, deviceVer, firmwareVer, initAt, bindAt, members };
+        const key = JSON.stringify(profile);
+        p = profileIndex.get(key);
+        if (p === undefined && this.profiles.length < PROFILES_MAX) profileIndex.set(key, (p = this.profiles.push(profile) - 1));
+        last = p;
+      }
       const mac = macKey(r.mac);
       const macCase = r.mac === r.mac.toLowerCase() ? 0 : r.mac === r.mac.toUpperCase() ? MAC_UPPER : undefined;
       const secretCase = LOWER_HEX_SECRET.test(r.secretHex) ? 0 : UPPER_HEX_SECRET.test(r.secretHex) ? SECRET_UPPER : undefined;
@@ -126,21 +147,21 @@ export class LockRegistry implements LockLookup {
         continue;
       }
       this.profileOf[row] = p!;
-      this.secrets.set(Buffer.from(r.secretHex, 'hex'), row * SECRET_BYTES);
+      secrets.write(r.secretHex, row * SECRET_BYTES, SECRET_BYTES, 'hex');
       for (let i = 0; i < MAC_BYTES; i++) this.macs[row * MAC_BYTES + i] = Math.floor(mac! / 2 ** (8 * (MAC_BYTES - 1 - i))) & 0xff;
       this.corpIds[row] = r.corpId;
       this.apIds[row] = r.apId ?? 0;
       this.seqStarts[row] = r.seqStart;
       this.flags[row] = (r.isInit ? INIT : 0) | (r.isBind ? BIND : 0) | (r.isDel ? DEL : 0) | (r.apId === null ? 0 : HAS_AP) | macCase! | secretCase!;
     }
-    this.idOrder = Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => this.ids[x]! - this.ids[y]!);
+    this.idOrder = ascendingRows(n, (row) => this.ids[row]!);
     for (let k = 1; k < n; k++) {
       if (this.ids[this.idOrder[k]!] === this.ids[this.idOrder[k - 1]!]) throw new RangeError(`lock ${this.ids[this.idOrder[k]!]} is in the registry twice`);
     }
-    const compact = Uint32Array.from({ length: n }, (_, i) => i).filter((row) => !this.whole.has(row));
     const keyOf = new Float64Array(n);
-    for (const row of compact) keyOf[row] = this.macAt(row);
-    this.macRows = compact.sort((x, y) => keyOf[x]! - keyOf[y]!);
+    for (let row = 0; row < n; row++) keyOf[row] = this.whole.has(row) ? -1 : this.macAt(row);
+    const byMac = ascendingRows(n, (row) => keyOf[row]!);
+    this.macRows = byMac.subarray(this.whole.size);
     this.macKeys = Float64Array.from(this.macRows, (row) => keyOf[row]!);
     for (const [row, r] of this.whole) {
       const lower = r.mac.toLowerCase();
