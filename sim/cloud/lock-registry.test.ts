@@ -47,8 +47,14 @@ test('LockRegistry: every field of every record round-trips by id and by MAC in 
   }
 });
 
-test('LockRegistry: a plain fleet is columns and one shared profile, no record kept whole', () => {
-  const { data } = new LockRegistry(Array.from({ length: 1000 }, (_, i) => plain(i))).data();
+test('LockRegistry: a plain fleet (ascending already) is found, and is columns and one shared profile, no record kept whole', () => {
+  const records = Array.from({ length: 1000 }, (_, i) => plain(i));
+  const registry = new LockRegistry(records);
+  for (const r of records) {
+    assert.deepStrictEqual(registry.byId(r.lockId), r);
+    assert.deepStrictEqual(registry.byMac(r.mac), r);
+  }
+  const { data } = registry.data();
   assert.equal(data.profiles.length, 1);
   assert.equal(data.whole.size, 0);
   const odd = new LockRegistry(mixedFleet()).data().data;
