@@ -3,13 +3,18 @@
  * The cloud alone (`--gateways none`, DESIGN §13 fleets) parses its file in a worker thread: at a million
  * locks the parsed fixture was ~700 B a lock of the cloud's heap for as long as it ran (the world keeps its
  * fixture), and V8 keeps most of a parse's pages after the garbage is collected. The worker makes the
- * cloud's lock registry (~60 B a lock) and sends it with its buffers transferred; its heap goes with it.
+ * cloud's lock registry (~60 B a lock) and sends it with its buffers transferred; its heap goes with it. A
+ * small file is parsed here: the worker's start-up would cost more than the parse.
  */
+import { stat } from 'node:fs/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { LockRegistry, type LockRegistryData } from '../sim/cloud/index.ts';
 import { FixtureError, loadFixture, World, type Fixture, type WorldOptions } from '../sim/world/index.ts';
 import { ApIndex } from '../sim/world/ap-index.ts';
 import { cloudLocksOf } from '../sim/world/cloud-locks.ts';
+
+/** A fixture file from this size (~80,000 generated locks) is parsed in a worker. */
+const WORKER_FROM_BYTES = 8 * 1024 * 1024;
 
 interface LoadRequest {
   kind: 'cloud-load';
@@ -43,21 +48,30 @@ export function loadCloudPart(path: string): Promise<{ fixture: Fixture; locks: 
  */
 export async function startWorldFromFile(path: string, opts: WorldOptions & { start?: number } = {}): Promise<World> {
   const { start, ...worldOpts } = opts;
-  const { fixture, cloudLocks } = opts.gateways === false
-    ? await loadCloudPart(path).then((p) => ({ fixture: p.fixture, cloudLocks: p.locks }))
-    : { fixture: await loadFixture(path), cloudLocks: undefined };
+  const { fixture, locks } = opts.gateways === false ? await cloudPart(path) : { fixture: await loadFixture(path), locks: undefined };
   if (start !== undefined) fixture.world.start = start;
-  return World.create(fixture, { ...worldOpts, ...(cloudLocks ? { cloudLocks } : {}) });
+  return World.create(fixture, { ...worldOpts, ...(locks ? { cloudLocks: locks } : {}) });
+}
+
+/** The fixture without its locks and their registry: in a worker for a fleet's file, here for a small one (the worker's start-up alone takes ~2 s). */
+async function cloudPart(path: string): Promise<{ fixture: Fixture; locks: LockRegistry }> {
+  if ((await stat(path)).size >= WORKER_FROM_BYTES) return loadCloudPart(path);
+  return withoutLocks(await loadFixture(path));
+}
+
+/** A fixture split into its locks' registry and the rest. */
+function withoutLocks(fixture: Fixture): { fixture: Fixture; locks: LockRegistry } {
+  const apOf = new ApIndex();
+  apOf.fill(fixture.gateways);
+  return { fixture: { ...fixture, locks: [] }, locks: cloudLocksOf(fixture.locks, apOf) };
 }
 
 /** The answer, and the registry's buffers to transfer rather than copy. */
 async function answer(request: LoadRequest): Promise<[LoadAnswer, ArrayBuffer[]]> {
   try {
-    const fixture = await loadFixture(request.path);
-    const apOf = new ApIndex();
-    apOf.fill(fixture.gateways);
-    const { data, transfer } = cloudLocksOf(fixture.locks, apOf).data();
-    return [{ ok: true, fixture: { ...fixture, locks: [] }, locks: data }, transfer];
+    const { fixture, locks } = withoutLocks(await loadFixture(request.path));
+    const { data, transfer } = locks.data();
+    return [{ ok: true, fixture, locks: data }, transfer];
   } catch (e) {
     return [{ ok: false, message: (e as Error).message, ...(e instanceof FixtureError ? { problems: e.problems } : {}) }, []];
   }
