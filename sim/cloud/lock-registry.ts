@@ -60,6 +60,19 @@ function ascendingRows(n: number, key: (row: number) => number): Uint32Array {
   return rows;
 }
 
+/** The index `k` < `count` whose `valueAt(k)` (ascending in k) is `v`, or -1: a binary search. */
+function indexInAscending(count: number, valueAt: (k: number) => number, v: number): number {
+  let [lo, hi] = [0, count - 1];
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = valueAt(mid);
+    if (at === v) return mid;
+    if (at < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 const isUint32 = (v: number): boolean => Number.isInteger(v) && v >= 0 && v <= UINT32_MAX;
 
 /**
@@ -181,15 +194,8 @@ export class LockRegistry implements LockLookup {
 
   /** The lock with this id, deleted or not. */
   byId(lockId: number): LockRecord | undefined {
-    let [lo, hi] = [0, this.idOrder.length - 1];
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = this.ids[this.idOrder[mid]!]!;
-      if (at === lockId) return this.record(this.idOrder[mid]!);
-      if (at < lockId) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    const k = indexInAscending(this.idOrder.length, (at) => this.ids[this.idOrder[at]!]!, lockId);
+    return k < 0 ? undefined : this.record(this.idOrder[k]!);
   }
 
   /** The lock with this MAC (any case), deleted or not. */
@@ -229,15 +235,7 @@ export class LockRegistry implements LockLookup {
 
   /** The index into `macKeys` of `key`, or -1. */
   private rowOfMacKey(key: number): number {
-    let [lo, hi] = [0, this.macKeys.length - 1];
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = this.macKeys[mid]!;
-      if (at === key) return mid;
-      if (at < key) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return indexInAscending(this.macKeys.length, (at) => this.macKeys[at]!, key);
   }
 
   private macAt(row: number): number {
