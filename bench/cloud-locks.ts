@@ -28,7 +28,7 @@ export interface CloudLocksSample {
   locks: number;
   rssBefore: number;
   rssAfter: number;
-  /** V8 heap used plus array buffers (the registry's columns live outside the V8 heap). */
+  /** V8 heap used plus external memory (the registry's columns live outside the V8 heap). */
   heapBefore: number;
   heapAfter: number;
   startMs: number;
@@ -58,7 +58,7 @@ async function child(fixture: string, locks: number, heap: boolean): Promise<voi
   const holders = heap ? topHolders() : undefined;
   await world.close();
   const sample: CloudLocksSample = {
-    locks, rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heapUsed + before.arrayBuffers, heapAfter: after.heapUsed + after.arrayBuffers, startMs,
+    locks, rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heapUsed + before.external, heapAfter: after.heapUsed + after.external, startMs,
     ...(holders ? { holders } : {}),
   };
   process.stdout.write(`${JSON.stringify(sample)}\n`);
@@ -88,10 +88,10 @@ function figures(s: CloudLocksSample): Section {
     results: [
       result(`${label}: RSS per lock (cloud RSS / locks)`, s.rssAfter / s.locks, 'B'),
       result(`${label}: RSS growth per lock (after start − before, / locks)`, (s.rssAfter - s.rssBefore) / s.locks, 'B'),
-      result(`${label}: heap + array buffers per lock after GC (growth / locks)`, (s.heapAfter - s.heapBefore) / s.locks, 'B'),
+      result(`${label}: heap + external per lock after GC (growth / locks)`, (s.heapAfter - s.heapBefore) / s.locks, 'B'),
     ],
     notes: [
-      `${label}: RSS ${round(s.rssBefore / MB)} → ${round(s.rssAfter / MB)} MB, heap + array buffers ${round(s.heapBefore / MB)} → ${round(s.heapAfter / MB)} MB, started in ${round(s.startMs / 1000)} s`,
+      `${label}: RSS ${round(s.rssBefore / MB)} → ${round(s.rssAfter / MB)} MB, heap + external ${round(s.heapBefore / MB)} → ${round(s.heapAfter / MB)} MB, started in ${round(s.startMs / 1000)} s`,
       ...(s.holders ? [`${label}: heap by holder (B per lock): ${s.holders.map((h) => `${h.name} ${round(h.bytes / s.locks)}`).join(', ')}`] : []),
     ],
   };
