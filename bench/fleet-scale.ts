@@ -17,7 +17,7 @@ const MB = 1024 * 1024;
 type ChildRun<T = FleetSample> = { ok: true; sample: T; wallMs: number } | { ok: false; why: string; wallMs: number };
 
 /** Run `script` in a fresh `node --expose-gc` process (after `nodeArgs`), killed after `timeoutMs`; its last stdout line is the sample. */
-function runChild<T>(script: string, args: string[], timeoutMs: number, nodeArgs: string[] = []): Promise<ChildRun<T>> {
+export function runChild<T>(script: string, args: string[], timeoutMs: number, nodeArgs: string[] = []): Promise<ChildRun<T>> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...nodeArgs, '--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -13,6 +13,7 @@ import { roundTrip, type Section } from './round-trip.ts';
 import { throughput } from './throughput.ts';
 import { fleetScale } from './fleet-scale.ts';
 import { fleetShards } from './fleet-shards.ts';
+import { cloudLocks } from './cloud-locks.ts';
 import { gatewaySession } from './gateway-session.ts';
 import { suite } from './suite.ts';
 import { profileSection } from './profile.ts';
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
   'round-trip': roundTrip,
   throughput,
   'fleet-scale': fleetScale,
+  'cloud-locks': cloudLocks,
   'gateway-session': gatewaySession,
   suite,
   profile: profileSection,

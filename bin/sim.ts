@@ -1,5 +1,6 @@
 /** `npm run sim`: start a whole simulated world and print one ready line (DESIGN §8). */
-import { DEFAULT_FIXTURE_PATH, FixtureError, World, loadFixture, parseBrokerUrl } from '../sim/world/index.ts';
+import { DEFAULT_FIXTURE_PATH, FixtureError, type World, parseBrokerUrl } from '../sim/world/index.ts';
+import { startWorldFromFile } from './world-load.ts';
 import { isProfileName, namespaceProblem } from '../sim/protocol/index.ts';
 import { parseSeed, SEED_MAX } from '../sim/random.ts';
 import { cli, type Cli } from './cli.ts';
@@ -72,9 +73,8 @@ const seed = parsedSeed.seed ?? randomInt(0, SEED_MAX);
 
 let world: World;
 try {
-  const fixture = await loadFixture(args.fixture!);
-  if (start !== undefined) fixture.world.start = start;
-  world = await World.create(fixture, {
+  world = await startWorldFromFile(args.fixture!, {
+    start,
     apiPort: port(args['api-port'], '--api-port'),
     mqttPort: port(args['mqtt-port'], '--mqtt-port'),
     controlPort: port(args['control-port'], '--control-port'),

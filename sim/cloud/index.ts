@@ -6,4 +6,5 @@ export { formatLocalTime } from './events.ts';
 export type { PushMessage } from './push.ts';
 export type { AppRecord, CloudOptions, LockRecord, MemberRecord, PushOptions } from './types.ts';
 export type { CloudStats } from './stats.ts';
+export { LockRegistry, type LockRegistryData } from './lock-registry.ts';
 export type { ProbeAck, ProbeRequest, ProbeResult } from './command-probe.ts';

@@ -1,5 +1,6 @@
 import { UINT32_MAX } from '../protocol/index.ts';
-import type { AppRecord, LockRecord } from './types.ts';
+import type { AppRecord, LockLookup, LockRecord } from './types.ts';
+import { LockRegistry } from './lock-registry.ts';
 
 /** The last flags a lock reported (events and `state` acks); false until told otherwise. */
 export interface LastKnown {
@@ -23,29 +24,16 @@ const ISSUED_KEPT = 1024;
  */
 export class CloudStore {
   private readonly apps = new Map<string, AppRecord>();
-  private readonly locks = new Map<number, LockRecord>();
-  private readonly macs = new Map<string, LockRecord>();
+  private readonly locks: LockLookup;
   private readonly nextSeq = new Map<number, number>();
   private readonly issued = new Map<number, Map<number, IssuedSeq>>();
   private readonly passwords = new Map<number, Map<number, string>>();
   private readonly flags = new Map<number, LastKnown>();
-  /**
-   * The corps of the live locks behind each gateway, built once: lock records never change after the
-   * fixture, and a status change (DESIGN §3.4 type 1) must not scan the whole lock table — at a million
-   * locks that scan per status kept the cloud minutes behind the fleet (DESIGN §13).
-   */
-  private readonly gatewayCorps = new Map<number, Set<number>>();
 
-  constructor(apps: readonly AppRecord[], locks: readonly LockRecord[]) {
+  /** `locks`: the records, or their registry made already (a fleet's, made in the cloud's loader thread). */
+  constructor(apps: readonly AppRecord[], locks: readonly LockRecord[] | LockLookup) {
     for (const a of apps) this.apps.set(a.appId, a);
-    for (const l of locks) {
-      this.locks.set(l.lockId, l);
-      this.macs.set(l.mac.toLowerCase(), l);
-      if (l.apId === null || l.isDel) continue;
-      let corps = this.gatewayCorps.get(l.apId);
-      if (!corps) this.gatewayCorps.set(l.apId, (corps = new Set()));
-      corps.add(l.corpId);
-    }
+    this.locks = 'byId' in locks ? locks : new LockRegistry(locks);
   }
 
   /** Forget seqs, user passwords and flags: the registry as created (a world reset between tests). */
@@ -60,12 +48,12 @@ export class CloudStore {
 
   /** The lock with this id, deleted or not. */
   lock(lockId: number): LockRecord | undefined {
-    return this.locks.get(lockId);
+    return this.locks.byId(lockId);
   }
 
   /** The lock with this MAC (any case), deleted or not. */
   lockByMac(mac: string): LockRecord | undefined {
-    return this.macs.get(mac.toLowerCase());
+    return this.locks.byMac(mac);
   }
 
   /** Apps whose corp_ids cover the lock (DESIGN §3.4 push targets). */
@@ -75,8 +63,8 @@ export class CloudStore {
 
   /** Apps that may use some lock behind this gateway (DESIGN §3.4 type 1 targets). */
   appsForGateway(apId: number): AppRecord[] {
-    const corps = this.gatewayCorps.get(apId);
-    if (!corps) return [];
+    const corps = this.locks.corpsOf(apId);
+    if (corps.size === 0) return [];
     return [...this.apps.values()].filter((a) => a.corpIds.some((c) => corps.has(c)));
   }
 

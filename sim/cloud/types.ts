@@ -46,6 +46,16 @@ export interface LockRecord {
   apId: number | null;
 }
 
+/** The cloud's lock records found by id and by MAC (`lock-registry.ts` `LockRegistry`). */
+export interface LockLookup {
+  /** The lock with this id, deleted or not. */
+  byId(lockId: number): LockRecord | undefined;
+  /** The lock with this MAC (any case), deleted or not. */
+  byMac(mac: string): LockRecord | undefined;
+  /** The corps of the live (not deleted) locks behind gateway `apId`. */
+  corpsOf(apId: number): ReadonlySet<number>;
+}
+
 /** Push delivery knobs (DESIGN §3.4). */
 export interface PushOptions {
   /** Total delivery attempts per message. Default 3. */
@@ -76,7 +86,8 @@ export interface CloudOptions {
   /** Time zone of displayed times in minutes east of UTC (480 = UTC+8). */
   tzOffsetMin: number;
   apps: AppRecord[];
-  locks: LockRecord[];
+  /** The lock records, or their registry made already (`LockRegistry`: a fleet's locks as columns, DESIGN §13). */
+  locks: LockRecord[] | LockLookup;
   /** The broker, the `cloud` user's password and the world's namespace on it (DESIGN §13; default ''). */
   mqtt: { url: string; password: string; namespace?: string };
   /** Listen address. Default 127.0.0.1. */

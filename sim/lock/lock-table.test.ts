@@ -56,6 +56,24 @@ test('a lock first used late reads as one made at birth: clock, drift and drain,
   assert.equal(table.get(11), undefined);
 });
 
+// DESIGN §8 `GET /world` reads every lock; DESIGN §13: reading must not make the unused ones for good.
+test('snapshots: every lock as its object shows it, ascending by id, without keeping a lock it made', () => {
+  const world = new WorldClock(START);
+  const table = new LockTable(specs, world);
+  const eager = specs.map((s) => new VirtualLock(s, world)).sort((a, b) => a.lockId - b.lockId);
+  world.onMove(() => {
+    table.tick();
+    for (const l of eager) l.tick();
+  });
+  world.advance(2 * DAY_S + 0.25);
+  table.get(10)!.setBattery(50);
+  eager[0]!.setBattery(50);
+  world.advance(DAY_S);
+  const made = table.liveCount;
+  assert.deepEqual([...table.snapshots()], eager.map((l) => l.snapshot()));
+  assert.equal(table.liveCount, made, 'no lock made for good by the look');
+});
+
 test('an unused lock whose battery turns low is made at that tick and its battery event reaches its route', () => {
   const world = new WorldClock(START);
   const table = new LockTable(specs, world);

@@ -69,12 +69,12 @@ function worldView(world: WorldParts): unknown {
   return {
     time: world.clock.now(),
     mode: world.clock.mode,
-    locks: [...world.locks.values()].map((l) => {
-      const s = l.snapshot();
-      const ap = world.apOf.get(l.lockId);
+    // Snapshots, not lock objects: a lock nobody used stays data (DESIGN §13).
+    locks: Array.from(world.locks.snapshots(), (s) => {
+      const ap = world.apOf.get(s.lock_id);
       const gw = ap === undefined ? undefined : world.gateways.get(ap);
       return {
-        lock_id: l.lockId, online: l.reachable && !!gw?.online && !gw.partitioned, battery_pct: s.battery_pct,
+        lock_id: s.lock_id, online: s.reachable && !!gw?.online && !gw.partitioned, battery_pct: s.battery_pct,
         low_voltage: s.low_voltage, is_abnormal: s.is_abnormal, lock_time: s.lock_time, ap_id: ap ?? null,
       };
     }),

@@ -65,9 +65,17 @@ test('control API: clock, lock knobs, bad input named, unknown ids 404', async (
     assert.equal(off.body.power, 'off');
     const state = await call(world, '/third/lock/open', { lock_id: 1000001, attach: '' });
     assert.equal(state.code, 360);
+    const made = world.locks.liveCount;
     const view = await control(world, 'GET', '/world');
     assert.equal(view.body.locks.length, fixture.locks.length);
     assert.equal(view.body.locks.find((l: any) => l.lock_id === 1000001).online, false);
+    // DESIGN §13: the view reads the unused locks without making them for good, and shows each as its own view does.
+    assert.equal(world.locks.liveCount, made, 'GET /world made no lock for good');
+    assert.ok(made < fixture.locks.length, 'some lock was unused');
+    for (const l of view.body.locks) {
+      const { battery_pct, low_voltage, is_abnormal, lock_time } = (await control(world, 'GET', `/locks/${l.lock_id}`)).body;
+      assert.deepEqual({ battery_pct, low_voltage, is_abnormal, lock_time }, { battery_pct: l.battery_pct, low_voltage: l.low_voltage, is_abnormal: l.is_abnormal, lock_time: l.lock_time });
+    }
   } finally {
     await world.close();
   }

@@ -9,7 +9,7 @@ import { RadioLinks } from '../gateway/radio-links.ts';
 import type { LockLink } from '../gateway/link.ts';
 import { Broker } from '../broker/broker.ts';
 import { BrokerThread, type BrokerHandle } from '../broker/broker-thread.ts';
-import { Cloud, startBuiltinFaceProvider } from '../cloud/index.ts';
+import { Cloud, startBuiltinFaceProvider, type LockRegistry } from '../cloud/index.ts';
 import { namespaceProblem, type ProfileName } from '../protocol/index.ts';
 import type { ExternalBroker } from './broker-url.ts';
 import type { HttpLimits } from '../cloud/http-server.ts';
@@ -25,6 +25,7 @@ import { applyFixtureFaults } from './fixture-faults-apply.ts';
 import { startBounded } from './start-bounded.ts';
 import { WorldParts } from './world-parts.ts';
 import { CloudBoundCount } from './cloud-bound.ts';
+import { cloudLocksOf } from './cloud-locks.ts';
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
 export class FixtureError extends Error {
@@ -57,6 +58,13 @@ export interface WorldOptions {
    * lock records from the fixture. Default: from `fixture.locks`.
    */
   lockColumns?: LockColumns;
+  /**
+   * The cloud's lock records made already, instead of from `fixture.locks` (which may then be empty): the
+   * cloud alone (`npm run sim -- --gateways none`) makes them in a loader thread from the fleet's file, so
+   * it never holds parsed JSON per lock (DESIGN §13). Only for a world without gateways (`gateways: false`).
+   * Default: from `fixture.locks`.
+   */
+  cloudLocks?: LockRegistry;
   /** Overrides the fixture's `cloud.face_timeout_ms`. */
   faceTimeoutMs?: number;
   /** A link to use for a lock instead of the in-process radio (the lab bridge passes its serial link). */
@@ -133,6 +141,7 @@ export class World extends WorldParts {
     const clock = new WorldClock(fixture.world.start);
     // The cloud alone (`gateways: false`) simulates no lock: the fleet's locks live in its shards (DESIGN §13),
     // and a million idle VirtualLocks were half the cloud process's memory.
+    if (opts.cloudLocks && opts.gateways !== false) throw new Error('cloudLocks are for a world without gateways (gateways: false): its virtual locks are made from the fixture');
     if (opts.lockColumns && opts.cloud !== false) throw new Error('lockColumns are for a devices-only world (cloud: false): a cloud reads its lock records from the fixture');
     const locks = new LockTable(opts.gateways === false ? [] : opts.lockColumns ?? fixture.locks.map((l) => lockSpecOf(l, defects)), clock);
     const world = new World(fixture, clock, locks, new PushSink(clock), defects, opts.namespace ?? '', opts.seed ?? 0);
@@ -209,11 +218,10 @@ export class World extends WorldParts {
   /** The face provider the fixture names (or the built-in one), then the cloud; ready once it has learnt every gateway's status. */
   private async startCloud(opts: WorldOptions, host: string, cloudPassword: string): Promise<void> {
     const f = this.fixture;
+    const locks = opts.cloudLocks ?? cloudLocksOf(f.locks, this.apOf);
     let faceUrl = f.cloud.face_provider_url;
     if (faceUrl === 'builtin') {
-      const provider = await startBuiltinFaceProvider(
-        f.locks.flatMap((l) => l.members.map((m) => ({ idNum: m.id_num, faceSha256: m.face_sha256 }))),
-      );
+      const provider = await startBuiltinFaceProvider(locks.members());
       this.closers.push(() => provider.close());
       faceUrl = provider.url;
     }
@@ -232,13 +240,7 @@ export class World extends WorldParts {
         appId: a.app_id, appSecret: a.app_secret, corpIds: a.corp_ids,
         pushUrl: a.push_url === 'sink' ? `${this.control.url}/sink/${encodeURIComponent(a.app_id)}` : a.push_url,
       })),
-      locks: f.locks.map((l) => ({
-        lockId: l.lock_id, mac: l.mac, secretHex: l.secret_hex, corpId: l.corp_id, name: l.name, descr: l.descr,
-        master: l.master, deviceVer: l.device_ver, firmwareVer: l.firmware_ver, isInit: l.is_init, isBind: l.is_bind,
-        isDel: l.is_del, initAt: l.init_at, bindAt: l.bind_at, seqStart: l.seq_start,
-        members: l.members.map((m) => ({ uid: m.uid, name: m.name, idNum: m.id_num, faceSha256: m.face_sha256 })),
-        apId: this.apOf.get(l.lock_id) ?? null,
-      })),
+      locks,
       mqtt: { url: this.mqttUrl, password: cloudPassword, namespace: this.namespace },
       host,
       port: opts.apiPort ?? 0,
