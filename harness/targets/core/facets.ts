@@ -216,6 +216,11 @@ export interface LinkFacet {
   probe(apId: number, req: { cmd?: Record<string, unknown>; raw?: string; copies?: number; waitMs: number }): Promise<ProbeResult>;
   /** Power-cycle a simulated gateway (its ids start at 1 again); absent on a gateway the harness does not run. */
   reboot?(apId: number): Promise<void>;
+  /**
+   * The broker holds the next command the cloud sends gateway `apId` for `holdMs` before routing it, so
+   * requests sent together all reach the cloud while it is in flight (TEST-PLAN GW-03); unused, it lapses in 10 s.
+   */
+  holdNextCommand(apId: number, holdMs: number): Promise<void>;
 }
 
 /** Every facet a target may offer one test. */
