@@ -158,11 +158,17 @@ export class Broker {
   }
 
   /**
-   * Hold the next command the cloud sends gateway `apId` for `holdMs` before routing it, if one comes
-   * within `withinMs` (command-holds.ts; TEST-PLAN GW-03). Out-of-range values throw a RangeError naming them.
+   * Hold the next command the cloud sends gateway `apId` before routing it, until `releaseCommands` or for
+   * `holdMs` at most, if one comes within `withinMs` (command-holds.ts; TEST-PLAN GW-03). Out-of-range
+   * values throw a RangeError naming them.
    */
   holdNextCommand(apId: number, holdMs: number, withinMs: number): void {
     this.holds.arm(apId, holdMs, withinMs);
+  }
+
+  /** Route what is held for gateway `apId` now and forget an unused hold; how many commands were held. */
+  releaseCommands(apId: number): number {
+    return this.holds.release(apId);
   }
 
   /** Forget every armed hold (between tests); a command held now is still routed when its hold ends. */

@@ -126,11 +126,10 @@ export function gatekeeper(b: BrokerBook, slowStrangers: boolean): Gate {
       // client is null only for a will left by another broker instance; there is none here.
       const identity = client ? identities.get(client) : undefined;
       if (identity && authorizePublish(identity, packet.topic, packet.retain)) {
-        // A held command is routed (and acknowledged to the cloud) when its hold ends; the cloud's later
-        // packets wait behind it, as aedes reads a client's next packets once these are handled.
-        const holdMs = identity.kind === 'cloud' ? holds.take(packet.topic) : 0;
-        if (holdMs === 0) return done(null);
-        return void setTimeout(() => done(null), holdMs).unref();
+        // A held command is routed (and acknowledged to the cloud) on release; the cloud's later packets
+        // wait behind it, as aedes reads a client's next packets once these are handled.
+        if (identity.kind === 'cloud' && holds.hold(packet.topic, () => done(null))) return;
+        return done(null);
       }
       counts.refusedPublish++;
       records.refuse(client ? usernames.get(client) : undefined, 'publish', `${packet.topic}${packet.retain ? ' (retain)' : ''}`);

@@ -121,3 +121,21 @@ test('hold: with the next command held, four opens sent at once are one 200 and 
     assert.deepEqual(await control(w, 'POST', `/gateways/${AP}/hold`, { hold_ms: 200, for: 1 }), { status: 400, body: { error: 'for is not a hold field (hold_ms, within_ms)' } });
     assert.equal((await control(w, 'POST', '/gateways/999/hold', { hold_ms: 200 })).status, 404);
   }));
+
+test('release: a command held for up to 5 s is routed once the three refusals are back, well inside the 500 ms ack timeout', T, () =>
+  withWorld(async (w) => {
+    assert.equal((await control(w, 'POST', `/gateways/${AP}/hold`, { hold_ms: 5000 })).status, 200);
+    let answered = 0;
+    let released: Promise<{ status: number; body: any }> | undefined;
+    const counted = async (): Promise<number> => {
+      const code = await open(w);
+      if (++answered === 3) released = control(w, 'POST', `/gateways/${AP}/release`);
+      return code;
+    };
+    const codes = await Promise.all([counted(), counted(), counted(), counted()]);
+    assert.deepEqual(codes.sort(), [200, 365, 365, 365]);
+    const r = await released!;
+    assert.equal(r.status, 200);
+    assert.ok(r.body.released === 0 || r.body.released === 1, JSON.stringify(r.body));
+    assert.deepEqual(await control(w, 'POST', '/gateways/999/release'), { status: 404, body: { error: 'no gateway 999' } });
+  }));

@@ -22,8 +22,11 @@ export function linkFacet(ctl: ControlClient, o: { ackTimeoutMs: number; reconne
       const body = { ...(req.cmd ? { cmd: req.cmd } : { raw: req.raw ?? '' }), copies: req.copies ?? 1, wait_ms: req.waitMs };
       return ctl.call<ProbeResult>('POST', `/gateways/${apId}/probe`, body);
     },
-    async holdNextCommand(apId, holdMs) {
-      await ctl.call('POST', `/gateways/${apId}/hold`, { hold_ms: holdMs });
+    async holdNextCommand(apId, maxHoldMs) {
+      await ctl.call('POST', `/gateways/${apId}/hold`, { hold_ms: maxHoldMs });
+    },
+    async releaseCommands(apId) {
+      return (await ctl.call<{ released: number }>('POST', `/gateways/${apId}/release`)).released;
     },
     ...(o.simulated ? { reboot: async (apId: number) => void (await ctl.call('POST', `/gateways/${apId}`, { reboot: true })) } : {}),
   };
