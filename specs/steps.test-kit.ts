@@ -11,8 +11,15 @@ export async function lockTime(lock: LockWith<'time'>): Promise<number> {
   return t;
 }
 
-/** Open several locks at once (DESIGN §3.3 open): bodies are signed first so the requests leave in the same tick. */
-export async function openAtOnce(api: ApiClient, locks: number[]): Promise<ApiResponse<null>[]> {
+/**
+ * Open several locks at once (DESIGN §3.3 open): bodies are signed first so the requests leave in the same tick.
+ * `onAnswer` runs as each answer arrives, before the others may have.
+ */
+export async function openAtOnce(api: ApiClient, locks: number[], onAnswer?: (r: ApiResponse<null>) => void): Promise<ApiResponse<null>[]> {
   const bodies = await Promise.all(locks.map((lock_id) => api.signedBody('/third/lock/open', { lock_id, attach: '' })));
-  return Promise.all(bodies.map((b) => api.send<null>('/third/lock/open', {}, { rawBody: JSON.stringify(b) })));
+  return Promise.all(bodies.map(async (b) => {
+    const r = await api.send<null>('/third/lock/open', {}, { rawBody: JSON.stringify(b) });
+    onAnswer?.(r);
+    return r;
+  }));
 }

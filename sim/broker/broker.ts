@@ -61,11 +61,13 @@ export class Broker {
 
   private readonly records: BrokerBook['records'];
   private readonly live: BrokerBook['live'];
+  private readonly holds: BrokerBook['holds'];
 
   private constructor(private readonly aedes: Aedes, private readonly server: Server, host: string, port: number, book: BrokerBook, maxPending: number) {
     const { counts, limits, guards, addresses } = book;
     this.records = book.records;
     this.live = book.live;
+    this.holds = book.holds;
     this.port = port;
     this.url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.stats = Object.defineProperty(counts, 'clients', { get: () => aedes.connectedClients, enumerable: true }) as BrokerStats;
@@ -153,6 +155,25 @@ export class Broker {
     for (const c of clients) (c.conn as unknown as Socket).destroy();
     this.records.of(username).drops += clients.length;
     return clients.length;
+  }
+
+  /**
+   * Hold the next command the cloud sends gateway `apId` before routing it, until `releaseCommands` or for
+   * `holdMs` at most, if one comes within `withinMs` (command-holds.ts; TEST-PLAN GW-03). Out-of-range
+   * values throw a RangeError naming them.
+   */
+  holdNextCommand(apId: number, holdMs: number, withinMs: number): void {
+    this.holds.arm(apId, holdMs, withinMs);
+  }
+
+  /** Route what is held for gateway `apId` now and forget an unused hold; how many commands were held. */
+  releaseCommands(apId: number): number {
+    return this.holds.release(apId);
+  }
+
+  /** Forget every armed hold (between tests); a command held now is still routed when its hold ends. */
+  clearHolds(): void {
+    this.holds.clear();
   }
 
   /**

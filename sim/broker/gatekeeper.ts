@@ -5,6 +5,7 @@ import {
 import { ClientIdBindings } from './client-ids.ts';
 import { aclRules } from './seeded.ts';
 import { ClientRecords } from './client-records.ts';
+import { CommandHolds } from './command-holds.ts';
 import type { GuardedStream } from './guarded-stream.ts';
 import { malformedReason } from './malformed.ts';
 import { DEFAULT_PACKET_LIMITS, type PacketLimits } from './packet-guard.ts';
@@ -44,6 +45,8 @@ export interface BrokerBook {
   readonly wills: WeakMap<Client, ConnectPacket['will']>;
   /** Whom each client id belongs to, connected or not, so another identity cannot take it over (acl.ts authorizeClientId). */
   readonly bindings: ClientIdBindings;
+  /** Commands of the cloud to hold before routing them (command-holds.ts; TEST-PLAN GW-03). */
+  readonly holds: CommandHolds;
 }
 
 export interface BookOptions {
@@ -66,6 +69,7 @@ export function newBook(opts: BookOptions): BrokerBook {
     identities: new WeakMap(),
     wills: new WeakMap(),
     bindings: new ClientIdBindings(),
+    holds: new CommandHolds(),
   };
 }
 
@@ -82,7 +86,7 @@ type Gate = Required<Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authori
 
 /** aedes' hooks: authentication (strangers slowed when `slowStrangers`), client-id ownership and the ACL. */
 export function gatekeeper(b: BrokerBook, slowStrangers: boolean): Gate {
-  const { cfg, counts, limits, guards, addresses, records, usernames, identities, wills, bindings } = b;
+  const { cfg, counts, limits, guards, addresses, records, usernames, identities, wills, bindings, holds } = b;
   return {
     preConnect(client, packet, done) {
       wills.set(client, packet.will);
@@ -121,7 +125,12 @@ export function gatekeeper(b: BrokerBook, slowStrangers: boolean): Gate {
     authorizePublish(client, packet, done) {
       // client is null only for a will left by another broker instance; there is none here.
       const identity = client ? identities.get(client) : undefined;
-      if (identity && authorizePublish(identity, packet.topic, packet.retain)) return done(null);
+      if (identity && authorizePublish(identity, packet.topic, packet.retain)) {
+        // A held command is routed (and acknowledged to the cloud) on release; the cloud's later packets
+        // wait behind it, as aedes reads a client's next packets once these are handled.
+        if (identity.kind === 'cloud' && holds.hold(packet.topic, () => done(null))) return;
+        return done(null);
+      }
       counts.refusedPublish++;
       records.refuse(client ? usernames.get(client) : undefined, 'publish', `${packet.topic}${packet.retain ? ' (retain)' : ''}`);
       // MQTT 3.1.1 cannot NACK a publish; aedes closes the connection (MQTT-3.3.5-2).

@@ -59,8 +59,34 @@ export async function probe(world: WorldParts, body: Record<string, unknown>, id
   return cloud.probeGateway(apId, { cmd: { ...op, lock_id: cmd.lock_id, ...(cmd.id ? { id: cmd.id as string } : {}) }, copies, waitMs });
 }
 
-/** `POST /reset`: a fresh cloud and an empty push sink; broker, gateways and locks untouched (DESIGN §12). */
+/** How long an armed hold waits for its command by default, ms (`within_ms`). */
+const HOLD_WITHIN_MS = 10_000;
+
+/**
+ * `POST /gateways/{id}/hold` `{"hold_ms": n, "within_ms"?: n}`: the broker holds the next command the
+ * cloud sends this gateway before routing it, until `/release` or for `hold_ms` at most, if one comes
+ * within `within_ms` (default 10000): requests sent together then all reach the cloud while that command
+ * is in flight (TEST-PLAN GW-03).
+ */
+export function holdCommand(world: WorldParts, body: Record<string, unknown>, id: string | undefined): unknown {
+  const apId = fixtureGateway(world, id);
+  const { broker } = embedded(world);
+  for (const k of Object.keys(body)) if (k !== 'hold_ms' && k !== 'within_ms') throw new BadInput(`${k} is not a hold field (hold_ms, within_ms)`);
+  const withinMs = body.within_ms ?? HOLD_WITHIN_MS;
+  // The broker checks the ranges and names the field (RangeError → 400).
+  broker.holdNextCommand(apId, body.hold_ms as number, withinMs as number);
+  return { ap_id: apId, hold_ms: body.hold_ms, within_ms: withinMs };
+}
+
+/** `POST /gateways/{id}/release`: what the broker holds for this gateway is routed now, an unused hold forgotten. */
+export function releaseCommands(world: WorldParts, id: string | undefined): unknown {
+  const apId = fixtureGateway(world, id);
+  return { ap_id: apId, released: embedded(world).broker.releaseCommands(apId) };
+}
+
+/** `POST /reset`: a fresh cloud and an empty push sink, no command hold armed; broker, gateways and locks untouched (DESIGN §12). */
 export async function resetWorld(world: WorldParts): Promise<unknown> {
+  world.broker?.clearHolds();
   await world.resetCloud();
   return { api: world.cloud?.url ?? '' };
 }

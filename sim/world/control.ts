@@ -8,7 +8,7 @@ import { BadInput, ControlError, pathSegment, readJsonObject, sendJson } from '.
 import { lockBleUnlock, lockKeypad, lockKnobs, lockTimeSync, lockView } from './control-locks.ts';
 import { journalView } from './control-journal.ts';
 import { gatewayRatesView, injectedView, rateOf, setGatewayRates } from './control-faults.ts';
-import { dropGateway, gatewayMqtt, probe, resetWorld } from './control-gateways.ts';
+import { dropGateway, gatewayMqtt, holdCommand, probe, releaseCommands, resetWorld } from './control-gateways.ts';
 import { quietRoute } from './quiet.ts';
 
 type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[], query: URLSearchParams) => unknown | Promise<unknown>;
@@ -134,6 +134,8 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['GET', /^\/gateways\/(\d+)\/mqtt$/, (w, _b, [id]) => gatewayMqtt(w, id)],
   ['POST', /^\/gateways\/(\d+)\/drop$/, (w, _b, [id]) => dropGateway(w, id)],
   ['POST', /^\/gateways\/(\d+)\/probe$/, (w, b, [id]) => probe(w, b, id)],
+  ['POST', /^\/gateways\/(\d+)\/hold$/, (w, b, [id]) => holdCommand(w, b, id)],
+  ['POST', /^\/gateways\/(\d+)\/release$/, (w, _b, [id]) => releaseCommands(w, id)],
   ['POST', /^\/reset$/, (w) => resetWorld(w)],
   ['GET', /^\/push$/, (w) => w.sink.list()],
   ['DELETE', /^\/push$/, (w) => { w.sink.clear(); return {}; }],

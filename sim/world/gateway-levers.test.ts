@@ -105,3 +105,37 @@ test('an external gateway: no virtual gateway runs, its locks are offline until 
     const view = (await control(w, 'GET', '/world')).body.gateways.find((g: { ap_id: number }) => g.ap_id === AP);
     assert.deepEqual(view, { ap_id: AP, online: false, external: true });
   }, [AP]));
+
+test('hold: with the next command held, four opens sent at once are one 200 and three 365; bad fields are 400s naming them', T, () =>
+  withWorld(async (w) => {
+    const r = await control(w, 'POST', `/gateways/${AP}/hold`, { hold_ms: 200 });
+    assert.deepEqual(r, { status: 200, body: { ap_id: AP, hold_ms: 200, within_ms: 10_000 } });
+    const started = performance.now();
+    const timed = async (): Promise<[number, number]> => [await open(w), performance.now() - started];
+    const answers = await Promise.all([timed(), timed(), timed(), timed()]);
+    assert.deepEqual(answers.map(([code]) => code).sort(), [200, 365, 365, 365]);
+    const [, openedMs] = answers.find(([code]) => code === 200)!;
+    assert.ok(openedMs >= 200, `the open answered 200 after ${openedMs.toFixed(1)} ms: its command was not held`);
+    assert.deepEqual(await control(w, 'POST', `/gateways/${AP}/hold`, { hold_ms: '200' }), { status: 400, body: { error: 'hold_ms must be an integer 1…10000' } });
+    assert.deepEqual(await control(w, 'POST', `/gateways/${AP}/hold`, { hold_ms: 200, within_ms: 0 }), { status: 400, body: { error: 'within_ms must be an integer 1…60000' } });
+    assert.deepEqual(await control(w, 'POST', `/gateways/${AP}/hold`, { hold_ms: 200, for: 1 }), { status: 400, body: { error: 'for is not a hold field (hold_ms, within_ms)' } });
+    assert.equal((await control(w, 'POST', '/gateways/999/hold', { hold_ms: 200 })).status, 404);
+  }));
+
+test('release: a command held for up to 5 s is routed once the three refusals are back, well inside the 500 ms ack timeout', T, () =>
+  withWorld(async (w) => {
+    assert.equal((await control(w, 'POST', `/gateways/${AP}/hold`, { hold_ms: 5000 })).status, 200);
+    let answered = 0;
+    let released: Promise<{ status: number; body: any }> | undefined;
+    const counted = async (): Promise<number> => {
+      const code = await open(w);
+      if (++answered === 3) released = control(w, 'POST', `/gateways/${AP}/release`);
+      return code;
+    };
+    const codes = await Promise.all([counted(), counted(), counted(), counted()]);
+    assert.deepEqual(codes.sort(), [200, 365, 365, 365]);
+    const r = await released!;
+    assert.equal(r.status, 200);
+    assert.ok(r.body.released === 0 || r.body.released === 1, JSON.stringify(r.body));
+    assert.deepEqual(await control(w, 'POST', '/gateways/999/release'), { status: 404, body: { error: 'no gateway 999' } });
+  }));

@@ -67,6 +67,7 @@ export async function resetWorld(world: WorldParts): Promise<void> {
   world.sink.reset();
   // The fixture's own rates are part of its start (docs/fixture-file.md §7 `faults`).
   applyFixtureFaults(world);
-  // Each test starts with a clean broker record of every client (TEST-PLAN GWP-06 on sim).
+  // Each test starts with a clean broker record of every client (TEST-PLAN GWP-06 on sim) and no command hold armed.
   world.broker?.resetRecords();
+  world.broker?.clearHolds();
 }

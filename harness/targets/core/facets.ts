@@ -234,6 +234,14 @@ export interface LinkFacet {
   probe(apId: number, req: { cmd?: Record<string, unknown>; raw?: string; copies?: number; waitMs: number }): Promise<ProbeResult>;
   /** Power-cycle a simulated gateway (its ids start at 1 again); absent on a gateway the harness does not run. */
   reboot?(apId: number): Promise<void>;
+  /**
+   * The broker holds the next command the cloud sends gateway `apId` before routing it, until
+   * `releaseCommands` or for `maxHoldMs`, so requests sent together all reach the cloud while it is in
+   * flight (TEST-PLAN GW-03); unused, the hold lapses in 10 s.
+   */
+  holdNextCommand(apId: number, maxHoldMs: number): Promise<void>;
+  /** Route what the broker holds for gateway `apId` now and forget an unused hold; how many commands were held. */
+  releaseCommands(apId: number): Promise<number>;
 }
 
 /** Every facet a target may offer one test. */
