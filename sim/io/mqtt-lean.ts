@@ -86,18 +86,36 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
   private pending: Pending[] | null = null;
   /** QoS-0 publishes made while down, sent on the next connection. */
   private queued: Buffer[] | null = null;
+  /** The CONNECT, made once for every connection; the options themselves are not kept (a field each is smaller). */
   private readonly connectBytes: Buffer;
+  private readonly url: string;
   private readonly host: string;
   private readonly port: number;
+  private readonly tls: LeanMqttOptions['tls'];
+  private readonly keepaliveMs: number;
+  private readonly pingTimeoutMs: number;
+  private readonly reconnectPeriodMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly maxPacketBytes: number;
 
-  constructor(private readonly o: LeanMqttOptions, private readonly handler: MqttHandler) {
+  constructor(o: LeanMqttOptions, private readonly handler: MqttHandler) {
+    this.url = o.url;
     const u = new URL(o.url);
     this.host = u.hostname.replace(/^\[(.*)\]$/, '$1');
     const tls = ['mqtts:', 'ssl:', 'tls:'].includes(u.protocol);
     if (!tls && u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') throw new Error(`lean MQTT url: scheme must be mqtt: tcp: mqtts: ssl: or tls:, got "${u.protocol}"`);
     this.port = u.port === '' ? (tls ? 8883 : 1883) : Number(u.port);
-    if (tls) o.tls ??= {};
-    this.connectBytes = encodeConnect(o);
+    this.tls = tls ? (o.tls ?? {}) : undefined;
+    this.keepaliveMs = o.keepaliveS * 1000;
+    this.pingTimeoutMs = o.pingTimeoutMs ?? this.keepaliveMs;
+    this.reconnectPeriodMs = o.reconnectPeriodMs;
+    this.connectTimeoutMs = o.connectTimeoutMs;
+    this.maxPacketBytes = o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+    // Its own memory, not a slice of Node's shared 8 KB pool: a kept slice would keep the whole pool, and every
+    // transient buffer made from it, alive for the client's life.
+    const connect = encodeConnect(o);
+    this.connectBytes = Buffer.allocUnsafeSlow(connect.length);
+    connect.copy(this.connectBytes);
     this.open();
   }
 
@@ -146,24 +164,19 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
   /** The shared timer's call: a connect that took too long, a keep-alive due, a PINGRESP missed, or time to reconnect. */
   due(now: number): void {
     if (this.state === 'waiting') return this.open();
-    if (this.state === 'connecting') return this.lose(new Error(`MQTT ${this.o.url}: no CONNACK within ${this.o.connectTimeoutMs} ms`));
+    if (this.state === 'connecting') return this.lose(new Error(`MQTT ${this.url}: no CONNACK within ${this.connectTimeoutMs} ms`));
     if (this.state !== 'up') return;
-    if (this.pingSent) return this.lose(new Error(`MQTT ${this.o.url}: no PINGRESP within ${this.pingTimeoutMs} ms`));
-    const keepaliveMs = this.o.keepaliveS * 1000;
-    if (now - this.lastSentAt < keepaliveMs) return setDeadline(this, this.lastSentAt + keepaliveMs);
+    if (this.pingSent) return this.lose(new Error(`MQTT ${this.url}: no PINGRESP within ${this.pingTimeoutMs} ms`));
+    if (now - this.lastSentAt < this.keepaliveMs) return setDeadline(this, this.lastSentAt + this.keepaliveMs);
     this.write(PINGREQ);
     this.pingSent = true;
     setDeadline(this, now + this.pingTimeoutMs);
   }
 
-  private get pingTimeoutMs(): number {
-    return this.o.pingTimeoutMs ?? this.o.keepaliveS * 1000;
-  }
-
   private open(): void {
     this.state = 'connecting';
     const raw = netConnect({ host: this.host, port: this.port, noDelay: true });
-    const tls = this.o.tls;
+    const tls = this.tls;
     const socket = (tls ? tlsConnect({ ...tls, servername: tls.servername ?? this.host, socket: raw }) : raw) as Owned;
     socket[OWNER] = this;
     socket.on(tls ? 'secureConnect' : 'connect', onSocketOpen);
@@ -171,7 +184,7 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
     this.socket = socket;
-    setDeadline(this, transportNow() + this.o.connectTimeoutMs);
+    setDeadline(this, transportNow() + this.connectTimeoutMs);
   }
 
   /** The socket is open: CONNECT goes first. */
@@ -186,7 +199,7 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
     this.partial = null;
     let at = 0;
     while (at < buf.length && socket === this.socket) {
-      const d = decodePacket(buf, at, this.o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES);
+      const d = decodePacket(buf, at, this.maxPacketBytes);
       if (d.ok === 'partial') {
         // A copy: the rest of a socket's chunk is not kept alive for a few bytes.
         this.partial = Buffer.from(buf.subarray(at));
@@ -194,7 +207,7 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
       }
       if (!d.ok) {
         this.malformed++;
-        return this.lose(new Error(`MQTT ${this.o.url}: malformed packet from the broker: ${d.error}`));
+        return this.lose(new Error(`MQTT ${this.url}: malformed packet from the broker: ${d.error}`));
       }
       at += d.size;
       this.handle(d.packet);
@@ -212,9 +225,9 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
     this.failPending(new Error('MQTT connection lost'), true);
     if (this.state === 'ended') return;
     this.state = 'waiting';
-    setDeadline(this, transportNow() + this.o.reconnectPeriodMs);
+    setDeadline(this, transportNow() + this.reconnectPeriodMs);
     // Told after the reconnect is planned: the handler may end the client instead.
-    const why = err ?? (wasUp ? null : new Error(`MQTT connection to ${this.o.url} closed before its CONNACK`));
+    const why = err ?? (wasUp ? null : new Error(`MQTT connection to ${this.url} closed before its CONNACK`));
     if (why) this.handler.error(why);
   }
 
@@ -232,18 +245,18 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
         return this.answered(p.messageId, p.granted.includes(SUBACK_FAILURE) ? new Error(`MQTT SUBACK ${p.messageId}: subscription refused (0x80)`) : null);
       case 'pingresp':
         this.pingSent = false;
-        return setDeadline(this, this.lastSentAt + this.o.keepaliveS * 1000);
+        return setDeadline(this, this.lastSentAt + this.keepaliveMs);
     }
   }
 
   private connack(returnCode: number): void {
-    if (this.state !== 'connecting') return this.lose(new Error(`MQTT ${this.o.url}: a second CONNACK`));
+    if (this.state !== 'connecting') return this.lose(new Error(`MQTT ${this.url}: a second CONNACK`));
     if (returnCode !== 0) {
-      const err = Object.assign(new Error(`MQTT ${this.o.url}: connection refused, CONNACK code ${returnCode} (${CONNACK_REFUSALS[returnCode] ?? 'unknown code'})`), { code: returnCode });
+      const err = Object.assign(new Error(`MQTT ${this.url}: connection refused, CONNACK code ${returnCode} (${CONNACK_REFUSALS[returnCode] ?? 'unknown code'})`), { code: returnCode });
       return this.lose(err);
     }
     this.state = 'up';
-    setDeadline(this, this.o.keepaliveS > 0 ? transportNow() + this.o.keepaliveS * 1000 : -1);
+    setDeadline(this, this.keepaliveMs > 0 ? transportNow() + this.keepaliveMs : -1);
     // What waited for a connection goes first, oldest first; a QoS-1 publish sent before is marked a resend.
     for (const q of this.queued ?? []) this.write(q);
     this.queued = null;
