@@ -158,7 +158,11 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
   }
 
   drop(): void {
-    this.socket?.destroy();
+    const socket = this.socket;
+    if (!socket) return;
+    // Down at once (the gateway reads `connected` right after a link-drop lever), not at the socket's 'close'.
+    this.closed(socket);
+    socket.destroy();
   }
 
   /** The shared timer's call: a connect that took too long, a keep-alive due, a PINGRESP missed, or time to reconnect. */
