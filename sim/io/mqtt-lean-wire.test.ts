@@ -16,6 +16,22 @@ const accepting = (pong: boolean) => ScriptedBroker.start((c, p) => {
   if (p.type === PINGREQ && pong) c.socket.write(PINGRESP);
 });
 
+// First in the file: a timer left behind by an earlier test's clients would be cleared by this one's first deadline and hide a leak.
+test('one timer serves every client of the process: 30 connected clients with keep-alive hold at most one Node timer', T, async () => {
+  const broker = await accepting(true);
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const clients = Array.from({ length: 30 }, (_, i) => new LeanMqtt(gw7(broker.url, { clientId: `gw-${i}`, keepaliveS: 5 }), new Heard()));
+  try {
+    await new Heard().until('30 connected', () => clients.every((c) => c.connected));
+    assert.ok(timers() - before <= 1, `${timers() - before} timers for 30 clients`);
+  } finally {
+    await Promise.all(clients.map((c) => c.end(true)));
+    await broker.close();
+  }
+  assert.equal(timers(), before, 'the shared timer stops once no client waits on it');
+});
+
 test('keep-alive: an idle client sends PINGREQ after its keep-alive and stays up while the broker answers', T, async () => {
   const broker = await accepting(true);
   const heard = new Heard();
@@ -99,21 +115,6 @@ test('packets packed into one write and one split byte by byte are read whole; a
     await client.end(true);
     await broker.close();
   }
-});
-
-test('one timer serves every client of the process: 30 connected clients with keep-alive hold at most one Node timer', T, async () => {
-  const broker = await accepting(true);
-  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  const before = timers();
-  const clients = Array.from({ length: 30 }, (_, i) => new LeanMqtt(gw7(broker.url, { clientId: `gw-${i}`, keepaliveS: 5 }), new Heard()));
-  try {
-    await new Heard().until('30 connected', () => clients.every((c) => c.connected));
-    assert.ok(timers() - before <= 1, `${timers() - before} timers for 30 clients`);
-  } finally {
-    await Promise.all(clients.map((c) => c.end(true)));
-    await broker.close();
-  }
-  assert.equal(timers(), before, 'the shared timer stops once no client waits on it');
 });
 
 test('a CONNACK that never comes: the connect timeout ends that attempt and names it', T, async () => {
