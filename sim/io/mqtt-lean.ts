@@ -86,8 +86,12 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
   private pending: Pending[] | null = null;
   /** QoS-0 publishes made while down, sent on the next connection. */
   private queued: Buffer[] | null = null;
-  /** The CONNECT, made once for every connection; the options themselves are not kept (a field each is smaller). */
-  private readonly connectBytes: Buffer;
+  /**
+   * The CONNECT, made once for every connection, as a one-byte string: a kept Buffer costs a view, an
+   * ArrayBuffer and its backing store (~300 B), or as a slice it keeps Node's whole 8 KB pool alive.
+   * The options themselves are not kept (a field each is smaller).
+   */
+  private readonly connectBytes: string;
   private readonly url: string;
   private readonly host: string;
   private readonly port: number;
@@ -111,11 +115,7 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
     this.reconnectPeriodMs = o.reconnectPeriodMs;
     this.connectTimeoutMs = o.connectTimeoutMs;
     this.maxPacketBytes = o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
-    // Its own memory, not a slice of Node's shared 8 KB pool: a kept slice would keep the whole pool, and every
-    // transient buffer made from it, alive for the client's life.
-    const connect = encodeConnect(o);
-    this.connectBytes = Buffer.allocUnsafeSlow(connect.length);
-    connect.copy(this.connectBytes);
+    this.connectBytes = encodeConnect(o).toString('latin1');
     this.open();
   }
 
@@ -193,7 +193,9 @@ export class LeanMqtt implements GatewayMqtt, Deadline {
 
   /** The socket is open: CONNECT goes first. */
   opened(socket: Owned): void {
-    if (socket === this.socket) this.write(this.connectBytes);
+    if (socket !== this.socket) return;
+    socket.write(this.connectBytes, 'latin1');
+    this.lastSentAt = transportNow();
   }
 
   /** Bytes from the broker: whole packets are handled, the tail of a split one kept until the rest arrives. */
