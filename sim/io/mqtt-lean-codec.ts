@@ -15,7 +15,7 @@ export type ServerPacket =
 /** One packet read (`size` bytes from the offset), more bytes needed, or bytes that are no packet we accept. */
 export type Decoded = { ok: true; packet: ServerPacket; size: number } | { ok: 'partial' } | { ok: false; error: string };
 
-const PARTIAL: Decoded = { ok: 'partial' };
+const PARTIAL = { ok: 'partial' } as const;
 
 /** CONNACK return codes of MQTT 3.1.1 §3.2.2.3, in mqtt.js's words (logs read the same as before). */
 export const CONNACK_REFUSALS: Readonly<Record<number, string>> = {
@@ -118,12 +118,11 @@ function id(messageId: number): Buffer {
   return Buffer.from([messageId >> 8, messageId & 0xff]);
 }
 
-/**
- * Read one packet at `offset`: `partial` while its bytes are not all there, an error for a length over
- * `maxBytes` (said from the header, before a byte of the body is kept) or bytes no broker sends a client.
- */
-export function decodePacket(buf: Buffer, offset: number, maxBytes: number): Decoded {
-  if (buf.length - offset < 2) return PARTIAL;
+/** A packet's fixed header (§2.2): its first byte, its remaining length, and where its body starts. */
+export type FixedHeader = { ok: true; first: number; remaining: number; bodyAt: number } | { ok: 'partial' } | { ok: false; error: string };
+
+/** The fixed header at `offset`, `partial` until its length bytes are all there. */
+export function readFixedHeader(buf: Buffer, offset: number): FixedHeader {
   let remaining = 0;
   let mult = 1;
   let at = offset + 1;
@@ -131,16 +130,24 @@ export function decodePacket(buf: Buffer, offset: number, maxBytes: number): Dec
     if (at >= buf.length) return PARTIAL;
     const digit = buf[at++]!;
     remaining += (digit & 0x7f) * mult;
-    if ((digit & 0x80) === 0) break;
+    if ((digit & 0x80) === 0) return { ok: true, first: buf[offset]!, remaining, bodyAt: at };
     mult *= 128;
     if (at - offset > 4) return { ok: false, error: 'remaining length longer than 4 bytes (MQTT 3.1.1 §2.2.3)' };
   }
+}
+
+/**
+ * Read one packet at `offset`: `partial` while its bytes are not all there, an error for a length over
+ * `maxBytes` (said from the header, before a byte of the body is kept) or bytes no broker sends a client.
+ */
+export function decodePacket(buf: Buffer, offset: number, maxBytes: number): Decoded {
+  const h = readFixedHeader(buf, offset);
+  if (h.ok !== true) return h;
+  const { remaining, bodyAt } = h;
   if (remaining > maxBytes) return { ok: false, error: `remaining length ${remaining} is over the ${maxBytes}-byte limit` };
-  if (buf.length - at < remaining) return PARTIAL;
-  const size = at - offset + remaining;
-  const body = buf.subarray(at, at + remaining);
-  const read = readBody(buf[offset]!, body);
-  return typeof read === 'string' ? { ok: false, error: read } : { ok: true, packet: read, size };
+  if (buf.length - bodyAt < remaining) return PARTIAL;
+  const read = readBody(h.first, buf.subarray(bodyAt, bodyAt + remaining));
+  return typeof read === 'string' ? { ok: false, error: read } : { ok: true, packet: read, size: bodyAt - offset + remaining };
 }
 
 /** The packet of type/flags `first` with body `b`, or what is wrong with it. */

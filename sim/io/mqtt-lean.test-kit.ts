@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { listenOn, urlOf } from './http.ts';
 import { waitUntil } from './wait.ts';
 import type { LeanMqttOptions, MqttHandler } from './mqtt-lean.ts';
+import { readFixedHeader } from './mqtt-lean-codec.ts';
 
 /** What a client told its owner. */
 export class Heard implements MqttHandler {
@@ -88,18 +89,10 @@ export class ScriptedBroker {
 }
 
 function frame(buf: Buffer): { packet: ClientPacket; size: number } | null {
-  let remaining = 0;
-  let mult = 1;
-  let at = 1;
-  for (;;) {
-    if (at >= buf.length) return null;
-    const digit = buf[at++]!;
-    remaining += (digit & 0x7f) * mult;
-    if ((digit & 0x80) === 0) break;
-    mult *= 128;
-  }
-  if (buf.length < at + remaining) return null;
-  return { packet: { type: buf[0]! >> 4, flags: buf[0]! & 15, body: Buffer.from(buf.subarray(at, at + remaining)) }, size: at + remaining };
+  const h = readFixedHeader(buf, 0);
+  if (h.ok === false) throw new Error(`scripted broker: ${h.error}`);
+  if (h.ok === 'partial' || buf.length < h.bodyAt + h.remaining) return null;
+  return { packet: { type: h.first >> 4, flags: h.first & 15, body: Buffer.from(buf.subarray(h.bodyAt, h.bodyAt + h.remaining)) }, size: h.bodyAt + h.remaining };
 }
 
 export const CONNACK_OK = Buffer.from([0x20, 0x02, 0x00, 0x00]);
