@@ -43,11 +43,6 @@ export function setDeadline(owner: Deadline, at: number): void {
   if (at < timerAt) arm(at);
 }
 
-/** How many owners have a deadline (for tests: one timer, however many clients). */
-export function armedDeadlines(): number {
-  return armedOwners;
-}
-
 function reset(): void {
   times.length = 0;
   owners.length = 0;
