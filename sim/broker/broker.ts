@@ -170,6 +170,22 @@ export class Broker {
     };
   }
 
+  /**
+   * Tap every publish the broker authorized (client publishes and wills), called before it answers the
+   * PUBACK of a QoS 1 one — aedes acknowledges before it delivers, so `onPublish` comes too late to tell a
+   * message in transit from none (DESIGN §9 `GET /quiet`). Returns the function that removes the tap.
+   */
+  onAuthorizedPublish(listener: (topic: string) => void): () => void {
+    const inner = this.aedes.authorizePublish;
+    this.aedes.authorizePublish = (client, packet, done) => inner.call(this.aedes, client, packet, (err) => {
+      if (!err) listener(packet.topic);
+      done(err);
+    });
+    return () => {
+      this.aedes.authorizePublish = inner;
+    };
+  }
+
   /** Stop accepting, destroy every client socket and close aedes; never waits on a client. */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -158,6 +158,15 @@ export class Cloud {
   }
 
   /**
+   * What the cloud still has in hand that could end in a push (DESIGN §9 `GET /quiet`): commands awaiting
+   * their ack and pushes queued, being delivered or waiting out a retry's back-off (§3.4). Compensations
+   * owed between their tries are not: a `pwd_del` pushes nothing, and its try in flight is a command here.
+   */
+  pendingWork(): string[] {
+    return [...(this.rpc.idle ? [] : ['commands awaiting their ack']), ...(this.push.idle ? [] : ['pushes queued or retrying'])];
+  }
+
+  /**
    * Back to the state of `create` without restarting a server (a world reset between tests): wait until
    * no command awaits its ack and no push is queued (bounded by `timeoutMs`), then forget seqs, user
    * passwords, flags, face attempts and seen events.

@@ -187,6 +187,7 @@ export class GatewayRpc implements GatewayLink {
    * process, and the next message is served.
    */
   private guarded(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    if (!packet.retain) this.opts.stats.mqttReceived++;
     try {
       this.onMessage(topic, payload, packet);
     } catch (e) {

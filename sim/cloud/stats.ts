@@ -22,6 +22,11 @@ export interface CloudStats {
   internalErrors: number;
   /** Bodies refused for size (413). */
   bodyTooLarge: number;
+  /**
+   * MQTT messages handled as they were published (not a retained one replayed at a subscription): the
+   * world compares it with what the broker accepted for the cloud to know none is in transit (DESIGN §9 `GET /quiet`).
+   */
+  mqttReceived: number;
   /** Malformed or unexpected MQTT messages dropped. */
   mqttDropped: number;
   /** MQTT connection errors (the client reconnects by itself). */
@@ -53,7 +58,7 @@ export interface CloudStats {
 /** A fresh set of zeroed counters. */
 export function newCloudStats(): CloudStats {
   return {
-    requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, acksForged: 0, ackTimeouts: 0,
+    requests: 0, internalErrors: 0, bodyTooLarge: 0, mqttReceived: 0, mqttDropped: 0, mqttErrors: 0, acksIgnored: 0, acksForged: 0, ackTimeouts: 0,
     eventsDuplicate: 0, pushesSent: 0, pushFailures: 0, pushRetries: 0, pushDropped: 0, compensationsSent: 0, compensationsGivenUp: 0, recentErrors: [],
   };
 }

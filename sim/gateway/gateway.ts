@@ -27,6 +27,10 @@ export class VirtualGateway {
   private readonly statsNow = { commands: 0, duplicates: 0, dropped: 0, events: 0, eventsHeldBack: 0 };
   private readonly eventBuffer: EventBuffer<object>;
   private flushing = false;
+  /** Commands being handled (their pauses, the lock's answer, the ack's publish) and stray publishes not yet acknowledged. */
+  private handling = 0;
+  /** A session is set up and its online status not yet acknowledged by the broker (`onSession` … `onUp`). */
+  private settingUp = false;
   /** Events dropped in the current outage (logged once when it begins, and its total when it ends). */
   private outageDrops = 0;
 
@@ -52,6 +56,8 @@ export class VirtualGateway {
    */
   private opening: Promise<GatewayMqtt> | null = null;
   private transitions: Promise<void> = Promise.resolve();
+  /** Transitions queued or running (`setOnline`, `reboot`). */
+  private transitioning = 0;
   private nextEventId: number;
   private closed = false;
 
@@ -101,6 +107,21 @@ export class VirtualGateway {
     return gw;
   }
 
+  /**
+   * What this gateway still has on its way to the broker, or undefined when nothing (DESIGN §9 `GET /quiet`):
+   * a transition or session set-up, a reconnect its MQTT client will make by itself, a command being handled
+   * (latency included), events waiting on a live uplink. Events held by a partition or an outage are not
+   * on their way: they leave only when a test heals the gateway, and then this says so.
+   */
+  get pendingWork(): string | undefined {
+    if (this.opening || this.transitioning) return 'connecting or disconnecting';
+    if (this.client && !this.client.connected) return 'reconnecting';
+    if (this.client && this.settingUp) return 'publishing its online status';
+    if (this.handling > 0) return `${this.handling} command(s) or publish(es) in hand`;
+    if (this.flushing || (this.uplinkUp && this.eventBuffer.length > 0)) return `delivering ${this.eventBuffer.length} event(s)`;
+    return undefined;
+  }
+
   /** Connected and not cleanly disconnected. */
   get online(): boolean {
     return this.client !== null && this.client.connected;
@@ -137,7 +158,13 @@ export class VirtualGateway {
   /** false: publish retained `{"online":false}`, then disconnect cleanly; true: reconnect (status true). */
   setOnline(online: boolean): Promise<void> {
     // One transition at a time: a reconnect must not race the clean disconnect before it.
-    const run = this.transitions.then(() => (online ? this.goOnline() : this.goOffline()));
+    return this.transition(() => (online ? this.goOnline() : this.goOffline()));
+  }
+
+  /** Run `step` after every earlier transition, counted while queued or running (`pendingWork`). */
+  private transition(step: () => Promise<void>): Promise<void> {
+    this.transitioning++;
+    const run = this.transitions.then(step).finally(() => void this.transitioning--);
     this.transitions = run.catch(() => {});
     return run;
   }
@@ -163,7 +190,7 @@ export class VirtualGateway {
    * will), the gateway forgets its command ids and counts events from 1 again, then reconnects.
    */
   reboot(): Promise<void> {
-    const run = this.transitions.then(async () => {
+    return this.transition(async () => {
       const client = this.client;
       this.client = null;
       void client?.end(true);
@@ -171,8 +198,6 @@ export class VirtualGateway {
       this.nextEventId = 1;
       await this.goOnline();
     });
-    this.transitions = run.catch(() => {});
-    return run;
   }
 
   /** Clean disconnect like `setOnline(false)`, then release every link and timer. */
@@ -206,7 +231,7 @@ export class VirtualGateway {
       // Bound methods rather than arrow properties: one gateway of a fleet among thousands (tsx names each arrow, ~300 B).
       onSession: this.sessionStarted.bind(this),
       onMessage: this.onMessage.bind(this),
-      onUp: this.flushEvents.bind(this),
+      onUp: this.sessionUp.bind(this),
       clean: this.opts.cleanSession ?? true,
       statusRepeats: this.opts.statusRepeats ?? 0,
       dress: this.extras.dress,
@@ -227,7 +252,14 @@ export class VirtualGateway {
 
   /** A new MQTT session is set up (DESIGN §4 event ids: `per-connection` counts from 1 again). */
   private sessionStarted(): void {
+    this.settingUp = true;
     if (this.opts.eventIds === 'per-connection') this.nextEventId = 1;
+  }
+
+  /** The session's `cmd` is subscribed and its online status acknowledged: what waited goes out. */
+  private sessionUp(): void {
+    this.settingUp = false;
+    void this.flushEvents();
   }
 
   private get connectTimeoutMs(): number {
@@ -236,6 +268,15 @@ export class VirtualGateway {
 
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
     if (topic !== gatewayTopic(this.apId, 'cmd', this.namespace)) return;
+    this.handling++;
+    try {
+      await this.onCommand(payload);
+    } finally {
+      this.handling--;
+    }
+  }
+
+  private async onCommand(payload: Buffer): Promise<void> {
     if (this.redeliverNext > 0) {
       this.redeliverNext--;
       // Fault hook: the same QoS 1 message arrives again once the first copy is handled (a lost PUBACK).
@@ -313,7 +354,9 @@ export class VirtualGateway {
     else setImmediate(() => void this.flushEvents());
     // Any topic besides its own (only a seeded seam names one): sent as is, for the broker to judge (TEST-PLAN GWP-06).
     for (const other of this.seams.eventTopicsOf(this.apId).filter((ap) => ap !== this.apId)) {
-      if (this.uplinkUp) void this.client?.publish(gatewayTopic(other, 'event', this.namespace), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {});
+      if (!this.uplinkUp || !this.client) continue;
+      this.handling++;
+      void this.client.publish(gatewayTopic(other, 'event', this.namespace), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {}).finally(() => void this.handling--);
     }
     return true;
   }

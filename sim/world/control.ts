@@ -9,6 +9,7 @@ import { lockBleUnlock, lockKeypad, lockKnobs, lockTimeSync, lockView } from './
 import { journalView } from './control-journal.ts';
 import { gatewayRatesView, injectedView, rateOf, setGatewayRates } from './control-faults.ts';
 import { dropGateway, gatewayMqtt, probe, resetWorld } from './control-gateways.ts';
+import { quietRoute } from './quiet.ts';
 
 type Handler = (world: WorldParts, body: Record<string, unknown>, params: string[], query: URLSearchParams) => unknown | Promise<unknown>;
 
@@ -120,7 +121,7 @@ function stats(world: WorldParts): unknown {
   };
 }
 
-/** DESIGN §8 routes, plus `/push/faults`, `/stats`, the gateway levers, `/reset` and the sink's `/sink/{app_id}` (extensions). */
+/** DESIGN §8 routes, plus `/push/faults`, `/stats`, `/quiet`, the gateway levers, `/reset` and the sink's `/sink/{app_id}` (extensions). */
 const ROUTES: [string, RegExp, Handler][] = [
   ['GET', /^\/world$/, worldView],
   ['POST', /^\/clock$/, setClock],
@@ -138,6 +139,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['DELETE', /^\/push$/, (w) => { w.sink.clear(); return {}; }],
   ['POST', /^\/push\/faults$/, pushFaults],
   ['GET', /^\/stats$/, stats],
+  ['GET', /^\/quiet$/, (w, _b, _p, q) => quietRoute(w, q)],
   ['GET', /^\/journal$/, (w, _b, _p, q) => journalView(w, q)],
   ['DELETE', /^\/journal$/, (w) => { w.journal.clear(); return {}; }],
 ];

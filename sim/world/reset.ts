@@ -1,6 +1,7 @@
 import type { WorldParts } from './world-parts.ts';
 import { waitUntil } from '../io/index.ts';
 import { applyFixtureFaults } from './fixture-faults-apply.ts';
+import { waitQuiet } from './quiet.ts';
 
 /** Longest a reset waits for one condition (a gateway back online, the cloud idle), ms. */
 const RESET_WAIT_MS = 5000;
@@ -11,7 +12,11 @@ const RESET_POLL_MS = 2;
 /** The longest latency a spread can draw, ms. */
 const maxDrawnMs = (spread: { meanMs: number; jitterMs: number } | null): number => (spread ? spread.meanMs + spread.jitterMs : 0);
 
-/** Gateway faults off and every gateway online, after what a delayed gateway still sends has landed. */
+/**
+ * Gateway faults off and every gateway online, once what a delayed gateway still sends has landed. A
+ * latency set by the last test delays only what is in hand: the wait is for that work (DESIGN §9
+ * `GET /quiet`), not for twice the latency, so a reset after `latency_ms: 600` with nothing sent costs nothing.
+ */
 export async function clearGatewayFaults(world: WorldParts): Promise<void> {
   const latencyMs = Math.max(0, ...[...world.gateways.values()].map((g) => g.latencyMs + maxDrawnMs(g.faults.settings.latency)));
   for (const g of world.gateways.values()) {
@@ -22,8 +27,24 @@ export async function clearGatewayFaults(world: WorldParts): Promise<void> {
   }
   for (const radio of world.radioFaults.values()) radio.clear();
   // A delayed ack or event of the last test is still on its way: let it land before forgetting.
-  if (latencyMs > 0) await new Promise((r) => setTimeout(r, 2 * latencyMs + 20));
+  await untilQuiet(world, latencyMs);
   for (const g of world.gateways.values()) if (!g.online) await g.setOnline(true);
+}
+
+/**
+ * Wait for nothing in flight (bounded by RESET_WAIT_MS, failing with what is left). Where the world
+ * cannot tell (an external broker), the last test's longest latency twice over, as a round trip. Messages
+ * the broker took for a cloud whose session was lost with them never arrive: counted from here on.
+ */
+async function untilQuiet(world: WorldParts, latencyMs: number): Promise<void> {
+  const view = await waitQuiet(world, RESET_WAIT_MS);
+  if (!view.known) {
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, 2 * latencyMs + 20));
+    return;
+  }
+  const stuck = view.pending.slice(view.mqtt_in_transit > 0 ? 1 : 0);
+  if (stuck.length > 0) throw new Error(`world reset: still in flight after ${RESET_WAIT_MS} ms: ${stuck.join('; ')}`);
+  world.cloudBound?.rebase();
 }
 
 /**
@@ -35,6 +56,8 @@ export async function clearGatewayFaults(world: WorldParts): Promise<void> {
 export async function resetWorld(world: WorldParts): Promise<void> {
   await clearGatewayFaults(world);
   await waitUntil('world reset: the cloud to see every gateway online', () => [...world.gateways.values()].every((g) => world.cloud?.gatewayOnline(g.apId) ?? true), { timeoutMs: RESET_WAIT_MS, intervalMs: RESET_POLL_MS });
+  // What the gateways sent on coming back (events buffered in an outage) lands before the cloud forgets.
+  await untilQuiet(world, 0);
   await world.cloud?.reset(RESET_WAIT_MS);
 
   world.clock.freeze();

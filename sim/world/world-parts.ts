@@ -9,9 +9,10 @@ import type { LockTable } from '../lock/lock-table.ts';
 import type { Fixture } from './fixture.ts';
 import type { PushSink } from './push-sink.ts';
 import { ApIndex } from './ap-index.ts';
+import type { CloudBoundCount } from './cloud-bound.ts';
 
 /** The parts a world fills in while it starts. */
-type StartedPart = 'broker' | 'brokerThread' | 'mqttUrl' | 'cloud' | 'faceProviderUrl';
+type StartedPart = 'broker' | 'brokerThread' | 'mqttUrl' | 'cloud' | 'faceProviderUrl' | 'cloudBound';
 
 /**
  * The parts of a running world (DESIGN §1 `sim/world`) that the control API (DESIGN §8) and the resets
@@ -42,6 +43,8 @@ export class WorldParts {
   readonly mqttUrl: string = '';
   /** The stub cloud; absent in a devices-only world (`npm run fleet`). */
   readonly cloud: Cloud | undefined;
+  /** The broker's cloud-bound messages against the cloud's handled ones (`GET /quiet`); absent on a broker the world cannot tap. */
+  readonly cloudBound: CloudBoundCount | undefined;
   readonly gateways = new Map<number, VirtualGateway>();
   /** Base URL of the face provider the cloud calls (the built-in one unless the fixture names another). */
   readonly faceProviderUrl: string = '';

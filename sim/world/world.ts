@@ -24,6 +24,7 @@ import { clearGatewayFaults, resetWorld } from './reset.ts';
 import { applyFixtureFaults } from './fixture-faults-apply.ts';
 import { startBounded } from './start-bounded.ts';
 import { WorldParts } from './world-parts.ts';
+import { CloudBoundCount } from './cloud-bound.ts';
 
 /** A fixture that cannot be built into a world; `problems` carry JSON paths. */
 export class FixtureError extends Error {
@@ -250,6 +251,13 @@ export class World extends WorldParts {
     });
     this.started('cloud', cloud);
     this.closers.push(() => cloud.close());
+    // Counted from the cloud's subscription on (DESIGN §9 `GET /quiet`). Not through an external broker, nor a
+    // broker thread, whose tap would carry every message across threads (bench: `remote open throughput, broker thread`).
+    const { broker } = this;
+    if (broker) {
+      const count = this.started('cloudBound', new CloudBoundCount(broker, this.namespace, () => cloud.stats.mqttReceived))!;
+      this.closers.push(async () => count.close());
+    }
     // Ready means the cloud has learnt every gateway's status (retained messages may follow the SUBACK).
     const learnt = (): boolean => [...this.gateways.values()].every((g) => !g.online || cloud.gatewayOnline(g.apId));
     await waitUntil('the cloud to learn every gateway\'s status', learnt, { timeoutMs: 10_000, intervalMs: 5 });

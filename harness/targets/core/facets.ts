@@ -133,6 +133,24 @@ export interface PushesFacet {
   list(): Promise<InboxPush[]>;
   /** Make the receiver answer `status` to the next `count` deliveries (PUSH-02), when it can. */
   failNext?(count: number, status: number): Promise<void>;
+  /** Whether anything in flight could still end in a push, where the target's world can tell (DESIGN §9 `GET /quiet`); absent on remote and lab. */
+  quiet?: QuietSignal;
+}
+
+/**
+ * The world's "nothing in flight" (DESIGN §9 `GET /quiet`): no push queued or waiting out a back-off, no
+ * command awaiting its ack, no MQTT message the cloud has not handled, and — where `coversSenders` —
+ * no gateway command, event or reconnect in hand (latency included).
+ */
+export interface QuietSignal {
+  /**
+   * Whether every sender is the world's: true on sim until the test connects an MQTT client of its own
+   * (`mqtt.connect`); false where a real gateway sends on its own time (the gateway target). What such a
+   * sender has not sent yet is invisible, so a real-time window comes first.
+   */
+  coversSenders(): boolean;
+  /** Resolve true once quiet, false at once where the world cannot tell (`GET /quiet` `known`); reject after `withinMs` naming what is still in flight. */
+  wait(withinMs: number): Promise<boolean>;
 }
 
 /** Direct MQTT access with gateway credentials (SEC-01, GW-04). */
@@ -251,6 +269,11 @@ export interface TargetSession {
   facets(wire: WireLog): Facets;
   /** Put the world back to the fixture's start before a test (clock, locks, gateways, pushes, cloud state). */
   reset(): Promise<void>;
+  /**
+   * True where `reset` gives every lock back as the fixture made it, keypad lockout included (sim). Absent
+   * where what a test does to a lock outlasts it (remote, lab, gateway: a real lock, or one the harness does not reset).
+   */
+  readonly locksResetEachTest?: boolean;
   /** Watch MQTT and serial traffic into the wire log; returns a function that stops watching (once what is in flight has arrived). */
   watch?(wire: WireLog): () => void | Promise<void>;
   /** World time now, unix seconds (DESIGN §2), read synchronously: each wire-log entry carries it (DESIGN §14). */

@@ -63,7 +63,8 @@ export class GatewaySession implements TargetSession {
     };
     return {
       locks: { find: <P extends LockPart>(role: LockRole, ...parts: P[]) => withParts(role, handle(role, this.roles.ids[role]), parts) },
-      pushes: pushesFacet(ctl),
+      // The cloud is ours, the gateway is not: what it has not sent yet is invisible (settled() keeps a window first).
+      pushes: pushesFacet(ctl, { coversSenders: () => false }),
       link: linkFacet(ctl, { ackTimeoutMs: this.host.ackTimeoutMs, reconnectWaitMs: this.host.waitS * 1000, simulated: false }),
     };
   }

@@ -29,6 +29,8 @@ export interface SimOptions {
 /** The embedded simulator: one world per worker on free ports, frozen time, everything controllable, reset per test. */
 export class SimSession implements TargetSession {
   readonly name = 'sim';
+  // `reset` builds every lock again from its spec (sim/world/reset.ts).
+  readonly locksResetEachTest = true;
 
   private constructor(
     readonly world: World, readonly profile: ProfileName, readonly roles: FleetRoles, private readonly ackTimeoutMs: number,
@@ -79,6 +81,7 @@ export class SimSession implements TargetSession {
   facets(wire: WireLog): Facets {
     const ctl = new ControlClient(this.world.urls.control, wire);
     const other = this.world.fixture.apps[1];
+    let ownClient = false;
     return {
       clock: {
         now: async () => (await ctl.call<{ time: number }>('GET', '/world')).time,
@@ -87,10 +90,14 @@ export class SimSession implements TargetSession {
       },
       locks: simLocks(this.world.fixture, this.roles, ctl),
       gateways: gatewaysFacet(ctl),
-      pushes: pushesFacet(ctl),
+      // The world's own senders are all in sight (DESIGN §9 `GET /quiet`); a test's own MQTT client is not.
+      pushes: pushesFacet(ctl, { coversSenders: () => !ownClient }),
       mqtt: {
         url: this.world.urls.mqtt, namespace: this.world.namespace, gateways: this.world.fixture.gateways.map((g) => ({ apId: g.ap_id, secret: g.secret })),
-        connect: (opts) => connectMqtt(this.world.urls.mqtt, opts),
+        connect: (opts) => {
+          ownClient = true;
+          return connectMqtt(this.world.urls.mqtt, opts);
+        },
       },
       face: { providerUrl: this.world.faceProviderUrl },
       // The gateway levers are the embedded broker's (DESIGN §12): an external broker offers none.
