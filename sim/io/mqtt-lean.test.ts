@@ -5,14 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { LeanMqtt } from './mqtt-lean.ts';
 import { freePort } from './free-port.ts';
 import { stopChild } from './child-exit.ts';
+import { listenOn, urlOf } from './http.ts';
 import { waitUntil } from './wait.ts';
 import { Heard, gw7 } from './mqtt-lean.test-kit.ts';
 import { connect, withBroker } from '../broker/broker.test-kit.ts';
@@ -126,6 +128,41 @@ test('aedes: publishes made while down are queued and delivered after the reconn
     await assert.rejects(gw.publish(EVENT, 'late', { qos: 1 }), /the client has ended/);
   } finally {
     await gw.end(true);
+  }
+}));
+
+const hasOpenssl = !spawnSync('openssl', ['version']).error;
+
+test('aedes behind TLS: an mqtts URL connects with the given CA, and a certificate it cannot check is an error', { ...T, skip: !hasOpenssl && 'openssl is not installed' }, () => withBroker(async (broker) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockbench-lean-tls-'));
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  assert.equal(made.status, 0, 'openssl made a certificate');
+  const cert = readFileSync(join(dir, 'cert.pem'));
+  // TLS ends here and the bytes go on to aedes on TCP, as a TLS-terminating listener in front of a broker does.
+  const front = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (tls) => {
+    const tcp = netConnect(broker.port, '127.0.0.1');
+    tls.pipe(tcp).pipe(tls);
+    tls.on('error', () => tcp.destroy());
+    tcp.on('error', () => tls.destroy());
+  });
+  await listenOn(front, 0, '127.0.0.1');
+  const url = urlOf(front, 'mqtts').replace('127.0.0.1', 'localhost');
+  const heard = new Heard();
+  const trusted = new LeanMqtt(gw7(url, { tls: { ca: cert } }), heard);
+  const doubted = new Heard();
+  const untrusted = new LeanMqtt(gw7(url, { clientId: 'gw-7x' }), doubted);
+  try {
+    await heard.until('connected over TLS', () => trusted.connected);
+    await trusted.subscribe(CMD, 1);
+    await trusted.publish(STATUS, '{"online":true}', { qos: 1, retain: true });
+    await doubted.until('the certificate refused', () => doubted.errors.length > 0);
+    assert.match(doubted.errors[0]!.message, /self-signed certificate/);
+    assert.equal(untrusted.connected, false);
+  } finally {
+    await Promise.all([trusted.end(true), untrusted.end(true)]);
+    await new Promise((resolve) => front.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
   }
 }));
 
