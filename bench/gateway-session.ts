@@ -1,9 +1,11 @@
 /**
- * Bench figures `gateway session: bytes per session` (DESIGN §13, budget ≤ 8,192 B, client side) beside
- * the floor, a bare mqtt.js client doing what a gateway does to come online (CONNECT with its will,
- * SUBSCRIBE `cmd`, retained `status`), both on one Mosquitto, each in a fresh process so RSS is its own:
+ * Bench figures `gateway session: bytes per session` (DESIGN §13, budget ≤ 8,192 B, client side): our
+ * gateway (a `VirtualGateway` over the lean client of `sim/io/mqtt-lean.ts`) beside a bare mqtt.js client
+ * doing what a gateway does to come online (CONNECT with its will, SUBSCRIBE `cmd`, retained `status`) —
+ * the client the gateway used before, and mqtt.js's own floor — and a socket alone that sent CONNECT (the
+ * floor under any client), all on one Mosquitto, each in a fresh process so RSS is its own:
  * `node --expose-gc --import tsx bench/gateway-session.ts --kind gateway|bare --url mqtt://… --count N`
- * prints one JSON line (`SessionSample`): the cost of N sessions opened after WARM. With `--breakdown`
+ * prints one JSON line (`SessionSample`): the cost of N sessions opened after WARM, and of each of three more stretches of N. With `--breakdown`
  * it prints instead what holds those bytes: a heap snapshot before and after, by constructor, per session.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import type { MqttClient } from 'mqtt';
 import { freePort } from '../sim/io/free-port.ts';
 import { mqttClient } from '../sim/io/index.ts';
@@ -25,7 +27,7 @@ import { quantile, result, round } from './stats.ts';
 import { collectGarbage } from './gc.ts';
 import { heapByConstructor, type HeapSnapshot, type Holder } from './heap-by-constructor.ts';
 
-/** Our gateway; a bare mqtt.js client; a TCP socket alone that sent CONNECT (what a client holds beyond its socket). */
+/** Our gateway (lean client); a bare mqtt.js client (the client before); a TCP socket alone that sent CONNECT (what a client holds beyond its socket). */
 type Kind = 'gateway' | 'bare' | 'socket';
 const KINDS: readonly Kind[] = ['gateway', 'bare', 'socket'];
 
@@ -37,6 +39,18 @@ export interface SessionSample {
   heapUsedDelta: number;
   /** Buffers outside the V8 heap (`process.memoryUsage().arrayBuffers`). */
   arrayBuffersDelta: number;
+  /**
+   * Growth of V8's young generation (new space, reserved): it grows while many new objects survive, as
+   * thousands of sessions opened at once do, and its touched pages are RSS the heap figure does not show.
+   */
+  newSpaceDelta: number;
+  /**
+   * The later stretches of `count` sessions each (sessions N+1…2N, 2N+1…3N, 3N+1…4N): V8's young generation
+   * grows during the first thousands and its new pages are touched during the next, a cost of the process;
+   * the last stretch is what one more session costs a process that already holds thousands (a fleet
+   * shard's steady state).
+   */
+  later: { rssDelta: number; heapUsedDelta: number; newSpaceDelta: number }[];
 }
 
 /** The budget of one gateway session, client side (DESIGN §13). */
@@ -44,7 +58,7 @@ const SESSION_BUDGET_B = 8192;
 const AT_ONCE = 50;
 const GW_BASE = 1_000_001;
 const quiet = (): void => {};
-/** A bare mqtt.js client online as a gateway would be (DESIGN §4), nothing else. */
+/** A bare mqtt.js client online as a gateway would be (DESIGN §4), nothing else: the gateway's client before the lean one. */
 async function bare(url: string, apId: number): Promise<MqttClient> {
   const status = gatewayTopic(apId, 'status', '');
   const client = mqttClient(url, {
@@ -76,6 +90,8 @@ async function socketOnly(url: string, apId: number): Promise<Socket> {
 
 /** Sessions opened before the first reading: what one costs once per process (code, mqtt-packet's 6 MB number cache) is not a session's cost. */
 const WARM = 100;
+/** Stretches of `count` sessions per process: the first is the headline figure, the last the steady state. */
+const STRETCHES = 4;
 
 /** The heap by constructor now (after a full gc), keyed by holder. */
 function holdersNow(): Map<string, Holder> {
@@ -114,12 +130,29 @@ async function child(kind: Kind, url: string, count: number, breakdown: boolean)
   }
   collectGarbage();
   const before = process.memoryUsage();
+  const newBefore = newSpaceSize();
   await openUpTo(WARM + count);
   collectGarbage();
   const after = process.memoryUsage();
-  const sample: SessionSample = { kind, count, rssDelta: after.rss - before.rss, heapUsedDelta: after.heapUsed - before.heapUsed, arrayBuffersDelta: after.arrayBuffers - before.arrayBuffers };
+  const sample: SessionSample = {
+    kind, count, rssDelta: after.rss - before.rss, heapUsedDelta: after.heapUsed - before.heapUsed, arrayBuffersDelta: after.arrayBuffers - before.arrayBuffers,
+    newSpaceDelta: newSpaceSize() - newBefore, later: [],
+  };
+  let prev = after;
+  for (let stretch = 2; stretch <= STRETCHES; stretch++) {
+    const newAt = newSpaceSize();
+    await openUpTo(WARM + stretch * count);
+    collectGarbage();
+    const now = process.memoryUsage();
+    sample.later.push({ rssDelta: now.rss - prev.rss, heapUsedDelta: now.heapUsed - prev.heapUsed, newSpaceDelta: newSpaceSize() - newAt });
+    prev = now;
+  }
   process.stdout.write(`${JSON.stringify(sample)}\n`);
   process.exit(0);
+}
+
+function newSpaceSize(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -170,14 +203,23 @@ export async function gatewaySession(quick: boolean): Promise<Section> {
     rmSync(dir, { recursive: true, force: true });
   }
   const per = (kind: Kind, f: (s: SessionSample) => number): number => quantile(samples[kind].map((s) => f(s) / s.count), 0.5);
-  const floor = (name: string, f: (s: SessionSample) => number) => (samples.bare.length ? { name: `${name}, bare mqtt.js client (median of ${samples.bare.length})`, value: per('bare', f), unit: 'B' } : null);
+  const floor = (name: string, f: (s: SessionSample) => number) => (samples.bare.length ? { name: `${name}, bare mqtt.js client, the client before (median of ${samples.bare.length})`, value: per('bare', f), unit: 'B' } : null);
   const each = (kind: Kind, f: (s: SessionSample) => number): string => samples[kind].map((s) => round(f(s) / count)).join(', ');
   notes.push(`gateway session: ${count} sessions per process on mosquitto; RSSΔ/session gateway ${each('gateway', (s) => s.rssDelta)} B, bare ${each('bare', (s) => s.rssDelta)} B, `
-    + `socket alone ${each('socket', (s) => s.rssDelta)} B; heapUsedΔ/session gateway ${each('gateway', (s) => s.heapUsedDelta)} B, bare ${each('bare', (s) => s.heapUsedDelta)} B, socket alone ${each('socket', (s) => s.heapUsedDelta)} B`);
+    + `socket alone ${each('socket', (s) => s.rssDelta)} B; heapUsedΔ/session gateway ${each('gateway', (s) => s.heapUsedDelta)} B, bare ${each('bare', (s) => s.heapUsedDelta)} B, socket alone ${each('socket', (s) => s.heapUsedDelta)} B; `
+    + `young generation grown (reserved) per session gateway ${each('gateway', (s) => s.newSpaceDelta)} B, bare ${each('bare', (s) => s.newSpaceDelta)} B, socket alone ${each('socket', (s) => s.newSpaceDelta)} B`);
+  for (let i = 0; i < STRETCHES - 1; i++) {
+    notes.push(`gateway session: sessions ${(i + 1) * count + 1}…${(i + 2) * count} of each process: RSSΔ/session gateway ${each('gateway', (s) => s.later[i]!.rssDelta)} B, bare ${each('bare', (s) => s.later[i]!.rssDelta)} B, `
+      + `socket alone ${each('socket', (s) => s.later[i]!.rssDelta)} B; heapUsedΔ/session gateway ${each('gateway', (s) => s.later[i]!.heapUsedDelta)} B; `
+      + `young generation grown per session gateway ${each('gateway', (s) => s.later[i]!.newSpaceDelta)} B, bare ${each('bare', (s) => s.later[i]!.newSpaceDelta)} B, socket alone ${each('socket', (s) => s.later[i]!.newSpaceDelta)} B`);
+  }
   return {
     results: [
       result('gateway session: bytes per session (RSS, client side)', per('gateway', (s) => s.rssDelta), 'B', floor('RSS per client', (s) => s.rssDelta), { on: 'value', atMost: SESSION_BUDGET_B }, `≤ ${SESSION_BUDGET_B} B`),
       result('gateway session: heap bytes per session', per('gateway', (s) => s.heapUsedDelta), 'B', floor('heap per client', (s) => s.heapUsedDelta)),
+      // The same for the last stretch: V8's young generation grows while the first thousands come up and its pages are
+      // touched during the next (~16 MB each time), a cost of the process rather than of each session; past it, what one more costs.
+      result(`gateway session: RSS per session, steady (sessions ${(STRETCHES - 1) * count + 1}…${STRETCHES * count} of a process)`, per('gateway', (s) => s.later.at(-1)!.rssDelta), 'B', floor('RSS per client', (s) => s.later.at(-1)!.rssDelta), { on: 'value', atMost: SESSION_BUDGET_B }, `≤ ${SESSION_BUDGET_B} B`),
       // What any client holds, mqtt.js or not: a Node socket with an MQTT session at the broker (the floor under the floor).
       result('gateway session: RSS per socket alone (CONNECT sent, no client library)', per('socket', (s) => s.rssDelta), 'B'),
       result('gateway session: heap per socket alone', per('socket', (s) => s.heapUsedDelta), 'B'),

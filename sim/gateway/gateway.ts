@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MqttClient } from 'mqtt';
 import { gatewayTopic, parseCommand, type Ack, type Command, type LockEvent, type LockOp } from '../protocol/index.ts';
 import type { LockAnswer } from '../lock/types.ts';
 import { CommandDedup } from './command-dedup.ts';
@@ -8,7 +7,7 @@ import type { EventListener, LockLink, LockLinkGroup } from './link.ts';
 import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { closeSession, openSession } from './session.ts';
 import { extraFields, NO_EXTRAS, type ExtraFields } from './extra-fields.ts';
-import { TimeoutError, withTimeout } from '../io/index.ts';
+import { TimeoutError, withTimeout, type GatewayMqtt } from '../io/index.ts';
 import type { GatewayOptions, GatewayStats } from './gateway-options.ts';
 import { FaultDice } from '../random.ts';
 
@@ -50,12 +49,12 @@ export class VirtualGateway {
   private dedup = new CommandDedup<Ack>(256);
   /** Cuts short a pause when the gateway closes; made at the first pause (most gateways of a fleet never pause). */
   private aborter: AbortController | null = null;
-  private client: MqttClient | null = null;
+  private client: GatewayMqtt | null = null;
   /**
    * The session being set up: with `cleanSession` false the broker hands over the `cmd`s it kept
    * before `openSession` resolves, and their acks go out on it (DESIGN §4: every command is acked).
    */
-  private opening: Promise<MqttClient> | null = null;
+  private opening: Promise<GatewayMqtt> | null = null;
   private transitions: Promise<void> = Promise.resolve();
   /** Transitions queued or running (`setOnline`, `reboot`). */
   private transitioning = 0;
@@ -110,7 +109,7 @@ export class VirtualGateway {
 
   /**
    * What this gateway still has on its way to the broker, or undefined when nothing (DESIGN §9 `GET /quiet`):
-   * a transition or session set-up, a reconnect mqtt.js will make by itself, a command being handled
+   * a transition or session set-up, a reconnect its MQTT client will make by itself, a command being handled
    * (latency included), events waiting on a live uplink. Events held by a partition or an outage are not
    * on their way: they leave only when a test heals the gateway, and then this says so.
    */
@@ -179,11 +178,11 @@ export class VirtualGateway {
     const client = this.client;
     if (!client) return;
     if (reconnect) {
-      client.stream.destroy();
+      client.drop();
       return;
     }
     this.client = null;
-    client.end(true);
+    void client.end(true);
   }
 
   /**
@@ -194,7 +193,7 @@ export class VirtualGateway {
     return this.transition(async () => {
       const client = this.client;
       this.client = null;
-      client?.end(true);
+      void client?.end(true);
       this.dedup = new CommandDedup<Ack>(256);
       this.nextEventId = 1;
       await this.goOnline();
@@ -223,7 +222,7 @@ export class VirtualGateway {
       secret: this.opts.secret,
       namespace: this.namespace,
       keepaliveS: this.opts.keepaliveS ?? 10,
-      // A back-off of 0 means "at once" (DESIGN §12 allows it); mqtt.js reads 0 as "never reconnect".
+      // A back-off of 0 means "at once" (DESIGN §12 allows it); mqtt.js (WebSocket URLs) reads 0 as "never reconnect".
       reconnectPeriodMs: Math.max(1, this.opts.reconnectPeriodMs ?? 200),
       connectTimeoutMs: this.connectTimeoutMs,
       will: this.seams.will,
@@ -357,7 +356,7 @@ export class VirtualGateway {
     for (const other of this.seams.eventTopicsOf(this.apId).filter((ap) => ap !== this.apId)) {
       if (!this.uplinkUp || !this.client) continue;
       this.handling++;
-      void this.client.publishAsync(gatewayTopic(other, 'event', this.namespace), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {}).finally(() => void this.handling--);
+      void this.client.publish(gatewayTopic(other, 'event', this.namespace), JSON.stringify({ ...ev, event_id }), { qos: 1 }).catch(() => {}).finally(() => void this.handling--);
     }
     return true;
   }
@@ -402,7 +401,7 @@ export class VirtualGateway {
         if (!(await this.delay()) || !this.uplinkUp) return;
         const client = this.client!;
         const sent = await withTimeout(
-          client.publishAsync(gatewayTopic(this.apId, 'event', this.namespace), JSON.stringify(this.extras.dress(ev)), { qos: 1 }), this.connectTimeoutMs, 'event publish',
+          client.publish(gatewayTopic(this.apId, 'event', this.namespace), JSON.stringify(this.extras.dress(ev)), { qos: 1 }), this.connectTimeoutMs, 'event publish',
         ).then(() => true, () => false);
         if (!sent) return;
         this.eventBuffer.shift();
@@ -437,7 +436,7 @@ export class VirtualGateway {
       this.statsNow.dropped++;
       return;
     }
-    // QoS 1 while reconnecting is queued by mqtt and sent on reconnect; errors only on a closing client.
-    await client.publishAsync(gatewayTopic(this.apId, kind, this.namespace), JSON.stringify(this.extras.dress(body)), { qos: 1 }).catch(() => {});
+    // QoS 1 while reconnecting is queued by the client and sent on reconnect; errors only on a closing client.
+    await client.publish(gatewayTopic(this.apId, kind, this.namespace), JSON.stringify(this.extras.dress(body)), { qos: 1 }).catch(() => {});
   }
 }

@@ -1,23 +1,8 @@
-import type { MqttClient } from 'mqtt';
 import { gatewayClientId, gatewayTopic } from '../protocol/index.ts';
-import { mqttClient, withTimeout } from '../io/index.ts';
+import { gatewayMqtt, withTimeout, type GatewayMqtt, type MqttHandler } from '../io/index.ts';
 
 const ONLINE = { online: true };
 const OFFLINE = { online: false };
-
-/**
- * mqtt.js builds a `debug` logger per client unless given one (~1.2 KB each, and a fleet has
- * thousands of gateways): one shared no-op, unless `DEBUG` asks for logs.
- */
-const quietLog = process.env.DEBUG ? undefined : noLog;
-function noLog(): void {}
-
-/**
- * After the first session, errors belong to reconnect attempts, which mqtt retries by itself; an
- * emitter must still have an error listener. One shared function, so the first session's closure
- * (its timer, its promise) is not kept for the client's life.
- */
-function reconnectError(): void {}
 
 /** How a gateway's MQTT session is opened (DESIGN §4). */
 export interface SessionOptions {
@@ -55,25 +40,23 @@ export interface SessionOptions {
  * `status`); on every (re)connect subscribe QoS 1 to `cmd`, then publish retained `{"online":true}`
  * — in that order, so a cloud that sees the gateway online can already reach it. Resolves with the
  * client once the first session is set up; rejects (and ends the client) on refusal or timeout.
+ * The client is the lean one of `sim/io` (DESIGN §13 memory per gateway session; mqtt.js for WebSocket URLs).
  */
-export function openSession(o: SessionOptions): Promise<MqttClient> {
+export function openSession(o: SessionOptions): Promise<GatewayMqtt> {
   const status = gatewayTopic(o.apId, 'status', o.namespace);
-  const client = mqttClient(o.mqttUrl, {
-    protocolVersion: 4,
+  const setUp = new SessionSetUp(o, status);
+  const client = gatewayMqtt({
+    url: o.mqttUrl,
     clientId: o.clientId ?? gatewayClientId(o.apId, o.namespace),
     username: `gw:${o.apId}`,
     password: o.secret,
     clean: o.clean ?? true,
-    keepalive: o.keepaliveS,
-    reconnectPeriod: o.reconnectPeriodMs,
-    connectTimeout: o.connectTimeoutMs,
-    // Subscriptions are renewed by setUp on each connect, in order with the status publish.
-    resubscribe: false,
-    ...(quietLog ? { log: quietLog } : {}),
+    keepaliveS: o.keepaliveS,
+    reconnectPeriodMs: o.reconnectPeriodMs,
+    connectTimeoutMs: o.connectTimeoutMs,
     ...(o.will ? { will: { topic: status, payload: Buffer.from(bodyOf(o, OFFLINE)), qos: 1 as const, retain: true } } : {}),
-  });
-  client.on('message', o.onMessage);
-  return new SessionSetUp(o, client, status).start();
+  }, setUp);
+  return setUp.start(client);
 }
 
 function bodyOf(o: SessionOptions, b: object): string {
@@ -82,69 +65,72 @@ function bodyOf(o: SessionOptions, b: object): string {
 
 /** Waits on the first session to come up: settled once, then dropped. */
 interface FirstSession {
-  resolve: (client: MqttClient) => void;
+  resolve: (client: GatewayMqtt) => void;
   reject: (err: Error) => void;
-  onError: (err: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
 
 /**
- * What a gateway's client does on each (re)connect, as methods rather than closures: a fleet holds
- * thousands of clients, and under tsx each named closure carries ~256 B of name property (DESIGN §13
- * memory per gateway session). What only the first session needs is dropped once it settles.
+ * What a gateway's client does on each (re)connect, as the client's handler (methods rather than
+ * closures: a fleet holds thousands of clients, and under tsx each named closure carries ~256 B of
+ * name property, DESIGN §13 memory per gateway session). What only the first session needs is dropped
+ * once it settles; later errors belong to reconnects, which the client makes by itself.
  */
-class SessionSetUp {
+class SessionSetUp implements MqttHandler {
   private first: FirstSession | null = null;
+  private client: GatewayMqtt | null = null;
 
-  constructor(private readonly o: SessionOptions, private readonly client: MqttClient, private readonly status: string) {}
+  constructor(private readonly o: SessionOptions, private readonly status: string) {}
 
-  start(): Promise<MqttClient> {
-    return new Promise<MqttClient>((resolve, reject) => {
-      const onError = this.fail.bind(this);
-      const timer = setTimeout(() => this.fail(new Error(`gateway ${this.o.apId}: no MQTT session within ${this.o.connectTimeoutMs} ms`)), this.o.connectTimeoutMs);
-      this.first = { resolve, reject, onError, timer };
-      this.client.on('error', onError);
-      this.client.on('connect', this.connected.bind(this));
+  start(client: GatewayMqtt): Promise<GatewayMqtt> {
+    this.client = client;
+    return new Promise<GatewayMqtt>((resolve, reject) => {
+      const timer = setTimeout(() => this.error(new Error(`gateway ${this.o.apId}: no MQTT session within ${this.o.connectTimeoutMs} ms`)), this.o.connectTimeoutMs);
+      this.first = { resolve, reject, timer };
     });
   }
 
-  private connected(): void {
+  message(topic: string, payload: Buffer): void {
+    this.o.onMessage(topic, payload);
+  }
+
+  connected(): void {
     this.setUp().then(
       () => {
         this.o.onUp?.();
-        this.settle()?.resolve(this.client);
+        this.settle()?.resolve(this.client!);
       },
       (err: Error) => {
-        if (this.first) this.fail(err);
-        // A later session that cannot subscribe is useless: drop it and let mqtt reconnect.
-        else this.client.stream.destroy();
+        if (this.first) this.error(err);
+        // A later session that cannot subscribe is useless: drop it and let the client reconnect.
+        else this.client!.drop();
       },
     );
   }
 
-  private async setUp(): Promise<void> {
-    const { o, client } = this;
-    await client.subscribeAsync(gatewayTopic(o.apId, 'cmd', o.namespace), { qos: 1 });
-    o.onSession?.();
-    // Each repeat is the same state again: it must not read as a change (DESIGN §3.4 type 1 is "on every change").
-    for (let i = 0; i <= (o.statusRepeats ?? 0); i++) await client.publishAsync(this.status, bodyOf(o, ONLINE), { qos: 1, retain: o.statusRetained ?? true });
-  }
-
-  private fail(err: Error): void {
+  /** Fails the first session (ending the client); after it, errors are the reconnects' own. */
+  error(err: Error): void {
     const first = this.settle();
     if (!first) return;
-    this.client.end(true);
+    void this.client!.end(true);
     first.reject(err);
   }
 
-  /** The first session's waiter, taken once: its timer stopped, and later errors left to mqtt's own reconnects. */
+  private async setUp(): Promise<void> {
+    const { o } = this;
+    const client = this.client!;
+    await client.subscribe(gatewayTopic(o.apId, 'cmd', o.namespace), 1);
+    o.onSession?.();
+    // Each repeat is the same state again: it must not read as a change (DESIGN §3.4 type 1 is "on every change").
+    for (let i = 0; i <= (o.statusRepeats ?? 0); i++) await client.publish(this.status, bodyOf(o, ONLINE), { qos: 1, retain: o.statusRetained ?? true });
+  }
+
+  /** The first session's waiter, taken once, its timer stopped. */
   private settle(): FirstSession | null {
     const first = this.first;
     if (!first) return null;
     this.first = null;
     clearTimeout(first.timer);
-    this.client.on('error', reconnectError);
-    this.client.removeListener('error', first.onError);
     return first;
   }
 }
@@ -153,12 +139,12 @@ class SessionSetUp {
  * Clean disconnect (DESIGN §4): publish retained `{"online":false}`, then DISCONNECT so the broker
  * discards the will. Bounded by `timeoutMs`; a connection that does not answer is destroyed.
  */
-export async function closeSession(client: MqttClient, apId: number, namespace: string, timeoutMs: number, dress: (b: object) => object = (b) => b): Promise<void> {
+export async function closeSession(client: GatewayMqtt, apId: number, namespace: string, timeoutMs: number, dress: (b: object) => object = (b) => b): Promise<void> {
   const ok = (p: Promise<unknown>, what: string): Promise<boolean> => withTimeout(p, timeoutMs, what).then(() => true, () => false);
-  if (client.connected && (await ok(client.publishAsync(gatewayTopic(apId, 'status', namespace), JSON.stringify(dress(OFFLINE)), { qos: 1, retain: true }), 'status offline'))) {
-    if (!(await ok(client.endAsync(), 'disconnect'))) client.stream.destroy();
+  if (client.connected && (await ok(client.publish(gatewayTopic(apId, 'status', namespace), JSON.stringify(dress(OFFLINE)), { qos: 1, retain: true }), 'status offline'))) {
+    if (!(await ok(client.end(), 'disconnect'))) client.drop();
     return;
   }
   // Not connected, or the status did not go out: end without DISCONNECT, so the will reports it.
-  if (!(await ok(client.endAsync(true), 'forced end'))) client.stream.destroy();
+  if (!(await ok(client.end(true), 'forced end'))) client.drop();
 }
