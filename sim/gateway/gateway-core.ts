@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gatewayTopic } from '../protocol/index.ts';
+import { gatewayTopic, type Ack } from '../protocol/index.ts';
 import type { GatewayMqtt } from '../io/index.ts';
 import { FaultDice } from '../random.ts';
 import { CommandDedup } from './command-dedup.ts';
@@ -8,7 +8,6 @@ import { extraFields, NO_EXTRAS, type ExtraFields } from './extra-fields.ts';
 import type { EventListener, LockLink, LockLinkGroup } from './link.ts';
 import { gatewaySeams, type GatewaySeams } from './seeded.ts';
 import { tuningOf, type GatewayTuning } from './gateway-tuning.ts';
-import type { Ack } from '../protocol/index.ts';
 import type { GatewayOptions, GatewayStats } from './gateway-options.ts';
 
 type Counter = Exclude<keyof GatewayStats, 'eventsDropped'>;
