@@ -4,6 +4,15 @@ import { gatewayMqtt, withTimeout, type GatewayMqtt, type MqttHandler } from '..
 const ONLINE = { online: true };
 const OFFLINE = { online: false };
 
+/** What a gateway's session tells its gateway. */
+export interface SessionHost {
+  /** Each session (the first and every reconnect) is set up, before its status goes out. */
+  sessionStarted(): void;
+  sessionMessage(topic: string, payload: Buffer): void;
+  /** After each (re)connect once `cmd` is subscribed and the online status published. */
+  sessionUp(): void;
+}
+
 /** How a gateway's MQTT session is opened (DESIGN §4). */
 export interface SessionOptions {
   mqttUrl: string;
@@ -22,11 +31,8 @@ export interface SessionOptions {
   clientId?: string;
   /** Whether `{"online":true}` is retained (off: `gateway-status-not-retained`); default true. */
   statusRetained?: boolean;
-  /** Called when each session (the first and every reconnect) is set up, before its status goes out. */
-  onSession?: () => void;
-  onMessage: (topic: string, payload: Buffer) => void;
-  /** Called after each (re)connect once `cmd` is subscribed and the online status published. */
-  onUp?: () => void;
+  /** Who hears the session: each set-up, each message, each time it is up (one object, not a callback each: DESIGN §13). */
+  host: SessionHost;
   /** MQTT clean session; default true. false: the broker keeps the subscription and queues QoS-1 `cmd`s while away (DESIGN §4 is silent). */
   clean?: boolean;
   /** Extra retained `{"online": true}` publishes after the first, on each connection (DESIGN §4 is silent on repeats); default 0. */
@@ -44,7 +50,8 @@ export interface SessionOptions {
  */
 export function openSession(o: SessionOptions): Promise<GatewayMqtt> {
   const status = gatewayTopic(o.apId, 'status', o.namespace);
-  const setUp = new SessionSetUp(o, status);
+  const setUp = new SessionSetUp(o);
+  const timeoutMs = o.connectTimeoutMs;
   const client = gatewayMqtt({
     url: o.mqttUrl,
     clientId: o.clientId ?? gatewayClientId(o.apId, o.namespace),
@@ -54,13 +61,13 @@ export function openSession(o: SessionOptions): Promise<GatewayMqtt> {
     keepaliveS: o.keepaliveS,
     reconnectPeriodMs: o.reconnectPeriodMs,
     connectTimeoutMs: o.connectTimeoutMs,
-    ...(o.will ? { will: { topic: status, payload: Buffer.from(bodyOf(o, OFFLINE)), qos: 1 as const, retain: true } } : {}),
+    ...(o.will ? { will: { topic: status, payload: Buffer.from(bodyOf(o.dress, OFFLINE)), qos: 1 as const, retain: true } } : {}),
   }, setUp);
-  return setUp.start(client);
+  return setUp.start(client, timeoutMs);
 }
 
-function bodyOf(o: SessionOptions, b: object): string {
-  return JSON.stringify(o.dress ? o.dress(b) : b);
+function bodyOf(dress: ((body: object) => object) | undefined, b: object): string {
+  return JSON.stringify(dress ? dress(b) : b);
 }
 
 /** Waits on the first session to come up: settled once, then dropped. */
@@ -74,30 +81,44 @@ interface FirstSession {
  * What a gateway's client does on each (re)connect, as the client's handler (methods rather than
  * closures: a fleet holds thousands of clients, and under tsx each named closure carries ~256 B of
  * name property, DESIGN §13 memory per gateway session). What only the first session needs is dropped
- * once it settles; later errors belong to reconnects, which the client makes by itself.
+ * once it settles; later errors belong to reconnects, which the client makes by itself. Of its options
+ * it keeps the few each reconnect reads, not the options object.
  */
 class SessionSetUp implements MqttHandler {
   private first: FirstSession | null = null;
   private client: GatewayMqtt | null = null;
+  private readonly host: SessionHost;
+  private readonly apId: number;
+  private readonly namespace: string;
+  private readonly statusRetained: boolean;
+  private readonly statusRepeats: number;
+  private readonly dress: ((body: object) => object) | undefined;
 
-  constructor(private readonly o: SessionOptions, private readonly status: string) {}
+  constructor(o: SessionOptions) {
+    this.host = o.host;
+    this.apId = o.apId;
+    this.namespace = o.namespace;
+    this.statusRetained = o.statusRetained ?? true;
+    this.statusRepeats = o.statusRepeats ?? 0;
+    this.dress = o.dress;
+  }
 
-  start(client: GatewayMqtt): Promise<GatewayMqtt> {
+  start(client: GatewayMqtt, timeoutMs: number): Promise<GatewayMqtt> {
     this.client = client;
     return new Promise<GatewayMqtt>((resolve, reject) => {
-      const timer = setTimeout(() => this.error(new Error(`gateway ${this.o.apId}: no MQTT session within ${this.o.connectTimeoutMs} ms`)), this.o.connectTimeoutMs);
+      const timer = setTimeout(() => this.error(new Error(`gateway ${this.apId}: no MQTT session within ${timeoutMs} ms`)), timeoutMs);
       this.first = { resolve, reject, timer };
     });
   }
 
   message(topic: string, payload: Buffer): void {
-    this.o.onMessage(topic, payload);
+    this.host.sessionMessage(topic, payload);
   }
 
   connected(): void {
     this.setUp().then(
       () => {
-        this.o.onUp?.();
+        this.host.sessionUp();
         this.settle()?.resolve(this.client!);
       },
       (err: Error) => {
@@ -117,12 +138,13 @@ class SessionSetUp implements MqttHandler {
   }
 
   private async setUp(): Promise<void> {
-    const { o } = this;
     const client = this.client!;
-    await client.subscribe(gatewayTopic(o.apId, 'cmd', o.namespace), 1);
-    o.onSession?.();
+    await client.subscribe(gatewayTopic(this.apId, 'cmd', this.namespace), 1);
+    this.host.sessionStarted();
     // Each repeat is the same state again: it must not read as a change (DESIGN §3.4 type 1 is "on every change").
-    for (let i = 0; i <= (o.statusRepeats ?? 0); i++) await client.publish(this.status, bodyOf(o, ONLINE), { qos: 1, retain: o.statusRetained ?? true });
+    // The topic made again per connection rather than kept: a string per gateway for a few reconnects.
+    const status = gatewayTopic(this.apId, 'status', this.namespace);
+    for (let i = 0; i <= this.statusRepeats; i++) await client.publish(status, bodyOf(this.dress, ONLINE), { qos: 1, retain: this.statusRetained });
   }
 
   /** The first session's waiter, taken once, its timer stopped. */

@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { mqttClient } from './mqtt.ts';
-import { LeanMqtt, type GatewayMqtt, type LeanMqttOptions, type MqttHandler } from './mqtt-lean.ts';
+import { LeanMqtt } from './mqtt-lean.ts';
+import type { GatewayMqtt, LeanMqttOptions, MqttHandler } from './mqtt-lean-face.ts';
 
 /**
  * A gateway's MQTT client for its broker URL: the lean client for TCP and TLS, mqtt.js for WebSocket URLs

@@ -6,7 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { listenOn, urlOf } from './http.ts';
 import { waitUntil } from './wait.ts';
-import type { LeanMqttOptions, MqttHandler } from './mqtt-lean.ts';
+import type { LeanMqttOptions, MqttHandler } from './mqtt-lean-face.ts';
 import { readFixedHeader } from './mqtt-lean-codec.ts';
 
 /** What a client told its owner. */

@@ -1,10 +1,11 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
 import {
   CONNACK_REFUSALS, DISCONNECT, PINGREQ, SUBACK_FAILURE, decodePacket, encodeConnect, encodePuback, encodePublish, encodeSubscribe, withDup,
-  type ConnectFields, type ServerPacket,
+  type ServerPacket,
 } from './mqtt-lean-codec.ts';
 import { setDeadline, transportNow, type Deadline } from './mqtt-lean-timers.ts';
+import type { GatewayMqtt, LeanMqttOptions, MqttHandler, Pending } from './mqtt-lean-face.ts';
 
 /**
  * A small MQTT 3.1.1 client for virtual gateways (DESIGN §4, §13 memory per gateway session): what a
@@ -13,56 +14,6 @@ import { setDeadline, transportNow, type Deadline } from './mqtt-lean-timers.ts'
  * closure per client: socket listeners are shared functions that find their client on the socket, the
  * owner's callbacks come as one object, and every timer is the process's one (`mqtt-lean-timers.ts`).
  */
-
-/** What the owner of a client hears, as methods of one object. */
-export interface MqttHandler {
-  /** A CONNACK accepted: the first session and every reconnect. */
-  connected(): void;
-  message(topic: string, payload: Buffer): void;
-  /** A refusal, a socket error, a malformed packet, a missed PINGRESP: the client reconnects unless ended. */
-  error(err: Error): void;
-}
-
-/** The client as a gateway's session speaks to it (mqtt.js behind the same face for WebSocket URLs). */
-export interface GatewayMqtt {
-  /** A CONNACK accepted and the connection not lost or ended since. */
-  readonly connected: boolean;
-  /** Resolves at the SUBACK; a refusal (0x80) or a lost connection rejects. */
-  subscribe(topic: string, qos: 0 | 1): Promise<void>;
-  /** QoS 1 resolves at the PUBACK, QoS 0 once written; made while down, it is sent on the next connection. */
-  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean }): Promise<void>;
-  /** Stop for good: DISCONNECT first (the broker drops the will), or with `force` just close the socket (the will fires). */
-  end(force?: boolean): Promise<void>;
-  /** Close the socket without DISCONNECT (a link drop): the will fires and the client reconnects after its period. */
-  drop(): void;
-}
-
-export interface LeanMqttOptions extends ConnectFields {
-  /** `mqtt:`/`tcp:` (port 1883 by default) or `mqtts:`/`ssl:`/`tls:` (8883). */
-  url: string;
-  /** Delay before reconnecting after a lost connection, ms. */
-  reconnectPeriodMs: number;
-  /** Bound on socket + CONNACK for each connection, ms. */
-  connectTimeoutMs: number;
-  /** How long a PINGREQ may go unanswered before the connection is dropped, ms; default the keep-alive. */
-  pingTimeoutMs?: number;
-  /** Largest packet accepted from the broker, bytes; larger ends the connection; default 1 MiB. */
-  maxPacketBytes?: number;
-  /** TLS settings for `mqtts:` URLs. */
-  tls?: Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>;
-}
-
-/** A QoS-1 publish or a subscribe waiting for its answer (and, while down, for a connection to go out on). */
-interface Pending {
-  messageId: number;
-  bytes: Buffer;
-  resolve: () => void;
-  reject: (err: Error) => void;
-  /** A subscribe is not resent on a new connection: the session subscribes again (DESIGN §4). */
-  subscribe: boolean;
-  /** Written on some connection already: a resend carries DUP (MQTT 3.1.1 §3.3.1.1). */
-  sent: boolean;
-}
 
 type State = 'connecting' | 'up' | 'waiting' | 'ended';
 
