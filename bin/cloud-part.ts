@@ -33,13 +33,18 @@ export function loadCloudPart(path: string): Promise<{ fixture: Fixture; locks: 
   const sources = import.meta.url.endsWith('.ts');
   const request: LoadRequest = { kind: 'cloud-load', entry: import.meta.url, path };
   const worker = new Worker(sources ? new URL('../sim/broker/thread-entry.mjs', import.meta.url) : new URL(import.meta.url), { workerData: request });
+  // Settled when the thread has exited, not at its answer: until then its heap (~500 MB at a million locks)
+  // is still the process's, and a cloud measured or started on top of it would count or add to it.
+  let answer: LoadAnswer | undefined;
+  let failure: Error | undefined;
   return new Promise((resolve, reject) => {
-    worker.once('message', (a: LoadAnswer) => {
-      if (a.ok) resolve({ fixture: a.fixture, locks: LockRegistry.from(a.locks) });
-      else reject(a.problems ? new FixtureError(a.problems) : new Error(a.message));
+    worker.once('message', (a: LoadAnswer) => (answer = a));
+    worker.once('error', (e) => (failure = e));
+    worker.once('exit', (code) => {
+      if (answer?.ok) resolve({ fixture: answer.fixture, locks: LockRegistry.from(answer.locks) });
+      else if (answer) reject(answer.problems ? new FixtureError(answer.problems) : new Error(answer.message));
+      else reject(failure ?? new Error(`the fixture loader exited (${code}) without an answer`));
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the fixture loader exited (${code}) without an answer`)));
   });
 }
 

@@ -53,7 +53,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** Bytes of text gathered before one write: a write per piece would frame a chunk per lock. */
-const PIECES_WRITTEN_FROM = 16 * 1024;
+const PIECES_WRITTEN_FROM = 64 * 1024;
 
 /**
  * A JSON answer too large to hold as one text (`GET /world` of a fleet shard, DESIGN §13): its text in
