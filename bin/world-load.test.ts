@@ -7,13 +7,15 @@ import { DEFAULT_FIXTURE_PATH, FixtureError, loadFixture } from '../sim/world/in
 import { ApIndex } from '../sim/world/ap-index.ts';
 import { cloudLocksOf } from '../sim/world/cloud-locks.ts';
 import { signBody } from '../sim/protocol/index.ts';
-import { loadCloudPart, startWorldFromFile } from './world-load.ts';
+import { startWorldFromFile } from './world-load.ts';
+import { loadCloudPart } from './cloud-part.ts';
 
 // DESIGN §13: the cloud alone gets its registry from a loader thread; it must answer as one made in place.
 test('loadCloudPart: the fixture without its locks, and a registry answering every lock as the fixture has it', async () => {
   const whole = await loadFixture(DEFAULT_FIXTURE_PATH);
   const { fixture, locks } = await loadCloudPart(DEFAULT_FIXTURE_PATH);
-  assert.deepEqual(fixture, { ...whole, locks: [] });
+  // The gateways' lock lists stay behind with the locks: each lock's gateway is in the registry.
+  assert.deepEqual(fixture, { ...whole, gateways: whole.gateways.map((g) => ({ ...g, locks: [] })), locks: [] });
   const apOf = new ApIndex();
   apOf.fill(whole.gateways);
   const here = cloudLocksOf(whole.locks, apOf);

@@ -1,45 +1,9 @@
 /**
  * A world started from a fixture file (`npm run sim`; the `cloud-locks` bench measures this same path).
- * The cloud alone (`--gateways none`, DESIGN §13 fleets) parses its file in a worker thread: at a million
- * locks the parsed fixture was ~700 B a lock of the cloud's heap for as long as it ran (the world keeps its
- * fixture), and V8 keeps most of a parse's pages after the garbage is collected. The worker makes the
- * cloud's lock registry (~60 B a lock) and sends it with its buffers transferred; its heap goes with it. A
- * small file is parsed here: the worker's start-up would cost more than the parse.
+ * The cloud alone (`--gateways none`, DESIGN §13 fleets) keeps only its part of the file (cloud-part.ts).
  */
-import { stat } from 'node:fs/promises';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { LockRegistry, type LockRegistryData } from '../sim/cloud/index.ts';
-import { FixtureError, loadFixture, World, type Fixture, type WorldOptions } from '../sim/world/index.ts';
-import { ApIndex } from '../sim/world/ap-index.ts';
-import { cloudLocksOf } from '../sim/world/cloud-locks.ts';
-
-/** A fixture file from this size (~80,000 generated locks) is parsed in a worker. */
-const WORKER_FROM_BYTES = 8 * 1024 * 1024;
-
-interface LoadRequest {
-  kind: 'cloud-load';
-  /** The module the worker runs (this one), for the tsx bootstrap. */
-  entry: string;
-  path: string;
-}
-
-type LoadAnswer = { ok: true; fixture: Fixture; locks: LockRegistryData } | { ok: false; message: string; problems?: FixtureError['problems'] };
-
-/** The fixture at `path` without its locks, and the cloud's registry of them, made in a worker; rejects with the loader's error. */
-export function loadCloudPart(path: string): Promise<{ fixture: Fixture; locks: LockRegistry }> {
-  // From the sources the worker needs tsx registered first (the broker thread's bootstrap); the built package's is plain JS.
-  const sources = import.meta.url.endsWith('.ts');
-  const request: LoadRequest = { kind: 'cloud-load', entry: import.meta.url, path };
-  const worker = new Worker(sources ? new URL('../sim/broker/thread-entry.mjs', import.meta.url) : new URL(import.meta.url), { workerData: request });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (a: LoadAnswer) => {
-      if (a.ok) resolve({ fixture: a.fixture, locks: LockRegistry.from(a.locks) });
-      else reject(a.problems ? new FixtureError(a.problems) : new Error(a.message));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the fixture loader exited (${code}) without an answer`)));
-  });
-}
+import { loadFixture, World, type WorldOptions } from '../sim/world/index.ts';
+import { cloudPart } from './cloud-part.ts';
 
 /**
  * Load `path` (rejects with a `FixtureError` naming JSON paths) and start its world; `start` overrides
@@ -51,33 +15,4 @@ export async function startWorldFromFile(path: string, opts: WorldOptions & { st
   const { fixture, locks } = opts.gateways === false ? await cloudPart(path) : { fixture: await loadFixture(path), locks: undefined };
   if (start !== undefined) fixture.world.start = start;
   return World.create(fixture, { ...worldOpts, ...(locks ? { cloudLocks: locks } : {}) });
-}
-
-/** The fixture without its locks and their registry: in a worker for a fleet's file, here for a small one (the worker's start-up alone takes ~2 s). */
-async function cloudPart(path: string): Promise<{ fixture: Fixture; locks: LockRegistry }> {
-  if ((await stat(path)).size >= WORKER_FROM_BYTES) return loadCloudPart(path);
-  return withoutLocks(await loadFixture(path));
-}
-
-/** A fixture split into its locks' registry and the rest. */
-function withoutLocks(fixture: Fixture): { fixture: Fixture; locks: LockRegistry } {
-  const apOf = new ApIndex();
-  apOf.fill(fixture.gateways);
-  return { fixture: { ...fixture, locks: [] }, locks: cloudLocksOf(fixture.locks, apOf) };
-}
-
-/** The answer, and the registry's buffers to transfer rather than copy. */
-async function answer(request: LoadRequest): Promise<[LoadAnswer, ArrayBuffer[]]> {
-  try {
-    const { fixture, locks } = withoutLocks(await loadFixture(request.path));
-    const { data, transfer } = locks.data();
-    return [{ ok: true, fixture, locks: data }, transfer];
-  } catch (e) {
-    return [{ ok: false, message: (e as Error).message, ...(e instanceof FixtureError ? { problems: e.problems } : {}) }, []];
-  }
-}
-
-if (!isMainThread && (workerData as Partial<LoadRequest> | null)?.kind === 'cloud-load') {
-  const [a, transfer] = await answer(workerData as LoadRequest);
-  parentPort!.postMessage(a, transfer);
 }

@@ -1,4 +1,4 @@
-import { UINT32_MAX } from '../protocol/index.ts';
+import { UINT32_MAX } from '../protocol/uint.ts';
 import type { LockLookup, LockRecord, MemberRecord } from './types.ts';
 
 const SECRET_BYTES = 16;

@@ -1,4 +1,4 @@
-import { indexOfSorted } from '../lock/index.ts';
+import { indexOfSorted } from '../lock/lock-columns.ts';
 
 /**
  * The gateway each lock is behind (absent: no AP), as two columns sorted by lock id: 8 bytes a lock

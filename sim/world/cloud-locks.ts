@@ -1,4 +1,4 @@
-import { LockRegistry } from '../cloud/index.ts';
+import { LockRegistry } from '../cloud/lock-registry.ts';
 import type { ApIndex } from './ap-index.ts';
 import type { FixtureLock } from './fixture.ts';
 

@@ -1,4 +1,4 @@
-import { UINT32_MAX } from '../protocol/index.ts';
+import { UINT32_MAX } from '../protocol/uint.ts';
 import type { FieldReader } from './fixture-schema.ts';
 
 /**

@@ -1,8 +1,16 @@
-import { UINT32_MAX } from '../protocol/index.ts';
+// The protocol's parts by file, not its index: the cloud's fixture-loader thread loads only the schema (DESIGN §13).
+import { UINT32_MAX } from '../protocol/uint.ts';
 /** A problem found in a fixture, located by its JSON path (`$.locks[2].secret_hex`). */
 export interface FixtureProblem {
   path: string;
   message: string;
+}
+
+/** A fixture that cannot be built into a world; `problems` carry JSON paths. */
+export class FixtureError extends Error {
+  constructor(readonly problems: FixtureProblem[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  }
 }
 
 type Obj = Record<string, unknown>;

@@ -1,4 +1,6 @@
-import { isProfileName, LOCK_DEFAULTS as D, UINT32_MAX, type ProfileName } from '../protocol/index.ts';
+import { isProfileName, type ProfileName } from '../protocol/profiles.ts';
+import { LOCK_DEFAULTS as D } from '../protocol/lock-defaults.ts';
+import { UINT32_MAX } from '../protocol/uint.ts';
 import { FieldReader, type FixtureProblem } from './fixture-schema.ts';
 import { readRoles, type FixtureRoles } from './fixture-roles.ts';
 import { readFaults, type FixtureFaults } from './fixture-faults.ts';

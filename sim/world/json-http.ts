@@ -51,3 +51,51 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
+
+/** Bytes of text gathered before one write: a write per piece would frame a chunk per lock. */
+const PIECES_WRITTEN_FROM = 64 * 1024;
+
+/**
+ * A JSON answer too large to hold as one text (`GET /world` of a fleet shard, DESIGN §13): its text in
+ * pieces, made as they are sent, whose concatenation is the JSON.
+ */
+export class JsonPieces {
+  constructor(readonly pieces: Iterable<string>) {}
+}
+
+/** Resolves when `res` can take more, or is closed (a client gone mid-answer leaves nothing waiting). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Write a JSON answer piece by piece (chunked): the next pieces are made only once the socket took the ones
+ * before, so a reader slower than the making holds the answer at a socket's buffers, not the whole text. A
+ * piece that fails after the head went out ends the response abruptly: the reader sees it cut, not a 200.
+ */
+export async function sendJsonPieces(res: ServerResponse, status: number, answer: JsonPieces): Promise<void> {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  let text = '';
+  try {
+    for (const piece of answer.pieces) {
+      text += piece;
+      if (text.length < PIECES_WRITTEN_FROM) continue;
+      if (res.destroyed) return;
+      const more = res.write(text);
+      text = '';
+      if (!more) await drained(res);
+    }
+  } catch (e) {
+    res.destroy(e as Error);
+    return;
+  }
+  res.end(text);
+}

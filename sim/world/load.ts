@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseFixture, type Fixture } from './fixture.ts';
-import { FixtureError } from './world.ts';
+import { FixtureError } from './fixture-schema.ts';
 
 /**
  * The package's own fleet (DESIGN §7), the default of every command and the sim target: resolved against the

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { signBody } from '../protocol/index.ts';
 import { parseFixture } from './fixture.ts';
-import { FixtureError, World } from './world.ts';
+import { World } from './world.ts';
+import { FixtureError } from './fixture-schema.ts';
 import { waitUntil } from '../io/index.ts';
 
 const raw = JSON.parse(readFileSync(new URL('../../fixtures/fleet.json', import.meta.url), 'utf8'));

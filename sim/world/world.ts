@@ -15,7 +15,7 @@ import type { ExternalBroker } from './broker-url.ts';
 import type { HttpLimits } from '../cloud/http-server.ts';
 import type { CompensationOptions } from '../cloud/compensations.ts';
 import type { Fixture, FixtureLock } from './fixture.ts';
-import type { FixtureProblem } from './fixture-schema.ts';
+import { FixtureError } from './fixture-schema.ts';
 import { PushSink } from './push-sink.ts';
 import { ControlServer } from './control.ts';
 import { seededRng } from '../random.ts';
@@ -26,13 +26,6 @@ import { startBounded } from './start-bounded.ts';
 import { WorldParts } from './world-parts.ts';
 import { CloudBoundCount } from './cloud-bound.ts';
 import { cloudLocksOf } from './cloud-locks.ts';
-
-/** A fixture that cannot be built into a world; `problems` carry JSON paths. */
-export class FixtureError extends Error {
-  constructor(readonly problems: FixtureProblem[]) {
-    super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  }
-}
 
 export interface WorldOptions {
   host?: string;
