@@ -1,25 +1,11 @@
-import type { Clock } from '../clock/index.ts';
-import { LockClock } from '../clock/index.ts';
 import { decodeTimeSync, MODE } from '../protocol/index.ts';
-import type { LockEvent, LockOp, LockResult, StateData, TimeSyncResult, UnlockMode } from '../protocol/index.ts';
-import { Battery, pctOneDecimal, pctTwoDecimals } from './battery.ts';
-import { EventLog } from './event-log.ts';
+import type { LockOp, LockResult, StateData, TimeSyncResult, UnlockMode } from '../protocol/index.ts';
+import { pctTwoDecimals } from './battery.ts';
 import { answer, DEFAULT_BEHAVIOURS, type LockBehaviour, type LockOpContext } from './behaviours.ts';
-import { Lockout } from './lockout.ts';
-import { Acceptance, PasswordStore } from './passwords.ts';
-import { seedLock } from './seeded.ts';
-import { TimeSyncSeqs } from './time-sync.ts';
-import type { LockAnswer, LockFirmware, LockSnapshot, LockSpec, PersistedLock, StoredPassword } from './types.ts';
+import { LockBody } from './lock-body.ts';
+import type { LockAnswer, LockFirmware, LockSnapshot, PersistedLock, StoredPassword } from './types.ts';
 
-/**
- * When a lock kept as data was born: the lock clock is anchored at world time `w`, and `drainedS` is
- * the world time that went forward since (what idle drain is charged for, DESIGN §5.4).
- */
-export interface LockBirth {
-  w: number;
-  drainedS: number;
-}
-
+export type { LockBirth } from './lock-body.ts';
 // The spec helpers travel with the class so callers need one import.
 export { defaultLockSpec, type LockSpecInput } from './defaults.ts';
 
@@ -27,60 +13,13 @@ export { defaultLockSpec, type LockSpecInput } from './defaults.ts';
  * The virtual lock firmware (DESIGN §2, §5.2–5.4): its own drifting clock, keypad with temporary
  * and user passwords, lockout, motor, battery, time sync over Bluetooth and an event log. World
  * time comes only from the injected clock; every read applies what time has done since the last.
+ * What it is made of and the world's knobs are `LockBody` (lock-body.ts); what it does when asked is here.
  */
-export class VirtualLock implements LockFirmware {
-  readonly lockId: number;
-  private readonly clock: LockClock;
-  private readonly battery: Battery;
-  private readonly lockout: Lockout;
-  private readonly passwords: PasswordStore;
-  private readonly acceptance: Acceptance;
-  private readonly timeSync: TimeSyncSeqs;
-  private readonly log = new EventLog();
-  private driftPpm: number;
-  private powered = true;
-  private radioUp = true;
-  private jammed = false;
-  private tamper = false;
+export class VirtualLock extends LockBody implements LockFirmware {
   /** The defaults, shared by every lock until a test prepends its own. */
   private behaviours: readonly LockBehaviour[] = DEFAULT_BEHAVIOURS;
   /** The firmware steps behaviours are given, bound to this lock; made at the first op (an idle fleet lock never pays for it). */
   private opContext: LockOpContext | undefined;
-
-
-  /**
-   * `realClock`: the device's own real time (unix seconds), used only when `spec.lockoutClock` is
-   * `real`; default the world clock. `born`: when a lock kept as data (`LockTable`) was born, so the
-   * object made at its first use reads as if it had existed all along; default now.
-   */
-  constructor(private readonly spec: LockSpec, private readonly world: Clock, private readonly realClock: Clock = world, born?: LockBirth) {
-    if (!/^(?:[0-9a-fA-F]{2})+$/.test(spec.secretHex)) throw new RangeError('secretHex must be hex bytes');
-    this.lockId = spec.lockId;
-    const w = born?.w ?? world.now();
-    this.driftPpm = spec.driftPpm;
-    this.clock = new LockClock(w, 0, spec.clockOffsetS);
-    // The charge drains on the world time that went forward since birth (a re-wound world gives none back).
-    this.battery = new Battery(spec.batteryPct, born ? world.now() - born.drainedS : w, spec);
-    this.lockout = new Lockout(spec.lockout, spec.lockoutSetBack);
-    this.passwords = new PasswordStore(spec.capacity);
-    this.acceptance = new Acceptance(spec.secretHex, spec.tolerance);
-    this.timeSync = new TimeSyncSeqs(this.clock, spec.syncPhase);
-    // Seeded defects wrap the parts' steps (`seeded.ts`) before anything is computed from them: the
-    // drift goes through `setDrift` and the battery's first look records the value a seeded step gives.
-    seedLock(spec.defects, { clock: this.clock, battery: this.battery, lockout: this.lockout, acceptance: this.acceptance, timeSync: this.timeSync });
-    this.clock.setDrift(w, spec.driftPpm);
-    this.battery.takeLowChange();
-  }
-
-  /** Radio reachable: powered and its radio not cut. */
-  get reachable(): boolean {
-    return this.powered && this.radioUp;
-  }
-
-  /** Exact lock time L (fractional), for diagnostics and tests; the wire sees whole seconds. */
-  lockTime(): number {
-    return this.clock.now(this.world.now());
-  }
 
   /** A gateway op of DESIGN §4, as received over the radio: the first behaviour of the chain that takes it answers. */
   execute(op: LockOp): LockAnswer {
@@ -166,79 +105,6 @@ export class VirtualLock implements LockFirmware {
     return { lock_time: this.wholeLockTime(), trusted: this.clock.trusted };
   }
 
-  /** Subscribe to the lock's events; returns the unsubscribe function. */
-  onEvent(listener: (ev: LockEvent) => void): () => void {
-    return this.log.on(listener);
-  }
-
-  /** Power on/off: off freezes the clock (DESIGN §2), stops drain, keypad and radio. */
-  setPower(on: boolean): void {
-    this.sync();
-    if (on === this.powered) return;
-    const wasReachable = this.reachable;
-    const w = this.world.now();
-    if (on) this.clock.powerOn(w);
-    else this.clock.powerOff(w);
-    this.powered = on;
-    this.reachabilityChanged(wasReachable);
-    this.sync();
-  }
-
-  /** Cut or restore the radio (the lock stays powered). */
-  setReachable(reachable: boolean): void {
-    this.sync();
-    const wasReachable = this.reachable;
-    this.radioUp = reachable;
-    this.reachabilityChanged(wasReachable);
-  }
-
-  /** A jammed motor refuses every unlock (`jammed`). */
-  setJammed(jammed: boolean): void {
-    this.sync();
-    this.jammed = jammed;
-  }
-
-  /** Tamper sets is_abnormal until cleared here (DESIGN §5.4); a change emits a `tamper` event. */
-  setTamper(tamper: boolean): void {
-    this.sync();
-    if (tamper === this.tamper) return;
-    this.tamper = tamper;
-    this.emit({ type: 'tamper', lock_id: this.lockId, is_abnormal: this.isAbnormal() });
-  }
-
-  /** Replace the charge (0..100); crossing the threshold either way emits a `battery` event. */
-  setBattery(pct: number): void {
-    this.sync();
-    this.battery.set(pct, this.world.now());
-    this.sync();
-  }
-
-  /** Change the drift rate from now on. */
-  setDrift(ppm: number): void {
-    if (!Number.isFinite(ppm)) throw new RangeError('drift_ppm must be a finite number');
-    this.sync();
-    this.driftPpm = ppm;
-    this.clock.setDrift(this.world.now(), ppm);
-  }
-
-  /** Add a step of `seconds` to the lock clock. */
-  setClockOffset(seconds: number): void {
-    if (!Number.isFinite(seconds)) throw new RangeError('clock_offset_s must be a finite number');
-    this.sync();
-    this.clock.step(this.world.now(), seconds);
-  }
-
-  /** A firmware reset: the clock is untrusted (`no_time`) until the next time sync (DESIGN §2). */
-  resetClock(): void {
-    this.sync();
-    this.clock.reset();
-  }
-
-  /** World time moved: apply drain, emit a pending battery event, end an expired lockout. */
-  tick(): void {
-    this.sync();
-  }
-
   /** Full state for the control API's `GET /locks/{id}`. */
   snapshot(): LockSnapshot {
     this.sync();
@@ -293,37 +159,6 @@ export class VirtualLock implements LockFirmware {
     return this.passwords.list();
   }
 
-  private wholeLockTime(): number {
-    return Math.floor(this.lockTime());
-  }
-
-  private isAbnormal(): boolean {
-    return this.tamper || this.lockout.isLockedOut(this.lockoutNow());
-  }
-
-  /** The time lockout is counted in (DESIGN §5.4: lock time, unless the firmware counts real time). */
-  private lockoutNow(): number {
-    return this.spec.lockoutClock === 'real' ? Math.floor(this.realClock.now()) : this.wholeLockTime();
-  }
-
-  /** When the lockout ends, in lock time (a real-time lockout is translated at the current rate). */
-  private lockoutUntilLockTime(): number | null {
-    const until = this.lockout.lockedOutUntil;
-    if (until === null || this.spec.lockoutClock === 'lock') return until;
-    return this.wholeLockTime() + (until - this.lockoutNow());
-  }
-
-  /** Catch up with world time: drain, battery event on a low_voltage change (only while powered), lockout expiry. */
-  private sync(): void {
-    this.battery.drainTo(this.world.now(), this.powered);
-    this.lockout.expire(this.lockoutNow());
-    if (!this.powered) return;
-    const low = this.battery.takeLowChange();
-    if (low !== null) {
-      this.emit({ type: 'battery', lock_id: this.lockId, battery_pct: pctOneDecimal(this.battery.pct), low_voltage: low });
-    }
-  }
-
   /** DESIGN §5.2 and §5.4: the password check steps 1–5, then the motor on a match. */
   private passwordUnlock(password: string, mode: UnlockMode): LockResult {
     const t = this.wholeLockTime();
@@ -356,13 +191,5 @@ export class VirtualLock implements LockFirmware {
 
   private unlockEvent(mode: UnlockMode, ok: boolean, uid: number): void {
     this.emit({ type: 'unlock', lock_id: this.lockId, mode, result: ok ? 1 : 2, uid, lock_time: this.wholeLockTime() });
-  }
-
-  private reachabilityChanged(wasReachable: boolean): void {
-    if (this.reachable !== wasReachable) this.emit({ type: 'reachable', lock_id: this.lockId, online: this.reachable });
-  }
-
-  private emit(ev: LockEvent): void {
-    this.log.emit(ev);
   }
 }
